@@ -1,0 +1,156 @@
+/**
+ * The contract between a ChatSession and its front ends (TUI and line mode).
+ * Pure types: no sockets, no Ink.
+ */
+
+/** Where the member's link to the hub stands. */
+export type ConnectionState =
+	| 'idle' // waiting for a name before joining
+	| 'connecting' // hello sent, no answer yet
+	| 'connected'
+	| 'reconnecting' // hub silent, still trying
+	| 'refused' // the hub said no (see `refusal`); `join(name)` may try again
+	| 'disconnected' // lost for good (see `statusDetail`)
+	| 'left'; // we left on purpose (/quit, Ctrl+C, end of input)
+
+/** Why the hub refused a join. Name problems can be fixed by trying another name. */
+export type RefusalCode =
+	| 'name-taken'
+	| 'name-invalid'
+	| 'version'
+	| 'full'
+	| 'banned'
+	| 'rate-limited'
+	| 'no-answer'
+	| 'other';
+
+export type Refusal = {
+	readonly code: RefusalCode;
+	readonly reason: string;
+};
+
+export type Member = {
+	readonly name: string;
+	readonly isHost: boolean;
+	readonly isMe: boolean;
+};
+
+/** One line of the messages pane. */
+export type EntryKind =
+	| 'message' // alice: hi
+	| 'action' // * alice waves   (/me)
+	| 'direct' // a /msg to or from me
+	| 'join'
+	| 'leave'
+	| 'nick'
+	| 'offer' // a file offered to the room
+	| 'notice' // local information (help text, member list, ...)
+	| 'error' // local error (unknown command, too long, ...)
+	| 'history-start' // marker: the history received on join begins here
+	| 'history-end'; // marker: live events begin here
+
+export type ChatEntry = {
+	/** Local, unique and increasing: a React key. */
+	readonly id: number;
+	readonly kind: EntryKind;
+	/** Room sequence number stamped by the hub; absent for local entries. */
+	readonly seq?: number;
+	/** Milliseconds since the epoch (hub time for room events). */
+	readonly time: number;
+	/** Who spoke or acted (message, action, direct, join, leave, offer; old name for nick). */
+	readonly from?: string;
+	/** Direct-message recipient, or the new name for nick. */
+	readonly to?: string;
+	/** Already sanitized: no control characters or escape sequences. */
+	readonly text: string;
+	/** Received as part of the join history. */
+	readonly fromHistory: boolean;
+	/** The text mentions my name (case-insensitive, whole word). */
+	readonly mentionsMe: boolean;
+	/** For a leave: "quit", "timed out", "kicked" ... */
+	readonly reason?: string;
+	/** For an offer: its id. */
+	readonly offerId?: string;
+};
+
+export type FileOffer = {
+	readonly id: string;
+	readonly name: string;
+	readonly size: number;
+	readonly from: string;
+	/** Hex sha256, known once the upload completed. */
+	readonly sha256?: string;
+	/** The upload reached the host whole. */
+	readonly complete: boolean;
+	/** The upload failed; the offer can no longer be fetched. */
+	readonly failed?: string;
+	readonly time: number;
+};
+
+export type TransferDirection = 'upload' | 'download';
+export type TransferState = 'started' | 'progress' | 'done' | 'failed' | 'cancelled';
+
+export type Transfer = {
+	/** The offer id it belongs to. */
+	readonly id: string;
+	readonly direction: TransferDirection;
+	readonly name: string;
+	readonly size: number;
+	readonly bytes: number;
+	readonly state: TransferState;
+	/** Bytes per second, smoothed; 0 when unknown. */
+	readonly speed: number;
+	readonly startedAt: number;
+	/** Where a finished download was saved. */
+	readonly path?: string;
+	readonly error?: string;
+};
+
+export type Role = 'host' | 'member';
+
+export type SessionSnapshot = {
+	readonly status: ConnectionState;
+	/** Human text for the status: "lost contact with 10.0.0.2:9999", ... */
+	readonly statusDetail?: string;
+	readonly refusal?: Refusal;
+	readonly role: Role;
+	/** host:port of the hub we talk to. */
+	readonly roomAddress: string;
+	/** For a host: the addresses others should use with --join. */
+	readonly shareAddresses: readonly string[];
+	readonly myName?: string;
+	readonly members: readonly Member[];
+	/** Bounded by the scrollback setting; oldest dropped first. */
+	readonly entries: readonly ChatEntry[];
+	readonly offers: readonly FileOffer[];
+	readonly transfers: readonly Transfer[];
+	/** Smoothed round-trip time to the hub, when measured. */
+	readonly rttMs?: number;
+};
+
+/** What /help and Tab completion are generated from. */
+export type CommandInfo = {
+	readonly name: string;
+	readonly aliases: readonly string[];
+	readonly usage: string;
+	readonly description: string;
+};
+
+/** What a front end may do with a session. */
+export type ChatSessionApi = {
+	getSnapshot(): SessionSnapshot;
+	subscribe(listener: () => void): () => void;
+	/** Subscribe to each entry once, as it is added (line mode prints these). */
+	onEntry(listener: (entry: ChatEntry) => void): () => void;
+	/** Join (or after a refusal, try again) under this name. */
+	join(name: string): void;
+	/** A typed line: text to the room, or a /command. */
+	submit(line: string): void;
+	/** The command registry, for /help and completion. */
+	commands(): readonly CommandInfo[];
+	/** Leave the room cleanly: waits (bounded) for what we sent to be acknowledged. */
+	leave(): Promise<void>;
+};
+
+/** What the start screen hands to the composition root. */
+export type StartChoice = {readonly mode: 'host'} | {readonly mode: 'join'; readonly address: string};
