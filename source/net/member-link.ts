@@ -1,0 +1,353 @@
+import {randomBytes} from 'node:crypto';
+import dgram from 'node:dgram';
+import {lookup} from 'node:dns/promises';
+import {isIPv6} from 'node:net';
+import {decodeEnvelope, encodeEnvelope, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
+import {decodeFrames, type Frame} from '../protocol/frames.js';
+import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
+import {HEARTBEAT_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
+import {packFrames} from '../protocol/pack.js';
+import {ReliableReceiver} from '../protocol/reliable-receiver.js';
+import {ReliableSender} from '../protocol/reliable-sender.js';
+import {formatHostPort} from './address.js';
+import {FlushScheduler} from './flush-scheduler.js';
+
+export type MemberLinkOptions = {
+	readonly host: string;
+	readonly port: number;
+	/** The hub's host key, for the host's own member. */
+	readonly hostKey?: string;
+	/** How long to wait for the hub to answer a hello. */
+	readonly helloTimeoutMs?: number;
+	/** Silence after which the hub counts as lost. */
+	readonly timeoutMs?: number;
+	/** Protocol version to speak (tests use another to check the refusal). */
+	readonly version?: number;
+};
+
+export type JoinOutcome =
+	| {readonly ok: true; readonly welcome: Welcome}
+	| {readonly ok: false; readonly code: string; readonly reason: string};
+
+/**
+ * A member's link to the hub: joins, then carries requests reliably to the hub and hands the
+ * hub's items over in order. One connected UDP socket, so only the hub's datagrams reach it.
+ */
+export class MemberLink {
+	private socket: dgram.Socket | undefined;
+	private token = NO_TOKEN;
+	private readonly sender = new ReliableSender(0);
+	private readonly receiver = new ReliableReceiver(0);
+	private readonly flusher = new FlushScheduler<MemberLink>(
+		() => this.flush(),
+		() => this.sender.nextDeadline(),
+	);
+	private readonly itemListeners = new Set<(item: HubItem) => void>();
+	private readonly lostListeners = new Set<(reason: string) => void>();
+	private readonly idleWaiters = new Set<() => void>();
+	private heartbeat: NodeJS.Timeout | undefined;
+	private lastSent = 0;
+	private lastHeard = 0;
+	private pongRtt: number | undefined;
+	private pendingJoin: ((outcome: JoinOutcome) => void) | undefined;
+	private lost = false;
+	readonly address: string;
+
+	constructor(private readonly options: MemberLinkOptions) {
+		this.address = formatHostPort(options.host, options.port);
+	}
+
+	/** Smoothed round-trip time to the hub, once measured. */
+	get rttMs(): number | undefined {
+		return this.sender.rtt.srtt ?? this.pongRtt;
+	}
+
+	/** Requests not yet acknowledged by the hub. */
+	get unacknowledged(): number {
+		return this.sender.backlog;
+	}
+
+	onItem(listener: (item: HubItem) => void): () => void {
+		this.itemListeners.add(listener);
+		return () => this.itemListeners.delete(listener);
+	}
+
+	/** Called once if the hub goes silent, forgets us, or the socket fails. */
+	onLost(listener: (reason: string) => void): () => void {
+		this.lostListeners.add(listener);
+		return () => this.lostListeners.delete(listener);
+	}
+
+	/** Says hello under `name` until the hub welcomes or refuses us, or stays silent too long. */
+	async join(name: string): Promise<JoinOutcome> {
+		if (!this.socket) {
+			const opened = await this.open();
+			if (opened) {
+				return opened;
+			}
+		}
+
+		const cid = randomBytes(6).toString('hex');
+		const timeout = this.options.helloTimeoutMs ?? 5000;
+		const started = Date.now();
+		let refusedByOs = 0;
+		return new Promise<JoinOutcome>(resolve => {
+			let timer: NodeJS.Timeout | undefined;
+			const finish = (outcome: JoinOutcome) => {
+				clearTimeout(timer);
+				this.pendingJoin = undefined;
+				resolve(outcome);
+			};
+
+			this.pendingJoin = finish;
+			const hello = JSON.stringify([{t: 'hello', cid, name, ...(this.options.hostKey ? {hk: this.options.hostKey} : {})}]);
+			let interval = 200;
+			const attempt = () => {
+				if (Date.now() - started >= timeout) {
+					finish({
+						ok: false,
+						code: 'no-answer',
+						reason: `no answer from ${this.address} within ${Math.round(timeout / 1000)} s. Is a host running there (socket-chat-tui --host), is the address right, and does a firewall let UDP port ${this.options.port} through?`,
+					});
+					return;
+				}
+
+				this.raw(hello, error => {
+					if ((error as NodeJS.ErrnoException | null)?.code === 'ECONNREFUSED' && ++refusedByOs >= 2) {
+						finish({
+							ok: false,
+							code: 'no-answer',
+							reason: `nothing is listening at ${this.address} (connection refused). Check the address and port, and that the host is running.`,
+						});
+					}
+				});
+				timer = setTimeout(attempt, interval);
+				interval = Math.min(interval * 2, 1000);
+			};
+
+			attempt();
+		});
+	}
+
+	/** Queues a request; it is resent until the hub acknowledges it. */
+	send(request: MemberRequest): void {
+		this.sender.enqueue(JSON.stringify(request));
+		this.flusher.mark(this);
+	}
+
+	/** Resolves true once everything sent was acknowledged, false if `timeoutMs` passes first. */
+	async flushed(timeoutMs: number): Promise<boolean> {
+		if (this.sender.idle) {
+			return true;
+		}
+
+		return new Promise(resolve => {
+			const done = () => {
+				clearTimeout(timer);
+				this.idleWaiters.delete(done);
+				resolve(this.sender.idle);
+			};
+
+			const timer = setTimeout(done, timeoutMs);
+			this.idleWaiters.add(done);
+		});
+	}
+
+	/** Sends an explicit leave, waits (bounded) for it to be acknowledged, and closes. */
+	async leave(timeoutMs = 3000): Promise<void> {
+		if (this.token !== NO_TOKEN && !this.lost) {
+			this.send({k: 'leave'});
+			await this.flushed(timeoutMs);
+		}
+
+		this.close();
+	}
+
+	close(): void {
+		clearInterval(this.heartbeat);
+		this.flusher.stop();
+		this.pendingJoin?.({ok: false, code: 'other', reason: 'closed'});
+		for (const waiter of this.idleWaiters) {
+			waiter();
+		}
+
+		const socket = this.socket;
+		this.socket = undefined;
+		try {
+			socket?.close();
+		} catch {}
+	}
+
+	private async open(): Promise<JoinOutcome | undefined> {
+		let address: string;
+		try {
+			address = (await lookup(this.options.host)).address;
+		} catch {
+			return {ok: false, code: 'no-answer', reason: `cannot resolve "${this.options.host}": check the host name or use its IP address`};
+		}
+
+		const socket = dgram.createSocket({
+			type: isIPv6(address) ? 'udp6' : 'udp4',
+			recvBufferSize: SOCKET_BUFFER_BYTES,
+			sendBufferSize: SOCKET_BUFFER_BYTES,
+		});
+		socket.on('message', datagram => this.receive(datagram));
+		socket.on('error', () => undefined);
+		await new Promise<void>((resolve, reject) => {
+			socket.once('error', reject);
+			socket.connect(this.options.port, address, () => {
+				socket.off('error', reject);
+				resolve();
+			});
+		});
+		this.socket = socket;
+		this.lastHeard = Date.now();
+		this.heartbeat = setInterval(() => this.tick(), HEARTBEAT_MS / 4);
+		this.heartbeat.unref();
+		return undefined;
+	}
+
+	private raw(body: string, callback?: (error: Error | null) => void): void {
+		this.lastSent = Date.now();
+		this.socket?.send(encodeEnvelope(this.options.version ?? PROTOCOL_VERSION, this.token, body), error => {
+			callback?.(error);
+		});
+	}
+
+	private tick(): void {
+		const now = Date.now();
+		if (this.token === NO_TOKEN || this.lost) {
+			return;
+		}
+
+		if (now - this.lastHeard > (this.options.timeoutMs ?? MEMBER_TIMEOUT_MS)) {
+			this.markLost(`lost contact with ${this.address}: no answer for ${Math.round((now - this.lastHeard) / 1000)} s`);
+			return;
+		}
+
+		if (now - this.lastSent >= HEARTBEAT_MS) {
+			this.raw(JSON.stringify([{t: 'ping', ts: now}]));
+		}
+	}
+
+	private markLost(reason: string): void {
+		if (this.lost) {
+			return;
+		}
+
+		this.lost = true;
+		for (const listener of this.lostListeners) {
+			listener(reason);
+		}
+	}
+
+	private receive(datagram: Buffer): void {
+		const envelope = decodeEnvelope(datagram);
+		if (!envelope.ok) {
+			return;
+		}
+
+		const decoded = decodeFrames(envelope.body);
+		if (!decoded.ok) {
+			return;
+		}
+
+		if (envelope.version !== (this.options.version ?? PROTOCOL_VERSION)) {
+			const refusal = decoded.frames.find(frame => frame.t === 'refuse');
+			if (refusal?.t === 'refuse') {
+				this.pendingJoin?.({ok: false, code: refusal.code, reason: refusal.reason});
+			}
+
+			return;
+		}
+
+		for (const frame of decoded.frames) {
+			this.frame(frame, envelope.token);
+		}
+
+		this.flusher.mark(this);
+	}
+
+	private frame(frame: Frame, token: string): void {
+		if (frame.t === 'refuse') {
+			this.pendingJoin?.({ok: false, code: frame.code, reason: frame.reason});
+			return;
+		}
+
+		if (frame.t === 'accept') {
+			if (this.token === NO_TOKEN && this.pendingJoin) {
+				this.token = token;
+			}
+
+			return;
+		}
+
+		if (token !== this.token || this.token === NO_TOKEN) {
+			return;
+		}
+
+		this.lastHeard = Date.now();
+		switch (frame.t) {
+			case 'd': {
+				if (this.receiver.accept(frame) === 'new') {
+					for (const delivered of this.receiver.drain()) {
+						const item = delivered.ok ? decodeHubItem(delivered.value) : delivered;
+						if (item.ok) {
+							this.deliver(item.value);
+						}
+					}
+				}
+
+				break;
+			}
+
+			case 'ack': {
+				if (frame.g === this.sender.epoch) {
+					this.sender.onAck(frame.c, frame.s, Date.now());
+					if (this.sender.idle) {
+						for (const waiter of [...this.idleWaiters]) {
+							waiter();
+						}
+					}
+				}
+
+				break;
+			}
+
+			case 'pong': {
+				this.pongRtt = Math.max(0, Date.now() - frame.ts);
+				break;
+			}
+
+			case 'gone': {
+				this.markLost(`the hub at ${this.address} ended this session: ${frame.reason}`);
+				break;
+			}
+
+			default:
+		}
+	}
+
+	private deliver(item: HubItem): void {
+		if (item.k === 'welcome' && this.pendingJoin) {
+			this.pendingJoin({ok: true, welcome: item});
+			return;
+		}
+
+		for (const listener of this.itemListeners) {
+			listener(item);
+		}
+	}
+
+	private flush(): void {
+		const frames: string[] = [];
+		if (this.receiver.ackDue) {
+			frames.push(this.receiver.takeAck());
+		}
+
+		frames.push(...this.sender.poll(Date.now()));
+		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES)) {
+			this.raw(body);
+		}
+	}
+}

@@ -1,0 +1,77 @@
+import {z} from 'zod';
+import {decodeError, type DecodeError} from './envelope.js';
+import {MAX_FRAGMENTS, MAX_SACK_RANGES} from './limits.js';
+
+/*
+ * A datagram's body is a JSON array of frames. Several frames share one datagram: that is how
+ * events and acks are packed (see docs/protocol.md).
+ */
+
+const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const epoch = z.number().int().min(0).max(0xff_ff_ff_ff);
+const cid = z.string().min(1).max(64);
+
+const dataFrame = z.union([
+	z.object({t: z.literal('d'), g: epoch, n: seq, e: z.unknown()}).strict(),
+	z
+		.object({
+			t: z.literal('d'),
+			g: epoch,
+			n: seq,
+			p: z.tuple([z.number().int().min(0), z.number().int().min(2).max(MAX_FRAGMENTS)]),
+			x: z.string().max(4096),
+		})
+		.strict()
+		.refine(f => f.p[0] < f.p[1], 'fragment index out of range'),
+]);
+
+export const frameSchema = z.union([
+	z.object({t: z.literal('hello'), cid, name: z.string().max(512), hk: z.string().max(64).optional()}),
+	z.object({t: z.literal('accept'), cid}),
+	z.object({
+		t: z.literal('refuse'),
+		cid: cid.optional(),
+		code: z.string().max(64),
+		reason: z.string().max(1000),
+		versions: z.array(z.number().int()).max(16).optional(),
+	}),
+	z.object({t: z.literal('gone'), reason: z.string().max(1000)}),
+	dataFrame,
+	z.object({
+		t: z.literal('ack'),
+		g: epoch,
+		c: z.number().int().min(0),
+		s: z.array(z.tuple([seq, seq])).max(MAX_SACK_RANGES).optional(),
+	}),
+	z.object({t: z.literal('ping'), ts: z.number()}),
+	z.object({t: z.literal('pong'), ts: z.number()}),
+]);
+
+export type Frame = z.infer<typeof frameSchema>;
+export type DataFrame = Extract<Frame, {t: 'd'}>;
+export type AckFrame = Extract<Frame, {t: 'ack'}>;
+
+const framesSchema = z.array(frameSchema).min(1).max(1024);
+
+/** Parses a datagram body into frames; never throws. */
+export function decodeFrames(body: Buffer | string): {ok: true; frames: Frame[]} | DecodeError {
+	let json: unknown;
+	try {
+		json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+	} catch {
+		return decodeError('bad-json', 'body is not JSON');
+	}
+
+	const result = framesSchema.safeParse(json);
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		return decodeError('bad-frame', issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid frames');
+	}
+
+	return {ok: true, frames: result.data};
+}
+
+/** Encodes one frame. Data frames on the hot path are assembled by the reliable sender instead. */
+export function encodeFrame(frame: Frame): string {
+	return JSON.stringify(frame);
+}

@@ -1,0 +1,89 @@
+import {z} from 'zod';
+import {MAX_TEXT_BYTES, NAME_MAX_CHARS} from './limits.js';
+
+/*
+ * What travels inside the reliable streams. Member -> hub: requests. Hub -> member: room events
+ * (stamped with the room sequence number), the welcome, and notices meant for one member.
+ */
+
+const text = z.string().max(MAX_TEXT_BYTES * 2);
+const name = z.string().min(1).max(NAME_MAX_CHARS * 4);
+const seq = z.number().int().nonnegative();
+const time = z.number().int().nonnegative();
+
+export const memberRequestSchema = z.discriminatedUnion('k', [
+	z.object({k: z.literal('say'), text}),
+	z.object({k: z.literal('me'), text}),
+	z.object({k: z.literal('dm'), to: name, text}),
+	z.object({k: z.literal('nick'), name}),
+	z.object({k: z.literal('leave')}),
+]);
+
+/** Something a member asks of the hub. */
+export type MemberRequest = z.infer<typeof memberRequestSchema>;
+
+export const offerFields = {
+	id: z.string().min(1).max(64),
+	name: z.string().min(1).max(1024),
+	size: z.number().int().nonnegative(),
+	from: name,
+	sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+	complete: z.boolean(),
+	failed: z.string().max(500).optional(),
+};
+
+export const roomEventSchema = z.discriminatedUnion('k', [
+	z.object({k: z.literal('msg'), seq, time, from: name, text, me: z.boolean().optional()}),
+	z.object({k: z.literal('dm'), seq, time, from: name, to: name, text}),
+	z.object({k: z.literal('join'), seq, time, name, host: z.boolean().optional()}),
+	z.object({k: z.literal('leave'), seq, time, name, reason: z.string().max(200)}),
+	z.object({k: z.literal('nick'), seq, time, from: name, to: name}),
+	z.object({k: z.literal('offer'), seq, time, ...offerFields}),
+]);
+
+/** An event of the room's one history, numbered by the hub. */
+export type RoomEvent = z.infer<typeof roomEventSchema>;
+
+export const memberInfoSchema = z.object({name, host: z.boolean().optional()});
+export type MemberInfo = z.infer<typeof memberInfoSchema>;
+
+export const hubItemSchema = z.discriminatedUnion('k', [
+	...roomEventSchema.options,
+	z.object({
+		k: z.literal('welcome'),
+		you: name,
+		members: z.array(memberInfoSchema).max(10_000),
+		history: z.array(roomEventSchema).max(10_000),
+		/** True when this replaces a backlog the member fell too far behind on. */
+		resync: z.boolean().optional(),
+		transferPort: z.number().int().min(0).max(65_535).optional(),
+	}),
+	z.object({
+		k: z.literal('notice'),
+		level: z.enum(['info', 'error']),
+		code: z.string().max(64).optional(),
+		text: z.string().max(2000),
+	}),
+]);
+
+/** Anything the hub puts in a member's stream. */
+export type HubItem = z.infer<typeof hubItemSchema>;
+export type Welcome = Extract<HubItem, {k: 'welcome'}>;
+export type Notice = Extract<HubItem, {k: 'notice'}>;
+
+export type ItemDecode<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly detail: string};
+
+function decodeWith<T>(schema: z.ZodType<T>, value: unknown): ItemDecode<T> {
+	const result = schema.safeParse(value);
+	return result.success ? {ok: true, value: result.data} : {ok: false, detail: result.error.issues[0]?.message ?? 'invalid'};
+}
+
+/** Validates a member's request (already JSON-parsed) into a typed value, or says why not. */
+export function decodeMemberRequest(value: unknown): ItemDecode<MemberRequest> {
+	return decodeWith(memberRequestSchema, value);
+}
+
+/** Validates a hub item (already JSON-parsed) into a typed value, or says why not. */
+export function decodeHubItem(value: unknown): ItemDecode<HubItem> {
+	return decodeWith(hubItemSchema, value);
+}

@@ -1,0 +1,48 @@
+/** Every number the wire and the room depend on, in one place (docs/protocol.md explains each). */
+
+export const PROTOCOL_VERSION = 1;
+/** Versions this build speaks; a hello with any other is refused, naming these. */
+export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
+
+export const DEFAULT_PORT = 9999;
+export const DEFAULT_TRANSFER_PORT = 22222;
+
+/** The largest datagram we build: QUIC's safe payload on a real path (RFC 9000, 14). */
+export const SAFE_PAYLOAD_BYTES = 1200;
+/** The largest datagram we accept at all (Node's dgram limit on IPv4). */
+export const MAX_DATAGRAM_BYTES = 65_507;
+/** One reliable item's frame must fit a datagram beside an ack frame. */
+export const MAX_ITEM_FRAME_BYTES = 1050;
+/** Bytes of payload text a fragment carries at most (before JSON escaping is counted in). */
+export const FRAGMENT_CHUNK_BYTES = 960;
+/** Fragments one payload may be split into (a welcome with 200 long events needs ~900). */
+export const MAX_FRAGMENTS = 2048;
+
+export const MAX_TEXT_BYTES = 4000;
+export const NAME_MAX_CHARS = 32;
+export const HISTORY_EVENTS = 200;
+
+export const HEARTBEAT_MS = 2000;
+export const MEMBER_TIMEOUT_MS = 10_000;
+/** How long the hub keeps answering a departed member's retransmitted leave. */
+export const LINGER_MS = 3000;
+
+/** Items in flight (sent, not yet acknowledged) per stream. */
+export const SEND_WINDOW = 512;
+/** How far ahead of the next expected item a receiver buffers. */
+export const RECEIVE_WINDOW = 2048;
+/** Items a hub may hold for one member before it resynchronises that member from history. */
+export const MAX_BACKLOG_ITEMS = 8192;
+
+export const RTO_INITIAL_MS = 300;
+export const RTO_MIN_MS = 50;
+export const RTO_MAX_MS = 3000;
+/** Acks are sent at most this long after the data they acknowledge (QUIC's max_ack_delay). */
+export const MAX_ACK_DELAY_MS = 5;
+/** A later item acknowledged this many times over marks an earlier one lost (fast resend). */
+export const REORDER_THRESHOLD = 3;
+/** SACK ranges carried in one ack frame. */
+export const MAX_SACK_RANGES = 16;
+
+/** Datagrams: 4 MiB receive buffers trade loss for latency (see NETWORK-FACTS.md). */
+export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;

@@ -1,0 +1,124 @@
+import type {DataFrame} from './frames.js';
+import {MAX_SACK_RANGES, RECEIVE_WINDOW} from './limits.js';
+
+export type Accepted = 'new' | 'duplicate' | 'out-of-window' | 'old-epoch';
+
+/** A payload released in order: parsed JSON, or why its fragments did not make one. */
+export type Delivered = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly detail: string};
+
+/**
+ * The receiving half of a reliable stream: drops duplicates, buffers items that arrive early (up
+ * to a window), releases payloads strictly in order, joins fragments, and says what to ack.
+ * A higher epoch starts the stream over (the sender resynchronised us).
+ */
+export class ReliableReceiver {
+	epoch: number;
+	private expected = 1;
+	private readonly buffer = new Map<number, DataFrame>();
+	private fragments: string[] = [];
+	private fragmentCount = 0;
+	/** Something arrived since the last ack was taken. */
+	ackDue = false;
+
+	constructor(epoch = 0) {
+		this.epoch = epoch;
+	}
+
+	/** The highest sequence number delivered so far. */
+	get delivered(): number {
+		return this.expected - 1;
+	}
+
+	accept(frame: DataFrame): Accepted {
+		if (frame.g < this.epoch) {
+			return 'old-epoch';
+		}
+
+		if (frame.g > this.epoch) {
+			this.epoch = frame.g;
+			this.expected = 1;
+			this.buffer.clear();
+			this.fragments = [];
+			this.fragmentCount = 0;
+		}
+
+		this.ackDue = true;
+		if (frame.n < this.expected || this.buffer.has(frame.n)) {
+			return 'duplicate';
+		}
+
+		if (frame.n >= this.expected + RECEIVE_WINDOW) {
+			return 'out-of-window';
+		}
+
+		this.buffer.set(frame.n, frame);
+		return 'new';
+	}
+
+	/** Payloads now complete and in order. */
+	drain(): Delivered[] {
+		const out: Delivered[] = [];
+		for (let frame = this.buffer.get(this.expected); frame; frame = this.buffer.get(this.expected)) {
+			this.buffer.delete(this.expected++);
+			if ('e' in frame) {
+				this.dropPartial(out);
+				out.push({ok: true, value: frame.e});
+				continue;
+			}
+
+			const [index, count] = frame.p;
+			if (index !== this.fragments.length || (index > 0 && count !== this.fragmentCount)) {
+				this.dropPartial(out);
+				if (index !== 0) {
+					out.push({ok: false, detail: `fragment ${index + 1}/${count} out of place`});
+					continue;
+				}
+			}
+
+			this.fragmentCount = count;
+			this.fragments.push(frame.x);
+			if (this.fragments.length === count) {
+				const json = this.fragments.join('');
+				this.fragments = [];
+				try {
+					out.push({ok: true, value: JSON.parse(json) as unknown});
+				} catch {
+					out.push({ok: false, detail: 'reassembled fragments are not JSON'});
+				}
+			}
+		}
+
+		return out;
+	}
+
+	/** The ack frame for what has arrived: cumulative, plus ranges held out of order. */
+	takeAck(): string {
+		this.ackDue = false;
+		const cumulative = this.expected - 1;
+		if (this.buffer.size === 0) {
+			return `{"t":"ack","g":${this.epoch},"c":${cumulative}}`;
+		}
+
+		const held = [...this.buffer.keys()].sort((a, b) => a - b);
+		const ranges: Array<[number, number]> = [];
+		for (const seq of held) {
+			const last = ranges.at(-1);
+			if (last && seq === last[1] + 1) {
+				last[1] = seq;
+			} else if (ranges.length < MAX_SACK_RANGES) {
+				ranges.push([seq, seq]);
+			} else {
+				break;
+			}
+		}
+
+		return `{"t":"ack","g":${this.epoch},"c":${cumulative},"s":${JSON.stringify(ranges)}}`;
+	}
+
+	private dropPartial(out: Delivered[]): void {
+		if (this.fragments.length > 0) {
+			out.push({ok: false, detail: `incomplete fragments (${this.fragments.length}/${this.fragmentCount})`});
+			this.fragments = [];
+		}
+	}
+}

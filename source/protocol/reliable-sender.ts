@@ -1,0 +1,201 @@
+import {splitPayload} from './fragment.js';
+import {FRAGMENT_CHUNK_BYTES, MAX_ITEM_FRAME_BYTES, REORDER_THRESHOLD, SEND_WINDOW} from './limits.js';
+import {RttEstimator} from './rtt.js';
+
+type Item = {
+	readonly seq: number;
+	readonly frame: string;
+	sentAt: number;
+	deadline: number;
+	sends: number;
+	/** A fast resend was triggered and not yet made: not a timeout, so no back-off. */
+	fastPending: boolean;
+	fastResent: boolean;
+};
+
+/**
+ * The sending half of a reliable stream: numbers items, keeps at most `window` in flight,
+ * resends on timeout (RTO from measured RTT, doubled per timeout) or when three later items were
+ * acknowledged first, and forgets items once acknowledged. Pure: the caller passes the clock and
+ * sends the frames `poll` returns.
+ */
+export class ReliableSender {
+	readonly rtt = new RttEstimator();
+	private nextSeq = 1;
+	private readonly queue: Item[] = [];
+	private queueHead = 0;
+	private readonly inflight = new Map<number, Item>();
+	private earliestDeadline = Number.POSITIVE_INFINITY;
+
+	constructor(
+		readonly epoch = 0,
+		private readonly window = SEND_WINDOW,
+	) {}
+
+	/** Queues one payload (JSON text); splits it into fragments when it is too big for one item. */
+	enqueue(payloadJson: string): void {
+		const whole = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"e":${payloadJson}}`;
+		if (Buffer.byteLength(whole) <= MAX_ITEM_FRAME_BYTES) {
+			this.push(whole);
+			return;
+		}
+
+		const chunks = splitPayload(payloadJson, FRAGMENT_CHUNK_BYTES);
+		for (const [index, chunk] of chunks.entries()) {
+			const frame = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"p":[${index},${chunks.length}],"x":${JSON.stringify(chunk)}}`;
+			this.push(frame);
+		}
+	}
+
+	/** Items queued or in flight: what the peer has not yet acknowledged. */
+	get backlog(): number {
+		return this.queue.length - this.queueHead + this.inflight.size;
+	}
+
+	get inFlight(): number {
+		return this.inflight.size;
+	}
+
+	/** Everything enqueued has been acknowledged. */
+	get idle(): boolean {
+		return this.backlog === 0;
+	}
+
+	/** When `poll` next has a resend to make, if anything is in flight. */
+	nextDeadline(): number | undefined {
+		return this.inflight.size > 0 ? this.earliestDeadline : undefined;
+	}
+
+	/** Frames to send now: resends that are due, then new items as the window allows. */
+	poll(now: number): string[] {
+		const out: string[] = [];
+		if (now >= this.earliestDeadline) {
+			this.resendDue(now, out);
+		}
+
+		const lowest = this.lowestUnacked();
+		while (this.queueHead < this.queue.length) {
+			const item = this.queue[this.queueHead]!;
+			if (item.seq - lowest >= this.window) {
+				break;
+			}
+
+			this.queue[this.queueHead++] = undefined as unknown as Item;
+			this.inflight.set(item.seq, item);
+			this.send(item, now, out);
+		}
+
+		if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+			this.queue.splice(0, this.queueHead);
+			this.queueHead = 0;
+		}
+
+		return out;
+	}
+
+	/** Applies an ack: everything up to `cumulative`, plus the selectively acknowledged ranges. */
+	onAck(cumulative: number, ranges: ReadonlyArray<readonly [number, number]> | undefined, now: number): void {
+		let progressed = false;
+		const highestSent = this.queueHead < this.queue.length ? this.queue[this.queueHead]!.seq - 1 : this.nextSeq - 1;
+		const upTo = Math.min(cumulative, highestSent);
+		for (const [seq, item] of this.inflight) {
+			if (seq > upTo) {
+				break;
+			}
+
+			this.acknowledge(item, now);
+			progressed = true;
+		}
+
+		let highestSacked = 0;
+		for (const [from, to] of ranges ?? []) {
+			if (from > to) {
+				continue;
+			}
+
+			for (const [seq, item] of this.inflight) {
+				if (seq > to) {
+					break;
+				}
+
+				if (seq >= from) {
+					this.acknowledge(item, now);
+					progressed = true;
+					highestSacked = Math.max(highestSacked, seq);
+				}
+			}
+		}
+
+		if (progressed) {
+			this.rtt.backoff = 0;
+		}
+
+		if (highestSacked > 0) {
+			for (const [seq, item] of this.inflight) {
+				if (seq + REORDER_THRESHOLD > highestSacked) {
+					break;
+				}
+
+				if (!item.fastResent) {
+					item.fastResent = true;
+					item.fastPending = true;
+					item.deadline = now;
+					this.earliestDeadline = now;
+				}
+			}
+		}
+	}
+
+	private push(frame: string): void {
+		this.queue.push({seq: this.nextSeq++, frame, sentAt: 0, deadline: 0, sends: 0, fastPending: false, fastResent: false});
+	}
+
+	private lowestUnacked(): number {
+		for (const seq of this.inflight.keys()) {
+			return seq;
+		}
+
+		return this.queueHead < this.queue.length ? this.queue[this.queueHead]!.seq : this.nextSeq;
+	}
+
+	private acknowledge(item: Item, now: number): void {
+		if (item.sends === 1) {
+			this.rtt.sample(now - item.sentAt);
+		}
+
+		this.inflight.delete(item.seq);
+	}
+
+	private send(item: Item, now: number, out: string[]): void {
+		item.sends++;
+		item.sentAt = now;
+		item.deadline = now + this.rtt.rto();
+		this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
+		out.push(item.frame);
+	}
+
+	private resendDue(now: number, out: string[]): void {
+		let timedOut = false;
+		const due: Item[] = [];
+		for (const item of this.inflight.values()) {
+			if (item.deadline <= now) {
+				due.push(item);
+				timedOut ||= !item.fastPending;
+				item.fastPending = false;
+			}
+		}
+
+		if (timedOut) {
+			this.rtt.backoff = Math.min(this.rtt.backoff + 1, 6);
+		}
+
+		this.earliestDeadline = Number.POSITIVE_INFINITY;
+		for (const item of due) {
+			this.send(item, now, out);
+		}
+
+		for (const item of this.inflight.values()) {
+			this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
+		}
+	}
+}

@@ -1,0 +1,27 @@
+/**
+ * Polls `check` until it returns a truthy value or throws nothing, within `timeoutMs`.
+ * The poll interval is a scheduling granularity, not a sleep the test relies on.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, {timeoutMs = 5000, what = 'condition'} = {}): Promise<NonNullable<T>> {
+	const started = Date.now();
+	let lastError: unknown;
+	for (;;) {
+		try {
+			const value = await check();
+			if (value) {
+				return value as NonNullable<T>;
+			}
+		} catch (error) {
+			lastError = error;
+		}
+
+		if (Date.now() - started > timeoutMs) {
+			const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+		}
+
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+}
