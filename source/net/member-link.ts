@@ -51,6 +51,8 @@ export class MemberLink {
 	private pongRtt: number | undefined;
 	private pendingJoin: ((outcome: JoinOutcome) => void) | undefined;
 	private lost = false;
+	/** ICMP "port unreachable" answers seen (a connected socket reports them as errors). */
+	private refusedByOs = 0;
 	readonly address: string;
 
 	constructor(private readonly options: MemberLinkOptions) {
@@ -90,7 +92,7 @@ export class MemberLink {
 		const cid = randomBytes(6).toString('hex');
 		const timeout = this.options.helloTimeoutMs ?? 5000;
 		const started = Date.now();
-		let refusedByOs = 0;
+		this.refusedByOs = 0;
 		return new Promise<JoinOutcome>(resolve => {
 			let timer: NodeJS.Timeout | undefined;
 			const finish = (outcome: JoinOutcome) => {
@@ -112,15 +114,16 @@ export class MemberLink {
 					return;
 				}
 
-				this.raw(hello, error => {
-					if ((error as NodeJS.ErrnoException | null)?.code === 'ECONNREFUSED' && ++refusedByOs >= 2) {
-						finish({
-							ok: false,
-							code: 'no-answer',
-							reason: `nothing is listening at ${this.address} (connection refused). Check the address and port, and that the host is running.`,
-						});
-					}
-				});
+				if (this.refusedByOs >= 2) {
+					finish({
+						ok: false,
+						code: 'no-answer',
+						reason: `nothing is listening at ${this.address} (connection refused). Check the address and port, and that the host is running.`,
+					});
+					return;
+				}
+
+				this.raw(hello);
 				timer = setTimeout(attempt, interval);
 				interval = Math.min(interval * 2, 1000);
 			};
@@ -192,7 +195,11 @@ export class MemberLink {
 			sendBufferSize: SOCKET_BUFFER_BYTES,
 		});
 		socket.on('message', datagram => this.receive(datagram));
-		socket.on('error', () => undefined);
+		socket.on('error', error => {
+			if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+				this.refusedByOs++;
+			}
+		});
 		await new Promise<void>((resolve, reject) => {
 			socket.once('error', reject);
 			socket.connect(this.options.port, address, () => {
@@ -207,11 +214,9 @@ export class MemberLink {
 		return undefined;
 	}
 
-	private raw(body: string, callback?: (error: Error | null) => void): void {
+	private raw(body: string): void {
 		this.lastSent = Date.now();
-		this.socket?.send(encodeEnvelope(this.options.version ?? PROTOCOL_VERSION, this.token, body), error => {
-			callback?.(error);
-		});
+		this.socket?.send(encodeEnvelope(this.options.version ?? PROTOCOL_VERSION, this.token, body));
 	}
 
 	private tick(): void {
@@ -328,10 +333,10 @@ export class MemberLink {
 		}
 	}
 
+	/** Items go to listeners in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem): void {
-		if (item.k === 'welcome' && this.pendingJoin) {
-			this.pendingJoin({ok: true, welcome: item});
-			return;
+		if (item.k === 'welcome') {
+			this.pendingJoin?.({ok: true, welcome: item});
 		}
 
 		for (const listener of this.itemListeners) {

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import {runHeadless} from './source/cli/headless.js';
+import {parseOptions, UsageError, type CliOptions} from './source/cli/options.js';
+import {joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/run-host.js';
+import {runLineMode} from './source/line/line-mode.js';
+import {loopbackFor} from './source/net/interfaces.js';
+import {MemberLink} from './source/net/member-link.js';
+import {ChatSession} from './source/session/chat-session.js';
+
+async function runMember(options: CliOptions, room: RunningHub | undefined): Promise<number> {
+	const target = room ? {host: loopbackFor(options.bind), port: room.port} : options.join!;
+	const link = new MemberLink({...target, hostKey: room?.hub.hostKey});
+	const session = new ChatSession({
+		link,
+		role: room ? 'host' : 'member',
+		shareAddresses: room?.shareAddresses,
+	});
+	const format = options.line ?? 'plain';
+	if (!options.name) {
+		throw new UsageError('line mode needs --name NAME (the full-screen TUI asks for it)');
+	}
+
+	const stop = () => {
+		void session.leave();
+	};
+
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	if (room) {
+		const hints = joinHints(room);
+		if (format === 'json') {
+			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, addresses: room.shareAddresses})}\n`);
+		} else {
+			process.stdout.write(`* room open on UDP port ${room.port}; others join with: ${hints.join('  or  ')}\n`);
+		}
+	}
+
+	const code = await runLineMode({session, format, name: options.name, input: process.stdin, output: process.stdout, errors: process.stderr});
+	await room?.close();
+	return code;
+}
+
+async function main(): Promise<number> {
+	let options: CliOptions;
+	try {
+		options = parseOptions(process.argv.slice(2));
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`socket-chat-tui: ${error.message}\nRun socket-chat-tui --help for usage.\n`);
+			return 2;
+		}
+
+		throw error;
+	}
+
+	try {
+		if (options.mode === 'start') {
+			throw new UsageError('say --host to open a room or --join HOST to join one (the start screen needs a terminal)');
+		}
+
+		const room = options.mode === 'host' ? await openRoom(options) : undefined;
+		if (room && options.headless) {
+			return await runHeadless(room, options.line === 'json', process.stdout);
+		}
+
+		return await runMember(options, room);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`socket-chat-tui: ${error.message}\nRun socket-chat-tui --help for usage.\n`);
+			return 2;
+		}
+
+		if (error instanceof RuntimeError) {
+			process.stderr.write(`socket-chat-tui: ${error.message}\n`);
+			return 1;
+		}
+
+		throw error;
+	}
+}
+
+const code = await main();
+process.stdout.write('', () => {
+	process.exit(code);
+});

@@ -1,0 +1,40 @@
+import {plainLine, jsonEvent} from '../line/format.js';
+import {entryFromEvent} from '../session/entries.js';
+import {joinHints, type RunningHub} from './run-host.js';
+
+/** The hub alone: logs every room event to stdout until a signal, then closes. */
+export async function runHeadless(room: RunningHub, json: boolean, output: NodeJS.WritableStream): Promise<number> {
+	let id = 0;
+	if (json) {
+		output.write(`${JSON.stringify({type: 'hosting', port: room.port, addresses: room.shareAddresses})}\n`);
+	} else {
+		output.write(`socket-chat-tui hub: room open on UDP port ${room.port}. Others join with:\n`);
+		for (const hint of joinHints(room)) {
+			output.write(`  ${hint}\n`);
+		}
+	}
+
+	room.hub.onRoomEvent(event => {
+		const entry = {...entryFromEvent(event, undefined, false), id: ++id};
+		if (json) {
+			const value = jsonEvent(entry);
+			if (value) {
+				output.write(`${JSON.stringify(value)}\n`);
+			}
+
+			return;
+		}
+
+		const line = plainLine(entry);
+		if (line) {
+			output.write(`${new Date(event.time).toISOString()} ${line.text}\n`);
+		}
+	});
+
+	await new Promise<void>(resolve => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+	await room.close();
+	return 0;
+}

@@ -1,0 +1,128 @@
+import meow from 'meow';
+import {parseHostPort} from '../net/address.js';
+import {DEFAULT_PORT, DEFAULT_TRANSFER_PORT} from '../protocol/limits.js';
+import {checkName} from '../protocol/names.js';
+
+export const helpText = `
+  Usage
+    $ socket-chat-tui --host [options]          open a room (and join it)
+    $ socket-chat-tui --join HOST[:PORT] [options]
+    $ socket-chat-tui                           a start screen to choose
+
+  Options
+    --host               open a room: a UDP chat hub and a TCP file server
+    --join HOST[:PORT]   join the room at HOST (port ${DEFAULT_PORT} unless given)
+    --name NAME          your name in the room (asked for when absent in the TUI)
+    --port N             hub UDP port (default ${DEFAULT_PORT}; 0 lets the system choose)
+    --transfer-port N    host's TCP file transfer port (default ${DEFAULT_TRANSFER_PORT})
+    --bind ADDR          address the host binds (default: all interfaces)
+    --headless           with --host: run the hub alone and log the room to stdout
+    --plain              line mode: read lines from stdin, print events as lines
+    --json               line mode: print one JSON object per event
+    --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
+    --help, --version
+
+  In the room
+    text is sent to everyone; /help lists the commands (/msg, /me, /nick, /members, /quit ...)
+
+  Examples
+    $ npx socket-chat-tui --host
+    $ npx socket-chat-tui --join 192.168.1.8 --name bob
+    $ sleep 60 | npx socket-chat-tui --join 127.0.0.1:9999 --name bob --json
+`;
+
+export type Mode = 'host' | 'join' | 'start';
+
+export type CliOptions = {
+	readonly mode: Mode;
+	readonly headless: boolean;
+	readonly join?: {host: string; port: number};
+	readonly name?: string;
+	readonly port: number;
+	readonly transferPort: number;
+	readonly bind?: string;
+	readonly line?: 'plain' | 'json';
+	readonly downloadDir: string;
+};
+
+/** A usage error: the message is printed and the process exits 2. */
+export class UsageError extends Error {}
+
+function port(value: number | undefined, flag: string, fallback: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+
+	if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+		throw new UsageError(`--${flag} takes a port number from 0 to 65535`);
+	}
+
+	return value;
+}
+
+/** Reads and checks the command line. Throws UsageError for anything a person must fix. */
+export function parseOptions(argv: readonly string[]): CliOptions {
+	const cli = meow(helpText, {
+		importMeta: import.meta,
+		argv: [...argv],
+		allowUnknownFlags: false,
+		flags: {
+			host: {type: 'boolean', default: false},
+			join: {type: 'string'},
+			name: {type: 'string'},
+			port: {type: 'number'},
+			transferPort: {type: 'number'},
+			bind: {type: 'string'},
+			headless: {type: 'boolean', default: false},
+			plain: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			downloadDir: {type: 'string'},
+		},
+	});
+	const {flags} = cli;
+	if (cli.input.length > 0) {
+		throw new UsageError(`unexpected argument "${cli.input[0]}" (did you mean --join ${cli.input[0]}?)`);
+	}
+
+	if (flags.host && flags.join !== undefined) {
+		throw new UsageError('choose one: --host opens a room, --join joins one');
+	}
+
+	if (flags.headless && !flags.host) {
+		throw new UsageError('--headless runs a hub alone, so it goes with --host');
+	}
+
+	if (flags.plain && flags.json) {
+		throw new UsageError('choose one of --plain and --json');
+	}
+
+	if (flags.name !== undefined) {
+		const check = checkName(flags.name);
+		if (!check.ok) {
+			throw new UsageError(`--name: ${check.reason}`);
+		}
+	}
+
+	let join: CliOptions['join'];
+	const hubPort = port(flags.port, 'port', DEFAULT_PORT);
+	if (flags.join !== undefined) {
+		const parsed = parseHostPort(flags.join, flags.port ?? DEFAULT_PORT);
+		if ('error' in parsed) {
+			throw new UsageError(`--join: ${parsed.error}`);
+		}
+
+		join = parsed;
+	}
+
+	return {
+		mode: flags.host ? 'host' : join ? 'join' : 'start',
+		headless: flags.headless,
+		join,
+		name: flags.name,
+		port: hubPort,
+		transferPort: port(flags.transferPort, 'transfer-port', DEFAULT_TRANSFER_PORT),
+		bind: flags.bind,
+		line: flags.json ? 'json' : flags.plain ? 'plain' : undefined,
+		downloadDir: flags.downloadDir ?? 'socket-chat-downloads',
+	};
+}

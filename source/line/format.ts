@@ -1,0 +1,86 @@
+import type {ChatEntry} from '../session/types.js';
+
+/** A line of --plain output, and whether it belongs on stderr. */
+export function plainLine(entry: ChatEntry): {text: string; error: boolean} | undefined {
+	switch (entry.kind) {
+		case 'message': {
+			return {text: `${entry.from}: ${entry.text}`, error: false};
+		}
+
+		case 'action': {
+			return {text: `* ${entry.from} ${entry.text}`, error: false};
+		}
+
+		case 'direct': {
+			return {text: `[dm] ${entry.from} -> ${entry.to}: ${entry.text}`, error: false};
+		}
+
+		case 'join':
+		case 'leave':
+		case 'nick':
+		case 'offer': {
+			return {text: `* ${entry.text}`, error: false};
+		}
+
+		case 'notice': {
+			return {text: entry.text, error: false};
+		}
+
+		case 'error': {
+			return {text: `error: ${entry.text}`, error: true};
+		}
+
+		case 'history-start': {
+			return {text: '-- earlier in this room --', error: false};
+		}
+
+		case 'history-end': {
+			return {text: '-- now --', error: false};
+		}
+	}
+}
+
+/** The --json object for an entry (one per line); markers have none. */
+export function jsonEvent(entry: ChatEntry): Record<string, unknown> | undefined {
+	const time = new Date(entry.time).toISOString();
+	const history = entry.fromHistory ? {history: true} : {};
+	switch (entry.kind) {
+		case 'message':
+		case 'action': {
+			return {type: 'message', seq: entry.seq, time, from: entry.from, text: entry.text, ...(entry.kind === 'action' ? {action: true} : {}), ...history};
+		}
+
+		case 'direct': {
+			return {type: 'direct', seq: entry.seq, time, from: entry.from, to: entry.to, text: entry.text, ...history};
+		}
+
+		case 'join': {
+			return {type: 'join', seq: entry.seq, time, name: entry.from, ...history};
+		}
+
+		case 'leave': {
+			return {type: 'leave', seq: entry.seq, time, name: entry.from, reason: entry.reason, ...history};
+		}
+
+		case 'nick': {
+			return {type: 'nick', seq: entry.seq, time, from: entry.from, to: entry.to, ...history};
+		}
+
+		case 'offer': {
+			return undefined;
+		}
+
+		case 'notice': {
+			return {type: 'info', time, text: entry.text};
+		}
+
+		case 'error': {
+			return {type: 'error', time, text: entry.text};
+		}
+
+		case 'history-start':
+		case 'history-end': {
+			return undefined;
+		}
+	}
+}

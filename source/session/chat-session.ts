@@ -1,0 +1,300 @@
+import type {HubItem, MemberRequest, Welcome} from '../protocol/items.js';
+import {MAX_TEXT_BYTES} from '../protocol/limits.js';
+import {utf8Bytes} from '../protocol/sanitize.js';
+import type {Command, CommandContext} from './commands/command.js';
+import {chatCommands, commandIndex} from './commands/registry.js';
+import {entryFromEvent, type EntryDraft} from './entries.js';
+import {applyMembership, membersFromWelcome} from './membership.js';
+import type {RoomLink} from './ports.js';
+import {suggest} from './suggest.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, RefusalCode, Role, SessionSnapshot} from './types.js';
+
+export type ChatSessionOptions = {
+	readonly link: RoomLink;
+	readonly role: Role;
+	readonly shareAddresses?: readonly string[];
+	/** Entries kept for the messages pane; older ones are dropped. */
+	readonly scrollback?: number;
+	/** Commands beyond the chat's own (file transfer adds /send, /get, /cancel). */
+	readonly extraCommands?: readonly Command[];
+	/** How long leaving waits for what we sent to be acknowledged. */
+	readonly leaveTimeoutMs?: number;
+};
+
+const refusalCodes = new Set<string>(['name-taken', 'name-invalid', 'version', 'full', 'banned', 'rate-limited', 'no-answer']);
+
+/**
+ * One member's view of the room: an immutable snapshot for the front ends, the command
+ * registry, and the rules for turning what the hub sends into lines. No sockets, no Ink.
+ */
+export class ChatSession implements ChatSessionApi {
+	private state: SessionSnapshot;
+	private entries: ChatEntry[] = [];
+	private snapshot: SessionSnapshot | undefined;
+	private readonly listeners = new Set<() => void>();
+	private readonly entryListeners = new Set<(entry: ChatEntry) => void>();
+	private notifyQueued = false;
+	private nextId = 1;
+	private lastSeq = 0;
+	private pending: MemberRequest[] = [];
+	private joining: Promise<void> | undefined;
+	private leaving: Promise<void> | undefined;
+	private readonly registry: readonly Command[];
+	private readonly index: Map<string, Command>;
+	private readonly rttTimer: NodeJS.Timeout;
+
+	constructor(private readonly options: ChatSessionOptions) {
+		this.registry = [...chatCommands.slice(0, -2), ...(options.extraCommands ?? []), ...chatCommands.slice(-2)];
+		this.index = commandIndex(this.registry);
+		this.state = {
+			status: 'idle',
+			role: options.role,
+			roomAddress: options.link.address,
+			shareAddresses: options.shareAddresses ?? [],
+			members: [],
+			entries: [],
+			offers: [],
+			transfers: [],
+		};
+		options.link.onItem(item => {
+			this.apply(item);
+		});
+		options.link.onLost(reason => {
+			if (this.state.status !== 'left') {
+				this.update({status: 'disconnected', statusDetail: reason});
+				this.addEntry({kind: 'error', text: reason});
+			}
+		});
+		this.rttTimer = setInterval(() => {
+			const rtt = options.link.rttMs === undefined ? undefined : Math.round(options.link.rttMs * 10) / 10;
+			if (rtt !== this.state.rttMs) {
+				this.update({rttMs: rtt});
+			}
+		}, 1000);
+		this.rttTimer.unref();
+	}
+
+	getSnapshot = (): SessionSnapshot => {
+		this.snapshot ??= {...this.state, entries: this.entries.slice()};
+		return this.snapshot;
+	};
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	onEntry(listener: (entry: ChatEntry) => void): () => void {
+		this.entryListeners.add(listener);
+		return () => this.entryListeners.delete(listener);
+	}
+
+	commands(): readonly CommandInfo[] {
+		return this.registry;
+	}
+
+	join(name: string): void {
+		if (this.joining || this.leaving) {
+			return;
+		}
+
+		this.joining = this.joinAs(name).finally(() => {
+			this.joining = undefined;
+		});
+	}
+
+	submit(line: string): void {
+		const text = line.replace(/[\r\n]+$/, '');
+		if (text.trim() === '') {
+			return;
+		}
+
+		if (text.trim() === '!q') {
+			void this.leave();
+			return;
+		}
+
+		if (text.startsWith('/') && !text.startsWith('//')) {
+			this.runCommand(text.slice(1));
+			return;
+		}
+
+		const body = text.startsWith('//') ? text.slice(1) : text;
+		if (this.fits(body)) {
+			this.send({k: 'say', text: body});
+		}
+	}
+
+	async leave(): Promise<void> {
+		this.leaving ??= (async () => {
+			await this.joining;
+			const {link} = this.options;
+			if (this.state.status === 'connected') {
+				await link.flushed(this.options.leaveTimeoutMs ?? 10_000);
+				await link.leave(3000);
+			} else {
+				link.close();
+			}
+
+			clearInterval(this.rttTimer);
+			if (this.state.status !== 'refused' && this.state.status !== 'disconnected') {
+				this.update({status: 'left'});
+			}
+		})();
+		return this.leaving;
+	}
+
+	/** The context commands run in. */
+	private context(): CommandContext {
+		return {
+			snapshot: this.getSnapshot(),
+			send: request => {
+				this.send(request);
+			},
+			info: text => this.addEntry({kind: 'notice', text}),
+			error: text => this.addEntry({kind: 'error', text}),
+			clear: () => {
+				this.entries = [];
+				this.changed();
+			},
+			quit: () => {
+				void this.leave();
+			},
+			commands: () => this.registry,
+			fits: text => this.fits(text),
+		};
+	}
+
+	private runCommand(commandLine: string): void {
+		const [word = '', ...rest] = commandLine.split(/(?<=^\S+)\s/);
+		const command = this.index.get(word.toLowerCase());
+		if (!command) {
+			const guess = suggest(word, [...this.index.keys()]);
+			this.addEntry({kind: 'error', text: `unknown command /${word}${guess ? `, did you mean /${guess}?` : ''} (/help lists them)`});
+			return;
+		}
+
+		Promise.resolve(command.run(this.context(), rest.join(' '))).catch((error: unknown) => {
+			this.addEntry({kind: 'error', text: `/${command.name}: ${(error as Error).message}`});
+		});
+	}
+
+	private fits(text: string): boolean {
+		const bytes = utf8Bytes(text);
+		if (bytes <= MAX_TEXT_BYTES) {
+			return true;
+		}
+
+		this.addEntry({kind: 'error', text: `message not sent: it is ${bytes} bytes, the limit is ${MAX_TEXT_BYTES} (split it up)`});
+		return false;
+	}
+
+	private send(request: MemberRequest): void {
+		const {status} = this.state;
+		if (status === 'connected') {
+			this.options.link.send(request);
+		} else if (status === 'idle' || status === 'connecting' || status === 'reconnecting') {
+			this.pending.push(request);
+		} else {
+			this.addEntry({kind: 'error', text: `not sent: not connected (${this.state.statusDetail ?? status})`});
+		}
+	}
+
+	private async joinAs(name: string): Promise<void> {
+		this.update({status: 'connecting', statusDetail: `connecting to ${this.options.link.address}...`, refusal: undefined, myName: name});
+		const outcome = await this.options.link.join(name);
+		if (!outcome.ok) {
+			const code = (refusalCodes.has(outcome.code) ? outcome.code : 'other') as RefusalCode;
+			this.update({status: 'refused', statusDetail: outcome.reason, refusal: {code, reason: outcome.reason}});
+			this.addEntry({kind: 'error', text: outcome.reason});
+			return;
+		}
+
+		this.update({status: 'connected', statusDetail: undefined});
+		const pending = this.pending;
+		this.pending = [];
+		for (const request of pending) {
+			this.options.link.send(request);
+		}
+	}
+
+	private welcome(welcome: Welcome): void {
+		this.update({myName: welcome.you, members: membersFromWelcome(welcome)});
+		const history = welcome.history.filter(event => event.seq > this.lastSeq);
+		if (welcome.resync) {
+			this.addEntry({kind: 'notice', text: 'this client fell behind the room; catching up from its history'});
+		}
+
+		if (history.length === 0) {
+			return;
+		}
+
+		this.addEntry({kind: 'history-start', text: 'earlier in this room', fromHistory: true});
+		for (const event of history) {
+			this.lastSeq = event.seq;
+			this.addEntry(entryFromEvent(event, welcome.you, true));
+		}
+
+		this.addEntry({kind: 'history-end', text: 'now', fromHistory: true});
+	}
+
+	private apply(item: HubItem): void {
+		if (item.k === 'welcome') {
+			this.welcome(item);
+			return;
+		}
+
+		if (item.k === 'notice') {
+			this.addEntry({kind: item.level === 'error' ? 'error' : 'notice', text: item.text});
+			return;
+		}
+
+		if (item.seq <= this.lastSeq) {
+			return;
+		}
+
+		this.lastSeq = item.seq;
+		const me = this.state.myName;
+		const membership = applyMembership(this.state.members, item, me);
+		if (membership) {
+			this.update(membership);
+		}
+
+		this.addEntry(entryFromEvent(item, me, false));
+	}
+
+	private addEntry(draft: Partial<EntryDraft> & Pick<EntryDraft, 'kind' | 'text'>): void {
+		const entry: ChatEntry = {time: Date.now(), fromHistory: false, mentionsMe: false, ...draft, id: this.nextId++};
+		this.entries.push(entry);
+		const limit = this.options.scrollback ?? 10_000;
+		if (this.entries.length > limit + Math.max(50, limit / 10)) {
+			this.entries.splice(0, this.entries.length - limit);
+		}
+
+		for (const listener of this.entryListeners) {
+			listener(entry);
+		}
+
+		this.changed();
+	}
+
+	private update(patch: Partial<SessionSnapshot>): void {
+		this.state = {...this.state, ...patch};
+		this.changed();
+	}
+
+	private changed(): void {
+		this.snapshot = undefined;
+		if (this.notifyQueued) {
+			return;
+		}
+
+		this.notifyQueued = true;
+		queueMicrotask(() => {
+			this.notifyQueued = false;
+			for (const listener of this.listeners) {
+				listener();
+			}
+		});
+	}
+}

@@ -1,0 +1,32 @@
+import type {MemberRequest} from '../../protocol/items.js';
+import type {CommandInfo, SessionSnapshot} from '../types.js';
+
+/** What a command may do: the session hands this to `run`. */
+export type CommandContext = {
+	readonly snapshot: SessionSnapshot;
+	/** Sends a request to the hub (queued until joined). */
+	send(request: MemberRequest): void;
+	/** Adds a local information line. */
+	info(text: string): void;
+	/** Adds a local error line. */
+	error(text: string): void;
+	/** Clears the messages pane. */
+	clear(): void;
+	/** Leaves the room. */
+	quit(): void;
+	/** The registry, for /help. */
+	commands(): readonly CommandInfo[];
+	/** Checks a message text against the size limit; reports and returns false when over. */
+	fits(text: string): boolean;
+};
+
+/** A slash command: described for /help and completion, and run with the rest of the line. */
+export type Command = CommandInfo & {
+	run(context: CommandContext, args: string): void | Promise<void>;
+};
+
+/** Splits "NAME rest of line" at the first run of spaces. */
+export function firstWord(args: string): [string, string] {
+	const match = /^(\S+)\s*(.*)$/s.exec(args.trim());
+	return match ? [match[1]!, match[2]!] : ['', ''];
+}

@@ -1,0 +1,32 @@
+import {clearCommand} from './clear.js';
+import type {Command} from './command.js';
+import {helpCommand} from './help.js';
+import {meCommand} from './me.js';
+import {membersCommand} from './members.js';
+import {msgCommand} from './msg.js';
+import {nickCommand} from './nick.js';
+import {quitCommand} from './quit.js';
+
+/** The built-in commands, in the order /help lists them. */
+export const chatCommands: readonly Command[] = [
+	msgCommand,
+	meCommand,
+	nickCommand,
+	membersCommand,
+	clearCommand,
+	helpCommand,
+	quitCommand,
+];
+
+/** A lookup by name or alias, case-insensitive. */
+export function commandIndex(commands: readonly Command[]): Map<string, Command> {
+	const index = new Map<string, Command>();
+	for (const command of commands) {
+		index.set(command.name, command);
+		for (const alias of command.aliases) {
+			index.set(alias, command);
+		}
+	}
+
+	return index;
+}
