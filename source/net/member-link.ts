@@ -21,6 +21,8 @@ export type MemberLinkOptions = {
 	readonly helloTimeoutMs?: number;
 	/** Silence after which the hub counts as lost. */
 	readonly timeoutMs?: number;
+	/** Idle time after which a heartbeat is sent (default 2 s). */
+	readonly heartbeatMs?: number;
 	/** Protocol version to speak (tests use another to check the refusal). */
 	readonly version?: number;
 };
@@ -209,7 +211,7 @@ export class MemberLink {
 		});
 		this.socket = socket;
 		this.lastHeard = Date.now();
-		this.heartbeat = setInterval(() => this.tick(), HEARTBEAT_MS / 4);
+		this.heartbeat = setInterval(() => this.tick(), (this.options.heartbeatMs ?? HEARTBEAT_MS) / 4);
 		this.heartbeat.unref();
 		return undefined;
 	}
@@ -230,7 +232,7 @@ export class MemberLink {
 			return;
 		}
 
-		if (now - this.lastSent >= HEARTBEAT_MS) {
+		if (now - this.lastSent >= (this.options.heartbeatMs ?? HEARTBEAT_MS)) {
 			this.raw(JSON.stringify([{t: 'ping', ts: now}]));
 		}
 	}

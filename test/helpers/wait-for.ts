@@ -1,8 +1,12 @@
 /**
  * Polls `check` until it returns a truthy value or throws nothing, within `timeoutMs`.
+ * `what` (text, or a function for a description read at the time of failure) names it.
  * The poll interval is a scheduling granularity, not a sleep the test relies on.
  */
-export async function waitFor<T>(check: () => T | Promise<T>, {timeoutMs = 5000, what = 'condition'} = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+	check: () => T | Promise<T>,
+	{timeoutMs = 5000, what = 'condition' as string | (() => string)} = {},
+): Promise<NonNullable<T>> {
 	const started = Date.now();
 	let lastError: unknown;
 	for (;;) {
@@ -17,7 +21,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, {timeoutMs = 5000,
 
 		if (Date.now() - started > timeoutMs) {
 			const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}${detail}`);
 		}
 
 		await new Promise(resolve => {
