@@ -1,0 +1,139 @@
+import dgram from 'node:dgram';
+import {afterEach, describe, expect, test} from 'vitest';
+import {Hub} from '../../source/net/hub.js';
+import {headlessHub, runCli, type CliProcess} from '../helpers/cli-process.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const running: CliProcess[] = [];
+function cli(args: readonly string[]): CliProcess {
+	const started = runCli(args);
+	running.push(started);
+	return started;
+}
+
+afterEach(() => {
+	for (const process of running.splice(0)) {
+		process.child.kill('SIGKILL');
+	}
+});
+
+describe('usage', () => {
+	test('--help and --version exit 0', async () => {
+		const help = cli(['--help']);
+		expect(await help.exited()).toBe(0);
+		expect(help.stdout).toContain('--join HOST[:PORT]');
+		const version = cli(['--version']);
+		expect(await version.exited()).toBe(0);
+		expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+
+	test.each([
+		[['--bogus'], /Unknown flag/],
+		[['--host', '--join', '127.0.0.1'], /choose one/],
+		[['--headless'], /goes with --host/],
+		[['--join', '127.0.0.1:99999', '--name', 'x'], /not a port/],
+		[['--join', '127.0.0.1', '--name', 'two words'], /--name/],
+		[['--join', '127.0.0.1', '--plain'], /needs --name/],
+		[['--host', '--port', '70000'], /--port/],
+	])('%j is a usage error: exit 2', async (args, message) => {
+		const run = cli(args);
+		expect(await run.exited()).toBe(2);
+		expect(run.stderr).toMatch(message);
+	});
+});
+
+describe('runtime failures exit 1 with what to check', () => {
+	test('a port already in use', async () => {
+		const hub = new Hub({bind: '127.0.0.1', port: 0});
+		await hub.start();
+		const run = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', String(hub.port)]);
+		expect(await run.exited()).toBe(1);
+		expect(run.stderr).toContain(`127.0.0.1:${hub.port} is already in use`);
+		await hub.close();
+	});
+
+	test('nothing listening at the address', async () => {
+		const probe = dgram.createSocket('udp4');
+		await new Promise<void>(resolve => {
+			probe.bind(0, '127.0.0.1', resolve);
+		});
+		const {port} = probe.address();
+		probe.close();
+		const run = cli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain']);
+		expect(await run.exited()).toBe(1);
+		expect(run.stderr).toContain(`nothing is listening at 127.0.0.1:${port}`);
+	});
+
+	test('a host that does not answer', async () => {
+		const silent = dgram.createSocket('udp4');
+		await new Promise<void>(resolve => {
+			silent.bind(0, '127.0.0.1', resolve);
+		});
+		const run = cli(['--join', `127.0.0.1:${silent.address().port}`, '--name', 'bob', '--json']);
+		expect(await run.exited(20_000)).toBe(1);
+		const error = run.json().find(event => event.type === 'error');
+		expect(error?.text).toMatch(/no answer from 127\.0\.0\.1:\d+ within 5 s/);
+		silent.close();
+	});
+
+	test('a taken name', async () => {
+		const {port} = await headlessHub().then(({hub, port}) => {
+			running.push(hub);
+			return {port};
+		});
+		const alice = cli(['--join', `127.0.0.1:${port}`, '--name', 'alice', '--json']);
+		await waitFor(() => alice.json().some(event => event.type === 'welcome'), {what: 'alice welcomed'});
+		const impostor = cli(['--join', `127.0.0.1:${port}`, '--name', 'Alice', '--plain']);
+		expect(await impostor.exited()).toBe(1);
+		expect(impostor.stderr).toContain('the name "alice" is taken');
+	});
+});
+
+describe('line mode', () => {
+	test('members talk through a headless hub; at end of input each leaves and exits 0', async () => {
+		const {hub, port} = await headlessHub();
+		running.push(hub);
+		const bob = cli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--json']);
+		await waitFor(() => bob.json().some(event => event.type === 'welcome'), {what: () => `bob welcomed: ${bob.stderr}`});
+		const alice = cli(['--join', `127.0.0.1:${port}`, '--name', 'alice', '--plain']);
+		for (let i = 0; i < 50; i++) {
+			alice.child.stdin.write(`line ${i}\n`);
+		}
+
+		alice.child.stdin.end('/me waves\n');
+		expect(await alice.exited()).toBe(0);
+		const messages = await waitFor(
+			() => {
+				const found = bob.json().filter(event => event.type === 'message' && event.from === 'alice');
+				return found.length === 51 ? found : undefined;
+			},
+			{what: () => `51 messages at bob:\n${bob.stdout}`},
+		);
+		expect(messages.slice(0, 50).map(event => event.text)).toEqual(Array.from({length: 50}, (_, i) => `line ${i}`));
+		expect(messages[50]).toMatchObject({type: 'message', from: 'alice', text: 'waves', action: true});
+		for (const event of messages) {
+			expect(typeof event.seq).toBe('number');
+			expect(new Date(event.time as string).toISOString()).toBe(event.time);
+		}
+
+		await waitFor(() => bob.json().some(event => event.type === 'leave' && event.name === 'alice' && event.reason === 'quit'), {what: 'alice left'});
+		expect(alice.stdout).toContain('alice: line 49');
+		bob.child.stdin.end();
+		expect(await bob.exited()).toBe(0);
+		await waitFor(() => hub.json().filter(event => event.type === 'leave').length === 2, {what: () => `two leaves in the hub log:\n${hub.stdout}`});
+		expect(hub.json().filter(event => event.type === 'message')).toHaveLength(51);
+	});
+
+	test('--host in line mode is a member too and says where to join', async () => {
+		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--name', 'hostess', '--json']);
+		const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+		const welcome = await waitFor(() => host.json().find(event => event.type === 'welcome'), {what: 'host welcomed'});
+		expect(welcome.members).toEqual(['hostess']);
+		const guest = cli(['--join', `127.0.0.1:${hosting.port as number}`, '--name', 'guest', '--json']);
+		guest.child.stdin.end('hi host\n');
+		expect(await guest.exited()).toBe(0);
+		await waitFor(() => host.json().some(event => event.type === 'message' && event.text === 'hi host'), {what: 'the host got the line'});
+		host.child.kill('SIGINT');
+		expect(await host.exited()).toBe(0);
+	});
+});

@@ -1,0 +1,56 @@
+import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {waitFor} from './wait-for.js';
+
+export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** A running CLI process with its output collected as it arrives. */
+export type CliProcess = {
+	readonly child: ChildProcessWithoutNullStreams;
+	stdout: string;
+	stderr: string;
+	exitCode: number | null | undefined;
+	/** Parsed JSON lines of stdout so far. */
+	json(): Array<Record<string, unknown>>;
+	exited(timeoutMs?: number): Promise<number>;
+};
+
+/** Starts `node dist/cli.js ARGS` (built by `npm test` before the tests run). */
+export function runCli(args: readonly string[]): CliProcess {
+	const child = spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, FORCE_COLOR: '0'}});
+	const cli: CliProcess = {
+		child,
+		stdout: '',
+		stderr: '',
+		exitCode: undefined,
+		json() {
+			return this.stdout
+				.split('\n')
+				.filter(line => line.startsWith('{'))
+				.map(line => JSON.parse(line) as Record<string, unknown>);
+		},
+		async exited(timeoutMs = 15_000) {
+			await waitFor(() => this.exitCode !== undefined, {timeoutMs, what: () => `exit of ${args.join(' ')}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`});
+			return this.exitCode!;
+		},
+	};
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		cli.stdout += chunk;
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		cli.stderr += chunk;
+	});
+	child.on('exit', code => {
+		cli.exitCode = code;
+	});
+	return cli;
+}
+
+/** Starts a headless hub on 127.0.0.1 with a system-chosen port and resolves that port. */
+export async function headlessHub(): Promise<{hub: CliProcess; port: number}> {
+	const hub = runCli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--json']);
+	const hosting = await waitFor(() => hub.json().find(event => event.type === 'hosting'), {
+		what: () => `the hub to start\nstderr: ${hub.stderr}`,
+	});
+	return {hub, port: hosting.port as number};
+}
