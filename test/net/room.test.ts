@@ -217,3 +217,61 @@ describe('identity and hostile datagrams', () => {
 		attacker.close();
 	});
 });
+
+describe('a member that falls too far behind', () => {
+	test('is resynchronised from history on a new stream epoch', async () => {
+		hub = await startHub();
+		const alice = await member('alice');
+		const slow = dgram.createSocket('udp4');
+		const received: Array<Record<string, unknown>> = [];
+		slow.on('message', datagram => {
+			received.push(...(JSON.parse(datagram.toString('utf8', 12)) as Array<Record<string, unknown>>));
+		});
+		await new Promise<void>(resolve => {
+			slow.bind(0, '127.0.0.1', resolve);
+		});
+		slow.send(encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', JSON.stringify([{t: 'hello', cid: 'slow1', name: 'slow'}])), hub.port, '127.0.0.1');
+		await waitFor(() => received.some(frame => frame.t === 'accept'), {what: 'slow accepted'});
+		// It never acknowledges anything, so everything piles up in its backlog at the hub.
+		for (let i = 0; i < 8400; i++) {
+			alice.link.send({k: 'say', text: `m${i}`});
+		}
+
+		// The welcome carries 200 events of history, so it arrives as fragments on the new epoch.
+		const resyncWelcome = () => {
+			const parts = new Map<number, {p: [number, number]; x: string}>();
+			for (const frame of received) {
+				if (frame.t === 'd' && frame.g === 1 && Array.isArray(frame.p)) {
+					parts.set(frame.n as number, frame as unknown as {p: [number, number]; x: string});
+				}
+			}
+
+			const first = parts.get(1);
+			if (!first) {
+				return undefined;
+			}
+
+			const chunks: string[] = [];
+			for (let n = 1; n <= first.p[1]; n++) {
+				const part = parts.get(n);
+				if (!part) {
+					return undefined;
+				}
+
+				chunks.push(part.x);
+			}
+
+			return JSON.parse(chunks.join('')) as Record<string, unknown>;
+		};
+
+		const welcome = (await waitFor(resyncWelcome, {
+			timeoutMs: 30_000,
+			what: () => `a resync welcome on epoch 1 (slow got ${received.length} frames; alice has ${alice.messages().length})`,
+		})) as {k: string; resync?: boolean; history: unknown[]; members: Array<{name: string}>};
+		expect(welcome.k).toBe('welcome');
+		expect(welcome.resync).toBe(true);
+		expect(welcome.history).toHaveLength(200);
+		expect(welcome.members.map(m => m.name)).toEqual(['alice', 'slow']);
+		slow.close();
+	});
+});
