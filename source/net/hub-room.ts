@@ -5,6 +5,7 @@ import {checkName, nameKey} from '../protocol/names.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
 import {cleanText, utf8Bytes} from '../protocol/sanitize.js';
+import {TokenBucket} from '../protocol/token-bucket.js';
 
 /** One member as the hub knows it. */
 export type HubMember = {
@@ -22,6 +23,26 @@ export type HubMember = {
 	lastHeard: number;
 	/** Set once the member left; kept a short while to acknowledge its retransmitted leave. */
 	departedAt?: number;
+	/** Limits its messages, when the room has a rate limit. */
+	readonly bucket?: TokenBucket;
+	/** Messages dropped over the rate limit since the member was last told. */
+	overLimit: number;
+	lastLimitNotice: number;
+};
+
+export type RateLimit = {readonly perSecond: number; readonly burst: number};
+
+export type HubRoomOptions = {
+	readonly now: () => number;
+	/** Every stamped room event (the headless host logs these). */
+	readonly onEvent: (event: RoomEvent) => void;
+	/** A member has something to send. */
+	readonly onDirty: (member: HubMember) => void;
+	/** The host removed a member (kick or ban). */
+	readonly onRemoved?: (member: HubMember, reason: string, ban: boolean) => void;
+	readonly transferPort?: number;
+	/** Messages per member; none when absent. */
+	readonly rate?: RateLimit;
 };
 
 export type StampedEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq' | 'time'> : never) : never;
@@ -36,12 +57,11 @@ export class HubRoom {
 	private readonly history: string[] = [];
 	private seq = 0;
 
-	constructor(
-		private readonly now: () => number,
-		private readonly onEvent: (event: RoomEvent) => void,
-		private readonly onDirty: (member: HubMember) => void,
-		private readonly transferPort?: number,
-	) {}
+	private readonly now: () => number;
+
+	constructor(private readonly options: HubRoomOptions) {
+		this.now = options.now;
+	}
 
 	get lastSeq(): number {
 		return this.seq;
@@ -74,6 +94,7 @@ export class HubRoom {
 	/** Admits a member whose name was checked: welcome first, then its own join for everyone. */
 	admit(fields: {name: string; isHost: boolean; peer: string; sendAddress: string; sendPort: number; cid: string}): HubMember {
 		const name = fields.name.normalize('NFC');
+		const {rate} = this.options;
 		const member: HubMember = {
 			...fields,
 			name,
@@ -81,6 +102,9 @@ export class HubRoom {
 			sender: new ReliableSender(0),
 			receiver: new ReliableReceiver(0),
 			lastHeard: this.now(),
+			bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, this.now()) : undefined,
+			overLimit: 0,
+			lastLimitNotice: 0,
 		};
 		this.names.set(nameKey(name), member);
 		this.stamp({k: 'join', name, ...(fields.isHost ? {host: true} : {})});
@@ -91,6 +115,10 @@ export class HubRoom {
 
 	/** Handles one in-order request from a member. */
 	request(member: HubMember, request: MemberRequest): void {
+		if ((request.k === 'say' || request.k === 'me' || request.k === 'dm') && !this.withinRate(member)) {
+			return;
+		}
+
 		switch (request.k) {
 			case 'say':
 			case 'me': {
@@ -138,7 +166,52 @@ export class HubRoom {
 				this.remove(member, 'quit');
 				break;
 			}
+
+			case 'kick':
+			case 'ban': {
+				this.moderate(member, request.name, request.k === 'ban');
+				break;
+			}
 		}
+	}
+
+	private moderate(member: HubMember, name: string, ban: boolean): void {
+		const verb = ban ? 'ban' : 'kick';
+		const target = this.names.get(nameKey(name));
+		if (!member.isHost) {
+			this.notice(member, 'error', `only the host can ${verb} members`, 'not-host');
+		} else if (!target) {
+			this.notice(member, 'error', `nobody named "${cleanText(name)}" is in the room`, 'no-such-member');
+		} else if (target === member) {
+			this.notice(member, 'error', `you cannot ${verb} yourself; /quit closes the room`, 'self');
+		} else {
+			const reason = ban ? `banned by ${member.name}` : `kicked by ${member.name}`;
+			this.remove(target, reason);
+			this.options.onRemoved?.(target, reason, ban);
+		}
+	}
+
+	/** Takes a token from the member's bucket; past the limit, drops and tells it (once a second). */
+	private withinRate(member: HubMember): boolean {
+		const now = this.now();
+		if (!member.bucket || member.bucket.take(now)) {
+			return true;
+		}
+
+		member.overLimit++;
+		if (now - member.lastLimitNotice >= 1000) {
+			const {rate} = this.options;
+			this.notice(
+				member,
+				'error',
+				`slow down: the room takes ${rate?.perSecond ?? 0} messages a second (bursts of ${rate?.burst ?? 0}); ${member.overLimit} dropped`,
+				'rate-limited',
+			);
+			member.overLimit = 0;
+			member.lastLimitNotice = now;
+		}
+
+		return false;
 	}
 
 	/** Takes a member out of the room and tells everyone why. */
@@ -178,7 +251,7 @@ export class HubRoom {
 			}
 		}
 
-		this.onEvent(full);
+		this.options.onEvent(full);
 		return full;
 	}
 
@@ -209,16 +282,20 @@ export class HubRoom {
 			this.sendWelcome(member, true);
 		}
 
-		this.onDirty(member);
+		this.options.onDirty(member);
 	}
 
 	private sendWelcome(member: HubMember, resync: boolean): void {
 		const members = this.live().map(m => ({name: m.name, ...(m.isHost ? {host: true} : {})}));
-		const port = this.transferPort === undefined ? '' : `,"transferPort":${this.transferPort}`;
-		const flag = resync ? ',"resync":true' : '';
+		const {transferPort, rate} = this.options;
+		const extra = [
+			resync ? ',"resync":true' : '',
+			transferPort === undefined ? '' : `,"transferPort":${transferPort}`,
+			rate ? `,"rate":${JSON.stringify(rate)}` : '',
+		].join('');
 		member.sender.enqueue(
-			`{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${this.history.join(',')}]${flag}${port}}`,
+			`{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${this.history.join(',')}]${extra}}`,
 		);
-		this.onDirty(member);
+		this.options.onDirty(member);
 	}
 }

@@ -3,10 +3,22 @@ import type dgram from 'node:dgram';
 import {decodeEnvelope, encodeEnvelope, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeMemberRequest, type RoomEvent} from '../protocol/items.js';
-import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SUPPORTED_VERSIONS} from '../protocol/limits.js';
+import {
+	JOIN_BURST,
+	JOIN_RATE_PER_SECOND,
+	LINGER_MS,
+	MAX_MEMBERS,
+	MEMBER_TIMEOUT_MS,
+	PROTOCOL_VERSION,
+	RATE_BURST,
+	RATE_PER_SECOND,
+	SAFE_PAYLOAD_BYTES,
+	SUPPORTED_VERSIONS,
+} from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
 import {formatHostPort, normalizeAddress} from './address.js';
-import {HubRoom, type HubMember} from './hub-room.js';
+import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
+import {TokenBucket} from '../protocol/token-bucket.js';
 import {bindUdp} from './udp.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
@@ -18,6 +30,12 @@ export type HubOptions = {
 	readonly memberTimeoutMs?: number;
 	/** Announced in the welcome, for file transfers. */
 	readonly transferPort?: number;
+	/** Messages per member (default 10 a second, bursts of 20); false for none (benchmarks). */
+	readonly rateLimit?: RateLimit | false;
+	/** Members at most (default 256). */
+	readonly maxMembers?: number;
+	/** Join attempts per source address (default a burst of 5, one more per 2 s); false for none. */
+	readonly joinLimit?: RateLimit | false;
 };
 
 /** Why datagrams were dropped, counted. */
@@ -40,18 +58,31 @@ export class Hub {
 	private readonly flusher: FlushScheduler<HubMember>;
 	private sweepTimer: NodeJS.Timeout | undefined;
 	private boundPort = 0;
+	/** Addresses (without port) banned for the life of the room. */
+	private readonly banned = new Set<string>();
+	/** Join attempts per address. */
+	private readonly joinBuckets = new Map<string, TokenBucket>();
 
 	constructor(private readonly options: HubOptions) {
-		this.room = new HubRoom(
-			Date.now,
-			event => {
+		const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {perSecond: RATE_PER_SECOND, burst: RATE_BURST});
+		this.room = new HubRoom({
+			now: Date.now,
+			onEvent: event => {
 				for (const listener of this.listeners) {
 					listener(event);
 				}
 			},
-			member => this.flusher.mark(member),
-			options.transferPort,
-		);
+			onDirty: member => this.flusher.mark(member),
+			onRemoved: (member, reason, ban) => {
+				if (ban) {
+					this.banned.add(member.peer.split('|')[0]!);
+				}
+
+				this.reply({address: member.sendAddress, port: member.sendPort}, member.token, {t: 'gone', reason: `you were ${reason}`});
+			},
+			transferPort: options.transferPort,
+			rate,
+		});
 		this.flusher = new FlushScheduler(member => this.flush(member), member => member.sender.nextDeadline());
 	}
 
@@ -172,6 +203,33 @@ export class Hub {
 			return;
 		}
 
+		const address = peer.split('|')[0]!;
+		const refuse = (code: string, reason: string) => {
+			this.reply(rinfo, NO_TOKEN, {t: 'refuse', cid: frame.cid, code, reason});
+		};
+
+		if (this.banned.has(address)) {
+			refuse('banned', 'the host has banned your address from this room');
+			return;
+		}
+
+		const limit = this.options.joinLimit ?? {perSecond: JOIN_RATE_PER_SECOND, burst: JOIN_BURST};
+		let bucket = this.joinBuckets.get(address);
+		if (limit && !bucket) {
+			bucket = new TokenBucket(limit.perSecond, limit.burst, Date.now());
+			this.joinBuckets.set(address, bucket);
+		}
+
+		if (bucket && !bucket.take(Date.now())) {
+			refuse('rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
+			return;
+		}
+
+		if (this.room.live().length >= (this.options.maxMembers ?? MAX_MEMBERS)) {
+			refuse('full', `the room is full (${this.options.maxMembers ?? MAX_MEMBERS} members)`);
+			return;
+		}
+
 		const problem = this.room.nameProblem(frame.name);
 		if (problem) {
 			this.reply(rinfo, NO_TOKEN, {t: 'refuse', cid: frame.cid, code: problem.code, reason: problem.reason});
@@ -253,6 +311,12 @@ export class Hub {
 
 	private sweep(): void {
 		const now = Date.now();
+		for (const [address, bucket] of this.joinBuckets) {
+			if (bucket.full(now)) {
+				this.joinBuckets.delete(address);
+			}
+		}
+
 		const timeout = this.options.memberTimeoutMs ?? MEMBER_TIMEOUT_MS;
 		for (const member of this.room.members.values()) {
 			if (member.departedAt !== undefined) {

@@ -5,10 +5,11 @@ import {isIPv6} from 'node:net';
 import {decodeEnvelope, encodeEnvelope, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
-import {HEARTBEAT_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
+import {HEARTBEAT_MS, MEMBER_TIMEOUT_MS, PACE_SHARE, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
+import {TokenBucket} from '../protocol/token-bucket.js';
 import {formatHostPort} from './address.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
@@ -53,6 +54,10 @@ export class MemberLink {
 	private pongRtt: number | undefined;
 	private pendingJoin: ((outcome: JoinOutcome) => void) | undefined;
 	private lost = false;
+	/** Paces messages below the hub's advertised rate limit, so none is dropped there. */
+	private pacer: TokenBucket | undefined;
+	private readonly paced: string[] = [];
+	private pacedTimer: NodeJS.Timeout | undefined;
 	/** ICMP "port unreachable" answers seen (a connected socket reports them as errors). */
 	private refusedByOs = 0;
 	readonly address: string;
@@ -66,9 +71,9 @@ export class MemberLink {
 		return this.sender.rtt.srtt ?? this.pongRtt;
 	}
 
-	/** Requests not yet acknowledged by the hub. */
+	/** Requests not yet acknowledged by the hub (or still waiting for their pace). */
 	get unacknowledged(): number {
-		return this.sender.backlog;
+		return this.sender.backlog + this.paced.length;
 	}
 
 	onItem(listener: (item: HubItem) => void): () => void {
@@ -136,13 +141,37 @@ export class MemberLink {
 
 	/** Queues a request; it is resent until the hub acknowledges it. */
 	send(request: MemberRequest): void {
-		this.sender.enqueue(JSON.stringify(request));
+		const json = JSON.stringify(request);
+		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
+		if (limited && this.pacer && (this.paced.length > 0 || !this.pacer.take(Date.now()))) {
+			this.paced.push(json);
+			this.schedulePaced();
+			return;
+		}
+
+		this.sender.enqueue(json);
 		this.flusher.mark(this);
+	}
+
+	private schedulePaced(): void {
+		if (this.pacedTimer || !this.pacer || this.paced.length === 0) {
+			return;
+		}
+
+		this.pacedTimer = setTimeout(() => {
+			this.pacedTimer = undefined;
+			while (this.paced.length > 0 && this.pacer!.take(Date.now())) {
+				this.sender.enqueue(this.paced.shift()!);
+			}
+
+			this.flusher.mark(this);
+			this.schedulePaced();
+		}, Math.max(1, this.pacer.waitMs(Date.now())));
 	}
 
 	/** Resolves true once everything sent was acknowledged, false if `timeoutMs` passes first. */
 	async flushed(timeoutMs: number): Promise<boolean> {
-		if (this.sender.idle) {
+		if (this.unacknowledged === 0) {
 			return true;
 		}
 
@@ -150,7 +179,7 @@ export class MemberLink {
 			const done = () => {
 				clearTimeout(timer);
 				this.idleWaiters.delete(done);
-				resolve(this.sender.idle);
+				resolve(this.unacknowledged === 0);
 			};
 
 			const timer = setTimeout(done, timeoutMs);
@@ -170,6 +199,7 @@ export class MemberLink {
 
 	close(): void {
 		clearInterval(this.heartbeat);
+		clearTimeout(this.pacedTimer);
 		this.flusher.stop();
 		this.pendingJoin?.({ok: false, code: 'other', reason: 'closed'});
 		for (const waiter of this.idleWaiters) {
@@ -311,7 +341,7 @@ export class MemberLink {
 			case 'ack': {
 				if (frame.g === this.sender.epoch) {
 					this.sender.onAck(frame.c, frame.s, Date.now());
-					if (this.sender.idle) {
+					if (this.unacknowledged === 0) {
 						for (const waiter of [...this.idleWaiters]) {
 							waiter();
 						}
@@ -338,6 +368,11 @@ export class MemberLink {
 	/** Items go to listeners in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem): void {
 		if (item.k === 'welcome') {
+			if (item.rate) {
+				const perSecond = item.rate.perSecond * PACE_SHARE;
+				this.pacer = new TokenBucket(perSecond, Math.max(1, Math.floor(item.rate.burst * PACE_SHARE)), Date.now());
+			}
+
 			this.pendingJoin?.({ok: true, welcome: item});
 		}
 

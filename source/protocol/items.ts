@@ -17,6 +17,8 @@ export const memberRequestSchema = z.discriminatedUnion('k', [
 	z.object({k: z.literal('dm'), to: name, text}),
 	z.object({k: z.literal('nick'), name}),
 	z.object({k: z.literal('leave')}),
+	z.object({k: z.literal('kick'), name}),
+	z.object({k: z.literal('ban'), name}),
 ]);
 
 /** Something a member asks of the hub. */
@@ -57,6 +59,8 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 		/** True when this replaces a backlog the member fell too far behind on. */
 		resync: z.boolean().optional(),
 		transferPort: z.number().int().min(0).max(65_535).optional(),
+		/** The hub's message rate limit, so the member can pace itself below it. */
+		rate: z.object({perSecond: z.number().positive(), burst: z.number().int().positive()}).optional(),
 	}),
 	z.object({
 		k: z.literal('notice'),

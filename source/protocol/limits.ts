@@ -46,3 +46,13 @@ export const MAX_SACK_RANGES = 16;
 
 /** Datagrams: 4 MiB receive buffers trade loss for latency (see NETWORK-FACTS.md). */
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Messages (say, me, dm) a member may send: a token bucket at the hub. */
+export const RATE_PER_SECOND = 10;
+export const RATE_BURST = 20;
+/** Members pace themselves at this share of the hub's rate, so piped input is delayed, not dropped. */
+export const PACE_SHARE = 0.9;
+/** Join attempts per source address: a bucket of 5, refilled one per 2 s. */
+export const JOIN_RATE_PER_SECOND = 0.5;
+export const JOIN_BURST = 5;
+export const MAX_MEMBERS = 256;
