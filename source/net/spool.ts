@@ -1,0 +1,166 @@
+import {randomBytes} from 'node:crypto';
+import {mkdir, mkdtemp, rm, unlink} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where an offered file stands on the host. */
+export type SpoolState = 'uploading' | 'complete' | 'failed';
+
+/** Thrown to downloads waiting on an upload that failed; the message is the reason. */
+export class SpoolFailure extends Error {
+	override readonly name = 'SpoolFailure';
+}
+
+const base32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A fresh offer id: 40 random bits as 8 lowercase base32 characters. */
+export function newOfferId(): string {
+	let value = randomBytes(5).readUIntBE(0, 5);
+	let id = '';
+	for (let i = 0; i < 8; i++) {
+		id = base32[value % 32]! + id;
+		value = Math.floor(value / 32);
+	}
+
+	return id;
+}
+
+/** One offered file in the spool; downloads wait on it, woken by the upload's progress. */
+export class SpoolEntry {
+	#received = 0;
+	#state: SpoolState = 'uploading';
+	#sha256: string | undefined;
+	#failure: string | undefined;
+	readonly #waiters = new Set<() => void>();
+
+	constructor(
+		readonly id: string,
+		readonly name: string,
+		readonly size: number,
+		readonly from: string,
+		readonly path: string,
+	) {}
+
+	/** Bytes of the upload already written to the spool file. */
+	get received(): number {
+		return this.#received;
+	}
+
+	/** Whether the upload is running, complete or failed. */
+	get state(): SpoolState {
+		return this.#state;
+	}
+
+	/** Hex sha256, once complete. */
+	get sha256(): string | undefined {
+		return this.#sha256;
+	}
+
+	/** Why the upload failed, once failed. */
+	get failure(): string | undefined {
+		return this.#failure;
+	}
+
+	/** Resolve once more than `position` bytes are stored; reject with SpoolFailure if the upload fails. */
+	async waitBeyond(position: number, signal: AbortSignal): Promise<void> {
+		return this.#waitUntil(() => this.#received > position, signal);
+	}
+
+	/** Resolve once the upload is complete (all bytes, hash known). */
+	async waitComplete(signal: AbortSignal): Promise<void> {
+		return this.#waitUntil(() => this.#state === 'complete', signal);
+	}
+
+	/** The upload wrote `bytes` more bytes to the spool file. */
+	stored(bytes: number): void {
+		this.#received += bytes;
+		this.#wake();
+	}
+
+	/** The upload finished whole. */
+	complete(sha256: string): void {
+		this.#state = 'complete';
+		this.#sha256 = sha256;
+		this.#wake();
+	}
+
+	/** The upload failed. */
+	fail(reason: string): void {
+		this.#state = 'failed';
+		this.#failure = reason;
+		this.#wake();
+	}
+
+	#wake(): void {
+		for (const waiter of [...this.#waiters]) waiter();
+	}
+
+	async #waitUntil(ready: () => boolean, signal: AbortSignal): Promise<void> {
+		for (;;) {
+			if (this.#state === 'failed') throw new SpoolFailure(this.#failure ?? 'upload failed');
+			if (ready()) return;
+			signal.throwIfAborted();
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					this.#waiters.delete(done);
+					signal.removeEventListener('abort', done);
+					resolve();
+				};
+
+				this.#waiters.add(done);
+				signal.addEventListener('abort', done, {once: true});
+			});
+		}
+	}
+}
+
+/** The host's folder of offered files (a temporary folder), with a quota on declared sizes. */
+export class Spool {
+	/** Create the spool folder inside `parent` (default: the system's temp folder). */
+	static async create(quota: number, parent: string = os.tmpdir()): Promise<Spool> {
+		await mkdir(parent, {recursive: true});
+		return new Spool(await mkdtemp(path.join(parent, 'socket-chat-spool-')), quota);
+	}
+
+	readonly #entries = new Map<string, SpoolEntry>();
+	#used = 0;
+
+	private constructor(
+		readonly dir: string,
+		readonly quota: number,
+	) {}
+
+	/** Bytes reserved by uploads in progress or complete. */
+	get used(): number {
+		return this.#used;
+	}
+
+	/** Reserve room for a new upload; undefined when the quota would be exceeded. */
+	add(name: string, size: number, from: string): SpoolEntry | undefined {
+		if (this.#used + size > this.quota) return undefined;
+		let id = newOfferId();
+		while (this.#entries.has(id)) id = newOfferId();
+		const entry = new SpoolEntry(id, name, size, from, path.join(this.dir, `${id}.data`));
+		this.#entries.set(id, entry);
+		this.#used += size;
+		return entry;
+	}
+
+	/** The entry for an offer id (failed ones included). */
+	get(id: string): SpoolEntry | undefined {
+		return this.#entries.get(id);
+	}
+
+	/** Mark an upload failed, release its room and remove its file. */
+	async fail(entry: SpoolEntry, reason: string): Promise<void> {
+		if (entry.state === 'failed') return;
+		entry.fail(reason);
+		this.#used -= entry.size;
+		await unlink(entry.path).catch(() => undefined);
+	}
+
+	/** Remove the spool folder and everything in it. */
+	async destroy(): Promise<void> {
+		await rm(this.dir, {recursive: true, force: true});
+	}
+}

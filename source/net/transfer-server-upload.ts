@@ -1,0 +1,107 @@
+import {createHash} from 'node:crypto';
+import type {FileHandle} from 'node:fs/promises';
+import {open} from 'node:fs/promises';
+import type {Socket} from 'node:net';
+import prettyBytes from 'pretty-bytes';
+import {safeFileName} from '../protocol/file-name.js';
+import {encodeLine, failureOf, type UploadRequest, type WireErrorCode, WIRE_VERSION} from '../protocol/transfer-wire.js';
+import type {SpoolEntry} from './spool.js';
+import {describeFsError} from './transfer-error.js';
+import type {ServeContext} from './transfer-server-context.js';
+import {type ChunkReader, endWithLine} from './transfer-socket.js';
+
+class UploadFault extends Error {
+	constructor(
+		readonly code: WireErrorCode,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** Receive one upload: authorize, reserve, announce at once, stream to the spool while hashing. */
+export async function serveUpload(socket: Socket, reader: ChunkReader, request: UploadRequest, context: ServeContext): Promise<void> {
+	const refuse = (code: WireErrorCode, reason: string) => {
+		endWithLine(socket, reader, encodeLine(failureOf(code, reason)), context.lingerMs);
+	};
+
+	const member = context.authorize(request.token, context.remoteAddress);
+	if (member === undefined) return refuse('not-member', 'not a member of this room');
+	if (request.size > context.maxFileSize) {
+		return refuse('too-large', `${prettyBytes(request.size)} is over the host's limit of ${prettyBytes(context.maxFileSize)}`);
+	}
+
+	const {spool} = context;
+	const entry = spool.add(safeFileName(request.name), request.size, member.name);
+	if (entry === undefined) {
+		const free = Math.max(0, spool.quota - spool.used);
+		return refuse('quota', `the host's spool has only ${prettyBytes(free)} free for ${prettyBytes(request.size)}`);
+	}
+
+	let file: FileHandle;
+	try {
+		file = await open(entry.path, 'wx');
+	} catch (error) {
+		await spool.fail(entry, describeFsError(error));
+		return refuse('failed', `the host could not store the file: ${describeFsError(error)}`);
+	}
+
+	let sha256: string;
+	try {
+		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
+		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from: member.name});
+		sha256 = await receive(reader, entry, file);
+	} catch (error) {
+		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));
+		await file.close().catch(() => undefined);
+		await spool.fail(entry, fault.message);
+		context.onUploadFailed(entry.id, fault.message);
+		if (socket.writable) refuse(fault.code, fault.message);
+		else socket.destroy();
+		return;
+	}
+
+	await file.close().catch(() => undefined);
+	entry.complete(sha256);
+	context.onUploadDone(entry.id, sha256);
+	socket.end(encodeLine({v: WIRE_VERSION, ok: true, stage: 'done', id: entry.id, size: entry.size, sha256}));
+}
+
+async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle): Promise<string> {
+	const hash = createHash('sha256');
+	for (;;) {
+		let chunk: Buffer | null;
+		try {
+			chunk = await reader.next();
+		} catch (error) {
+			const why = error instanceof Error ? ` (${error.message})` : '';
+			throw new UploadFault('failed', `connection lost after ${entry.received} of ${entry.size} bytes${why}`);
+		}
+
+		if (chunk === null) break;
+		if (entry.received + chunk.length > entry.size) {
+			throw new UploadFault('size-mismatch', `the sender sent more than the declared ${entry.size} bytes`);
+		}
+
+		hash.update(chunk);
+		await store(file, chunk, entry.received);
+		entry.stored(chunk.length);
+	}
+
+	if (entry.received !== entry.size) {
+		throw new UploadFault('size-mismatch', `the upload ended after ${entry.received} of the declared ${entry.size} bytes`);
+	}
+
+	return hash.digest('hex');
+}
+
+async function store(file: FileHandle, chunk: Buffer, position: number): Promise<void> {
+	try {
+		for (let done = 0; done < chunk.length; ) {
+			const {bytesWritten} = await file.write(chunk, done, chunk.length - done, position + done);
+			done += bytesWritten;
+		}
+	} catch (error) {
+		throw new UploadFault('failed', `the host could not store the file: ${describeFsError(error)}`);
+	}
+}

@@ -1,0 +1,159 @@
+import net from 'node:net';
+import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
+import {Spool} from './spool.js';
+import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
+import {serveDownload} from './transfer-server-download.js';
+import {serveUpload} from './transfer-server-upload.js';
+import {ChunkReader, endWithLine} from './transfer-socket.js';
+
+export type {TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
+
+/** The port a host's transfer server listens on unless told otherwise. */
+export const DEFAULT_TRANSFER_PORT = 22_222;
+
+/** How a TransferServer listens, its limits, and the hooks that tie it to the chat hub. */
+export type TransferServerOptions = {
+	/** Address to bind; all interfaces when absent. */
+	readonly host?: string;
+	/** 0 picks a free port. */
+	readonly port: number;
+	/** Folder in which the spool folder is created (the system temp folder by default). */
+	readonly spoolDir?: string;
+	/** Largest upload accepted, in bytes (default 1 GiB). */
+	readonly maxFileSize?: number;
+	/** Total declared size of the spooled uploads (default 4 GiB). */
+	readonly spoolQuota?: number;
+	/** Limit for reading a request line, in ms (default 10 s). */
+	readonly headerTimeoutMs?: number;
+	/** A transfer with no traffic for this long is dropped, in ms (default 60 s). */
+	readonly idleTimeoutMs?: number;
+	/** A member's name for a session token, or undefined to refuse. */
+	authorize(token: string, remoteAddress: string): {readonly name: string} | undefined;
+	/** An upload was accepted: announce the offer now (its bytes are still on their way). */
+	onOffer(offer: TransferOffer): void;
+	onUploadDone(id: string, sha256: string): void;
+	onUploadFailed(id: string, reason: string): void;
+	/** A download starts (optional; for logs and notices). */
+	onDownload?(start: TransferDownloadStart): void;
+};
+
+/**
+ * The host's TCP file-transfer server: members upload into a spool folder and download from it,
+ * even while the upload is still running. Wire format: docs/transfer.md.
+ */
+export class TransferServer {
+	readonly #options: TransferServerOptions;
+	readonly #server: net.Server;
+	readonly #sockets = new Set<net.Socket>();
+	readonly #tasks = new Set<Promise<void>>();
+	#spool: Spool | undefined;
+	#closed = false;
+
+	constructor(options: TransferServerOptions) {
+		this.#options = options;
+		this.#server = net.createServer({allowHalfOpen: true}, (socket) => {
+			this.#accept(socket);
+		});
+	}
+
+	/** Create the spool folder and start listening. */
+	async listen(): Promise<{port: number}> {
+		this.#spool = await Spool.create(this.#options.spoolQuota ?? 4 * 1024 ** 3, this.#options.spoolDir);
+		await new Promise<void>((resolve, reject) => {
+			this.#server.once('error', reject);
+			this.#server.listen(this.#options.port, this.#options.host, () => {
+				this.#server.off('error', reject);
+				resolve();
+			});
+		});
+		return {port: (this.#server.address() as net.AddressInfo).port};
+	}
+
+	/** The spool folder, once listening. */
+	get spoolDir(): string | undefined {
+		return this.#spool?.dir;
+	}
+
+	/** Stop listening, cut every transfer, and remove the spool folder. */
+	async close(): Promise<void> {
+		this.#closed = true;
+		const stopped = new Promise<void>((resolve) => {
+			this.#server.close(() => resolve());
+		});
+		for (const socket of this.#sockets) socket.destroy();
+		await Promise.allSettled([...this.#tasks]);
+		await stopped;
+		await this.#spool?.destroy();
+	}
+
+	#accept(socket: net.Socket): void {
+		if (this.#closed || this.#spool === undefined) {
+			socket.destroy();
+			return;
+		}
+
+		this.#sockets.add(socket);
+		socket.on('error', () => undefined);
+		const task = this.#serve(socket, this.#spool)
+			.catch(() => {
+				socket.destroy();
+			})
+			.finally(() => {
+				this.#sockets.delete(socket);
+				this.#tasks.delete(task);
+			});
+		this.#tasks.add(task);
+	}
+
+	async #serve(socket: net.Socket, spool: Spool): Promise<void> {
+		const {headerTimeoutMs = 10_000, idleTimeoutMs = 60_000} = this.#options;
+		const lingerMs = 5000;
+		socket.setTimeout(headerTimeoutMs, () => socket.destroy(new Error('no request in time')));
+		const reader = new ChunkReader(socket);
+		const line = await reader.readLine();
+		if (line === null) {
+			socket.destroy();
+			return;
+		}
+
+		const request = line.kind === 'line' ? decodeRequest(line.line) : {ok: false as const, error: line.error};
+		if (!request.ok) {
+			endWithLine(socket, reader, encodeLine(failureOf(request.error.code, request.error.reason)), lingerMs);
+			return;
+		}
+
+		socket.setTimeout(idleTimeoutMs, () => socket.destroy(new Error(`no traffic for ${idleTimeoutMs} ms`)));
+		const context = this.#context(spool, lingerMs, normalizeAddress(socket.remoteAddress ?? ''));
+		await (request.value.op === 'upload'
+			? serveUpload(socket, reader, request.value, context)
+			: serveDownload(socket, reader, request.value, context));
+	}
+
+	#context(spool: Spool, lingerMs: number, remoteAddress: string): ServeContext {
+		const options = this.#options;
+		const hook = (call: () => void) => {
+			if (this.#closed) return;
+			try {
+				call();
+			} catch (error) {
+				process.emitWarning(`transfer server hook failed: ${String(error)}`);
+			}
+		};
+
+		return {
+			spool,
+			maxFileSize: options.maxFileSize ?? 1024 ** 3,
+			lingerMs,
+			remoteAddress,
+			authorize: (token, address) => options.authorize(token, address),
+			onOffer: (offer) => hook(() => options.onOffer(offer)),
+			onUploadDone: (id, sha256) => hook(() => options.onUploadDone(id, sha256)),
+			onUploadFailed: (id, reason) => hook(() => options.onUploadFailed(id, reason)),
+			onDownload: (start) => hook(() => options.onDownload?.(start)),
+		};
+	}
+}
+
+function normalizeAddress(address: string): string {
+	return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
