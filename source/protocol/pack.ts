@@ -7,15 +7,15 @@ export function packFrames(frames: readonly string[], maxBodyBytes: number): str
 	let current: string[] = [];
 	let size = 2;
 	for (const frame of frames) {
-		const bytes = Buffer.byteLength(frame) + 1;
-		if (current.length > 0 && size + bytes > maxBodyBytes) {
+		const bytes = Buffer.byteLength(frame);
+		if (current.length > 0 && size + 1 + bytes > maxBodyBytes) {
 			bodies.push(`[${current.join(',')}]`);
 			current = [];
 			size = 2;
 		}
 
+		size += (current.length > 0 ? 1 : 0) + bytes;
 		current.push(frame);
-		size += bytes;
 	}
 
 	if (current.length > 0) {

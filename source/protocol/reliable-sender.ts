@@ -128,6 +128,10 @@ export class ReliableSender {
 
 		if (progressed) {
 			this.rtt.backoff = 0;
+			this.earliestDeadline = Number.POSITIVE_INFINITY;
+			for (const item of this.inflight.values()) {
+				this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
+			}
 		}
 
 		if (highestSacked > 0) {
