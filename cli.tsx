@@ -6,6 +6,7 @@ import {joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/r
 import {runLineMode} from './source/line/line-mode.js';
 import {loopbackFor} from './source/net/interfaces.js';
 import {MemberLink} from './source/net/member-link.js';
+import {TransferAgent} from './source/net/transfer-agent.js';
 import {ChatSession} from './source/session/chat-session.js';
 
 async function runMember(options: CliOptions, room: RunningHub | undefined): Promise<number> {
@@ -13,6 +14,7 @@ async function runMember(options: CliOptions, room: RunningHub | undefined): Pro
 	const link = new MemberLink({...target, hostKey: room?.hub.hostKey});
 	const session = new ChatSession({
 		link,
+		transfers: new TransferAgent(link, options.downloadDir),
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
 	});
@@ -30,7 +32,7 @@ async function runMember(options: CliOptions, room: RunningHub | undefined): Pro
 	if (room) {
 		const hints = joinHints(room);
 		if (format === 'json') {
-			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, addresses: room.shareAddresses})}\n`);
+			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses})}\n`);
 		} else {
 			process.stdout.write(`* room open on UDP port ${room.port}; others join with: ${hints.join('  or  ')}\n`);
 		}

@@ -6,9 +6,9 @@ import {joinHints, type RunningHub} from './run-host.js';
 export async function runHeadless(room: RunningHub, json: boolean, output: NodeJS.WritableStream): Promise<number> {
 	let id = 0;
 	if (json) {
-		output.write(`${JSON.stringify({type: 'hosting', port: room.port, addresses: room.shareAddresses})}\n`);
+		output.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses})}\n`);
 	} else {
-		output.write(`socket-chat-tui hub: room open on UDP port ${room.port}. Others join with:\n`);
+		output.write(`socket-chat-tui hub: room open on UDP port ${room.port} (files on TCP port ${room.transferPort}). Others join with:\n`);
 		for (const hint of joinHints(room)) {
 			output.write(`  ${hint}\n`);
 		}

@@ -20,10 +20,11 @@ export const helpText = `
     --plain              line mode: read lines from stdin, print events as lines
     --json               line mode: print one JSON object per event
     --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
+    --max-file-size SIZE with --host: largest file members may send (default 1G)
     --help, --version
 
   In the room
-    text is sent to everyone; /help lists the commands (/msg, /me, /nick, /members, /quit ...)
+    text is sent to everyone; /help lists the commands (/send, /get, /msg, /me, /nick, /quit ...)
 
   Examples
     $ npx socket-chat-tui --host
@@ -43,7 +44,21 @@ export type CliOptions = {
 	readonly bind?: string;
 	readonly line?: 'plain' | 'json';
 	readonly downloadDir: string;
+	readonly maxFileSize?: number;
 };
+
+const units: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4};
+
+/** "1G", "500m", "1048576", "2.5GiB" -> bytes. */
+export function parseSize(text: string): number | undefined {
+	const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+	if (!match) {
+		return undefined;
+	}
+
+	const bytes = Math.floor(Number(match[1]) * units[match[2]!.toLowerCase()]!);
+	return bytes > 0 ? bytes : undefined;
+}
 
 /** A usage error: the message is printed and the process exits 2. */
 export class UsageError extends Error {}
@@ -77,6 +92,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 			plain: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			downloadDir: {type: 'string'},
+			maxFileSize: {type: 'string'},
 		},
 	});
 	const {flags} = cli;
@@ -114,7 +130,16 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		join = parsed;
 	}
 
+	let maxFileSize: number | undefined;
+	if (flags.maxFileSize !== undefined) {
+		maxFileSize = parseSize(flags.maxFileSize);
+		if (maxFileSize === undefined) {
+			throw new UsageError(`--max-file-size takes a size such as 500M or 2G, not "${flags.maxFileSize}"`);
+		}
+	}
+
 	return {
+		maxFileSize,
 		mode: flags.host ? 'host' : join ? 'join' : 'start',
 		headless: flags.headless,
 		join,

@@ -1,4 +1,5 @@
-import {Hub} from '../net/hub.js';
+import type {Hub} from '../net/hub.js';
+import {RoomHost} from '../net/room-host.js';
 import {shareAddresses} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
@@ -10,24 +11,29 @@ export class RuntimeError extends Error {}
 export type RunningHub = {
 	readonly hub: Hub;
 	readonly port: number;
+	readonly transferPort: number;
 	readonly shareAddresses: readonly string[];
 	close(): Promise<void>;
 };
 
-/** Opens the room: binds the hub (and, with file transfer, its TCP server). */
+/** Opens the room: binds the TCP transfer server and the UDP hub. */
 export async function openRoom(options: CliOptions): Promise<RunningHub> {
-	const hub = new Hub({bind: options.bind, port: options.port});
+	const room = new RoomHost({bind: options.bind, port: options.port, transferPort: options.transferPort, maxFileSize: options.maxFileSize});
+	let ports: {port: number; transferPort: number};
 	try {
-		await hub.start();
+		ports = await room.start();
 	} catch (error) {
-		throw new RuntimeError(describeBindError(error, 'cannot open the room', `UDP ${formatHostPort(options.bind ?? '0.0.0.0', options.port)}`));
+		const tcp = (error as {what?: string}).what === 'tcp';
+		const address = `${tcp ? 'TCP' : 'UDP'} ${formatHostPort(options.bind ?? '0.0.0.0', tcp ? options.transferPort : options.port)}`;
+		const message = describeBindError(error, 'cannot open the room', address);
+		throw new RuntimeError(tcp ? message.replace('--port', '--transfer-port') : message);
 	}
 
 	return {
-		hub,
-		port: hub.port,
-		shareAddresses: shareAddresses(options.bind, hub.port),
-		close: async () => hub.close(),
+		hub: room.hub,
+		...ports,
+		shareAddresses: shareAddresses(options.bind, ports.port),
+		close: async () => room.close(),
 	};
 }
 

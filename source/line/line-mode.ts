@@ -1,5 +1,6 @@
 import {createInterface} from 'node:readline';
 import type {ChatEntry, ChatSessionApi, ConnectionState, SessionSnapshot} from '../session/types.js';
+import {FileEvents} from './file-events.js';
 import {jsonEvent, plainLine} from './format.js';
 
 export type LineFormat = 'plain' | 'json';
@@ -40,6 +41,7 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	const stopEntries = session.onEntry(print);
 	let status: ConnectionState = session.getSnapshot().status;
 	let announced = false;
+	const files = new FileEvents();
 	const exitCode = await new Promise<number>(resolve => {
 		const onStatus = (snapshot: SessionSnapshot) => {
 			if (snapshot.status === status) {
@@ -67,7 +69,14 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 		};
 
 		session.subscribe(() => {
-			onStatus(session.getSnapshot());
+			const snapshot = session.getSnapshot();
+			if (format === 'json') {
+				for (const event of files.changes(snapshot)) {
+					emit(event);
+				}
+			}
+
+			onStatus(snapshot);
 		});
 		const lines = createInterface({input: options.input, crlfDelay: Number.POSITIVE_INFINITY});
 		lines.on('line', line => {

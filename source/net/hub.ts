@@ -113,10 +113,14 @@ export class Hub {
 		return this.room.live().map(member => member.name);
 	}
 
-	/** Token of a live member, by the token; the transfer server authenticates uploads with it. */
-	memberByToken(token: string): {name: string} | undefined {
+	/**
+	 * The live member holding this token, if the TCP connection comes from the address it joined
+	 * from: the transfer server authenticates with this.
+	 */
+	memberByToken(token: string, remoteAddress: string): {name: string} | undefined {
 		const member = this.room.members.get(token);
-		return member && member.departedAt === undefined ? {name: member.name} : undefined;
+		const joinedFrom = member?.peer.split('|')[0];
+		return member && member.departedAt === undefined && joinedFrom === normalizeAddress(remoteAddress) ? {name: member.name} : undefined;
 	}
 
 	/** Stamps a room event that did not come from a member's request (file offers). */

@@ -66,6 +66,19 @@ export class MemberLink {
 		this.address = formatHostPort(options.host, options.port);
 	}
 
+	private resolvedHost: string | undefined;
+	private welcomedTransferPort: number | undefined;
+
+	/** The session token, once joined (file transfers authenticate with it). */
+	get sessionToken(): string | undefined {
+		return this.token === NO_TOKEN ? undefined : this.token;
+	}
+
+	/** The hub's address as resolved, and the transfer port its welcome announced. */
+	get transferEndpoint(): {host: string; port: number} | undefined {
+		return this.resolvedHost && this.welcomedTransferPort ? {host: this.resolvedHost, port: this.welcomedTransferPort} : undefined;
+	}
+
 	/** Smoothed round-trip time to the hub, once measured. */
 	get rttMs(): number | undefined {
 		return this.sender.rtt.srtt ?? this.pongRtt;
@@ -221,6 +234,7 @@ export class MemberLink {
 			return {ok: false, code: 'no-answer', reason: `cannot resolve "${this.options.host}": check the host name or use its IP address`};
 		}
 
+		this.resolvedHost = address;
 		const socket = dgram.createSocket({
 			type: isIPv6(address) ? 'udp6' : 'udp4',
 			recvBufferSize: SOCKET_BUFFER_BYTES,
@@ -368,6 +382,7 @@ export class MemberLink {
 	/** Items go to listeners in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem): void {
 		if (item.k === 'welcome') {
+			this.welcomedTransferPort = item.transferPort;
 			if (item.rate) {
 				const perSecond = item.rate.perSecond * PACE_SHARE;
 				this.pacer = new TokenBucket(perSecond, Math.max(1, Math.floor(item.rate.burst * PACE_SHARE)), Date.now());

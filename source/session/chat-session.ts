@@ -5,18 +5,20 @@ import type {Command, CommandContext} from './commands/command.js';
 import {chatCommands, commandIndex} from './commands/registry.js';
 import {entryFromEvent, type EntryDraft} from './entries.js';
 import {applyMembership, membersFromWelcome} from './membership.js';
-import type {RoomLink} from './ports.js';
+import type {RoomLink, TransferPort} from './ports.js';
+import {TransferBook} from './transfer-book.js';
 import {suggest} from './suggest.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, RefusalCode, Role, SessionSnapshot} from './types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, RefusalCode, Role, SessionSnapshot} from './types.js';
+import type {RoomEvent} from '../protocol/items.js';
 
 export type ChatSessionOptions = {
 	readonly link: RoomLink;
+	/** File transfer; without it /send and /get say it is not available. */
+	readonly transfers?: TransferPort;
 	readonly role: Role;
 	readonly shareAddresses?: readonly string[];
 	/** Entries kept for the messages pane; older ones are dropped. */
 	readonly scrollback?: number;
-	/** Commands beyond the chat's own (file transfer adds /send, /get, /cancel). */
-	readonly extraCommands?: readonly Command[];
 	/** How long leaving waits for what we sent to be acknowledged. */
 	readonly leaveTimeoutMs?: number;
 };
@@ -42,9 +44,13 @@ export class ChatSession implements ChatSessionApi {
 	private readonly registry: readonly Command[];
 	private readonly index: Map<string, Command>;
 	private readonly rttTimer: NodeJS.Timeout;
+	private readonly book: TransferBook | undefined;
 
 	constructor(private readonly options: ChatSessionOptions) {
-		this.registry = [...chatCommands.slice(0, -2), ...(options.extraCommands ?? []), ...chatCommands.slice(-2)];
+		this.registry = chatCommands;
+		this.book = options.transfers
+			? new TransferBook(options.transfers, () => this.update({transfers: this.book!.list()}), (kind, text) => this.addEntry({kind, text}))
+			: undefined;
 		this.index = commandIndex(this.registry);
 		this.state = {
 			status: 'idle',
@@ -162,7 +168,22 @@ export class ChatSession implements ChatSessionApi {
 			},
 			commands: () => this.registry,
 			fits: text => this.fits(text),
+			transfers: {
+				send: path => this.withTransfers(book => book.send(path)),
+				get: offer => this.withTransfers(book => book.get(offer)),
+				cancel: id => this.book?.cancel(id) ?? false,
+			},
 		};
+	}
+
+	private withTransfers(action: (book: TransferBook) => void): void {
+		if (!this.book) {
+			this.addEntry({kind: 'error', text: 'file transfer is not available in this session'});
+		} else if (this.state.status !== 'connected') {
+			this.addEntry({kind: 'error', text: `not connected (${this.state.statusDetail ?? this.state.status}); try again once in the room`});
+		} else {
+			action(this.book);
+		}
 	}
 
 	private runCommand(commandLine: string): void {
@@ -232,7 +253,11 @@ export class ChatSession implements ChatSessionApi {
 		this.addEntry({kind: 'history-start', text: 'earlier in this room', fromHistory: true});
 		for (const event of history) {
 			this.lastSeq = event.seq;
-			this.addEntry(entryFromEvent(event, welcome.you, true));
+			if (event.k === 'offer') {
+				this.offer(event, true);
+			} else {
+				this.addEntry(entryFromEvent(event, welcome.you, true));
+			}
 		}
 
 		this.addEntry({kind: 'history-end', text: 'now', fromHistory: true});
@@ -254,6 +279,11 @@ export class ChatSession implements ChatSessionApi {
 		}
 
 		this.lastSeq = item.seq;
+		if (item.k === 'offer') {
+			this.offer(item);
+			return;
+		}
+
 		const me = this.state.myName;
 		const membership = applyMembership(this.state.members, item, me);
 		if (membership) {
@@ -261,6 +291,27 @@ export class ChatSession implements ChatSessionApi {
 		}
 
 		this.addEntry(entryFromEvent(item, me, false));
+	}
+
+	/** An offer is announced when its upload starts, and again when it completes or fails. */
+	private offer(event: Extract<RoomEvent, {k: 'offer'}>, fromHistory = false): void {
+		const offer: FileOffer = {
+			id: event.id,
+			name: event.name,
+			size: event.size,
+			from: event.from,
+			sha256: event.sha256,
+			complete: event.complete,
+			failed: event.failed,
+			time: event.time,
+		};
+		const known = this.state.offers.some(existing => existing.id === offer.id);
+		this.update({offers: known ? this.state.offers.map(existing => (existing.id === offer.id ? offer : existing)) : [...this.state.offers, offer]});
+		if (!known) {
+			this.addEntry(entryFromEvent(event, this.state.myName, fromHistory));
+		} else if (offer.failed) {
+			this.addEntry({kind: 'error', seq: event.seq, time: event.time, fromHistory, text: `${offer.from}'s upload of ${offer.name} failed: ${offer.failed}`});
+		}
 	}
 
 	private addEntry(draft: Partial<EntryDraft> & Pick<EntryDraft, 'kind' | 'text'>): void {

@@ -1,3 +1,4 @@
+import prettyBytes from 'pretty-bytes';
 import type {RoomEvent} from '../protocol/items.js';
 import {cleanText} from '../protocol/sanitize.js';
 import type {ChatEntry} from './types.js';
@@ -60,7 +61,13 @@ export function entryFromEvent(event: RoomEvent, me: string | undefined, fromHis
 		case 'offer': {
 			const from = cleanText(event.from);
 			const name = cleanText(event.name);
-			return {...base, kind: 'offer', from, offerId: event.id, text: `${from} offers ${name} (${event.size} bytes): /get ${event.id}`};
+			const what = `${from}'s ${name} (${prettyBytes(event.size)})`;
+			const text = event.failed
+				? `${what} cannot be fetched: the upload failed (${cleanText(event.failed)})`
+				: event.complete
+					? `${what} is complete, sha256 ${event.sha256?.slice(0, 16) ?? '?'}...: /get ${event.id}`
+					: `${from} offers ${name} (${prettyBytes(event.size)}): /get ${event.id}`;
+			return {...base, kind: 'offer', from, offerId: event.id, text};
 		}
 	}
 }

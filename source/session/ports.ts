@@ -24,3 +24,19 @@ export type RoomLink = {
 	onLost(listener: (reason: string) => void): () => void;
 	close(): void;
 };
+
+export type TransferProgress = (bytes: number, total: number) => void;
+
+/**
+ * What the session needs to move files. The net layer implements it over TCP to the host's
+ * transfer server; tests implement it in memory. Errors reject with a message for people.
+ */
+export type TransferPort = {
+	/** Turns a path as typed (~, relative to where the program started) into an absolute one. */
+	resolvePath(typed: string): string;
+	upload(path: string, options: {signal: AbortSignal; onProgress: TransferProgress}): Promise<{id: string; sha256: string; name: string; size: number}>;
+	download(
+		offer: {id: string; name: string; size: number; sha256?: string},
+		options: {signal: AbortSignal; onProgress: TransferProgress},
+	): Promise<{path: string; sha256: string}>;
+};

@@ -46,7 +46,7 @@ describe('runtime failures exit 1 with what to check', () => {
 	test('a port already in use', async () => {
 		const hub = new Hub({bind: '127.0.0.1', port: 0});
 		await hub.start();
-		const run = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', String(hub.port)]);
+		const run = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', String(hub.port), '--transfer-port', '0']);
 		expect(await run.exited()).toBe(1);
 		expect(run.stderr).toContain(`127.0.0.1:${hub.port} is already in use`);
 		await hub.close();
@@ -125,7 +125,7 @@ describe('line mode', () => {
 	});
 
 	test('--host in line mode is a member too and says where to join', async () => {
-		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--name', 'hostess', '--json']);
+		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--name', 'hostess', '--json']);
 		const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
 		const welcome = await waitFor(() => host.json().find(event => event.type === 'welcome'), {what: 'host welcomed'});
 		expect(welcome.members).toEqual(['hostess']);

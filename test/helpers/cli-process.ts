@@ -48,7 +48,7 @@ export function runCli(args: readonly string[]): CliProcess {
 
 /** Starts a headless hub on 127.0.0.1 with a system-chosen port and resolves that port. */
 export async function headlessHub(): Promise<{hub: CliProcess; port: number}> {
-	const hub = runCli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--json']);
+	const hub = runCli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--json']);
 	const hosting = await waitFor(() => hub.json().find(event => event.type === 'hosting'), {
 		what: () => `the hub to start\nstderr: ${hub.stderr}`,
 	});

@@ -1,5 +1,13 @@
 import type {MemberRequest} from '../../protocol/items.js';
-import type {CommandInfo, SessionSnapshot} from '../types.js';
+import type {CommandInfo, FileOffer, SessionSnapshot} from '../types.js';
+
+/** Starting and stopping file transfers. */
+export type TransferControls = {
+	send(path: string): void;
+	get(offer: FileOffer): void;
+	/** False when no transfer with this id is running. */
+	cancel(id: string): boolean;
+};
 
 /** What a command may do: the session hands this to `run`. */
 export type CommandContext = {
@@ -18,6 +26,7 @@ export type CommandContext = {
 	commands(): readonly CommandInfo[];
 	/** Checks a message text against the size limit; reports and returns false when over. */
 	fits(text: string): boolean;
+	readonly transfers: TransferControls;
 };
 
 /** A slash command: described for /help and completion, and run with the rest of the line. */

@@ -1,4 +1,8 @@
+import {cancelCommand} from './cancel.js';
 import {clearCommand} from './clear.js';
+import {filesCommand} from './files.js';
+import {getCommand} from './get.js';
+import {sendCommand} from './send.js';
 import type {Command} from './command.js';
 import {helpCommand} from './help.js';
 import {meCommand} from './me.js';
@@ -9,6 +13,10 @@ import {quitCommand} from './quit.js';
 
 /** The built-in commands, in the order /help lists them. */
 export const chatCommands: readonly Command[] = [
+	sendCommand,
+	getCommand,
+	filesCommand,
+	cancelCommand,
 	msgCommand,
 	meCommand,
 	nickCommand,

@@ -1,0 +1,84 @@
+import type {RoomEvent} from '../protocol/items.js';
+import {Hub, type HubOptions} from './hub.js';
+import {TransferServer} from './transfer-server.js';
+
+export type RoomHostOptions = Omit<HubOptions, 'transferPort'> & {
+	readonly transferPort: number;
+	readonly maxFileSize?: number;
+	readonly spoolQuota?: number;
+};
+
+type OfferEvent = Extract<RoomEvent, {k: 'offer'}>;
+type OfferFields = Omit<OfferEvent, 'k' | 'seq' | 'time'>;
+
+/**
+ * Everything a host serves: the UDP hub and the TCP transfer server, joined so that uploads
+ * are authenticated by chat session and every offer is a room event (announced when the upload
+ * starts, and again when it completes or fails).
+ */
+export class RoomHost {
+	readonly transfers: TransferServer;
+	private readonly offers = new Map<string, OfferFields>();
+	private started: Hub | undefined;
+
+	constructor(private readonly options: RoomHostOptions) {
+		this.transfers = new TransferServer({
+			host: options.bind,
+			port: options.transferPort,
+			maxFileSize: options.maxFileSize,
+			spoolQuota: options.spoolQuota,
+			authorize: (token, remoteAddress) => this.started?.memberByToken(token, remoteAddress),
+			onOffer: ({id, name, size, from}) => {
+				this.announce({id, name, size, from, complete: false});
+			},
+			onUploadDone: (id, sha256) => {
+				this.update(id, {sha256, complete: true});
+			},
+			onUploadFailed: (id, reason) => {
+				this.update(id, {failed: reason.slice(0, 500)});
+			},
+		});
+	}
+
+	/** The hub; there once `start` resolved. */
+	get hub(): Hub {
+		if (!this.started) {
+			throw new Error('the room is not open yet');
+		}
+
+		return this.started;
+	}
+
+	/**
+	 * Binds the transfer server, then the hub (whose welcome announces the transfer port).
+	 * Rejects with the system error, its `what` naming which of the two failed.
+	 */
+	async start(): Promise<{port: number; transferPort: number}> {
+		const {port: transferPort} = await this.transfers.listen().catch((error: unknown) => {
+			throw Object.assign(error as Error, {what: 'tcp'});
+		});
+		const hub = new Hub({...this.options, transferPort});
+		await hub.start().catch(async (error: unknown) => {
+			await this.transfers.close();
+			throw Object.assign(error as Error, {what: 'udp'});
+		});
+		this.started = hub;
+		return {port: hub.port, transferPort};
+	}
+
+	async close(): Promise<void> {
+		await Promise.all([this.started?.close(), this.transfers.close()]);
+	}
+
+	private announce(fields: OfferFields): void {
+		this.offers.set(fields.id, fields);
+		this.hub.announce({k: 'offer', ...fields});
+	}
+
+	private update(id: string, change: Partial<OfferFields>): void {
+		const offer = this.offers.get(id);
+		if (offer) {
+			this.announce({...offer, ...change});
+		}
+	}
+}

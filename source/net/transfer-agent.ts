@@ -1,0 +1,50 @@
+import {homedir} from 'node:os';
+import path from 'node:path';
+import type {TransferPort, TransferProgress} from '../session/ports.js';
+import type {MemberLink} from './member-link.js';
+import {downloadFile, uploadFile} from './transfer-client.js';
+
+/**
+ * The member's side of file transfer: talks TCP to the transfer server of the hub its link
+ * joined, authenticated with the link's session token.
+ */
+export class TransferAgent implements TransferPort {
+	constructor(
+		private readonly link: MemberLink,
+		private readonly downloadDir: string,
+		private readonly cwd = process.cwd(),
+	) {}
+
+	resolvePath(typed: string): string {
+		const expanded = typed === '~' ? homedir() : typed.startsWith('~/') ? path.join(homedir(), typed.slice(2)) : typed;
+		return path.resolve(this.cwd, expanded);
+	}
+
+	async upload(file: string, options: {signal: AbortSignal; onProgress: TransferProgress}) {
+		return uploadFile({...this.endpoint(), path: file, signal: options.signal, onProgress: options.onProgress});
+	}
+
+	async download(offer: {id: string; name: string; size: number; sha256?: string}, options: {signal: AbortSignal; onProgress: TransferProgress}) {
+		const result = await downloadFile({
+			...this.endpoint(),
+			id: offer.id,
+			name: offer.name,
+			size: offer.size,
+			sha256: offer.sha256,
+			dir: path.resolve(this.cwd, this.downloadDir),
+			signal: options.signal,
+			onProgress: options.onProgress,
+		});
+		return {path: result.path, sha256: result.sha256};
+	}
+
+	private endpoint(): {host: string; port: number; token: string} {
+		const endpoint = this.link.transferEndpoint;
+		const token = this.link.sessionToken;
+		if (!endpoint || !token) {
+			throw new Error('not in a room with file transfer yet');
+		}
+
+		return {...endpoint, token};
+	}
+}

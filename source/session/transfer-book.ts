@@ -1,0 +1,132 @@
+import type {TransferPort} from './ports.js';
+import type {FileOffer, Transfer, TransferDirection} from './types.js';
+
+type Mutable<T> = {-readonly [K in keyof T]: T[K]};
+type Record_ = Mutable<Transfer> & {sampleAt: number; sampleBytes: number; emittedAt: number};
+
+/** Progress is shown at most this often; starts and ends always at once. */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * The member's transfers: starts uploads and downloads through the port, keeps their state,
+ * smooths their speed, and reports changes (progress throttled so a fast copy cannot flood the
+ * front ends). Uploads are known by a local id ("u1") until the host names the offer.
+ */
+export class TransferBook {
+	private readonly records = new Map<string, Record_>();
+	private readonly controllers = new Map<string, AbortController>();
+	private uploads = 0;
+	private cached: Transfer[] | undefined;
+
+	constructor(
+		private readonly port: TransferPort,
+		private readonly changed: () => void,
+		private readonly say: (kind: 'notice' | 'error', text: string) => void,
+	) {}
+
+	list(): readonly Transfer[] {
+		this.cached ??= [...this.records.values()].map(({sampleAt, sampleBytes, emittedAt, ...transfer}) => transfer);
+		return this.cached;
+	}
+
+	/** Uploads one file to the host; the room sees the offer as soon as the upload starts. */
+	send(typed: string): void {
+		const file = this.port.resolvePath(typed);
+		const id = `u${++this.uploads}`;
+		const record = this.start(id, 'upload', typed.split(/[\\/]/).pop() ?? typed, 0);
+		this.run(id, async signal =>
+			this.port.upload(file, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)}).then(result => {
+				record.name = result.name;
+				record.size = result.size;
+				return `sent ${result.name} to the room (offer ${result.id}, sha256 ${result.sha256.slice(0, 16)}...)`;
+			}),
+		);
+	}
+
+	/** Downloads an offer into the download folder. */
+	get(offer: FileOffer): void {
+		const running = this.records.get(offer.id);
+		if (running && (running.state === 'started' || running.state === 'progress')) {
+			this.say('error', `${offer.name} is already downloading`);
+			return;
+		}
+
+		const record = this.start(offer.id, 'download', offer.name, offer.size);
+		this.run(offer.id, async signal =>
+			this.port.download(offer, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)}).then(result => {
+				record.path = result.path;
+				return `saved ${offer.name} to ${result.path} (sha256 verified)`;
+			}),
+		);
+	}
+
+	/** Stops a running transfer; its partial file is removed. */
+	cancel(id: string): boolean {
+		const controller = this.controllers.get(id);
+		if (!controller) {
+			return false;
+		}
+
+		controller.abort();
+		return true;
+	}
+
+	/** Whether a transfer with this id is running. */
+	running(id: string): boolean {
+		return this.controllers.has(id);
+	}
+
+	private start(id: string, direction: TransferDirection, name: string, size: number): Record_ {
+		const now = Date.now();
+		const record: Record_ = {id, direction, name, size, bytes: 0, state: 'started', speed: 0, startedAt: now, sampleAt: now, sampleBytes: 0, emittedAt: now};
+		this.records.set(id, record);
+		this.emit();
+		return record;
+	}
+
+	private run(id: string, work: (signal: AbortSignal) => Promise<string>): void {
+		const controller = new AbortController();
+		this.controllers.set(id, controller);
+		const record = this.records.get(id)!;
+		work(controller.signal).then(
+			message => {
+				record.state = 'done';
+				record.bytes = record.size;
+				this.say('notice', message);
+			},
+			(error: unknown) => {
+				const cancelled = controller.signal.aborted;
+				record.state = cancelled ? 'cancelled' : 'failed';
+				record.error = cancelled ? 'cancelled' : (error as Error).message;
+				this.say(cancelled ? 'notice' : 'error', `${record.direction} of ${record.name} ${cancelled ? 'cancelled' : `failed: ${record.error}`}`);
+			},
+		).finally(() => {
+			this.controllers.delete(id);
+			this.emit();
+		});
+	}
+
+	private progress(record: Record_, bytes: number, total: number): void {
+		const now = Date.now();
+		record.bytes = bytes;
+		record.size = total;
+		record.state = 'progress';
+		const elapsed = now - record.sampleAt;
+		if (elapsed >= 250) {
+			const instant = ((bytes - record.sampleBytes) / elapsed) * 1000;
+			record.speed = record.speed === 0 ? instant : 0.7 * record.speed + 0.3 * instant;
+			record.sampleAt = now;
+			record.sampleBytes = bytes;
+		}
+
+		if (now - record.emittedAt >= PROGRESS_EVERY_MS) {
+			record.emittedAt = now;
+			this.emit();
+		}
+	}
+
+	private emit(): void {
+		this.cached = undefined;
+		this.changed();
+	}
+}
