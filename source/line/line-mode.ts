@@ -22,7 +22,10 @@ export type LineModeOptions = {
 export async function runLineMode(options: LineModeOptions): Promise<number> {
 	const {session, format, output, errors} = options;
 	const emit = (value: Record<string, unknown>) => output.write(`${JSON.stringify(value)}\n`);
+	let onStatus: (snapshot: SessionSnapshot) => void = () => undefined;
 	const print = (entry: ChatEntry) => {
+		// A status change (the welcome) is announced before the entries it brought.
+		onStatus(session.getSnapshot());
 		if (format === 'json') {
 			const event = jsonEvent(entry);
 			if (event) {
@@ -42,8 +45,9 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	let status: ConnectionState = session.getSnapshot().status;
 	let announced = false;
 	const files = new FileEvents();
+	let lines: ReturnType<typeof createInterface> | undefined;
 	const exitCode = await new Promise<number>(resolve => {
-		const onStatus = (snapshot: SessionSnapshot) => {
+		onStatus = (snapshot: SessionSnapshot) => {
 			if (snapshot.status === status) {
 				return;
 			}
@@ -78,7 +82,7 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 
 			onStatus(snapshot);
 		});
-		const lines = createInterface({input: options.input, crlfDelay: Number.POSITIVE_INFINITY});
+		lines = createInterface({input: options.input, crlfDelay: Number.POSITIVE_INFINITY});
 		lines.on('line', line => {
 			session.submit(line);
 		});
@@ -88,5 +92,10 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 		session.join(options.name);
 	});
 	stopEntries();
+	lines?.close();
+	if (exitCode !== 0) {
+		await session.leave();
+	}
+
 	return exitCode;
 }

@@ -120,8 +120,9 @@ export class ChatSession implements ChatSessionApi {
 			return;
 		}
 
-		if (text.startsWith('/') && !text.startsWith('//')) {
-			this.runCommand(text.slice(1));
+		const command = text.trimStart();
+		if (command.startsWith('/') && !command.startsWith('//')) {
+			this.runCommand(command.slice(1));
 			return;
 		}
 
@@ -231,7 +232,6 @@ export class ChatSession implements ChatSessionApi {
 			return;
 		}
 
-		this.update({status: 'connected', statusDetail: undefined});
 		const pending = this.pending;
 		this.pending = [];
 		for (const request of pending) {
@@ -239,8 +239,9 @@ export class ChatSession implements ChatSessionApi {
 		}
 	}
 
+	/** The welcome makes us connected at once, so front ends see it before the history it carries. */
 	private welcome(welcome: Welcome): void {
-		this.update({myName: welcome.you, members: membersFromWelcome(welcome)});
+		this.update({myName: welcome.you, members: membersFromWelcome(welcome), status: 'connected', statusDetail: undefined, refusal: undefined});
 		const history = welcome.history.filter(event => event.seq > this.lastSeq);
 		if (welcome.resync) {
 			this.addEntry({kind: 'notice', text: 'this client fell behind the room; catching up from its history'});

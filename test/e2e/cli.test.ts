@@ -95,6 +95,10 @@ describe('line mode', () => {
 		running.push(hub);
 		const bob = cli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--json']);
 		await waitFor(() => bob.json().some(event => event.type === 'welcome'), {what: () => `bob welcomed: ${bob.stderr}`});
+		const bobEvents = bob.json();
+		const welcomeAt = bobEvents.findIndex(event => event.type === 'welcome');
+		expect(bobEvents.findIndex(event => event.type === 'status' && event.state === 'connected')).toBeLessThan(welcomeAt);
+		expect(bobEvents.findIndex(event => event.history === true)).toBeGreaterThan(welcomeAt);
 		const alice = cli(['--join', `127.0.0.1:${port}`, '--name', 'alice', '--plain']);
 		for (let i = 0; i < 50; i++) {
 			alice.child.stdin.write(`line ${i}\n`);

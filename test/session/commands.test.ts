@@ -19,13 +19,16 @@ describe('/msg', () => {
 		expect(added.filter(entry => entry.kind === 'error')).toEqual([]);
 	});
 
-	it('matches the name case-insensitively against the members', async () => {
+	it('matches the name case-insensitively and sends the member\'s own spelling', async () => {
 		const {link, session} = await connectedSession();
 		await run(session, '/msg BoB hi there');
-		expect(link.sent).toHaveLength(1);
-		const [request] = link.sent;
-		expect(request).toMatchObject({k: 'dm', text: 'hi there'});
-		expect(request?.k === 'dm' && request.to.toLowerCase()).toBe('bob');
+		expect(link.sent).toEqual([{k: 'dm', to: 'bob', text: 'hi there'}]);
+	});
+
+	it('runs a command typed after leading spaces', async () => {
+		const {link, session} = await connectedSession();
+		await run(session, '   /me waves');
+		expect(link.sent).toEqual([{k: 'me', text: 'waves'}]);
 	});
 
 	it('keeps the spacing inside the text', async () => {

@@ -12,11 +12,11 @@ export const msgCommand: Command = {
 			return;
 		}
 
-		const known = context.snapshot.members.some(member => member.name.toLowerCase() === to.toLowerCase());
-		if (!known) {
+		const member = context.snapshot.members.find(candidate => candidate.name.toLowerCase() === to.toLowerCase());
+		if (!member) {
 			context.error(`nobody named "${to}" is in the room (try /members)`);
 		} else if (context.fits(text)) {
-			context.send({k: 'dm', to, text});
+			context.send({k: 'dm', to: member.name, text});
 		}
 	},
 };
