@@ -11,7 +11,7 @@ import {ChatSession} from './source/session/chat-session.js';
 
 async function runMember(options: CliOptions, room: RunningHub | undefined): Promise<number> {
 	const target = room ? {host: loopbackFor(options.bind), port: room.port} : options.join!;
-	const link = new MemberLink({...target, hostKey: room?.hub.hostKey});
+	const link = new MemberLink({...target, hostKey: room?.hub.hostKey, secret: options.secret});
 	const session = new ChatSession({
 		link,
 		transfers: new TransferAgent(link, options.downloadDir),
@@ -32,7 +32,7 @@ async function runMember(options: CliOptions, room: RunningHub | undefined): Pro
 	if (room) {
 		const hints = joinHints(room);
 		if (format === 'json') {
-			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses})}\n`);
+			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(room.hub.fingerprint ? {fingerprint: room.hub.fingerprint} : {})})}\n`);
 		} else {
 			process.stdout.write(`* room open on UDP port ${room.port}; others join with: ${hints.join('  or  ')}\n`);
 		}

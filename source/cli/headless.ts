@@ -6,8 +6,15 @@ import {joinHints, type RunningHub} from './run-host.js';
 export async function runHeadless(room: RunningHub, json: boolean, output: NodeJS.WritableStream): Promise<number> {
 	let id = 0;
 	if (json) {
-		output.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses})}\n`);
+		output.write(
+			`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(room.hub.fingerprint ? {fingerprint: room.hub.fingerprint} : {})})}\n`,
+		);
 	} else {
+		output.write(
+			room.hub.fingerprint
+				? `private room: members need the secret; fingerprint ${room.hub.fingerprint} (members see the same)\n`
+				: 'open room: anyone on the network can read it (--secret makes it private)\n',
+		);
 		output.write(`socket-chat-tui hub: room open on UDP port ${room.port} (files on TCP port ${room.transferPort}). Others join with:\n`);
 		for (const hint of joinHints(room)) {
 			output.write(`  ${hint}\n`);

@@ -21,6 +21,9 @@ export const helpText = `
     --json               line mode: print one JSON object per event
     --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
     --max-file-size SIZE with --host: largest file members may send (default 1G)
+    --secret TEXT        a room only those who know TEXT can read or enter; every
+                         datagram and file is encrypted (or set SOCKET_CHAT_SECRET,
+                         which keeps it out of the process list)
     --help, --version
 
   In the room
@@ -45,6 +48,8 @@ export type CliOptions = {
 	readonly line?: 'plain' | 'json';
 	readonly downloadDir: string;
 	readonly maxFileSize?: number;
+	/** From --secret, or the SOCKET_CHAT_SECRET environment variable (which stays out of ps). */
+	readonly secret?: string;
 };
 
 const units: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4};
@@ -76,7 +81,7 @@ function port(value: number | undefined, flag: string, fallback: number): number
 }
 
 /** Reads and checks the command line. Throws UsageError for anything a person must fix. */
-export function parseOptions(argv: readonly string[]): CliOptions {
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
 		argv: [...argv],
@@ -93,6 +98,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 			json: {type: 'boolean', default: false},
 			downloadDir: {type: 'string'},
 			maxFileSize: {type: 'string'},
+			secret: {type: 'string'},
 		},
 	});
 	const {flags} = cli;
@@ -138,7 +144,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		}
 	}
 
+	const secret = flags.secret ?? (env.SOCKET_CHAT_SECRET || undefined);
+	if (secret === '') {
+		throw new UsageError('--secret needs a value (or set SOCKET_CHAT_SECRET)');
+	}
+
 	return {
+		secret,
 		maxFileSize,
 		mode: flags.host ? 'host' : join ? 'join' : 'start',
 		headless: flags.headless,

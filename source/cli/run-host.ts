@@ -18,7 +18,13 @@ export type RunningHub = {
 
 /** Opens the room: binds the TCP transfer server and the UDP hub. */
 export async function openRoom(options: CliOptions): Promise<RunningHub> {
-	const room = new RoomHost({bind: options.bind, port: options.port, transferPort: options.transferPort, maxFileSize: options.maxFileSize});
+	const room = new RoomHost({
+		bind: options.bind,
+		port: options.port,
+		transferPort: options.transferPort,
+		maxFileSize: options.maxFileSize,
+		secret: options.secret,
+	});
 	let ports: {port: number; transferPort: number};
 	try {
 		ports = await room.start();

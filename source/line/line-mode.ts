@@ -61,9 +61,17 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 				announced = true;
 				const names = snapshot.members.map(member => member.name);
 				if (format === 'json') {
-					emit({type: 'welcome', room: snapshot.roomAddress, name: snapshot.myName, members: names});
+					emit({
+						type: 'welcome',
+						room: snapshot.roomAddress,
+						name: snapshot.myName,
+						members: names,
+						secret: Boolean(snapshot.fingerprint),
+						...(snapshot.fingerprint ? {fingerprint: snapshot.fingerprint} : {}),
+					});
 				} else {
-					output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName}; ${names.length} here: ${names.join(', ')}\n`);
+					const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can read it';
+					output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName} (${privacy}); ${names.length} here: ${names.join(', ')}\n`);
 				}
 			} else if (status === 'refused' || status === 'disconnected') {
 				resolve(1);

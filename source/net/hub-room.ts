@@ -5,6 +5,7 @@ import {checkName, nameKey} from '../protocol/names.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
 import {cleanText, utf8Bytes} from '../protocol/sanitize.js';
+import type {SessionCipher} from '../protocol/crypto.js';
 import {TokenBucket} from '../protocol/token-bucket.js';
 
 /** One member as the hub knows it. */
@@ -28,6 +29,10 @@ export type HubMember = {
 	/** Messages dropped over the rate limit since the member was last told. */
 	overLimit: number;
 	lastLimitNotice: number;
+	/** Seals and opens the member's datagrams, in a room with a secret. */
+	cipher?: SessionCipher;
+	/** A ping to answer in the next flush. */
+	pong?: number;
 };
 
 export type RateLimit = {readonly perSecond: number; readonly burst: number};

@@ -1,9 +1,11 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
-import {decodeEnvelope, encodeEnvelope, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
+import {RoomCipher, SEAL_OVERHEAD, deriveRoomKey} from '../protocol/crypto.js';
+import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeMemberRequest, type RoomEvent} from '../protocol/items.js';
 import {
+	HELLO_MAX_AGE_MS,
 	JOIN_BURST,
 	JOIN_RATE_PER_SECOND,
 	LINGER_MS,
@@ -36,6 +38,8 @@ export type HubOptions = {
 	readonly maxMembers?: number;
 	/** Join attempts per source address (default a burst of 5, one more per 2 s); false for none. */
 	readonly joinLimit?: RateLimit | false;
+	/** The room secret: every datagram is then encrypted and authenticated. */
+	readonly secret?: string;
 };
 
 /** Why datagrams were dropped, counted. */
@@ -62,6 +66,8 @@ export class Hub {
 	private readonly banned = new Set<string>();
 	/** Join attempts per address. */
 	private readonly joinBuckets = new Map<string, TokenBucket>();
+	private cipher: RoomCipher | undefined;
+	private salt: Buffer | undefined;
 
 	constructor(private readonly options: HubOptions) {
 		const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {perSecond: RATE_PER_SECOND, burst: RATE_BURST});
@@ -78,7 +84,7 @@ export class Hub {
 					this.banned.add(member.peer.split('|')[0]!);
 				}
 
-				this.reply({address: member.sendAddress, port: member.sendPort}, member.token, {t: 'gone', reason: `you were ${reason}`});
+				this.sendTo(member, JSON.stringify([{t: 'gone', reason: `you were ${reason}`}]));
 			},
 			transferPort: options.transferPort,
 			rate,
@@ -88,6 +94,11 @@ export class Hub {
 
 	/** Binds the socket; rejects with the system error (EADDRINUSE ...) when it cannot. */
 	async start(): Promise<{port: number; address: string}> {
+		if (this.options.secret !== undefined) {
+			this.salt = randomBytes(16);
+			this.cipher = new RoomCipher(await deriveRoomKey(this.options.secret, this.salt));
+		}
+
 		const socket = await bindUdp(this.options.bind, this.options.port);
 		this.socket = socket;
 		socket.on('message', (datagram, rinfo) => this.receive(datagram, rinfo));
@@ -101,6 +112,11 @@ export class Hub {
 
 	get port(): number {
 		return this.boundPort;
+	}
+
+	/** For a room with a secret, the key's fingerprint people compare aloud. */
+	get fingerprint(): string | undefined {
+		return this.cipher?.fingerprint;
 	}
 
 	/** Room events as they are stamped (the headless host logs these). */
@@ -155,40 +171,47 @@ export class Hub {
 		const peer = `${normalizeAddress(rinfo.address)}|${rinfo.port}`;
 		if (envelope.version !== PROTOCOL_VERSION) {
 			this.drop('version');
-			this.reply(rinfo, NO_TOKEN, {
-				t: 'refuse',
-				code: 'version',
-				reason: `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${envelope.version}. Use the same socket-chat-tui release as the host.`,
-				versions: [...SUPPORTED_VERSIONS],
-			});
+			this.refuse(rinfo, undefined, 'version', `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${envelope.version}. Use the same socket-chat-tui release as the host.`);
 			return;
 		}
 
-		const decoded = decodeFrames(envelope.body);
-		if (!decoded.ok) {
-			this.drop(decoded.code);
-			return;
-		}
-
+		const encrypted = (envelope.flags & FLAG_ENCRYPTED) !== 0;
+		const header = datagram.subarray(0, HEADER_BYTES);
 		if (envelope.token === NO_TOKEN) {
-			for (const frame of decoded.frames) {
-				if (frame.t === 'hello') {
-					this.hello(frame, peer, rinfo);
-				}
-			}
-
+			this.handshake(envelope.body, header, encrypted, peer, rinfo);
 			return;
 		}
 
 		const member = this.room.members.get(envelope.token);
 		if (!member) {
 			this.drop('unknown-token');
-			this.reply(rinfo, envelope.token, {t: 'gone', reason: 'the hub does not know this session (it may have timed out)'});
+			if (!this.cipher) {
+				this.send(rinfo, envelope.token, [{t: 'gone', reason: 'the hub does not know this session (it may have timed out)'}]);
+			}
+
 			return;
 		}
 
 		if (member.peer !== peer) {
 			this.drop('address-mismatch');
+			return;
+		}
+
+		let body: Buffer | undefined = envelope.body;
+		if (member.cipher) {
+			body = encrypted ? member.cipher.open(header, body) : undefined;
+			if (!body) {
+				this.drop('bad-seal');
+				return;
+			}
+		} else if (encrypted) {
+			this.drop('unexpected-seal');
+			return;
+		}
+
+		const decoded = decodeFrames(body);
+		if (!decoded.ok) {
+			this.drop(decoded.code);
 			return;
 		}
 
@@ -200,43 +223,92 @@ export class Hub {
 		this.flusher.mark(member);
 	}
 
-	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, rinfo: dgram.RemoteInfo): void {
-		const existing = this.room.findByPeer(peer);
-		if (existing?.cid === frame.cid) {
-			this.reply(rinfo, existing.token, {t: 'accept', cid: frame.cid});
+	/** Datagrams without a token: queries and hellos, sealed with the room key when there is a secret. */
+	private handshake(sealed: Buffer, header: Buffer, encrypted: boolean, peer: string, rinfo: dgram.RemoteInfo): void {
+		let body: Buffer | undefined = sealed;
+		if (encrypted) {
+			if (!this.cipher) {
+				this.refuse(rinfo, undefined, 'no-secret', 'this room has no secret: join it without one (anyone on the network can read it)');
+				return;
+			}
+
+			if (!this.joinAllowed(peer)) {
+				this.refuse(rinfo, undefined, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
+				return;
+			}
+
+			body = this.cipher.openHandshake(header, sealed);
+			if (!body) {
+				this.drop('wrong-secret');
+				this.refuse(rinfo, undefined, 'wrong-secret', 'wrong room secret');
+				return;
+			}
+		}
+
+		const decoded = decodeFrames(body);
+		if (!decoded.ok) {
+			this.drop(decoded.code);
 			return;
+		}
+
+		for (const frame of decoded.frames) {
+			if (frame.t === 'query') {
+				this.send(rinfo, NO_TOKEN, [{t: 'room', cid: frame.cid, secret: Boolean(this.cipher), ...(this.salt ? {salt: this.salt.toString('base64')} : {})}]);
+			} else if (frame.t === 'hello' && this.cipher && !encrypted) {
+				this.refuse(rinfo, frame.cid, 'secret-required', 'this room needs a secret: give it with --secret or SOCKET_CHAT_SECRET');
+			} else if (frame.t === 'hello' && this.cipher && Math.abs(Date.now() - (frame.ts ?? 0)) > HELLO_MAX_AGE_MS) {
+				this.drop('stale-hello');
+			} else if (frame.t === 'hello') {
+				this.hello(frame, peer, rinfo, encrypted);
+			}
+		}
+	}
+
+	private refuse(to: {address: string; port: number}, cid: string | undefined, code: string, reason: string): void {
+		this.send(to, NO_TOKEN, [{t: 'refuse', ...(cid ? {cid} : {}), code, reason, ...(code === 'version' ? {versions: [...SUPPORTED_VERSIONS]} : {})}]);
+	}
+
+	private joinAllowed(peer: string): boolean {
+		const limit = this.options.joinLimit ?? {perSecond: JOIN_RATE_PER_SECOND, burst: JOIN_BURST};
+		if (!limit) {
+			return true;
 		}
 
 		const address = peer.split('|')[0]!;
-		const refuse = (code: string, reason: string) => {
-			this.reply(rinfo, NO_TOKEN, {t: 'refuse', cid: frame.cid, code, reason});
-		};
-
-		if (this.banned.has(address)) {
-			refuse('banned', 'the host has banned your address from this room');
-			return;
-		}
-
-		const limit = this.options.joinLimit ?? {perSecond: JOIN_RATE_PER_SECOND, burst: JOIN_BURST};
 		let bucket = this.joinBuckets.get(address);
-		if (limit && !bucket) {
+		if (!bucket) {
 			bucket = new TokenBucket(limit.perSecond, limit.burst, Date.now());
 			this.joinBuckets.set(address, bucket);
 		}
 
-		if (bucket && !bucket.take(Date.now())) {
-			refuse('rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
+		return bucket.take(Date.now());
+	}
+
+	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, rinfo: dgram.RemoteInfo, sealed: boolean): void {
+		const existing = this.room.findByPeer(peer);
+		if (existing?.cid === frame.cid) {
+			this.accept(rinfo, existing, sealed);
+			return;
+		}
+
+		if (this.banned.has(peer.split('|')[0]!)) {
+			this.refuse(rinfo, frame.cid, 'banned', 'the host has banned your address from this room');
+			return;
+		}
+
+		if (!sealed && !this.joinAllowed(peer)) {
+			this.refuse(rinfo, frame.cid, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
 			return;
 		}
 
 		if (this.room.live().length >= (this.options.maxMembers ?? MAX_MEMBERS)) {
-			refuse('full', `the room is full (${this.options.maxMembers ?? MAX_MEMBERS} members)`);
+			this.refuse(rinfo, frame.cid, 'full', `the room is full (${this.options.maxMembers ?? MAX_MEMBERS} members)`);
 			return;
 		}
 
 		const problem = this.room.nameProblem(frame.name);
 		if (problem) {
-			this.reply(rinfo, NO_TOKEN, {t: 'refuse', cid: frame.cid, code: problem.code, reason: problem.reason});
+			this.refuse(rinfo, frame.cid, problem.code, problem.reason);
 			return;
 		}
 
@@ -248,7 +320,19 @@ export class Hub {
 			sendPort: rinfo.port,
 			cid: frame.cid,
 		});
-		this.reply(rinfo, member.token, {t: 'accept', cid: frame.cid});
+		member.cipher = this.cipher?.session(member.token, 'hub-to-member');
+		this.accept(rinfo, member, sealed);
+	}
+
+	private accept(to: {address: string; port: number}, member: HubMember, sealed: boolean): void {
+		const body = JSON.stringify([{t: 'accept', cid: member.cid}]);
+		this.socket?.send(
+			sealed && this.cipher
+				? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => this.cipher!.sealHandshake(header, plaintext))
+				: encodeEnvelope(PROTOCOL_VERSION, member.token, body),
+			to.port,
+			to.address,
+		);
 	}
 
 	private memberFrame(member: HubMember, frame: Frame): void {
@@ -279,7 +363,7 @@ export class Hub {
 			}
 
 			case 'ping': {
-				this.reply({address: member.sendAddress, port: member.sendPort}, member.token, {t: 'pong', ts: frame.ts});
+				member.pong = frame.ts;
 				return;
 			}
 
@@ -289,8 +373,17 @@ export class Hub {
 		}
 	}
 
-	private reply(to: {address: string; port: number}, token: string, frame: Frame): void {
-		this.socket?.send(encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify([frame])), to.port, to.address);
+	/** Sends frames in the clear: refusals and room answers before any key is shared. */
+	private send(to: {address: string; port: number}, token: string, frames: Frame[]): void {
+		this.socket?.send(encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify(frames)), to.port, to.address);
+	}
+
+	/** Sends frames to a member, sealed with its session key when the room has a secret. */
+	private sendTo(member: HubMember, body: string): void {
+		const datagram = member.cipher
+			? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => member.cipher!.seal(header, plaintext))
+			: encodeEnvelope(PROTOCOL_VERSION, member.token, body);
+		this.socket?.send(datagram, member.sendPort, member.sendAddress);
 	}
 
 	private flush(member: HubMember): void {
@@ -304,12 +397,18 @@ export class Hub {
 			frames.push(member.receiver.takeAck());
 		}
 
+		if (member.pong !== undefined) {
+			frames.push(`{"t":"pong","ts":${member.pong}}`);
+			member.pong = undefined;
+		}
+
 		if (member.departedAt === undefined) {
 			frames.push(...member.sender.poll(Date.now()));
 		}
 
-		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES)) {
-			socket.send(encodeEnvelope(PROTOCOL_VERSION, member.token, body), member.sendPort, member.sendAddress);
+		const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (member.cipher ? SEAL_OVERHEAD : 0);
+		for (const body of packFrames(frames, room)) {
+			this.sendTo(member, body);
 		}
 	}
 

@@ -2,7 +2,8 @@ import {randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
 import {lookup} from 'node:dns/promises';
 import {isIPv6} from 'node:net';
-import {decodeEnvelope, encodeEnvelope, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
+import {deriveRoomKey, RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../protocol/crypto.js';
+import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
 import {HEARTBEAT_MS, MEMBER_TIMEOUT_MS, PACE_SHARE, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
@@ -24,6 +25,8 @@ export type MemberLinkOptions = {
 	readonly timeoutMs?: number;
 	/** Idle time after which a heartbeat is sent (default 2 s). */
 	readonly heartbeatMs?: number;
+	/** The room secret, when the room has one. */
+	readonly secret?: string;
 	/** Protocol version to speak (tests use another to check the refusal). */
 	readonly version?: number;
 };
@@ -52,7 +55,12 @@ export class MemberLink {
 	private lastSent = 0;
 	private lastHeard = 0;
 	private pongRtt: number | undefined;
-	private pendingJoin: ((outcome: JoinOutcome) => void) | undefined;
+	/** Settles the handshake under way: a join outcome, or the room's answer to a query. */
+	private pendingJoin: ((answer: JoinOutcome | Extract<Frame, {t: 'room'}>) => void) | undefined;
+	private pendingCid: string | undefined;
+	/** With a secret: the room key's cipher, and once joined, this session's. */
+	private cipher: RoomCipher | undefined;
+	private session: SessionCipher | undefined;
 	private lost = false;
 	/** Paces messages below the hub's advertised rate limit, so none is dropped there. */
 	private pacer: TokenBucket | undefined;
@@ -101,7 +109,7 @@ export class MemberLink {
 	}
 
 	/** Says hello under `name` until the hub welcomes or refuses us, or stays silent too long. */
-	async join(name: string): Promise<JoinOutcome> {
+	async join(name: string, secret = this.options.secret): Promise<JoinOutcome> {
 		if (!this.socket) {
 			const opened = await this.open();
 			if (opened) {
@@ -109,20 +117,51 @@ export class MemberLink {
 			}
 		}
 
+		if (secret !== undefined && !this.cipher) {
+			const room = await this.ask<Extract<Frame, {t: 'room'}>>(cid => ({body: JSON.stringify([{t: 'query', cid}]), sealed: false}));
+			if ('ok' in room) {
+				return room;
+			}
+
+			if (!room.secret || !room.salt) {
+				return {
+					ok: false,
+					code: 'no-secret',
+					reason: `the room at ${this.address} has no secret, but you gave one: it is open, and anyone on the network can read it. Join without a secret if that is fine.`,
+				};
+			}
+
+			this.cipher = new RoomCipher(await deriveRoomKey(secret, Buffer.from(room.salt, 'base64')));
+		}
+
+		const hostKey = this.options.hostKey ? {hk: this.options.hostKey} : {};
+		const outcome = await this.ask<JoinOutcome>(cid => ({
+			body: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: Date.now()} : {})}]),
+			sealed: Boolean(this.cipher),
+		}));
+		return 'ok' in outcome ? outcome : {ok: false, code: 'other', reason: 'unexpected answer'};
+	}
+
+	/**
+	 * Sends a handshake datagram (repeated: 200 ms, doubling to 1 s) until the hub answers it,
+	 * refuses, or stays silent past the hello timeout. Answers arrive through `pendingJoin`.
+	 */
+	private async ask<T>(make: (cid: string) => {body: string; sealed: boolean}): Promise<T | Extract<JoinOutcome, {ok: false}>> {
 		const cid = randomBytes(6).toString('hex');
+		const {body, sealed} = make(cid);
 		const timeout = this.options.helloTimeoutMs ?? 5000;
 		const started = Date.now();
 		this.refusedByOs = 0;
-		return new Promise<JoinOutcome>(resolve => {
+		this.pendingCid = cid;
+		return new Promise(resolve => {
 			let timer: NodeJS.Timeout | undefined;
-			const finish = (outcome: JoinOutcome) => {
+			const finish = (answer: unknown) => {
 				clearTimeout(timer);
 				this.pendingJoin = undefined;
-				resolve(outcome);
+				resolve(answer as T);
 			};
 
 			this.pendingJoin = finish;
-			const hello = JSON.stringify([{t: 'hello', cid, name, ...(this.options.hostKey ? {hk: this.options.hostKey} : {})}]);
 			let interval = 200;
 			const attempt = () => {
 				if (Date.now() - started >= timeout) {
@@ -131,21 +170,17 @@ export class MemberLink {
 						code: 'no-answer',
 						reason: `no answer from ${this.address} within ${Math.round(timeout / 1000)} s. Is a host running there (socket-chat-tui --host), is the address right, and does a firewall let UDP port ${this.options.port} through?`,
 					});
-					return;
-				}
-
-				if (this.refusedByOs >= 2) {
+				} else if (this.refusedByOs >= 2) {
 					finish({
 						ok: false,
 						code: 'no-answer',
 						reason: `nothing is listening at ${this.address} (connection refused). Check the address and port, and that the host is running.`,
 					});
-					return;
+				} else {
+					this.raw(body, sealed ? 'handshake' : 'clear');
+					timer = setTimeout(attempt, interval);
+					interval = Math.min(interval * 2, 1000);
 				}
-
-				this.raw(hello);
-				timer = setTimeout(attempt, interval);
-				interval = Math.min(interval * 2, 1000);
 			};
 
 			attempt();
@@ -260,9 +295,22 @@ export class MemberLink {
 		return undefined;
 	}
 
-	private raw(body: string): void {
+	/** Sends a body: sealed with the session key once joined to a room with a secret. */
+	private raw(body: string, mode: 'session' | 'handshake' | 'clear' = 'session'): void {
 		this.lastSent = Date.now();
-		this.socket?.send(encodeEnvelope(this.options.version ?? PROTOCOL_VERSION, this.token, body));
+		const version = this.options.version ?? PROTOCOL_VERSION;
+		const sealer = mode === 'session' ? this.session : mode === 'handshake' ? this.cipher : undefined;
+		const datagram = sealer
+			? encodeSealedEnvelope(version, this.token, body, (header, plaintext) =>
+					sealer instanceof RoomCipher ? sealer.sealHandshake(header, plaintext) : sealer.seal(header, plaintext),
+				)
+			: encodeEnvelope(version, this.token, body);
+		this.socket?.send(datagram);
+	}
+
+	/** For a room with a secret, the key's fingerprint people compare aloud. */
+	get fingerprint(): string | undefined {
+		return this.cipher?.fingerprint;
 	}
 
 	private tick(): void {
@@ -298,8 +346,20 @@ export class MemberLink {
 			return;
 		}
 
-		const decoded = decodeFrames(envelope.body);
-		if (!decoded.ok) {
+		const body = this.unseal(datagram, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token);
+		const decoded = body ? decodeFrames(body) : undefined;
+		if (!decoded?.ok) {
+			return;
+		}
+
+		if (this.cipher && (envelope.flags & FLAG_ENCRYPTED) === 0) {
+			// In a room with a secret only refusals and the room's answer travel in the clear.
+			for (const frame of decoded.frames) {
+				if (frame.t === 'refuse' || frame.t === 'room') {
+					this.frame(frame, envelope.token);
+				}
+			}
+
 			return;
 		}
 
@@ -319,15 +379,41 @@ export class MemberLink {
 		this.flusher.mark(this);
 	}
 
+	/** The body to decode: as it came, or opened with the session or room key. */
+	private unseal(datagram: Buffer, body: Buffer, encrypted: boolean, token: string): Buffer | undefined {
+		if (!encrypted) {
+			return body;
+		}
+
+		const header = datagram.subarray(0, HEADER_BYTES);
+		if (this.session && token === this.token) {
+			return this.session.open(header, body);
+		}
+
+		return this.token === NO_TOKEN ? this.cipher?.openHandshake(header, body) : undefined;
+	}
+
 	private frame(frame: Frame, token: string): void {
 		if (frame.t === 'refuse') {
-			this.pendingJoin?.({ok: false, code: frame.code, reason: frame.reason});
+			if (frame.cid === undefined || frame.cid === this.pendingCid) {
+				this.pendingJoin?.({ok: false, code: frame.code, reason: frame.reason});
+			}
+
+			return;
+		}
+
+		if (frame.t === 'room') {
+			if (frame.cid === this.pendingCid) {
+				this.pendingJoin?.(frame);
+			}
+
 			return;
 		}
 
 		if (frame.t === 'accept') {
-			if (this.token === NO_TOKEN && this.pendingJoin) {
+			if (this.token === NO_TOKEN && this.pendingJoin && frame.cid === this.pendingCid) {
 				this.token = token;
+				this.session = this.cipher?.session(token, 'member-to-hub');
 			}
 
 			return;
@@ -388,7 +474,9 @@ export class MemberLink {
 				this.pacer = new TokenBucket(perSecond, Math.max(1, Math.floor(item.rate.burst * PACE_SHARE)), Date.now());
 			}
 
-			this.pendingJoin?.({ok: true, welcome: item});
+			if (this.pendingJoin) {
+				this.pendingJoin({ok: true, welcome: item});
+			}
 		}
 
 		for (const listener of this.itemListeners) {
@@ -403,7 +491,7 @@ export class MemberLink {
 		}
 
 		frames.push(...this.sender.poll(Date.now()));
-		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES)) {
+		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.session ? SEAL_OVERHEAD : 0))) {
 			this.raw(body);
 		}
 	}

@@ -65,6 +65,23 @@ export function decodeEnvelope(datagram: Buffer): ({ok: true} & Envelope) | Deco
 	};
 }
 
+/** The 12-byte header alone (what encryption authenticates as associated data). */
+export function encodeHeader(version: number, token: string, flags = 0): Buffer {
+	const header = Buffer.allocUnsafe(HEADER_BYTES);
+	header[0] = MAGIC_0;
+	header[1] = MAGIC_1;
+	header[2] = version;
+	header[3] = flags;
+	header.write(token, 4, TOKEN_BYTES, 'hex');
+	return header;
+}
+
+/** Builds an encrypted datagram: the header, then `seal(header, body)`. */
+export function encodeSealedEnvelope(version: number, token: string, body: string, seal: (header: Buffer, plaintext: Buffer) => Buffer): Buffer {
+	const header = encodeHeader(version, token, FLAG_ENCRYPTED);
+	return Buffer.concat([header, seal(header, Buffer.from(body, 'utf8'))]);
+}
+
 /** Builds a datagram: header, then the body (a JSON array of frames). */
 export function encodeEnvelope(version: number, token: string, body: string, flags = 0): Buffer {
 	const bodyBytes = Buffer.byteLength(body);

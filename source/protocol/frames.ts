@@ -26,7 +26,9 @@ const dataFrame = z.union([
 ]);
 
 export const frameSchema = z.union([
-	z.object({t: z.literal('hello'), cid, name: z.string().max(512), hk: z.string().max(64).optional()}),
+	z.object({t: z.literal('hello'), cid, name: z.string().max(512), hk: z.string().max(64).optional(), ts: z.number().optional()}),
+	z.object({t: z.literal('query'), cid}),
+	z.object({t: z.literal('room'), cid, secret: z.boolean(), salt: z.string().max(64).optional()}),
 	z.object({t: z.literal('accept'), cid}),
 	z.object({
 		t: z.literal('refuse'),

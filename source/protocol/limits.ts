@@ -56,3 +56,6 @@ export const PACE_SHARE = 0.9;
 export const JOIN_RATE_PER_SECOND = 0.5;
 export const JOIN_BURST = 5;
 export const MAX_MEMBERS = 256;
+
+/** An encrypted hello older or newer than this is refused (replays of old hellos). */
+export const HELLO_MAX_AGE_MS = 60_000;

@@ -23,7 +23,18 @@ export type ChatSessionOptions = {
 	readonly leaveTimeoutMs?: number;
 };
 
-const refusalCodes = new Set<string>(['name-taken', 'name-invalid', 'version', 'full', 'banned', 'rate-limited', 'no-answer']);
+const refusalCodes = new Set<string>([
+	'name-taken',
+	'name-invalid',
+	'version',
+	'full',
+	'banned',
+	'rate-limited',
+	'no-answer',
+	'secret-required',
+	'wrong-secret',
+	'no-secret',
+]);
 
 /**
  * One member's view of the room: an immutable snapshot for the front ends, the command
@@ -99,12 +110,12 @@ export class ChatSession implements ChatSessionApi {
 		return this.registry;
 	}
 
-	join(name: string): void {
+	join(name: string, secret?: string): void {
 		if (this.joining || this.leaving) {
 			return;
 		}
 
-		this.joining = this.joinAs(name).finally(() => {
+		this.joining = this.joinAs(name, secret).finally(() => {
 			this.joining = undefined;
 		});
 	}
@@ -222,9 +233,9 @@ export class ChatSession implements ChatSessionApi {
 		}
 	}
 
-	private async joinAs(name: string): Promise<void> {
+	private async joinAs(name: string, secret: string | undefined): Promise<void> {
 		this.update({status: 'connecting', statusDetail: `connecting to ${this.options.link.address}...`, refusal: undefined, myName: name});
-		const outcome = await this.options.link.join(name);
+		const outcome = await this.options.link.join(name, secret);
 		if (!outcome.ok) {
 			const code = (refusalCodes.has(outcome.code) ? outcome.code : 'other') as RefusalCode;
 			this.update({status: 'refused', statusDetail: outcome.reason, refusal: {code, reason: outcome.reason}});
@@ -241,7 +252,14 @@ export class ChatSession implements ChatSessionApi {
 
 	/** The welcome makes us connected at once, so front ends see it before the history it carries. */
 	private welcome(welcome: Welcome): void {
-		this.update({myName: welcome.you, members: membersFromWelcome(welcome), status: 'connected', statusDetail: undefined, refusal: undefined});
+		this.update({
+			myName: welcome.you,
+			members: membersFromWelcome(welcome),
+			status: 'connected',
+			statusDetail: undefined,
+			refusal: undefined,
+			fingerprint: this.options.link.fingerprint,
+		});
 		const history = welcome.history.filter(event => event.seq > this.lastSeq);
 		if (welcome.resync) {
 			this.addEntry({kind: 'notice', text: 'this client fell behind the room; catching up from its history'});

@@ -12,7 +12,9 @@ export type RoomLink = {
 	/** host:port of the hub. */
 	readonly address: string;
 	readonly rttMs: number | undefined;
-	join(name: string): Promise<JoinOutcome>;
+	/** For a room with a secret, once joined: the room key's fingerprint. */
+	readonly fingerprint?: string;
+	join(name: string, secret?: string): Promise<JoinOutcome>;
 	/** Queues a request; delivered reliably and in order. */
 	send(request: MemberRequest): void;
 	/** True once everything sent was acknowledged; false if the wait ran out. */

@@ -22,6 +22,9 @@ export type RefusalCode =
 	| 'banned'
 	| 'rate-limited'
 	| 'no-answer'
+	| 'secret-required' // the room has a secret and none was given: ask for it
+	| 'wrong-secret'
+	| 'no-secret' // a secret was given but the room is open
 	| 'other';
 
 export type Refusal = {
@@ -126,6 +129,11 @@ export type SessionSnapshot = {
 	readonly transfers: readonly Transfer[];
 	/** Smoothed round-trip time to the hub, when measured. */
 	readonly rttMs?: number;
+	/**
+	 * For a room with a secret: a short string of the room key that everyone in the room sees the
+	 * same, to compare aloud. Absent for an open room (anyone on the network can read it).
+	 */
+	readonly fingerprint?: string;
 };
 
 /** What /help and Tab completion are generated from. */
@@ -142,8 +150,8 @@ export type ChatSessionApi = {
 	subscribe(listener: () => void): () => void;
 	/** Subscribe to each entry once, as it is added (line mode prints these). */
 	onEntry(listener: (entry: ChatEntry) => void): () => void;
-	/** Join (or after a refusal, try again) under this name. */
-	join(name: string): void;
+	/** Join (or after a refusal, try again) under this name; with a secret when the room asks for one. */
+	join(name: string, secret?: string): void;
 	/** A typed line: text to the room, or a /command. */
 	submit(line: string): void;
 	/** The command registry, for /help and completion. */

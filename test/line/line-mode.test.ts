@@ -72,7 +72,7 @@ describe('runLineMode --json', () => {
 		const events = run.json();
 		expect(events).toContainEqual({type: 'status', state: 'connecting', detail: expect.stringContaining(run.link.address)});
 		expect(events).toContainEqual({type: 'status', state: 'connected'});
-		expect(events).toContainEqual({type: 'welcome', room: run.link.address, name: 'alice', members: ['bob', 'alice']});
+		expect(events).toContainEqual({type: 'welcome', room: run.link.address, name: 'alice', members: ['bob', 'alice'], secret: false});
 		expect(events).toContainEqual({type: 'message', seq: 1, time: new Date(T0 + 1).toISOString(), from: 'bob', text: 'old news', history: true});
 		expect(events).toContainEqual({type: 'message', seq: 2, time: new Date(T0 + 2).toISOString(), from: 'bob', text: 'hi alice'});
 		expect(events).toContainEqual({type: 'join', seq: 3, time: new Date(T0 + 3).toISOString(), name: 'dave'});
@@ -142,7 +142,7 @@ describe('runLineMode --plain', () => {
 		await waitFor(() => run.captured.err.includes('\n'), {...bounded, what: 'stderr line'});
 		run.input.end();
 		expect(await run.exitCode()).toBe(0);
-		const joined = '* joined 127.0.0.1:9999 as alice; 2 here: bob, alice';
+		const joined = '* joined 127.0.0.1:9999 as alice (open room: anyone on the network can read it); 2 here: bob, alice';
 		const lines = run.outLines();
 		expect(lines.filter(line => line === joined)).toHaveLength(1);
 		expect(lines.indexOf(joined)).toBeLessThan(lines.indexOf('bob: hi'));

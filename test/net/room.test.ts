@@ -190,7 +190,7 @@ describe('identity and hostile datagrams', () => {
 		const junk = [
 			Buffer.from('hello, this is not ours'),
 			Buffer.from('SC'),
-			Buffer.from('SC\u0001\u0000AAAAAAAA{not json'),
+			Buffer.from('SC\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000{not json'),
 			encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', '[{"t":"hello"}]'),
 			encodeEnvelope(PROTOCOL_VERSION, 'ffffffffffffffff', '[{"t":"d","g":0,"n":1,"e":{}}]'),
 		];

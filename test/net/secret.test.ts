@@ -1,0 +1,126 @@
+import dgram from 'node:dgram';
+import {afterEach, expect, test} from 'vitest';
+import type {Hub} from '../../source/net/hub.js';
+import {MemberLink} from '../../source/net/member-link.js';
+import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+let hub: Hub | undefined;
+const members: TestMember[] = [];
+const links: MemberLink[] = [];
+
+afterEach(async () => {
+	for (const member of members.splice(0)) {
+		member.link.close();
+	}
+
+	for (const link of links.splice(0)) {
+		link.close();
+	}
+
+	await hub?.close();
+});
+
+/** A UDP relay on 127.0.0.1 that records every datagram in both directions (a wire capture). */
+async function tap(hubPort: number): Promise<{port: number; captured: Buffer[]; inject(datagram: Buffer): void; close(): void}> {
+	const front = dgram.createSocket('udp4');
+	const back = dgram.createSocket('udp4');
+	const captured: Buffer[] = [];
+	let client: dgram.RemoteInfo | undefined;
+	await Promise.all([front, back].map(async socket => new Promise<void>(resolve => {
+		socket.bind(0, '127.0.0.1', resolve);
+	})));
+	front.on('message', (datagram, rinfo) => {
+		client = rinfo;
+		captured.push(datagram);
+		back.send(datagram, hubPort, '127.0.0.1');
+	});
+	back.on('message', datagram => {
+		captured.push(datagram);
+		if (client) {
+			front.send(datagram, client.port, client.address);
+		}
+	});
+	return {
+		port: front.address().port,
+		captured,
+		inject: datagram => back.send(datagram, hubPort, '127.0.0.1'),
+		close: () => [front, back].forEach(socket => socket.close()),
+	};
+}
+
+test('members with the secret talk; nothing of names or text is readable on the wire', async () => {
+	hub = await startHub({secret: 'correct horse battery staple'});
+	const wire = await tap(hub.port);
+	const alice = await joinMember(hub.port, 'alice', {secret: 'correct horse battery staple'});
+	const bob = await joinMember(wire.port, 'bob-the-builder', {secret: 'correct horse battery staple'});
+	members.push(alice, bob);
+	alice.link.send({k: 'say', text: 'the eagle lands at midnight'});
+	bob.link.send({k: 'say', text: 'copy that, over'});
+	await allReceived([alice, bob], 2);
+	expect(bob.messages()).toEqual(['alice: the eagle lands at midnight', 'bob-the-builder: copy that, over']);
+	expect(alice.link.fingerprint).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+	expect(bob.link.fingerprint).toBe(hub.fingerprint);
+	const everything = Buffer.concat(wire.captured).toString('latin1');
+	expect(wire.captured.length).toBeGreaterThan(4);
+	for (const secretText of ['eagle', 'midnight', 'copy that', 'bob-the-builder', 'alice', 'correct horse']) {
+		expect(everything).not.toContain(secretText);
+	}
+
+	wire.close();
+});
+
+test('a wrong secret is refused quickly with a clear message', async () => {
+	hub = await startHub({secret: 'right'});
+	const link = new MemberLink({host: '127.0.0.1', port: hub.port, secret: 'wrong'});
+	links.push(link);
+	const started = Date.now();
+	const outcome = await link.join('mallory');
+	expect(outcome).toEqual({ok: false, code: 'wrong-secret', reason: 'wrong room secret'});
+	expect(Date.now() - started).toBeLessThan(2000);
+	expect(hub.memberNames()).toEqual([]);
+});
+
+test('no secret for a room that needs one, and a secret for an open room, are both explained', async () => {
+	hub = await startHub({secret: 'right'});
+	const bare = new MemberLink({host: '127.0.0.1', port: hub.port});
+	links.push(bare);
+	expect(await bare.join('bob')).toMatchObject({ok: false, code: 'secret-required'});
+	await hub.close();
+	hub = await startHub();
+	const needless = new MemberLink({host: '127.0.0.1', port: hub.port, secret: 'x'});
+	links.push(needless);
+	const outcome = await needless.join('bob');
+	expect(outcome).toMatchObject({ok: false, code: 'no-secret'});
+	expect(outcome.ok === false && outcome.reason).toContain('anyone on the network can read it');
+});
+
+test('replayed and tampered datagrams are dropped; the room goes on', async () => {
+	hub = await startHub({secret: 's3cret'});
+	const wire = await tap(hub.port);
+	const alice = await joinMember(wire.port, 'alice', {secret: 's3cret'});
+	const bob = await joinMember(hub.port, 'bob', {secret: 's3cret'});
+	members.push(alice, bob);
+	const before = wire.captured.length;
+	alice.link.send({k: 'say', text: 'once'});
+	await allReceived([bob], 1);
+	// Replayed and tampered copies sent from alice's own address (the tap's upstream socket).
+	const token = alice.link.sessionToken!;
+	const fromAlice = wire.captured.slice(before).filter(datagram => datagram.toString('hex', 4, 12) === token && datagram.length > 40);
+	expect(fromAlice.length).toBeGreaterThan(0);
+	for (const datagram of fromAlice) {
+		wire.inject(datagram);
+		const tampered = Buffer.from(datagram);
+		tampered[tampered.length - 20]! ^= 0xff;
+		wire.inject(tampered);
+	}
+
+	await waitFor(() => (hub!.stats.dropped['bad-seal'] ?? 0) >= 2 * fromAlice.length, {
+		what: () => `${2 * fromAlice.length} replays and forgeries dropped (${JSON.stringify(hub!.stats.dropped)})`,
+	});
+	alice.link.send({k: 'say', text: 'twice'});
+	await allReceived([bob], 2);
+	expect(bob.messages()).toEqual(['alice: once', 'alice: twice']);
+	expect(bob.items.filter(item => item.k === 'msg')).toHaveLength(2);
+	wire.close();
+});
