@@ -40,6 +40,8 @@ export type HubOptions = {
 	readonly joinLimit?: RateLimit | false;
 	/** The room secret: every datagram is then encrypted and authenticated. */
 	readonly secret?: string;
+	/** The room key already derived from the secret (with its salt), instead of `secret`. */
+	readonly roomKey?: {readonly key: Buffer; readonly salt: Buffer};
 };
 
 /** Why datagrams were dropped, counted. */
@@ -94,9 +96,10 @@ export class Hub {
 
 	/** Binds the socket; rejects with the system error (EADDRINUSE ...) when it cannot. */
 	async start(): Promise<{port: number; address: string}> {
-		if (this.options.secret !== undefined) {
-			this.salt = randomBytes(16);
-			this.cipher = new RoomCipher(await deriveRoomKey(this.options.secret, this.salt));
+		const roomKey = this.options.roomKey ?? (this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret));
+		if (roomKey) {
+			this.salt = roomKey.salt;
+			this.cipher = new RoomCipher(roomKey.key);
 		}
 
 		const socket = await bindUdp(this.options.bind, this.options.port);
@@ -434,3 +437,9 @@ export class Hub {
 }
 
 export {formatHostPort};
+
+/** A fresh salt and the room key derived from the secret with it. */
+export async function newRoomKey(secret: string): Promise<{key: Buffer; salt: Buffer}> {
+	const salt = randomBytes(16);
+	return {key: await deriveRoomKey(secret, salt), salt};
+}

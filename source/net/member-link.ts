@@ -313,6 +313,11 @@ export class MemberLink {
 		return this.cipher?.fingerprint;
 	}
 
+	/** For a room with a secret, the key its file transfers use. */
+	get transferKey(): Buffer | undefined {
+		return this.cipher?.transferKey();
+	}
+
 	private tick(): void {
 		const now = Date.now();
 		if (this.token === NO_TOKEN || this.lost) {

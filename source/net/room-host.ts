@@ -1,5 +1,6 @@
 import type {RoomEvent} from '../protocol/items.js';
-import {Hub, type HubOptions} from './hub.js';
+import {RoomCipher} from '../protocol/crypto.js';
+import {Hub, newRoomKey, type HubOptions} from './hub.js';
 import {TransferServer} from './transfer-server.js';
 
 export type RoomHostOptions = Omit<HubOptions, 'transferPort'> & {
@@ -17,16 +18,19 @@ type OfferFields = Omit<OfferEvent, 'k' | 'seq' | 'time'>;
  * starts, and again when it completes or fails).
  */
 export class RoomHost {
-	readonly transfers: TransferServer;
+	private server: TransferServer | undefined;
 	private readonly offers = new Map<string, OfferFields>();
 	private started: Hub | undefined;
 
-	constructor(private readonly options: RoomHostOptions) {
-		this.transfers = new TransferServer({
-			host: options.bind,
-			port: options.transferPort,
-			maxFileSize: options.maxFileSize,
-			spoolQuota: options.spoolQuota,
+	constructor(private readonly options: RoomHostOptions) {}
+
+	private createTransferServer(psk: Buffer | undefined): TransferServer {
+		return new TransferServer({
+			psk,
+			host: this.options.bind,
+			port: this.options.transferPort,
+			maxFileSize: this.options.maxFileSize,
+			spoolQuota: this.options.spoolQuota,
 			authorize: (token, remoteAddress) => this.started?.memberByToken(token, remoteAddress),
 			onOffer: ({id, name, size, from}) => {
 				this.announce({id, name, size, from, complete: false});
@@ -38,6 +42,15 @@ export class RoomHost {
 				this.update(id, {failed: reason.slice(0, 500)});
 			},
 		});
+	}
+
+	/** The transfer server; there once `start` resolved. */
+	get transfers(): TransferServer {
+		if (!this.server) {
+			throw new Error('the room is not open yet');
+		}
+
+		return this.server;
 	}
 
 	/** The hub; there once `start` resolved. */
@@ -54,12 +67,15 @@ export class RoomHost {
 	 * Rejects with the system error, its `what` naming which of the two failed.
 	 */
 	async start(): Promise<{port: number; transferPort: number}> {
-		const {port: transferPort} = await this.transfers.listen().catch((error: unknown) => {
+		const roomKey = this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret);
+		const server = this.createTransferServer(roomKey && new RoomCipher(roomKey.key).transferKey());
+		this.server = server;
+		const {port: transferPort} = await server.listen().catch((error: unknown) => {
 			throw Object.assign(error as Error, {what: 'tcp'});
 		});
-		const hub = new Hub({...this.options, transferPort});
+		const hub = new Hub({...this.options, transferPort, roomKey});
 		await hub.start().catch(async (error: unknown) => {
-			await this.transfers.close();
+			await server.close();
 			throw Object.assign(error as Error, {what: 'udp'});
 		});
 		this.started = hub;
@@ -67,7 +83,7 @@ export class RoomHost {
 	}
 
 	async close(): Promise<void> {
-		await Promise.all([this.started?.close(), this.transfers.close()]);
+		await Promise.all([this.started?.close(), this.server?.close()]);
 	}
 
 	private announce(fields: OfferFields): void {

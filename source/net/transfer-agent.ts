@@ -38,13 +38,13 @@ export class TransferAgent implements TransferPort {
 		return {path: result.path, sha256: result.sha256};
 	}
 
-	private endpoint(): {host: string; port: number; token: string} {
+	private endpoint(): {host: string; port: number; token: string; psk?: Buffer} {
 		const endpoint = this.link.transferEndpoint;
 		const token = this.link.sessionToken;
 		if (!endpoint || !token) {
 			throw new Error('not in a room with file transfer yet');
 		}
 
-		return {...endpoint, token};
+		return {...endpoint, token, psk: this.link.transferKey};
 	}
 }

@@ -56,7 +56,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
 
 		const hash = createHash('sha256');
 		await hashPrefix(partial.file, offset, hash);
-		socket = await connect(options.host, options.port, options.timeoutMs ?? 30_000, signal);
+		socket = await connect(options.host, options.port, options.timeoutMs ?? 30_000, signal, options.psk);
 		const reader = new ChunkReader(socket);
 		socket.write(encodeLine({v: WIRE_VERSION, op: 'download', token: options.token, id, offset}));
 		const accepted = await readResponse(reader, 'download-accepted');

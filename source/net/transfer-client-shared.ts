@@ -13,6 +13,8 @@ export type TransferEndpoint = {
 	readonly onProgress?: (bytes: number, total: number) => void;
 	/** Give up on a connection that is silent this long, in ms (default 30 s). */
 	readonly timeoutMs?: number;
+	/** The room's transfer key, in a room with a secret: the connection is then TLS. */
+	readonly psk?: Buffer;
 };
 
 type Responses = {'upload-accepted': UploadAccepted; 'download-accepted': DownloadAccepted; done: TransferDone};

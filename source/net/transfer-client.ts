@@ -50,7 +50,7 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
 		if (!stat.isFile()) throw new TransferError('disk', `${options.path} is not a regular file`);
 		const {size} = stat;
 		const name = safeFileName(options.name ?? path.basename(options.path));
-		socket = await connect(options.host, options.port, options.timeoutMs ?? 30_000, signal);
+		socket = await connect(options.host, options.port, options.timeoutMs ?? 30_000, signal, options.psk);
 		const reader = new ChunkReader(socket);
 		socket.write(encodeLine({v: WIRE_VERSION, op: 'upload', token: options.token, name, size}));
 		const accepted = await readResponse(reader, 'upload-accepted');

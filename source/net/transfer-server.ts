@@ -5,6 +5,7 @@ import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfe
 import {serveDownload} from './transfer-server-download.js';
 import {serveUpload} from './transfer-server-upload.js';
 import {ChunkReader, endWithLine} from './transfer-socket.js';
+import {transferListener} from './transfer-tls.js';
 
 export type {TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
 
@@ -35,6 +36,8 @@ export type TransferServerOptions = {
 	onUploadFailed(id: string, reason: string): void;
 	/** A download starts (optional; for logs and notices). */
 	onDownload?(start: TransferDownloadStart): void;
+	/** The room's transfer key, in a room with a secret: connections are then TLS 1.3 with it. */
+	readonly psk?: Buffer;
 };
 
 /**
@@ -51,7 +54,7 @@ export class TransferServer {
 
 	constructor(options: TransferServerOptions) {
 		this.#options = options;
-		this.#server = net.createServer({allowHalfOpen: true}, (socket) => {
+		this.#server = transferListener(options.psk, (socket) => {
 			this.#accept(socket);
 		});
 	}

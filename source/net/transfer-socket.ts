@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type {Readable} from 'node:stream';
 import {type LineSearch, takeLine} from '../protocol/transfer-wire.js';
+import {transferConnect} from './transfer-tls.js';
 
 /** Pull-based reading of a stream, one chunk at a time, with push-back. Backpressure for free. */
 export class ChunkReader {
@@ -50,10 +51,10 @@ export class ChunkReader {
 	}
 }
 
-/** Open a TCP connection, honouring an AbortSignal and a timeout. */
-export async function connect(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
+/** Open a TCP connection (TLS with a room's transfer key), honouring an AbortSignal and a timeout. */
+export async function connect(host: string, port: number, timeoutMs: number, signal?: AbortSignal, psk?: Buffer): Promise<net.Socket> {
 	signal?.throwIfAborted();
-	const socket = net.connect({host, port});
+	const {socket, ready} = transferConnect(host, port, psk);
 	try {
 		await new Promise<void>((resolve, reject) => {
 			const fail = (error: unknown) => {
@@ -67,7 +68,7 @@ export async function connect(host: string, port: number, timeoutMs: number, sig
 				clearTimeout(timer);
 				signal?.removeEventListener('abort', onAbort);
 				socket.off('error', fail);
-				socket.off('connect', onConnect);
+				socket.off(ready, onConnect);
 			};
 
 			const onConnect = () => {
@@ -75,7 +76,7 @@ export async function connect(host: string, port: number, timeoutMs: number, sig
 				resolve();
 			};
 
-			socket.once('connect', onConnect);
+			socket.once(ready, onConnect);
 			socket.once('error', fail);
 			signal?.addEventListener('abort', onAbort, {once: true});
 		});

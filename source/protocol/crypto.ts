@@ -79,6 +79,11 @@ export class RoomCipher {
 		return open(this.roomKey, header, body);
 	}
 
+	/** The pre-shared key file transfers use (TLS 1.3 PSK), derived from the room key. */
+	transferKey(): Buffer {
+		return Buffer.from(hkdfSync('sha256', this.roomKey, Buffer.alloc(0), 'socket-chat-tui v1 transfer', KEY_BYTES));
+	}
+
 	/** The session keys of the member holding `token`, for sending in `send` and receiving the other way. */
 	session(token: string, send: Direction): SessionCipher {
 		const key = (direction: Direction) =>

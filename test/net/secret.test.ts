@@ -124,3 +124,60 @@ test('replayed and tampered datagrams are dropped; the room goes on', async () =
 	expect(bob.items.filter(item => item.k === 'msg')).toHaveLength(2);
 	wire.close();
 });
+
+test('in a room with a secret, files travel encrypted and arrive whole', async () => {
+	const {RoomHost} = await import('../../source/net/room-host.js');
+	const {uploadFile, downloadFile} = await import('../../source/net/transfer-client.js');
+	const {mkdtemp, writeFile, readFile, rm} = await import('node:fs/promises');
+	const {tmpdir} = await import('node:os');
+	const path = await import('node:path');
+	const {randomBytes, createHash} = await import('node:crypto');
+	const net = await import('node:net');
+	const room = new RoomHost({bind: '127.0.0.1', port: 0, transferPort: 0, secret: 'files too'});
+	const {port, transferPort} = await room.start();
+	const dir = await mkdtemp(path.join(tmpdir(), 'secret-files-'));
+	// A TCP tap in front of the transfer server records every byte both ways.
+	const captured: Buffer[] = [];
+	const tapServer = net.createServer({allowHalfOpen: true}, client => {
+		const upstream = net.connect({host: '127.0.0.1', port: transferPort, allowHalfOpen: true});
+		client.on('data', chunk => {
+			captured.push(chunk);
+			upstream.write(chunk);
+		});
+		upstream.on('data', chunk => {
+			captured.push(chunk);
+			client.write(chunk);
+		});
+		client.on('end', () => upstream.end());
+		upstream.on('end', () => client.end());
+		client.on('error', () => upstream.destroy());
+		upstream.on('error', () => client.destroy());
+	});
+	await new Promise<void>(resolve => {
+		tapServer.listen(0, '127.0.0.1', resolve);
+	});
+	const tapPort = (tapServer.address() as {port: number}).port;
+	try {
+		const alice = await joinMember(port, 'alice', {secret: 'files too'});
+		members.push(alice);
+		const marker = Buffer.from('PLAINTEXT-MARKER-'.repeat(4096));
+		const data = Buffer.concat([marker, randomBytes(256 * 1024)]);
+		const file = path.join(dir, 'confidential-report.txt');
+		await writeFile(file, data);
+		const endpoint = {host: '127.0.0.1', port: tapPort, token: alice.link.sessionToken!, psk: alice.link.transferKey};
+		const sent = await uploadFile({...endpoint, path: file});
+		const got = await downloadFile({...endpoint, id: sent.id, dir: path.join(dir, 'in'), name: sent.name, size: sent.size, sha256: sent.sha256});
+		expect(createHash('sha256').update(await readFile(got.path)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+		const wire = Buffer.concat(captured).toString('latin1');
+		expect(wire.length).toBeGreaterThan(data.length);
+		expect(wire).not.toContain('PLAINTEXT-MARKER');
+		expect(wire).not.toContain('confidential-report');
+		expect(wire).not.toContain(alice.link.sessionToken!);
+		// Without the key, the transfer server does not talk at all.
+		await expect(uploadFile({host: '127.0.0.1', port: transferPort, token: alice.link.sessionToken!, path: file, timeoutMs: 3000})).rejects.toThrow();
+	} finally {
+		tapServer.close();
+		await room.close();
+		await rm(dir, {recursive: true, force: true});
+	}
+});
