@@ -238,3 +238,30 @@ describe('unknown commands', () => {
 		expect(added[0]?.text).toContain('unknown command');
 	});
 });
+
+describe('/kick and /ban', () => {
+	it('are refused locally for a member who is not the host', async () => {
+		const {link, session} = await connectedSession();
+		await run(session, '/kick carol');
+		await run(session, '/ban carol');
+		expect(link.sent).toEqual([]);
+		expect(entriesOf(session).filter(entry => entry.kind === 'error').map(entry => entry.text)).toEqual([
+			'only the host can kick members',
+			'only the host can ban members',
+		]);
+	});
+
+	it('are sent by the host', async () => {
+		const {link, session} = await connectedSession({role: 'host'});
+		await run(session, '/kick carol');
+		await run(session, '/ban  bob ');
+		expect(link.sent).toEqual([{k: 'kick', name: 'carol'}, {k: 'ban', name: 'bob'}]);
+	});
+
+	it('need a name', async () => {
+		const {link, session} = await connectedSession({role: 'host'});
+		await run(session, '/kick');
+		expect(link.sent).toEqual([]);
+		expect(lastEntry(session)?.text).toBe('usage: /kick NAME');
+	});
+});

@@ -5,6 +5,7 @@ import {getCommand} from './get.js';
 import {sendCommand} from './send.js';
 import type {Command} from './command.js';
 import {helpCommand} from './help.js';
+import {banCommand, kickCommand} from './kick.js';
 import {meCommand} from './me.js';
 import {membersCommand} from './members.js';
 import {msgCommand} from './msg.js';
@@ -22,6 +23,8 @@ export const chatCommands: readonly Command[] = [
 	nickCommand,
 	membersCommand,
 	clearCommand,
+	kickCommand,
+	banCommand,
 	helpCommand,
 	quitCommand,
 ];
