@@ -6,10 +6,7 @@ import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeMemberRequest, type RoomEvent} from '../protocol/items.js';
 import {
 	HELLO_MAX_AGE_MS,
-	JOIN_BURST,
-	JOIN_RATE_PER_SECOND,
 	LINGER_MS,
-	MAX_MEMBERS,
 	MEMBER_TIMEOUT_MS,
 	PROTOCOL_VERSION,
 	RATE_BURST,
@@ -20,7 +17,7 @@ import {
 import {packFrames} from '../protocol/pack.js';
 import {formatHostPort, normalizeAddress} from './address.js';
 import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
-import {TokenBucket} from '../protocol/token-bucket.js';
+import {HubGate} from './hub-gate.js';
 import {bindUdp} from './udp.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
@@ -64,10 +61,7 @@ export class Hub {
 	private readonly flusher: FlushScheduler<HubMember>;
 	private sweepTimer: NodeJS.Timeout | undefined;
 	private boundPort = 0;
-	/** Addresses (without port) banned for the life of the room. */
-	private readonly banned = new Set<string>();
-	/** Join attempts per address. */
-	private readonly joinBuckets = new Map<string, TokenBucket>();
+	private readonly gate: HubGate;
 	private cipher: RoomCipher | undefined;
 	private salt: Buffer | undefined;
 
@@ -83,7 +77,7 @@ export class Hub {
 			onDirty: member => this.flusher.mark(member),
 			onRemoved: (member, reason, ban) => {
 				if (ban) {
-					this.banned.add(member.peer.split('|')[0]!);
+					this.gate.ban(member.peer.split('|')[0]!);
 				}
 
 				this.sendTo(member, JSON.stringify([{t: 'gone', reason: `you were ${reason}`}]));
@@ -91,6 +85,7 @@ export class Hub {
 			transferPort: options.transferPort,
 			rate,
 		});
+		this.gate = new HubGate(options.joinLimit, options.maxMembers);
 		this.flusher = new FlushScheduler(member => this.flush(member), member => member.sender.nextDeadline());
 	}
 
@@ -235,7 +230,7 @@ export class Hub {
 				return;
 			}
 
-			if (!this.joinAllowed(peer)) {
+			if (!this.gate.attempt(peer.split('|')[0]!, Date.now())) {
 				this.refuse(rinfo, undefined, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
 				return;
 			}
@@ -271,22 +266,6 @@ export class Hub {
 		this.send(to, NO_TOKEN, [{t: 'refuse', ...(cid ? {cid} : {}), code, reason, ...(code === 'version' ? {versions: [...SUPPORTED_VERSIONS]} : {})}]);
 	}
 
-	private joinAllowed(peer: string): boolean {
-		const limit = this.options.joinLimit ?? {perSecond: JOIN_RATE_PER_SECOND, burst: JOIN_BURST};
-		if (!limit) {
-			return true;
-		}
-
-		const address = peer.split('|')[0]!;
-		let bucket = this.joinBuckets.get(address);
-		if (!bucket) {
-			bucket = new TokenBucket(limit.perSecond, limit.burst, Date.now());
-			this.joinBuckets.set(address, bucket);
-		}
-
-		return bucket.take(Date.now());
-	}
-
 	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, rinfo: dgram.RemoteInfo, sealed: boolean): void {
 		const existing = this.room.findByPeer(peer);
 		if (existing?.cid === frame.cid) {
@@ -294,22 +273,7 @@ export class Hub {
 			return;
 		}
 
-		if (this.banned.has(peer.split('|')[0]!)) {
-			this.refuse(rinfo, frame.cid, 'banned', 'the host has banned your address from this room');
-			return;
-		}
-
-		if (!sealed && !this.joinAllowed(peer)) {
-			this.refuse(rinfo, frame.cid, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
-			return;
-		}
-
-		if (this.room.live().length >= (this.options.maxMembers ?? MAX_MEMBERS)) {
-			this.refuse(rinfo, frame.cid, 'full', `the room is full (${this.options.maxMembers ?? MAX_MEMBERS} members)`);
-			return;
-		}
-
-		const problem = this.room.nameProblem(frame.name);
+		const problem = this.gate.check(peer.split('|')[0]!, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name);
 		if (problem) {
 			this.refuse(rinfo, frame.cid, problem.code, problem.reason);
 			return;
@@ -417,11 +381,7 @@ export class Hub {
 
 	private sweep(): void {
 		const now = Date.now();
-		for (const [address, bucket] of this.joinBuckets) {
-			if (bucket.full(now)) {
-				this.joinBuckets.delete(address);
-			}
-		}
+		this.gate.sweep(now);
 
 		const timeout = this.options.memberTimeoutMs ?? MEMBER_TIMEOUT_MS;
 		for (const member of this.room.members.values()) {

@@ -1,0 +1,64 @@
+import {JOIN_BURST, JOIN_RATE_PER_SECOND, MAX_MEMBERS} from '../protocol/limits.js';
+import {TokenBucket} from '../protocol/token-bucket.js';
+import type {RateLimit} from './hub-room.js';
+
+export type GateRefusal = {readonly code: 'banned' | 'rate-limited' | 'full'; readonly reason: string};
+
+/**
+ * Who may try to join: addresses the host banned, join attempts per address (a token bucket),
+ * and the member cap. Addresses are the normalised "address|port" peers' address part.
+ */
+export class HubGate {
+	private readonly banned = new Set<string>();
+	private readonly buckets = new Map<string, TokenBucket>();
+
+	constructor(
+		private readonly limit: RateLimit | false = {perSecond: JOIN_RATE_PER_SECOND, burst: JOIN_BURST},
+		private readonly maxMembers = MAX_MEMBERS,
+	) {}
+
+	/** Takes a join attempt from the address's bucket; false when it has none left. */
+	attempt(address: string, now: number): boolean {
+		if (!this.limit) {
+			return true;
+		}
+
+		let bucket = this.buckets.get(address);
+		if (!bucket) {
+			bucket = new TokenBucket(this.limit.perSecond, this.limit.burst, now);
+			this.buckets.set(address, bucket);
+		}
+
+		return bucket.take(now);
+	}
+
+	/** Why a new member from `address` cannot join now, if it cannot. `attempted`: its bucket was already charged. */
+	check(address: string, members: number, now: number, attempted: boolean): GateRefusal | undefined {
+		if (this.banned.has(address)) {
+			return {code: 'banned', reason: 'the host has banned your address from this room'};
+		}
+
+		if (!attempted && !this.attempt(address, now)) {
+			return {code: 'rate-limited', reason: 'too many join attempts from your address; wait a few seconds and try again'};
+		}
+
+		if (members >= this.maxMembers) {
+			return {code: 'full', reason: `the room is full (${this.maxMembers} members)`};
+		}
+
+		return undefined;
+	}
+
+	ban(address: string): void {
+		this.banned.add(address);
+	}
+
+	/** Forgets addresses whose buckets are full again (nothing left to remember). */
+	sweep(now: number): void {
+		for (const [address, bucket] of this.buckets) {
+			if (bucket.full(now)) {
+				this.buckets.delete(address);
+			}
+		}
+	}
+}
