@@ -1,0 +1,144 @@
+import {useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {SessionSnapshot} from '../../session/types.js';
+import {HintLine, InputLineView} from '../input/input-line.js';
+import {useFlashError} from '../input/use-flash-error.js';
+import {useInputLine} from '../input/use-input-line.js';
+import {MembersPane} from '../members/members-pane.js';
+import {LineCache} from '../messages/line-cache.js';
+import {MessagesPane} from '../messages/messages-pane.js';
+import {useMentionBell} from '../messages/use-mention-bell.js';
+import {useScroll} from '../messages/use-scroll.js';
+import {useSession, useSnapshot} from '../session-context.js';
+import {joinCommand, shareLine} from '../status/format-status.js';
+import {ShareLine, StatusLine} from '../status/status-line.js';
+import {TransfersPane} from '../transfers/transfers-pane.js';
+import {useTerminalSize} from '../use-terminal-size.js';
+import {chatLayout, fits, tooSmallText} from './chat-layout.js';
+import {clampIndex, type Focus} from './focus.js';
+import {useChatKeys} from './use-chat-keys.js';
+
+/** The keys, as the hint line shows them when there is nothing more urgent. */
+export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Tab: complete · ↑↓: history · Ctrl+C: quit';
+
+type ChatScreenProps = {
+	/** Shown instead of the input when the connection is gone for good. */
+	readonly banner?: string;
+	/** A short note for the status line ("leaving…"). */
+	readonly note?: string;
+};
+
+function emptyHint(snapshot: SessionSnapshot): string[] {
+	if (snapshot.role !== 'host' || snapshot.shareAddresses.length === 0) {
+		return ['no messages yet'];
+	}
+
+	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinCommand(address)}`)];
+}
+
+/**
+ * The chat: status, messages, members, files, hint and input, laid out to the terminal size.
+ * The entries never travel as props (React's development build diffs changed props, which
+ * would walk the whole scrollback on every message); panes read the snapshot themselves.
+ */
+export function ChatScreen({banner, note}: ChatScreenProps) {
+	const session = useSession();
+	const snapshot = useSnapshot();
+	const {columns, rows} = useTerminalSize();
+	const readOnly = banner !== undefined;
+	const [chosenFocus, setFocus] = useState<Focus>('input');
+	const focus = readOnly && chosenFocus === 'input' ? 'messages' : chosenFocus;
+	const [memberIndex, setMemberIndex] = useState(0);
+	const [offerIndex, setOfferIndex] = useState(0);
+	const flash = useFlashError(session);
+	useMentionBell(session);
+	const input = useInputLine({
+		onSubmit: line => {
+			session.submit(line);
+		},
+		source: () => ({
+			commands: session.commands(),
+			members: snapshot.members.filter(member => !member.isMe).map(member => member.name),
+		}),
+		onEdit: flash.clear,
+	});
+	const share = shareLine(snapshot);
+	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length});
+	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
+	const cache = useMemo(() => new LineCache(inner.width), [inner.width]);
+	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
+	useChatKeys({
+		focus,
+		setFocus,
+		readOnly,
+		scroll,
+		input,
+		members: snapshot.members,
+		memberIndex,
+		setMemberIndex,
+		offers: snapshot.offers,
+		offerIndex,
+		setOfferIndex,
+		submit: line => {
+			session.submit(line);
+		},
+	});
+
+	if (!fits(columns, rows)) {
+		return (
+			<Box flexDirection="column">
+				<Text color="yellow">{tooSmallText}</Text>
+				<Text dimColor>
+					now {columns}x{rows} · Ctrl+C to quit
+				</Text>
+			</Box>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={layout.width} height={rows - 1}>
+			<StatusLine width={layout.width} note={note} />
+			<ShareLine width={layout.width} />
+			<Box flexDirection="row" height={layout.messages.height}>
+				<MessagesPane
+					linesOf={cache.linesOf}
+					scroll={scroll}
+					width={layout.messages.width}
+					height={inner.height}
+					focused={focus === 'messages'}
+					emptyHint={emptyHint(snapshot)}
+				/>
+				<Box flexDirection="column" width={layout.side.width}>
+					<MembersPane
+						members={snapshot.members}
+						width={layout.side.width}
+						height={layout.side.membersHeight}
+						focused={focus === 'members'}
+						selected={clampIndex(memberIndex, snapshot.members.length)}
+					/>
+					<TransfersPane
+						offers={snapshot.offers}
+						transfers={snapshot.transfers}
+						width={layout.side.width}
+						height={layout.side.transfersHeight}
+						focused={focus === 'transfers'}
+						selected={clampIndex(offerIndex, snapshot.offers.length)}
+					/>
+				</Box>
+			</Box>
+			{banner === undefined ? (
+				<>
+					<HintLine error={flash.text} matches={input.matches} help={keysHelp} width={layout.width} />
+					<InputLineView input={input} focused={focus === 'input'} width={layout.width} />
+				</>
+			) : (
+				<Box width={layout.width} height={2} flexDirection="column">
+					<Text color="red" bold wrap="truncate-end">
+						{banner}
+					</Text>
+					<Text wrap="truncate-end">press q or Ctrl+C to exit</Text>
+				</Box>
+			)}
+		</Box>
+	);
+}

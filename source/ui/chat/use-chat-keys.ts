@@ -1,0 +1,114 @@
+import type {Dispatch, SetStateAction} from 'react';
+import type {Key} from 'ink';
+import type {FileOffer, Member} from '../../session/types.js';
+import type {InputLine} from '../input/use-input-line.js';
+import type {Scroll} from '../messages/use-scroll.js';
+import {useStableInput} from '../use-stable-input.js';
+import {clampIndex, cycleFocus, type Focus} from './focus.js';
+
+type ChatKeysOptions = {
+	readonly focus: Focus;
+	readonly setFocus: Dispatch<SetStateAction<Focus>>;
+	/** The input is off (the connection is gone): only reading and leaving remain. */
+	readonly readOnly: boolean;
+	readonly scroll: Scroll;
+	readonly input: InputLine;
+	readonly members: readonly Member[];
+	readonly memberIndex: number;
+	readonly setMemberIndex: Dispatch<SetStateAction<number>>;
+	readonly offers: readonly FileOffer[];
+	readonly offerIndex: number;
+	readonly setOfferIndex: Dispatch<SetStateAction<number>>;
+	readonly submit: (line: string) => void;
+};
+
+function isText(text: string, key: Key): boolean {
+	return text !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete;
+}
+
+function arrow(key: Key): number {
+	if (key.upArrow) {
+		return -1;
+	}
+
+	return key.downArrow ? 1 : 0;
+}
+
+function handle(options: ChatKeysOptions, text: string, key: Key): void {
+	const {focus, setFocus, readOnly, scroll, input} = options;
+	if (key.escape || (key.tab && key.shift)) {
+		setFocus(current => cycleFocus(current, key.escape ? 1 : -1, !readOnly));
+		return;
+	}
+
+	if (key.pageUp || key.pageDown || key.end) {
+		(key.pageUp ? scroll.pageUp : key.pageDown ? scroll.pageDown : scroll.live)();
+		return;
+	}
+
+	const step = arrow(key);
+	switch (focus) {
+		case 'input': {
+			if (key.tab) {
+				input.tab();
+			} else if (step !== 0) {
+				(step < 0 ? input.previous : input.next)();
+			}
+
+			return;
+		}
+
+		case 'messages': {
+			if (step !== 0) {
+				(step < 0 ? scroll.lineUp : scroll.lineDown)();
+			} else if (key.home) {
+				scroll.top();
+			}
+
+			break;
+		}
+
+		case 'members': {
+			const count = options.members.length;
+			const member = options.members[clampIndex(options.memberIndex, count)];
+			if (step !== 0) {
+				options.setMemberIndex(index => clampIndex(clampIndex(index, count) + step, count));
+			} else if (key.return && member && !readOnly) {
+				input.replace(`/msg ${member.name} `);
+				setFocus('input');
+			}
+
+			break;
+		}
+
+		case 'transfers': {
+			const count = options.offers.length;
+			const offer = options.offers[clampIndex(options.offerIndex, count)];
+			if (step !== 0) {
+				options.setOfferIndex(index => clampIndex(clampIndex(index, count) + step, count));
+			} else if (key.return && offer && !readOnly) {
+				options.submit(`/get ${offer.id}`);
+			}
+
+			break;
+		}
+	}
+
+	if (!readOnly && isText(text, key)) {
+		setFocus('input');
+		input.insert(text);
+	}
+}
+
+/**
+ * Keys of the chat screen. Esc / Shift+Tab move focus (input → messages → members → files);
+ * PgUp/PgDn scroll and End returns to live from anywhere; the arrows act on the focused pane;
+ * Tab completes in the input. Ctrl+C is the app's.
+ */
+export function useChatKeys(options: ChatKeysOptions): void {
+	useStableInput((text, key) => {
+		if (!(key.ctrl && text === 'c')) {
+			handle(options, text, key);
+		}
+	});
+}

@@ -1,0 +1,151 @@
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
+import type {ChatEntry} from '../../session/types.js';
+import {nameColour} from '../theme/name-colour.js';
+import {foreground, paint, sgr, type SgrStyle} from '../theme/sgr.js';
+
+/** Width of the "HH:MM " column in front of every entry. */
+export const timeColumnWidth = 6;
+
+const minimumBodyWidth = 10;
+// Control characters other than \n, including ESC: entries should arrive clean, this is a backstop.
+const controlCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Local wall-clock time as HH:MM. */
+export function formatTime(time: number): string {
+	const date = new Date(time);
+	return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/** A centred dim rule: `──── history ────`. */
+export function ruleLine(label: string, width: number): string {
+	const text = ` ${label} `;
+	const rest = Math.max(0, width - stringWidth(text));
+	const left = Math.min(2, rest);
+	return paint('─'.repeat(left) + text + '─'.repeat(rest - left), sgr.dim);
+}
+
+function clean(text: string): string {
+	return text.replaceAll('\t', '    ').replace(controlCharacters, '');
+}
+
+function name(who: string | undefined): string {
+	const plain = clean(who ?? '?');
+	return paint(plain, foreground(nameColour(plain).code), sgr.bold);
+}
+
+/** One line of the entry as typed (split at \n), styled, its leading spaces counted apart. */
+type LogicalLine = {readonly indent: number; readonly text: string};
+
+function logical(text: string, ...styles: readonly SgrStyle[]): LogicalLine[] {
+	return clean(text)
+		.split('\n')
+		.map(line => {
+			const indent = /^ */.exec(line)?.[0].length ?? 0;
+			return {indent, text: paint(line.slice(indent), ...styles)};
+		});
+}
+
+function headed(header: string, lines: readonly LogicalLine[]): LogicalLine[] {
+	const [first, ...rest] = lines;
+	const text = first ? ' '.repeat(first.indent) + first.text : '';
+	return [{indent: 0, text: header + text}, ...rest];
+}
+
+function eventLines(entry: ChatEntry, mark: string, fallback: string): LogicalLine[] {
+	return logical(`${mark} ${entry.text === '' ? fallback : entry.text}`, sgr.dim);
+}
+
+/** The entry as styled logical lines, before wrapping. */
+function entryLogicalLines(entry: ChatEntry): LogicalLine[] {
+	const body = entry.mentionsMe ? logical(entry.text, sgr.yellow, sgr.bold) : logical(entry.text);
+	const from = entry.from ?? '?';
+	switch (entry.kind) {
+		case 'message': {
+			return headed(`${name(from)}: `, body);
+		}
+
+		case 'action': {
+			return headed(`* ${name(from)} `, body);
+		}
+
+		case 'direct': {
+			return headed(`${paint('[dm]', sgr.magenta)} ${name(from)} -> ${name(entry.to)}: `, body);
+		}
+
+		case 'offer': {
+			const get = entry.offerId === undefined ? [] : logical(`  /get ${entry.offerId}`, sgr.dim);
+			return [...headed(`${name(from)} offers `, body), ...get];
+		}
+
+		case 'join': {
+			return eventLines(entry, '→', `${from} joined`);
+		}
+
+		case 'leave': {
+			return eventLines(entry, '←', `${from} left${entry.reason ? ` (${entry.reason})` : ''}`);
+		}
+
+		case 'nick': {
+			return eventLines(entry, '~', `${from} is now known as ${entry.to ?? '?'}`);
+		}
+
+		case 'notice': {
+			return logical(entry.text, sgr.dim);
+		}
+
+		case 'error': {
+			return logical(entry.text, sgr.red);
+		}
+
+		case 'history-start':
+		case 'history-end': {
+			return [];
+		}
+	}
+}
+
+function wrapLogical({indent, text}: LogicalLine, width: number): string[] {
+	const usable = width - indent;
+	if (usable < minimumBodyWidth) {
+		return wrapAnsi(' '.repeat(indent) + text, width, {hard: true}).split('\n');
+	}
+
+	const pad = ' '.repeat(indent);
+	return wrapAnsi(text, usable, {hard: true})
+		.split('\n')
+		.map(part => pad + part);
+}
+
+/**
+ * The entry wrapped to `width` terminal cells: one string per screen line, each at most
+ * `width` cells wide (wide CJK characters, emoji and combining marks measured by string-width).
+ */
+export function entryLines(entry: ChatEntry, width: number): readonly string[] {
+	if (entry.kind === 'history-start') {
+		return [ruleLine('history', width)];
+	}
+
+	if (entry.kind === 'history-end') {
+		return [ruleLine('live', width)];
+	}
+
+	const withTime = width - timeColumnWidth >= minimumBodyWidth;
+	const bodyWidth = Math.max(1, withTime ? width - timeColumnWidth : width);
+	const lines: string[] = [];
+	for (const line of entryLogicalLines(entry)) {
+		lines.push(...wrapLogical(line, bodyWidth));
+	}
+
+	if (lines.length === 0) {
+		lines.push('');
+	}
+
+	if (!withTime) {
+		return lines;
+	}
+
+	const time = paint(formatTime(entry.time), sgr.gray) + ' ';
+	const gap = ' '.repeat(timeColumnWidth);
+	return lines.map((line, index) => (index === 0 ? time : gap) + line);
+}

@@ -1,0 +1,66 @@
+/** The status line's parts, from the snapshot. Pure. */
+import type {ConnectionState, SessionSnapshot} from '../../session/types.js';
+
+/** One part of the status line and its colour (an Ink colour name). */
+export type StatusPart = {readonly text: string; readonly colour?: string};
+
+const stateColours: Record<ConnectionState, string> = {
+	idle: 'gray',
+	connecting: 'yellow',
+	connected: 'green',
+	reconnecting: 'yellow',
+	refused: 'red',
+	disconnected: 'red',
+	left: 'gray',
+};
+
+/** The status detail worth showing: only while not connected. */
+export function statusDetail(snapshot: Pick<SessionSnapshot, 'status' | 'statusDetail'>): string | undefined {
+	return snapshot.status === 'connected' || !snapshot.statusDetail ? undefined : snapshot.statusDetail;
+}
+
+/** "3 members". */
+export function memberCount(count: number): string {
+	return `${count} member${count === 1 ? '' : 's'}`;
+}
+
+/** connection · role · room · name · members · rtt · detail (last, so a narrow line cuts it first). */
+export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
+	const colour = stateColours[snapshot.status];
+	const parts: StatusPart[] = [
+		{text: `● ${snapshot.status}`, colour},
+		{text: snapshot.role === 'host' ? 'host' : 'joined'},
+		{text: snapshot.roomAddress},
+	];
+	if (snapshot.myName !== undefined) {
+		parts.push({text: `as ${snapshot.myName}`});
+	}
+
+	parts.push({text: memberCount(snapshot.members.length)});
+	if (snapshot.rttMs !== undefined) {
+		parts.push({text: `rtt ${Math.round(snapshot.rttMs)} ms`});
+	}
+
+	const detail = statusDetail(snapshot);
+	if (detail !== undefined) {
+		parts.push({text: detail, colour});
+	}
+
+	return parts;
+}
+
+/** The command others type to join this host's room. */
+export function joinCommand(address: string): string {
+	return `npx socket-chat-tui --join ${address}`;
+}
+
+/** For a host: "others join with: npx socket-chat-tui --join A (or --join B)"; empty otherwise. */
+export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddresses'>): string {
+	const [first, ...rest] = snapshot.shareAddresses;
+	if (snapshot.role !== 'host' || first === undefined) {
+		return '';
+	}
+
+	const others = rest.length === 0 ? '' : `  (or ${rest.map(address => `--join ${address}`).join(', ')})`;
+	return `others join with: ${joinCommand(first)}${others}`;
+}

@@ -1,0 +1,43 @@
+import {Box, Text} from 'ink';
+import {useSnapshot} from '../session-context.js';
+import {shareLine, statusParts} from './format-status.js';
+
+type StatusLineProps = {
+	readonly width: number;
+	/** Shown at the end: "leaving…" while Ctrl+C waits for the session. */
+	readonly note?: string;
+};
+
+/** One line: connection state, role, room address, my name, member count, rtt. */
+export function StatusLine({width, note}: StatusLineProps) {
+	const parts = statusParts(useSnapshot());
+	return (
+		<Box width={width} height={1}>
+			<Text wrap="truncate-end">
+				{parts.map((part, index) => (
+					<Text key={index} color={part.colour}>
+						{index === 0 ? '' : ' · '}
+						{part.text}
+					</Text>
+				))}
+				{note ? <Text color="yellow"> · {note}</Text> : undefined}
+			</Text>
+		</Box>
+	);
+}
+
+/** For a host: the exact command others type to join. Renders nothing for a member. */
+export function ShareLine({width}: Omit<StatusLineProps, 'note'>) {
+	const text = shareLine(useSnapshot());
+	if (text === '') {
+		return null;
+	}
+
+	return (
+		<Box width={width} height={1}>
+			<Text color="cyan" wrap="truncate-end">
+				{text}
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,164 @@
+/**
+ * A fake ChatSessionApi for UI tests and the TUI benchmark: a mutable snapshot that notifies
+ * subscribers, and a record of what the UI asked for. No sockets, no timers.
+ */
+import type {ChatEntry, ChatSessionApi, CommandInfo, SessionSnapshot} from '../../source/session/types.js';
+
+/** The commands the fake offers for /help and completion. */
+export const fakeCommands: readonly CommandInfo[] = [
+	{name: 'help', aliases: ['h', '?'], usage: '/help', description: 'list the commands'},
+	{name: 'me', aliases: [], usage: '/me TEXT', description: 'an action'},
+	{name: 'msg', aliases: ['m', 'w'], usage: '/msg NAME TEXT', description: 'a direct message'},
+	{name: 'nick', aliases: [], usage: '/nick NAME', description: 'change your name'},
+	{name: 'send', aliases: [], usage: '/send PATH', description: 'offer a file'},
+	{name: 'get', aliases: [], usage: '/get ID', description: 'download an offered file'},
+	{name: 'quit', aliases: ['q', 'exit'], usage: '/quit', description: 'leave the room'},
+	{name: 'clear', aliases: [], usage: '/clear', description: 'clear the messages pane'},
+];
+
+/** An entry with sensible defaults; `id` and `time` are filled in by the session when absent. */
+export type EntryInit = Partial<ChatEntry> & {readonly text: string};
+
+/** The snapshot of a member session that has not joined yet. */
+export function initialSnapshot(overrides: Partial<SessionSnapshot> = {}): SessionSnapshot {
+	return {
+		status: 'idle',
+		role: 'member',
+		roomAddress: '192.168.1.20:7777',
+		shareAddresses: [],
+		members: [],
+		entries: [],
+		offers: [],
+		transfers: [],
+		...overrides,
+	};
+}
+
+/** A ChatSessionApi whose state the test drives. */
+export class FakeSession implements ChatSessionApi {
+	snapshot: SessionSnapshot;
+	/** Lines given to submit, names given to join, and how often leave was called, in order. */
+	readonly submitted: string[] = [];
+	readonly joined: string[] = [];
+	leaves = 0;
+	/** Every call, in order: "join alice", "submit hi", "leave". */
+	readonly calls: string[] = [];
+	/** When set, join() connects at once under the given name, with these members. */
+	autoConnect = false;
+	/** What leave() does; by default the session has left once the promise resolves. */
+	leaveImpl: () => Promise<void> = async () => {
+		this.update({status: 'left'});
+	};
+
+	/** Reacts to submitted lines (e.g. to add an 'error' entry for an unknown command). */
+	onSubmit: ((line: string) => void) | undefined;
+
+	readonly #listeners = new Set<() => void>();
+	readonly #entryListeners = new Set<(entry: ChatEntry) => void>();
+	#nextId = 1;
+	#clock = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+	constructor(overrides: Partial<SessionSnapshot> = {}) {
+		this.snapshot = initialSnapshot(overrides);
+	}
+
+	readonly getSnapshot = (): SessionSnapshot => this.snapshot;
+
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => {
+			this.#listeners.delete(listener);
+		};
+	};
+
+	readonly onEntry = (listener: (entry: ChatEntry) => void): (() => void) => {
+		this.#entryListeners.add(listener);
+		return () => {
+			this.#entryListeners.delete(listener);
+		};
+	};
+
+	readonly join = (name: string): void => {
+		this.joined.push(name);
+		this.calls.push(`join ${name}`);
+		if (this.autoConnect) {
+			const members = this.snapshot.members.some(member => member.isMe)
+				? this.snapshot.members
+				: [...this.snapshot.members, {name, isHost: false, isMe: true}];
+			this.update({status: 'connected', myName: name, refusal: undefined, members});
+		}
+	};
+
+	readonly submit = (line: string): void => {
+		this.submitted.push(line);
+		this.calls.push(`submit ${line}`);
+		this.onSubmit?.(line);
+	};
+
+	readonly commands = (): readonly CommandInfo[] => fakeCommands;
+
+	readonly leave = async (): Promise<void> => {
+		this.leaves++;
+		this.calls.push('leave');
+		await this.leaveImpl();
+	};
+
+	/** How many listeners are subscribed (to check the UI cleans up). */
+	get listenerCount(): number {
+		return this.#listeners.size + this.#entryListeners.size;
+	}
+
+	/** Replaces parts of the snapshot and notifies subscribers. */
+	update(patch: Partial<SessionSnapshot>): void {
+		this.snapshot = {...this.snapshot, ...patch};
+		this.#notify();
+	}
+
+	/** Makes an entry (without adding it). */
+	makeEntry(init: EntryInit): ChatEntry {
+		const id = init.id ?? this.#nextId;
+		this.#nextId = Math.max(this.#nextId, id) + 1;
+		this.#clock += 1000;
+		return {kind: 'message', from: 'alice', fromHistory: false, mentionsMe: false, time: this.#clock, ...init, id};
+	}
+
+	/** Adds entries at once (one notification), telling entry listeners about each. */
+	pushEntries(inits: readonly EntryInit[]): ChatEntry[] {
+		const added = inits.map(init => this.makeEntry(init));
+		this.snapshot = {...this.snapshot, entries: this.snapshot.entries.concat(added)};
+		for (const entry of added) {
+			for (const listener of this.#entryListeners) {
+				listener(entry);
+			}
+		}
+
+		this.#notify();
+		return added;
+	}
+
+	/** Adds one entry. */
+	pushEntry(init: EntryInit): ChatEntry {
+		return this.pushEntries([init])[0]!;
+	}
+
+	#notify(): void {
+		for (const listener of this.#listeners) {
+			listener();
+		}
+	}
+}
+
+/** A connected session as "me" in a room with alice (host) and bob. */
+export function connectedSession(overrides: Partial<SessionSnapshot> = {}): FakeSession {
+	return new FakeSession({
+		status: 'connected',
+		myName: 'me',
+		rttMs: 3,
+		members: [
+			{name: 'alice', isHost: true, isMe: false},
+			{name: 'bob', isHost: false, isMe: false},
+			{name: 'me', isHost: false, isMe: true},
+		],
+		...overrides,
+	});
+}

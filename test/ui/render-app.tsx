@@ -1,0 +1,51 @@
+/** Renders the real App against a fake session, with a terminal size and a record of exits. */
+import {act} from 'react';
+import {render} from 'ink-testing-library';
+import {App, type AppProps} from '../../source/ui/app.js';
+import {settle, type Rendered} from './wait-for.js';
+
+/** A rendered App and the exit codes it asked for. */
+export type RenderedApp = Rendered & {readonly exits: number[]};
+
+/** Sets the fake terminal's size and tells the app it was resized. */
+export function resize(rendered: Rendered, columns: number, rows: number): void {
+	Object.defineProperty(rendered.stdout, 'columns', {configurable: true, get: () => columns});
+	Object.defineProperty(rendered.stdout, 'rows', {configurable: true, get: () => rows});
+	rendered.stdout.emit('resize');
+}
+
+/** Renders <App> (100x24 unless told otherwise). */
+export function renderApp(props: Omit<AppProps, 'onExit'>, size: {columns: number; rows: number} = {columns: 100, rows: 24}): RenderedApp {
+	const exits: number[] = [];
+	const rendered = render(
+		<App
+			{...props}
+			onExit={code => {
+				exits.push(code);
+			}}
+		/>,
+	);
+	resize(rendered, size.columns, size.rows);
+	return {...rendered, exits};
+}
+
+const actGlobal = globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean};
+
+/**
+ * Presses keys (or types text), each inside React's act(): the key's renders and effects
+ * (Ink subscribes input handlers in effects) are all done before the next key, as they
+ * would be between two keystrokes of a person.
+ */
+export async function press(rendered: Rendered, ...sequences: string[]): Promise<void> {
+	actGlobal.IS_REACT_ACT_ENVIRONMENT = true;
+	try {
+		for (const sequence of sequences) {
+			await act(async () => {
+				rendered.stdin.write(sequence);
+				await settle();
+			});
+		}
+	} finally {
+		actGlobal.IS_REACT_ACT_ENVIRONMENT = false;
+	}
+}
