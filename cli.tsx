@@ -4,24 +4,17 @@ import {runHeadless} from './source/cli/headless.js';
 import {parseOptions, UsageError, type CliOptions} from './source/cli/options.js';
 import {joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/run-host.js';
 import {runLineMode} from './source/line/line-mode.js';
-import {loopbackFor} from './source/net/interfaces.js';
-import {MemberLink} from './source/net/member-link.js';
-import {TransferAgent} from './source/net/transfer-agent.js';
-import {ChatSession} from './source/session/chat-session.js';
+import {memberSession} from './source/cli/member-session.js';
+import {runFullScreen} from './source/cli/run-tui.js';
 
-async function runMember(options: CliOptions, room: RunningHub | undefined): Promise<number> {
-	const target = room ? {host: loopbackFor(options.bind), port: room.port} : options.join!;
-	const link = new MemberLink({...target, hostKey: room?.hub.hostKey, secret: options.secret});
-	const session = new ChatSession({
-		link,
-		transfers: new TransferAgent(link, options.downloadDir),
-		role: room ? 'host' : 'member',
-		shareAddresses: room?.shareAddresses,
-	});
-	const format = options.line ?? 'plain';
+/** Line mode: for scripts, and whenever standard input or output is not a terminal. */
+async function runLines(options: CliOptions, room: RunningHub | undefined): Promise<number> {
 	if (!options.name) {
 		throw new UsageError('line mode needs --name NAME (the full-screen TUI asks for it)');
 	}
+
+	const session = memberSession(options, room);
+	const format = options.line ?? 'plain';
 
 	const stop = () => {
 		void session.leave();
@@ -57,8 +50,13 @@ async function main(): Promise<number> {
 	}
 
 	try {
-		if (options.mode === 'start') {
+		const fullScreen = !options.line && !options.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;
+		if (options.mode === 'start' && !fullScreen) {
 			throw new UsageError('say --host to open a room or --join HOST to join one (the start screen needs a terminal)');
+		}
+
+		if (options.mode === 'host' && !fullScreen && !options.headless && !options.name) {
+			throw new UsageError('line mode needs --name NAME (the full-screen TUI asks for it)');
 		}
 
 		const room = options.mode === 'host' ? await openRoom(options) : undefined;
@@ -66,7 +64,7 @@ async function main(): Promise<number> {
 			return await runHeadless(room, options.line === 'json', process.stdout);
 		}
 
-		return await runMember(options, room);
+		return fullScreen ? await runFullScreen(options, room) : await runLines(options, room);
 	} catch (error) {
 		if (error instanceof UsageError) {
 			process.stderr.write(`socket-chat-tui: ${error.message}\nRun socket-chat-tui --help for usage.\n`);

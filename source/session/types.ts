@@ -64,7 +64,11 @@ export type ChatEntry = {
 	readonly from?: string;
 	/** Direct-message recipient, or the new name for nick. */
 	readonly to?: string;
-	/** Already sanitized: no control characters or escape sequences. */
+	/**
+	 * Already sanitized: no control characters or escape sequences. For message, action and
+	 * direct: what was said. For join, leave, nick, offer, notice and error: the whole line as
+	 * people read it ("bob joined", "alice offers a.png (2 kB): /get k3xq7a2m").
+	 */
 	readonly text: string;
 	/** Received as part of the join history. */
 	readonly fromHistory: boolean;

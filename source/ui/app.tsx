@@ -4,6 +4,7 @@ import type {ChatSessionApi, RefusalCode, StartChoice} from '../session/types.js
 import {ChatScreen} from './chat/chat-screen.js';
 import {FatalScreen} from './fatal/fatal-screen.js';
 import {NamePrompt} from './name/name-prompt.js';
+import {SecretPrompt} from './name/secret-prompt.js';
 import {SessionProvider, useSession, useSnapshot} from './session-context.js';
 import {StartScreen} from './start/start-screen.js';
 import {useExitOnce} from './use-exit.js';
@@ -23,6 +24,7 @@ export type AppProps = {
 };
 
 const nameProblems: ReadonlySet<RefusalCode> = new Set(['name-taken', 'name-invalid']);
+const secretProblems: ReadonlySet<RefusalCode> = new Set(['secret-required', 'wrong-secret']);
 
 /**
  * The full-screen TUI: the start screen until there is a session, the name prompt until a
@@ -74,7 +76,8 @@ function SessionView({name, exit}: SessionViewProps) {
 	const autoJoined = useRef(false);
 	const {status, refusal} = snapshot;
 	const nameProblem = status === 'refused' && refusal !== undefined && nameProblems.has(refusal.code);
-	const fatal = status === 'disconnected' || (status === 'refused' && !nameProblem);
+	const secretProblem = status === 'refused' && refusal !== undefined && secretProblems.has(refusal.code) && tried !== undefined;
+	const fatal = status === 'disconnected' || (status === 'refused' && !nameProblem && !secretProblem);
 	const leaving = useQuit({session, status, fatal, exit});
 
 	useEffect(() => {
@@ -91,6 +94,10 @@ function SessionView({name, exit}: SessionViewProps) {
 
 	if (status === 'left') {
 		return <Text dimColor>left the room</Text>;
+	}
+
+	if (secretProblem) {
+		return <SecretPrompt roomAddress={snapshot.roomAddress} problem={refusal.reason} onSubmit={secret => session.join(tried, secret)} />;
 	}
 
 	if (nameProblem || (status === 'idle' && tried === undefined)) {

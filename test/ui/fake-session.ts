@@ -40,6 +40,8 @@ export class FakeSession implements ChatSessionApi {
 	/** Lines given to submit, names given to join, and how often leave was called, in order. */
 	readonly submitted: string[] = [];
 	readonly joined: string[] = [];
+	/** The secret given with each join (undefined when none). */
+	readonly secrets: Array<string | undefined> = [];
 	leaves = 0;
 	/** Every call, in order: "join alice", "submit hi", "leave". */
 	readonly calls: string[] = [];
@@ -78,8 +80,9 @@ export class FakeSession implements ChatSessionApi {
 		};
 	};
 
-	readonly join = (name: string): void => {
+	readonly join = (name: string, secret?: string): void => {
 		this.joined.push(name);
+		this.secrets.push(secret);
 		this.calls.push(`join ${name}`);
 		if (this.autoConnect) {
 			const members = this.snapshot.members.some(member => member.isMe)

@@ -70,6 +70,37 @@ describe('name prompt', () => {
 	});
 });
 
+describe('secret prompt', () => {
+	test('a room that needs a secret asks for it, masked, and joins with it; a wrong one asks again', async () => {
+		const session = new FakeSession();
+		const rendered = renderApp({session, name: 'alice'});
+		await waitFor(() => session.joined.length === 1);
+		session.update({status: 'refused', refusal: {code: 'secret-required', reason: 'this room needs a secret: give it with --secret or SOCKET_CHAT_SECRET'}});
+		await waitForText(rendered, 'Room secret:');
+		expect(screen(rendered)).toContain('this room needs a secret');
+		await press(rendered, 'hunter2');
+		await waitForText(rendered, 'Room secret: *******');
+		expect(screen(rendered)).not.toContain('hunter2');
+		await press(rendered, keys.enter);
+		await waitFor(() => session.joined.length === 2);
+		expect(session.joined).toEqual(['alice', 'alice']);
+		expect(session.secrets).toEqual([undefined, 'hunter2']);
+		session.update({status: 'refused', refusal: {code: 'wrong-secret', reason: 'wrong room secret'}});
+		await waitForText(rendered, 'wrong room secret');
+		expect(screen(rendered)).toContain('Room secret:');
+		expect(rendered.exits).toEqual([]);
+	});
+
+	test('the status line says whether the room is private', async () => {
+		const open = connectedSession();
+		const rendered = renderApp({session: open});
+		await waitForText(rendered, 'open room: anyone on the');
+		open.update({fingerprint: 'abcd-efgh-jkmn'});
+		await waitForText(rendered, 'private abcd-efgh-jkmn');
+		expect(screen(rendered)).not.toContain('open room');
+	});
+});
+
 describe('leaving', () => {
 	test('Ctrl+C awaits leave() and then exits with 0', async () => {
 		const session = connectedSession();

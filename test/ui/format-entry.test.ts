@@ -41,7 +41,7 @@ describe('entryLines', () => {
 	});
 
 	test('an offer names the command that fetches it', () => {
-		expect(plain({kind: 'offer', text: 'photo.jpg (1.2 MB)', offerId: 'f7'})).toEqual(['09:05 alice offers photo.jpg (1.2 MB)', '        /get f7']);
+		expect(plain({kind: 'offer', text: 'alice offers photo.jpg (1.2 MB): /get f7', offerId: 'f7'})).toEqual(['09:05 ⇩ alice offers photo.jpg (1.2 MB): /get f7']);
 	});
 
 	test('history markers are rules across the width', () => {

@@ -20,7 +20,7 @@ describe('messages pane', () => {
 			{kind: 'direct', text: 'psst', from: 'bob', to: 'me'},
 			{kind: 'join', text: '', from: 'carol'},
 			{kind: 'leave', text: '', from: 'carol', reason: 'quit'},
-			{kind: 'offer', text: 'notes.txt (2 kB)', offerId: 'f3'},
+			{kind: 'offer', text: 'alice offers notes.txt (2 kB): /get f3', offerId: 'f3'},
 			{kind: 'error', text: 'that went wrong'},
 		]);
 		const rendered = renderApp({session});
@@ -119,7 +119,7 @@ describe('status line', () => {
 		const session = connectedSession();
 		const rendered = renderApp({session}, {columns: 140, rows: 24});
 		const frame = await waitForText(rendered, 'rtt 3 ms');
-		expect(frame.split('\n')[0]).toBe('● connected · joined · 192.168.1.20:7777 · as me · 3 members · rtt 3 ms');
+		expect(frame.split('\n')[0]).toMatch(/^● connected · joined · 192\.168\.1\.20:7777 · as me · 3 members · rtt 3 ms · open room: anyone on the/);
 		session.update({status: 'reconnecting', statusDetail: 'no answer from 192.168.1.20:7777', rttMs: 12.2});
 		const line = (await waitForText(rendered, '● reconnecting')).split('\n')[0];
 		expect(line).toBe('● reconnecting · joined · 192.168.1.20:7777 · as me · 3 members · rtt 12 ms · no answer from 192.168.1.20:7777');

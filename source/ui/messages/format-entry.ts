@@ -74,8 +74,8 @@ function entryLogicalLines(entry: ChatEntry): LogicalLine[] {
 		}
 
 		case 'offer': {
-			const get = entry.offerId === undefined ? [] : logical(`  /get ${entry.offerId}`, sgr.dim);
-			return [...headed(`${name(from)} offers `, body), ...get];
+			// The session's line already names the sender, the file and the /get command.
+			return headed('⇩ ', body);
 		}
 
 		case 'join': {

@@ -24,7 +24,7 @@ export function memberCount(count: number): string {
 	return `${count} member${count === 1 ? '' : 's'}`;
 }
 
-/** connection · role · room · name · members · rtt · detail (last, so a narrow line cuts it first). */
+/** connection · role · room · name · members · rtt · privacy · detail (the end is what a narrow line cuts). */
 export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
 	const colour = stateColours[snapshot.status];
 	const parts: StatusPart[] = [
@@ -39,6 +39,14 @@ export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
 	parts.push({text: memberCount(snapshot.members.length)});
 	if (snapshot.rttMs !== undefined) {
 		parts.push({text: `rtt ${Math.round(snapshot.rttMs)} ms`});
+	}
+
+	if (snapshot.status === 'connected') {
+		parts.push(
+			snapshot.fingerprint === undefined
+				? {text: 'open room: anyone on the network can read it', colour: 'yellow'}
+				: {text: `private ${snapshot.fingerprint}`, colour: 'green'},
+		);
 	}
 
 	const detail = statusDetail(snapshot);

@@ -4,13 +4,14 @@ import {shareLine, statusParts} from './format-status.js';
 
 type StatusLineProps = {
 	readonly width: number;
-	/** Shown at the end: "leaving…" while Ctrl+C waits for the session. */
+	/** Shown right after the connection state (never cut): "leaving…" while Ctrl+C waits. */
 	readonly note?: string;
 };
 
-/** One line: connection state, role, room address, my name, member count, rtt. */
+/** One line: connection state, role, room address, my name, member count, rtt, privacy. */
 export function StatusLine({width, note}: StatusLineProps) {
-	const parts = statusParts(useSnapshot());
+	const [state, ...rest] = statusParts(useSnapshot());
+	const parts = note && state ? [state, {text: note, colour: 'yellow'}, ...rest] : [state!, ...rest];
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate-end">
@@ -20,7 +21,6 @@ export function StatusLine({width, note}: StatusLineProps) {
 						{part.text}
 					</Text>
 				))}
-				{note ? <Text color="yellow"> · {note}</Text> : undefined}
 			</Text>
 		</Box>
 	);

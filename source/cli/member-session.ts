@@ -1,0 +1,22 @@
+import {loopbackFor} from '../net/interfaces.js';
+import {MemberLink} from '../net/member-link.js';
+import {TransferAgent} from '../net/transfer-agent.js';
+import {ChatSession} from '../session/chat-session.js';
+import type {CliOptions} from './options.js';
+import type {RunningHub} from './run-host.js';
+
+/** A member session for the room this process hosts, or for the one at `target`. */
+export function memberSession(options: CliOptions, room: RunningHub | undefined, target = options.join): ChatSession {
+	const hub = room ? {host: loopbackFor(options.bind), port: room.port} : target;
+	if (!hub) {
+		throw new Error('no room to join');
+	}
+
+	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret});
+	return new ChatSession({
+		link,
+		transfers: new TransferAgent(link, options.downloadDir),
+		role: room ? 'host' : 'member',
+		shareAddresses: room?.shareAddresses,
+	});
+}

@@ -1,0 +1,42 @@
+import {parseHostPort} from '../net/address.js';
+import {DEFAULT_PORT} from '../protocol/limits.js';
+import type {ChatSessionApi, StartChoice} from '../session/types.js';
+import {memberSession} from './member-session.js';
+import type {CliOptions} from './options.js';
+import {openRoom, type RunningHub} from './run-host.js';
+
+/**
+ * The full-screen front end. React's production build is chosen before Ink and React load
+ * (the development build checks props on every render). Resolves with the exit code.
+ */
+export async function runFullScreen(options: CliOptions, room: RunningHub | undefined): Promise<number> {
+	process.env.NODE_ENV ??= 'production';
+	const {runTui} = await import('../ui/run-tui.js');
+	let hosted = room;
+	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
+		if (choice.mode === 'host') {
+			hosted = await openRoom(options);
+			return memberSession(options, hosted);
+		}
+
+		const target = parseHostPort(choice.address, options.port === 0 ? DEFAULT_PORT : options.port);
+		if ('error' in target) {
+			throw new Error(target.error);
+		}
+
+		return memberSession(options, undefined, target);
+	};
+
+	const session = options.mode === 'start' ? undefined : memberSession(options, room);
+	const leave = () => {
+		void session?.leave().then(async () => hosted?.close());
+	};
+
+	process.once('SIGTERM', leave);
+	process.once('SIGHUP', leave);
+	try {
+		return await runTui({session, startSession, name: options.name});
+	} finally {
+		await hosted?.close();
+	}
+}

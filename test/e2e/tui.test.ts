@@ -1,0 +1,59 @@
+import {afterEach, expect, test} from 'vitest';
+import {cliPath} from '../helpers/cli-process.js';
+import {Terminals} from '../helpers/tmux.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+let terminals: Terminals | undefined;
+
+afterEach(() => {
+	terminals?.close();
+});
+
+test('a host and two joiners in real terminals: talk, see each other, and leave', async () => {
+	terminals = new Terminals();
+	const t = terminals;
+	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
+	t.start('host', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice`);
+	const [, port] = await t.waitFor('host', /others join with: npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	t.start('bob', `${cli} --join 127.0.0.1:${port} --name bob`);
+	t.start('carol', `${cli} --join 127.0.0.1:${port}`);
+	await t.waitFor('carol', 'Your name:');
+	t.type('carol', 'carol', 'Enter');
+	for (const name of ['host', 'bob', 'carol']) {
+		await t.waitFor(name, 'Members (3)');
+	}
+
+	const members = t.screen('carol');
+	expect(members).toMatch(/alice \(host\)/);
+	expect(members).toMatch(/carol \(you\)/);
+	expect(members).toMatch(/│\s+bob\s/);
+
+	t.type('bob', 'hello from bob', 'Enter');
+	await t.waitFor('host', 'bob: hello from bob');
+	await t.waitFor('carol', 'bob: hello from bob');
+	t.type('host', 'welcome, both of you', 'Enter');
+	await t.waitFor('bob', 'alice: welcome, both of you');
+	await t.waitFor('carol', 'alice: welcome, both of you');
+
+	t.type('carol', '/quit', 'Enter');
+	await t.waitFor('host', 'carol left');
+	await t.waitFor('bob', 'carol left');
+	await t.waitFor('host', 'Members (2)');
+	await t.waitFor('bob', 'Members (2)');
+	await waitFor(() => !t.running('carol'), {what: "carol's program to exit"});
+
+	t.type('bob', 'C-c');
+	await t.waitFor('host', 'bob left');
+	await t.waitFor('host', 'Members (1)');
+	await waitFor(() => !t.running('bob'), {what: "bob's program to exit"});
+});
+
+test('a terminal too small says so, and recovers when it grows', async () => {
+	terminals = new Terminals();
+	const t = terminals;
+	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
+	t.start('tiny', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name solo`, 40, 10);
+	await t.waitFor('tiny', 'too small');
+	t.resize('tiny', 100, 30);
+	await t.waitFor('tiny', 'Members (1)');
+});
