@@ -1,0 +1,98 @@
+import type {Announcement} from '../protocol/discovery-wire.js';
+import {isLoopback} from './discovery-targets.js';
+
+/** A room heard on the discovery port. */
+export type FoundRoom = {
+	/** The announcing hub's address as heard (IPv4-mapped addresses normalised); join it at `port`. */
+	readonly address: string;
+	/** The hub's UDP port. */
+	readonly port: number;
+	/** The room's name. */
+	readonly name: string;
+	/** The hub machine's host name. */
+	readonly host: string;
+	readonly members: number;
+	/** True when joining needs the room secret (--secret). */
+	readonly secret: boolean;
+	readonly transferPort?: number;
+	/** The chat protocol version the hub speaks. */
+	readonly version: number;
+	/** The announcer's random id (new each time a hub starts). */
+	readonly id: string;
+	/** Every address the room was heard from (a hub on several networks, or on this machine). */
+	readonly addresses: readonly string[];
+};
+
+/** At most this many rooms are tracked, so a flood of fake announcements cannot grow memory. */
+export const MAX_TRACKED_ROOMS = 256;
+
+type Entry = {room: FoundRoom; heardAt: number};
+
+/**
+ * The rooms heard so far, one per announcer. A room heard from several addresses is listed once,
+ * at a non-loopback address when there is one (the address worth telling others); a hub that
+ * restarts on the same address and port replaces its old entry. No sockets, no timers.
+ */
+export class RoomTable {
+	private readonly entries = new Map<string, Entry>();
+	private snapshot: readonly FoundRoom[] = [];
+
+	/** Adds or refreshes a room; returns true when the visible list changed. */
+	add(announcement: Announcement, from: string, now: number): boolean {
+		for (const [id, entry] of this.entries) {
+			if (id !== announcement.id && entry.room.port === announcement.port && entry.room.addresses.includes(from)) {
+				this.entries.delete(id);
+			}
+		}
+
+		const previous = this.entries.get(announcement.id)?.room;
+		if (!previous && this.entries.size >= MAX_TRACKED_ROOMS) {
+			return this.refresh();
+		}
+
+		const addresses = [...(previous?.addresses.filter(address => address !== from) ?? []), from];
+		const address = !isLoopback(from) || !previous || isLoopback(previous.address) ? from : previous.address;
+		const room: FoundRoom = {
+			address,
+			port: announcement.port,
+			name: announcement.room,
+			host: announcement.host,
+			members: announcement.members,
+			secret: announcement.secret,
+			...(announcement.transferPort === undefined ? {} : {transferPort: announcement.transferPort}),
+			version: announcement.version,
+			id: announcement.id,
+			addresses,
+		};
+		this.entries.set(announcement.id, {room, heardAt: now});
+		return this.refresh();
+	}
+
+	/** Forgets rooms not heard for `maxAgeMs`; returns true when the visible list changed. */
+	expire(now: number, maxAgeMs: number): boolean {
+		for (const [id, entry] of this.entries) {
+			if (now - entry.heardAt > maxAgeMs) {
+				this.entries.delete(id);
+			}
+		}
+
+		return this.refresh();
+	}
+
+	/** The rooms, sorted by name then address; the same array until something visible changes. */
+	rooms(): readonly FoundRoom[] {
+		return this.snapshot;
+	}
+
+	private refresh(): boolean {
+		const next = [...this.entries.values()]
+			.map(entry => entry.room)
+			.sort((a, b) => a.name.localeCompare(b.name) || a.address.localeCompare(b.address) || a.port - b.port);
+		if (JSON.stringify(next) === JSON.stringify(this.snapshot)) {
+			return false;
+		}
+
+		this.snapshot = next;
+		return true;
+	}
+}
