@@ -166,3 +166,20 @@ export type ChatSessionApi = {
 
 /** What the start screen hands to the composition root. */
 export type StartChoice = {readonly mode: 'host'} | {readonly mode: 'join'; readonly address: string};
+
+/** A room found on the network by discovery, as the start screen lists it. */
+export type DiscoveredRoom = {
+	readonly address: string;
+	readonly port: number;
+	readonly name: string;
+	/** The host machine's name. */
+	readonly host: string;
+	readonly members: number;
+	readonly secret: boolean;
+};
+
+/** A live list of discovered rooms (useSyncExternalStore-friendly: same array until it changes). */
+export type RoomList = {
+	rooms(): readonly DiscoveredRoom[];
+	subscribe(listener: () => void): () => void;
+};
