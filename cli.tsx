@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import process from 'node:process';
+import {onlyRoom} from './source/cli/discover.js';
 import {runHeadless} from './source/cli/headless.js';
+import {runList} from './source/cli/list.js';
 import {parseOptions, UsageError, type CliOptions} from './source/cli/options.js';
 import {joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/run-host.js';
 import {runLineMode} from './source/line/line-mode.js';
@@ -13,7 +15,8 @@ async function runLines(options: CliOptions, room: RunningHub | undefined): Prom
 		throw new UsageError('line mode needs --name NAME (the full-screen TUI asks for it)');
 	}
 
-	const session = memberSession(options, room);
+	const target = room || options.join ? options.join : await onlyRoom(options);
+	const session = memberSession(options, room, target);
 	const format = options.line ?? 'plain';
 
 	const stop = () => {
@@ -50,6 +53,10 @@ async function main(): Promise<number> {
 	}
 
 	try {
+		if (options.mode === 'list') {
+			return await runList({discoveryPort: options.discoveryPort, json: options.line === 'json', output: process.stdout, errors: process.stderr});
+		}
+
 		const fullScreen = !options.line && !options.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;
 		if (options.mode === 'start' && !fullScreen) {
 			throw new UsageError('say --host to open a room or --join HOST to join one (the start screen needs a terminal)');

@@ -1,3 +1,4 @@
+import {formatNetInfo, gatherNetInfo} from '../net/netinfo.js';
 import {loopbackFor} from '../net/interfaces.js';
 import {MemberLink} from '../net/member-link.js';
 import {TransferAgent} from '../net/transfer-agent.js';
@@ -18,5 +19,15 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 		transfers: new TransferAgent(link, options.downloadDir),
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
+		netinfo: async () =>
+			formatNetInfo(
+				await gatherNetInfo({
+					discoveryPort: options.discoveryPort,
+					hubPort: room?.port ?? hub.port,
+					transferPort: room?.transferPort,
+					bind: options.bind,
+					announcer: room?.announcer,
+				}),
+			),
 	});
 }

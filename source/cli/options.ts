@@ -1,5 +1,6 @@
 import meow from 'meow';
 import {parseHostPort} from '../net/address.js';
+import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {DEFAULT_PORT, DEFAULT_TRANSFER_PORT} from '../protocol/limits.js';
 import {checkName} from '../protocol/names.js';
 
@@ -7,11 +8,17 @@ export const helpText = `
   Usage
     $ socket-chat-tui --host [options]          open a room (and join it)
     $ socket-chat-tui --join HOST[:PORT] [options]
+    $ socket-chat-tui --join                    join a room found on the network
+    $ socket-chat-tui --list                    list the rooms on the network
     $ socket-chat-tui                           a start screen to choose
 
   Options
     --host               open a room: a UDP chat hub and a TCP file server
-    --join HOST[:PORT]   join the room at HOST (port ${DEFAULT_PORT} unless given)
+    --join HOST[:PORT]   join the room at HOST (port ${DEFAULT_PORT} unless given); without
+                         an address, the room found on the network (or pick one)
+    --list               print the rooms found on the network within 3 s, and exit
+    --room NAME          with --host: the room's name in discovery (default: NAME's room)
+    --discovery-port N   UDP port for finding rooms (default ${DEFAULT_DISCOVERY_PORT})
     --name NAME          your name in the room (asked for when absent in the TUI)
     --port N             hub UDP port (default ${DEFAULT_PORT}; 0 lets the system choose)
     --transfer-port N    host's TCP file transfer port (default ${DEFAULT_TRANSFER_PORT})
@@ -35,12 +42,16 @@ export const helpText = `
     $ sleep 60 | npx socket-chat-tui --join 127.0.0.1:9999 --name bob --json
 `;
 
-export type Mode = 'host' | 'join' | 'start';
+export type Mode = 'host' | 'join' | 'start' | 'list';
 
 export type CliOptions = {
 	readonly mode: Mode;
 	readonly headless: boolean;
+	/** Where to join; absent with mode 'join' means: find the room on the network. */
 	readonly join?: {host: string; port: number};
+	readonly discoveryPort: number;
+	/** The room's name in discovery announcements. */
+	readonly room?: string;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -99,6 +110,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			downloadDir: {type: 'string'},
 			maxFileSize: {type: 'string'},
 			secret: {type: 'string'},
+			list: {type: 'boolean', default: false},
+			room: {type: 'string'},
+			discoveryPort: {type: 'number'},
 		},
 	});
 	const {flags} = cli;
@@ -108,6 +122,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 	if (flags.host && flags.join !== undefined) {
 		throw new UsageError('choose one: --host opens a room, --join joins one');
+	}
+
+	if (flags.list && (flags.host || flags.join !== undefined)) {
+		throw new UsageError('--list only lists rooms; run it alone (with --json for JSON)');
 	}
 
 	if (flags.headless && !flags.host) {
@@ -127,7 +145,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 	let join: CliOptions['join'];
 	const hubPort = port(flags.port, 'port', DEFAULT_PORT);
-	if (flags.join !== undefined) {
+	if (flags.join !== undefined && flags.join.trim() !== '') {
 		const parsed = parseHostPort(flags.join, flags.port ?? DEFAULT_PORT);
 		if ('error' in parsed) {
 			throw new UsageError(`--join: ${parsed.error}`);
@@ -152,7 +170,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 	return {
 		secret,
 		maxFileSize,
-		mode: flags.host ? 'host' : join ? 'join' : 'start',
+		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
+		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),
+		room: flags.room,
 		headless: flags.headless,
 		join,
 		name: flags.name,

@@ -1,4 +1,7 @@
+import {hostname} from 'node:os';
+import {RoomAnnouncer} from '../net/discovery.js';
 import type {Hub} from '../net/hub.js';
+import {PROTOCOL_VERSION} from '../protocol/limits.js';
 import {RoomHost} from '../net/room-host.js';
 import {shareAddresses} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
@@ -13,6 +16,7 @@ export type RunningHub = {
 	readonly port: number;
 	readonly transferPort: number;
 	readonly shareAddresses: readonly string[];
+	readonly announcer: RoomAnnouncer;
 	close(): Promise<void>;
 };
 
@@ -35,11 +39,36 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 		throw new RuntimeError(tcp ? message.replace('--port', '--transfer-port') : message);
 	}
 
+	const {hub} = room;
+	const announcer = new RoomAnnouncer({
+		bind: options.bind,
+		discoveryPort: options.discoveryPort,
+		info: () => ({
+			room: options.room ?? (options.name ? `${options.name}'s room` : `room on ${hostname()}`),
+			host: hostname(),
+			port: ports.port,
+			transferPort: ports.transferPort,
+			members: hub.memberNames().length,
+			secret: hub.fingerprint !== undefined,
+			version: PROTOCOL_VERSION,
+		}),
+	});
+	// Discovery is a convenience: a room whose announcements cannot go out still works by address.
+	await announcer.start().catch(() => undefined);
+	hub.onRoomEvent(event => {
+		if (event.k === 'join' || event.k === 'leave') {
+			announcer.poke();
+		}
+	});
 	return {
-		hub: room.hub,
+		hub,
 		...ports,
+		announcer,
 		shareAddresses: shareAddresses(options.bind, ports.port),
-		close: async () => room.close(),
+		close: async () => {
+			await announcer.stop();
+			await room.close();
+		},
 	};
 }
 

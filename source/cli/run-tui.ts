@@ -1,6 +1,7 @@
 import {parseHostPort} from '../net/address.js';
 import {DEFAULT_PORT} from '../protocol/limits.js';
 import type {ChatSessionApi, StartChoice} from '../session/types.js';
+import {roomsForTui} from './discover.js';
 import {memberSession} from './member-session.js';
 import type {CliOptions} from './options.js';
 import {openRoom, type RunningHub} from './run-host.js';
@@ -27,7 +28,9 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 		return memberSession(options, undefined, target);
 	};
 
-	const session = options.mode === 'start' ? undefined : memberSession(options, room);
+	const discovery = options.mode === 'join' && !options.join ? await roomsForTui(options) : undefined;
+	const target = options.join ?? discovery?.only;
+	const session = options.mode === 'start' || (options.mode === 'join' && !target) ? undefined : memberSession(options, room, target);
 	const leave = () => {
 		void session?.leave().then(async () => hosted?.close());
 	};
@@ -35,8 +38,9 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	process.once('SIGTERM', leave);
 	process.once('SIGHUP', leave);
 	try {
-		return await runTui({session, startSession, name: options.name});
+		return await runTui({session, startSession, name: options.name, ...(discovery ? {rooms: discovery.list} : {})});
 	} finally {
+		await discovery?.close();
 		await hosted?.close();
 	}
 }

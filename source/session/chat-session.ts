@@ -21,6 +21,8 @@ export type ChatSessionOptions = {
 	readonly scrollback?: number;
 	/** How long leaving waits for what we sent to be acknowledged. */
 	readonly leaveTimeoutMs?: number;
+	/** Describes the network for /netinfo (the composition root gathers it). */
+	readonly netinfo?: () => Promise<string[]>;
 };
 
 const refusalCodes = new Set<string>([
@@ -180,6 +182,7 @@ export class ChatSession implements ChatSessionApi {
 			},
 			commands: () => this.registry,
 			fits: text => this.fits(text),
+			netinfo: async () => (this.options.netinfo ? this.options.netinfo() : ['network information is not available in this session']),
 			transfers: {
 				send: path => this.withTransfers(book => book.send(path)),
 				get: offer => this.withTransfers(book => book.get(offer)),

@@ -95,6 +95,7 @@ describe('line mode', () => {
 		running.push(hub);
 		const bob = cli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--json']);
 		await waitFor(() => bob.json().some(event => event.type === 'welcome'), {what: () => `bob welcomed: ${bob.stderr}`});
+		await waitFor(() => bob.json().some(event => event.history === true), {what: "bob's history"});
 		const bobEvents = bob.json();
 		const welcomeAt = bobEvents.findIndex(event => event.type === 'welcome');
 		expect(bobEvents.findIndex(event => event.type === 'status' && event.state === 'connected')).toBeLessThan(welcomeAt);
@@ -139,5 +140,40 @@ describe('line mode', () => {
 		await waitFor(() => host.json().some(event => event.type === 'message' && event.text === 'hi host'), {what: 'the host got the line'});
 		host.child.kill('SIGINT');
 		expect(await host.exited()).toBe(0);
+	});
+});
+
+describe('discovery', () => {
+	async function freeUdpPort(): Promise<number> {
+		const probe = dgram.createSocket('udp4');
+		await new Promise<void>(resolve => {
+			probe.bind(0, '127.0.0.1', resolve);
+		});
+		const {port} = probe.address();
+		probe.close();
+		return port;
+	}
+
+	test('--list finds a room announced on loopback; --join without an address joins it', async () => {
+		const discoveryPort = String(await freeUdpPort());
+		const hub = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--json', '--room', 'design review', '--discovery-port', discoveryPort]);
+		const hosting = await waitFor(() => hub.json().find(event => event.type === 'hosting'), {what: 'hub started'});
+		const list = cli(['--list', '--json', '--discovery-port', discoveryPort]);
+		expect(await list.exited()).toBe(0);
+		expect(list.json()).toEqual([
+			expect.objectContaining({type: 'room', address: '127.0.0.1', port: hosting.port, name: 'design review', members: 0, secret: false}),
+		]);
+		const zed = cli(['--join', '--name', 'zed', '--json', '--discovery-port', discoveryPort]);
+		zed.child.stdin.end('found you\n');
+		expect(await zed.exited()).toBe(0);
+		await waitFor(() => hub.json().some(event => event.type === 'message' && event.text === 'found you'), {what: 'the line at the hub'});
+	});
+
+	test('--join without an address and no room: exit 1 with what to check', async () => {
+		const run = cli(['--join', '--name', 'zed', '--plain', '--discovery-port', String(await freeUdpPort())]);
+		run.child.stdin.end();
+		expect(await run.exited()).toBe(1);
+		expect(run.stderr).toContain('no room found on this network');
+		expect(run.stderr).toContain('--join ADDR[:PORT]');
 	});
 });

@@ -265,3 +265,18 @@ describe('/kick and /ban', () => {
 		expect(lastEntry(session)?.text).toBe('usage: /kick NAME');
 	});
 });
+
+describe('/netinfo', () => {
+	it('shows what the composition root gathers', async () => {
+		const {session} = await connectedSession({netinfo: async () => ['addresses: 192.0.2.7 (eth0)', 'discovery: works']});
+		await run(session, '/netinfo');
+		await waitFor(() => entriesOf(session).some(entry => entry.text.includes('discovery: works')), {what: 'netinfo lines'});
+		expect(entriesOf(session).at(-1)?.text).toBe('addresses: 192.0.2.7 (eth0)\ndiscovery: works');
+	});
+
+	it('says when it is not available', async () => {
+		const {session} = await connectedSession();
+		await run(session, '/netinfo');
+		await waitFor(() => entriesOf(session).some(entry => entry.text.includes('not available')), {what: 'not-available line'});
+	});
+});

@@ -27,6 +27,8 @@ export type CommandContext = {
 	/** Checks a message text against the size limit; reports and returns false when over. */
 	fits(text: string): boolean;
 	readonly transfers: TransferControls;
+	/** Lines describing this machine's network, ports and discovery (it may take a second). */
+	netinfo(): Promise<string[]>;
 };
 
 /** A slash command: described for /help and completion, and run with the rest of the line. */

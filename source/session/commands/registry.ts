@@ -9,6 +9,7 @@ import {banCommand, kickCommand} from './kick.js';
 import {meCommand} from './me.js';
 import {membersCommand} from './members.js';
 import {msgCommand} from './msg.js';
+import {netinfoCommand} from './netinfo.js';
 import {nickCommand} from './nick.js';
 import {quitCommand} from './quit.js';
 
@@ -25,6 +26,7 @@ export const chatCommands: readonly Command[] = [
 	clearCommand,
 	kickCommand,
 	banCommand,
+	netinfoCommand,
 	helpCommand,
 	quitCommand,
 ];

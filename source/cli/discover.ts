@@ -1,0 +1,26 @@
+import {findRooms, watchRooms} from '../net/discovery.js';
+import type {RoomList} from '../session/types.js';
+import {pickRoom} from './list.js';
+import type {CliOptions} from './options.js';
+import {RuntimeError} from './run-host.js';
+
+/** For `--join` without an address in line mode: the only room found, or an error listing them. */
+export async function onlyRoom(options: CliOptions): Promise<{host: string; port: number}> {
+	const picked = pickRoom(await findRooms({discoveryPort: options.discoveryPort}), options.discoveryPort);
+	if ('error' in picked) {
+		throw new RuntimeError(picked.error);
+	}
+
+	return {host: picked.room.address, port: picked.room.port};
+}
+
+/**
+ * For `--join` without an address in the TUI: listens a moment; one room is joined at once,
+ * otherwise the start screen lists the rooms live for the person to pick.
+ */
+export async function roomsForTui(options: CliOptions): Promise<{only?: {host: string; port: number}; list: RoomList; close(): Promise<void>}> {
+	const watch = await watchRooms({discoveryPort: options.discoveryPort});
+	const rooms = await findRooms({discoveryPort: options.discoveryPort, timeoutMs: 1500}).catch(() => []);
+	const only = rooms.length === 1 ? {host: rooms[0]!.address, port: rooms[0]!.port} : undefined;
+	return {only, list: watch, close: async () => watch.close()};
+}
