@@ -1,6 +1,6 @@
 import {useEffect, useRef, useState} from 'react';
 import {Text} from 'ink';
-import type {ChatSessionApi, RefusalCode, StartChoice} from '../session/types.js';
+import type {ChatSessionApi, RefusalCode, RoomList, StartChoice} from '../session/types.js';
 import {ChatScreen} from './chat/chat-screen.js';
 import {FatalScreen} from './fatal/fatal-screen.js';
 import {NamePrompt} from './name/name-prompt.js';
@@ -17,6 +17,8 @@ export type AppProps = {
 	readonly session?: ChatSessionApi;
 	/** For the start screen (neither --host nor --join). */
 	readonly startSession?: (choice: StartChoice) => Promise<ChatSessionApi>;
+	/** Rooms found on the network, for the start screen to offer (--join without an address). */
+	readonly rooms?: RoomList;
 	/** From --name; absent => name prompt. */
 	readonly name?: string;
 	/** The composition root unmounts and exits with this code. */
@@ -30,12 +32,12 @@ const secretProblems: ReadonlySet<RefusalCode> = new Set(['secret-required', 'wr
  * The full-screen TUI: the start screen until there is a session, the name prompt until a
  * name is accepted, then the chat. Ctrl+C leaves cleanly from anywhere.
  */
-export function App({session, startSession, name, onExit}: AppProps) {
+export function App({session, startSession, rooms, name, onExit}: AppProps) {
 	const exit = useExitOnce(onExit);
 	const [started, setStarted] = useState<ChatSessionApi>();
 	const active = session ?? started;
 	if (active === undefined) {
-		return <StartView startSession={startSession} onStarted={setStarted} exit={exit} />;
+		return <StartView startSession={startSession} rooms={rooms} onStarted={setStarted} exit={exit} />;
 	}
 
 	return (
@@ -47,11 +49,12 @@ export function App({session, startSession, name, onExit}: AppProps) {
 
 type StartViewProps = {
 	readonly startSession: AppProps['startSession'];
+	readonly rooms: AppProps['rooms'];
 	readonly onStarted: (session: ChatSessionApi) => void;
 	readonly exit: (code: number) => void;
 };
 
-function StartView({startSession, onStarted, exit}: StartViewProps) {
+function StartView({startSession, rooms, onStarted, exit}: StartViewProps) {
 	useStableInput((input, key) => {
 		if (key.ctrl && input === 'c') {
 			exit(0);
@@ -61,7 +64,7 @@ function StartView({startSession, onStarted, exit}: StartViewProps) {
 		return <FatalScreen title="nothing to show" reason="the TUI needs a session or a way to start one" />;
 	}
 
-	return <StartScreen startSession={startSession} onStarted={onStarted} />;
+	return <StartScreen startSession={startSession} rooms={rooms} onStarted={onStarted} />;
 }
 
 type SessionViewProps = {

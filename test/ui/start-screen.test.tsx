@@ -1,9 +1,9 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import type {ChatSessionApi, StartChoice} from '../../source/session/types.js';
 import {connectedSession, FakeSession} from './fake-session.js';
 import {keys} from './keys.js';
 import {press, renderApp} from './render-app.js';
+import {starter} from './starter.js';
 import {screen, waitFor, waitForNoText, waitForText} from './wait-for.js';
 
 afterEach(() => {
@@ -11,17 +11,6 @@ afterEach(() => {
 });
 
 describe('start screen', () => {
-	function starter(result: (choice: StartChoice) => Promise<ChatSessionApi>) {
-		const choices: StartChoice[] = [];
-		return {
-			choices,
-			startSession: async (choice: StartChoice) => {
-				choices.push(choice);
-				return result(choice);
-			},
-		};
-	}
-
 	test('host a room', async () => {
 		const session = connectedSession({role: 'host', shareAddresses: ['10.0.0.5:7777']});
 		const {choices, startSession} = starter(async () => session);
