@@ -2,6 +2,10 @@
  * Coalesces sends: peers marked during one turn of the event loop are flushed once, together,
  * on the next turn (so a burst of events and acks packs into few datagrams), and a single timer
  * wakes the flush again at the earliest resend deadline.
+ *
+ * An optional `prepare` runs before each round with the peers about to be flushed; when it
+ * returns a promise (the hub making events durable), the round waits for it, and rounds never
+ * overlap.
  */
 export class FlushScheduler<Peer> {
 	private readonly dirty = new Set<Peer>();
@@ -10,10 +14,12 @@ export class FlushScheduler<Peer> {
 	private timer: NodeJS.Timeout | undefined;
 	private timerAt = Number.POSITIVE_INFINITY;
 	private stopped = false;
+	private busy = false;
 
 	constructor(
 		private readonly flush: (peer: Peer) => void,
 		private readonly deadline: (peer: Peer) => number | undefined,
+		private readonly prepare?: (peers: readonly Peer[]) => Promise<void> | undefined,
 	) {}
 
 	mark(peer: Peer): void {
@@ -22,7 +28,9 @@ export class FlushScheduler<Peer> {
 		}
 
 		this.dirty.add(peer);
-		this.immediate ??= setImmediate(() => this.run());
+		if (!this.busy) {
+			this.immediate ??= setImmediate(() => this.run());
+		}
 	}
 
 	stop(): void {
@@ -35,8 +43,35 @@ export class FlushScheduler<Peer> {
 
 	private run(): void {
 		this.immediate = undefined;
+		if (this.busy || this.stopped) {
+			return;
+		}
+
 		const peers = [...this.dirty];
 		this.dirty.clear();
+		const gate = this.prepare?.(peers);
+		if (!gate) {
+			this.send(peers);
+			return;
+		}
+
+		this.busy = true;
+		const resume = () => {
+			this.busy = false;
+			if (this.stopped) {
+				return;
+			}
+
+			this.send(peers);
+			if (this.dirty.size > 0) {
+				this.immediate ??= setImmediate(() => this.run());
+			}
+		};
+
+		gate.then(resume, resume);
+	}
+
+	private send(peers: readonly Peer[]): void {
 		for (const peer of peers) {
 			this.flush(peer);
 			this.arm(peer);
@@ -77,7 +112,7 @@ export class FlushScheduler<Peer> {
 			this.timer = setTimeout(() => this.wake(), Math.max(0, this.timerAt - now));
 		}
 
-		if (this.dirty.size > 0) {
+		if (this.dirty.size > 0 && !this.busy) {
 			this.run();
 		}
 	}

@@ -33,6 +33,8 @@ export type HubMember = {
 	cipher?: SessionCipher;
 	/** A ping to answer in the next flush. */
 	pong?: number;
+	/** In durable mode: the ack taken before the last commit, sent once it completed. */
+	heldAck?: string;
 };
 
 export type RateLimit = {readonly perSecond: number; readonly burst: number};
@@ -48,7 +50,23 @@ export type HubRoomOptions = {
 	readonly transferPort?: number;
 	/** Messages per member; none when absent. */
 	readonly rate?: RateLimit;
+	/** Where stamped events are appended (the room store); nothing is kept when absent. */
+	readonly persist?: (json: string) => void;
+	/** Events from the store, oldest first: the room goes on from them (same numbers). */
+	readonly recent?: readonly string[];
+	/**
+	 * Hold everything meant for members until `release()`: the hub releases once the events
+	 * behind it are durable, so nothing is seen or acknowledged that a crash could lose.
+	 */
+	readonly durable?: boolean;
 };
+
+type Logged = {readonly seq: number; readonly json: string; readonly dm?: {readonly from: string; readonly to: string}};
+
+/** Recent events kept for catching a returning member up. */
+const LOG_EVENTS = 10_000;
+/** Message ids remembered to drop a message resent after a reconnect. */
+const REMEMBERED_IDS = 20_000;
 
 export type StampedEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq' | 'time'> : never) : never;
 
@@ -60,12 +78,34 @@ export class HubRoom {
 	readonly members = new Map<string, HubMember>();
 	private readonly names = new Map<string, HubMember>();
 	private readonly history: string[] = [];
+	private readonly log: Logged[] = [];
+	private readonly ids = new Set<string>();
+	private held: Array<{member: HubMember; json: string}> = [];
 	private seq = 0;
 
 	private readonly now: () => number;
 
 	constructor(private readonly options: HubRoomOptions) {
 		this.now = options.now;
+		for (const json of options.recent ?? []) {
+			const event = JSON.parse(json) as RoomEvent;
+			this.remember(event, json);
+			this.seq = Math.max(this.seq, event.seq);
+		}
+	}
+
+	/** Takes what is held for members so far (to release once its events are durable). */
+	takeHeld(): ReadonlyArray<{member: HubMember; json: string}> {
+		const held = this.held;
+		this.held = [];
+		return held;
+	}
+
+	/** Sends a batch taken with `takeHeld`. */
+	release(batch: ReadonlyArray<{member: HubMember; json: string}>): void {
+		for (const {member, json} of batch) {
+			this.deliver(member, json);
+		}
 	}
 
 	get lastSeq(): number {
@@ -97,11 +137,38 @@ export class HubRoom {
 	}
 
 	/** Admits a member whose name was checked: welcome first, then its own join for everyone. */
-	admit(fields: {name: string; isHost: boolean; peer: string; sendAddress: string; sendPort: number; cid: string}): HubMember {
+	/** A live member holding this token under this name (ignoring case): a session being replaced. */
+	stale(token: string | undefined, name: string): HubMember | undefined {
+		const member = token === undefined ? undefined : this.members.get(token);
+		return member && member.departedAt === undefined && nameKey(member.name) === nameKey(name) ? member : undefined;
+	}
+
+	/**
+	 * Admits a member whose name was checked: welcome first, then its own join for everyone.
+	 * A returning member (`since`) is caught up on what it missed; one replacing its own stale
+	 * session (`replaces`) takes it over without a leave and a join.
+	 */
+	admit(fields: {
+		name: string;
+		isHost: boolean;
+		peer: string;
+		sendAddress: string;
+		sendPort: number;
+		cid: string;
+		since?: number;
+		replaces?: HubMember;
+	}): HubMember {
+		const {since, replaces, ...identity} = fields;
+		if (replaces) {
+			replaces.departedAt = this.now();
+			this.names.delete(nameKey(replaces.name));
+			this.members.delete(replaces.token);
+		}
+
 		const name = fields.name.normalize('NFC');
 		const {rate} = this.options;
 		const member: HubMember = {
-			...fields,
+			...identity,
 			name,
 			token: randomBytes(8).toString('hex'),
 			sender: new ReliableSender(0),
@@ -112,16 +179,26 @@ export class HubRoom {
 			lastLimitNotice: 0,
 		};
 		this.names.set(nameKey(name), member);
-		this.stamp({k: 'join', name, ...(fields.isHost ? {host: true} : {})});
+		if (!replaces) {
+			this.stamp({k: 'join', name, ...(fields.isHost ? {host: true} : {})});
+		}
+
 		this.members.set(member.token, member);
-		this.sendWelcome(member, false);
+		this.sendWelcome(member, false, since);
 		return member;
 	}
 
 	/** Handles one in-order request from a member. */
 	request(member: HubMember, request: MemberRequest): void {
-		if ((request.k === 'say' || request.k === 'me' || request.k === 'dm') && !this.withinRate(member)) {
-			return;
+		if (request.k === 'say' || request.k === 'me' || request.k === 'dm') {
+			// A message resent after a reconnect was stamped already: acknowledge, do not repeat.
+			if (request.id !== undefined && this.ids.has(request.id)) {
+				return;
+			}
+
+			if (!this.withinRate(member)) {
+				return;
+			}
 		}
 
 		switch (request.k) {
@@ -129,7 +206,7 @@ export class HubRoom {
 			case 'me': {
 				const text = this.checkText(member, request.text);
 				if (text !== undefined) {
-					this.stamp({k: 'msg', from: member.name, text, ...(request.k === 'me' ? {me: true} : {})});
+					this.stamp({k: 'msg', from: member.name, text, ...(request.k === 'me' ? {me: true} : {}), ...(request.id ? {mid: request.id} : {})});
 				}
 
 				break;
@@ -141,7 +218,7 @@ export class HubRoom {
 				if (!target) {
 					this.notice(member, 'error', `nobody named "${cleanText(request.to)}" is in the room`, 'no-such-member');
 				} else if (text !== undefined) {
-					this.stampDirect(member, target, text);
+					this.stampDirect(member, target, text, request.id);
 				}
 
 				break;
@@ -245,10 +322,8 @@ export class HubRoom {
 	stamp(event: StampedEvent): RoomEvent {
 		const full = {...event, seq: ++this.seq, time: this.now()} as RoomEvent;
 		const json = JSON.stringify(full);
-		this.history.push(json);
-		if (this.history.length > HISTORY_EVENTS) {
-			this.history.shift();
-		}
+		this.remember(full, json);
+		this.options.persist?.(json);
 
 		for (const member of this.members.values()) {
 			if (member.departedAt === undefined) {
@@ -260,9 +335,12 @@ export class HubRoom {
 		return full;
 	}
 
-	private stampDirect(from: HubMember, to: HubMember, text: string): void {
-		const event: RoomEvent = {k: 'dm', seq: ++this.seq, time: this.now(), from: from.name, to: to.name, text};
+	private stampDirect(from: HubMember, to: HubMember, text: string, id: string | undefined): void {
+		const event: RoomEvent = {k: 'dm', seq: ++this.seq, time: this.now(), from: from.name, to: to.name, text, ...(id ? {mid: id} : {})};
 		const json = JSON.stringify(event);
+		// Kept (and stored) so its number is never reused and its two members can catch up on it.
+		this.remember(event, json);
+		this.options.persist?.(json);
 		this.enqueue(from, json);
 		if (to !== from) {
 			this.enqueue(to, json);
@@ -280,7 +358,44 @@ export class HubRoom {
 		return text.trim() === '' ? undefined : text;
 	}
 
+	/** Keeps an event for history, catch-up and duplicate detection. */
+	private remember(event: RoomEvent, json: string): void {
+		const dm = event.k === 'dm' ? {from: event.from, to: event.to} : undefined;
+		this.log.push({seq: event.seq, json, ...(dm ? {dm} : {})});
+		if (this.log.length > LOG_EVENTS * 1.1) {
+			this.log.splice(0, this.log.length - LOG_EVENTS);
+		}
+
+		if (!dm) {
+			this.history.push(json);
+			if (this.history.length > HISTORY_EVENTS * 2) {
+				this.history.splice(0, this.history.length - HISTORY_EVENTS);
+			}
+		}
+
+		const mid = 'mid' in event ? event.mid : undefined;
+		if (mid !== undefined) {
+			this.ids.add(mid);
+			if (this.ids.size > REMEMBERED_IDS) {
+				this.ids.delete(this.ids.values().next().value!);
+			}
+		}
+	}
+
 	private enqueue(member: HubMember, json: string): void {
+		if (this.options.durable) {
+			this.held.push({member, json});
+			return;
+		}
+
+		this.deliver(member, json);
+	}
+
+	private deliver(member: HubMember, json: string): void {
+		if (member.departedAt !== undefined) {
+			return;
+		}
+
 		member.sender.enqueue(json);
 		if (member.sender.backlog > MAX_BACKLOG_ITEMS) {
 			member.sender = new ReliableSender(member.sender.epoch + 1);
@@ -290,17 +405,31 @@ export class HubRoom {
 		this.options.onDirty(member);
 	}
 
-	private sendWelcome(member: HubMember, resync: boolean): void {
+	/**
+	 * The welcome, first in the member's stream: the members, and either the recent history or,
+	 * for a member returning with `since`, everything after it (each event its own item).
+	 */
+	private sendWelcome(member: HubMember, resync: boolean, since?: number): void {
 		const members = this.live().map(m => ({name: m.name, ...(m.isHost ? {host: true} : {})}));
+		const missed = since === undefined ? [] : this.log.filter(entry => entry.seq > since && (!entry.dm || entry.dm.from === member.name || entry.dm.to === member.name));
+		const history = since === undefined ? this.history.slice(-HISTORY_EVENTS) : [];
 		const {transferPort, rate} = this.options;
 		const extra = [
 			resync ? ',"resync":true' : '',
 			transferPort === undefined ? '' : `,"transferPort":${transferPort}`,
 			rate ? `,"rate":${JSON.stringify(rate)}` : '',
+			since === undefined ? '' : `,"catchUp":${missed.length}`,
 		].join('');
-		member.sender.enqueue(
-			`{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${this.history.join(',')}]${extra}}`,
-		);
-		this.options.onDirty(member);
+		const welcome = `{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${history.join(',')}]${extra}}`;
+		const send = resync ? (json: string) => this.deliver(member, json) : (json: string) => this.enqueue(member, json);
+		send(welcome);
+		const oldest = this.log[0]?.seq;
+		if (since !== undefined && oldest !== undefined && since + 1 < oldest) {
+			send(JSON.stringify({k: 'notice', level: 'error', code: 'gap', text: `events ${since + 1} to ${oldest - 1} are too old to catch up on`}));
+		}
+
+		for (const entry of missed) {
+			send(entry.json);
+		}
 	}
 }

@@ -18,6 +18,7 @@ import {packFrames} from '../protocol/pack.js';
 import {formatHostPort, normalizeAddress} from './address.js';
 import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
 import {HubGate} from './hub-gate.js';
+import type {RoomStore} from './room-store.js';
 import {bindUdp} from './udp.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
@@ -39,6 +40,13 @@ export type HubOptions = {
 	readonly secret?: string;
 	/** The room key already derived from the secret (with its salt), instead of `secret`. */
 	readonly roomKey?: {readonly key: Buffer; readonly salt: Buffer};
+	/**
+	 * The room's history on disk: the room goes on from it after a restart (same numbers), and
+	 * nothing is sent or acknowledged before the events behind it are written and synced.
+	 */
+	readonly store?: RoomStore;
+	/** Told when the store cannot be written (a full disk): the room goes on, unsaved. */
+	readonly onStoreError?: (error: Error) => void;
 };
 
 /** Why datagrams were dropped, counted. */
@@ -80,18 +88,25 @@ export class Hub {
 					this.gate.ban(member.peer.split('|')[0]!);
 				}
 
-				this.sendTo(member, JSON.stringify([{t: 'gone', reason: `you were ${reason}`}]));
+				this.sendTo(member, JSON.stringify([{t: 'gone', code: 'removed', reason: `you were ${reason}`}]));
 			},
 			transferPort: options.transferPort,
 			rate,
+			persist: options.store ? json => options.store!.append(json) : undefined,
+			recent: options.store?.events,
+			durable: Boolean(options.store),
 		});
 		this.gate = new HubGate(options.joinLimit, options.maxMembers);
-		this.flusher = new FlushScheduler(member => this.flush(member), member => member.sender.nextDeadline());
+		this.flusher = new FlushScheduler(
+			member => this.flush(member),
+			member => member.sender.nextDeadline(),
+			options.store ? peers => this.makeDurable(peers) : undefined,
+		);
 	}
 
 	/** Binds the socket; rejects with the system error (EADDRINUSE ...) when it cannot. */
 	async start(): Promise<{port: number; address: string}> {
-		const roomKey = this.options.roomKey ?? (this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret));
+		const roomKey = this.options.roomKey ?? (this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret, this.options.store));
 		if (roomKey) {
 			this.salt = roomKey.salt;
 			this.cipher = new RoomCipher(roomKey.key);
@@ -184,7 +199,7 @@ export class Hub {
 		if (!member) {
 			this.drop('unknown-token');
 			if (!this.cipher) {
-				this.send(rinfo, envelope.token, [{t: 'gone', reason: 'the hub does not know this session (it may have timed out)'}]);
+				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason: 'the hub does not know this session (it restarted, or timed it out)'}]);
 			}
 
 			return;
@@ -273,7 +288,8 @@ export class Hub {
 			return;
 		}
 
-		const problem = this.gate.check(peer.split('|')[0]!, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name);
+		const replaces = this.room.stale(frame.prev, frame.name);
+		const problem = this.gate.check(peer.split('|')[0]!, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name, replaces);
 		if (problem) {
 			this.refuse(rinfo, frame.cid, problem.code, problem.reason);
 			return;
@@ -286,6 +302,8 @@ export class Hub {
 			sendAddress: rinfo.address,
 			sendPort: rinfo.port,
 			cid: frame.cid,
+			since: frame.since,
+			replaces,
 		});
 		member.cipher = this.cipher?.session(member.token, 'hub-to-member');
 		this.accept(rinfo, member, sealed);
@@ -353,6 +371,36 @@ export class Hub {
 		this.socket?.send(datagram, member.sendPort, member.sendAddress);
 	}
 
+	/**
+	 * Before a round of sends with a store: take the acks due now and what is held for members,
+	 * write and sync the events behind them, and only then release that batch (events stamped
+	 * meanwhile wait for the next round).
+	 */
+	private makeDurable(peers: readonly HubMember[]): Promise<void> | undefined {
+		const store = this.options.store!;
+		for (const member of peers) {
+			if (member.receiver.ackDue) {
+				member.heldAck = member.receiver.takeAck();
+			}
+		}
+
+		const batch = this.room.takeHeld();
+		if (!store.dirty) {
+			this.room.release(batch);
+			return undefined;
+		}
+
+		return store.commit().then(
+			() => {
+				this.room.release(batch);
+			},
+			(error: unknown) => {
+				this.options.onStoreError?.(error as Error);
+				this.room.release(batch);
+			},
+		);
+	}
+
 	private flush(member: HubMember): void {
 		const socket = this.socket;
 		if (!socket) {
@@ -360,7 +408,12 @@ export class Hub {
 		}
 
 		const frames: string[] = [];
-		if (member.receiver.ackDue) {
+		if (this.options.store) {
+			if (member.heldAck !== undefined) {
+				frames.push(member.heldAck);
+				member.heldAck = undefined;
+			}
+		} else if (member.receiver.ackDue) {
 			frames.push(member.receiver.takeAck());
 		}
 
@@ -398,8 +451,15 @@ export class Hub {
 
 export {formatHostPort};
 
-/** A fresh salt and the room key derived from the secret with it. */
-export async function newRoomKey(secret: string): Promise<{key: Buffer; salt: Buffer}> {
-	const salt = randomBytes(16);
+/**
+ * The room key from the secret, with the room's salt: the stored one when the room goes on
+ * after a restart (so its members' keys still match), else a fresh one, then stored.
+ */
+export async function newRoomKey(secret: string, store?: RoomStore): Promise<{key: Buffer; salt: Buffer}> {
+	const salt = store?.meta.salt ? Buffer.from(store.meta.salt, 'base64') : randomBytes(16);
+	if (store && !store.meta.salt) {
+		await store.saveMeta({salt: salt.toString('base64')});
+	}
+
 	return {key: await deriveRoomKey(secret, salt), salt};
 }

@@ -67,7 +67,7 @@ export class RoomHost {
 	 * Rejects with the system error, its `what` naming which of the two failed.
 	 */
 	async start(): Promise<{port: number; transferPort: number}> {
-		const roomKey = this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret);
+		const roomKey = this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret, this.options.store);
 		const server = this.createTransferServer(roomKey && new RoomCipher(roomKey.key).transferKey());
 		this.server = server;
 		const {port: transferPort} = await server.listen().catch((error: unknown) => {
@@ -84,6 +84,7 @@ export class RoomHost {
 
 	async close(): Promise<void> {
 		await Promise.all([this.started?.close(), this.server?.close()]);
+		await this.options.store?.close();
 	}
 
 	private announce(fields: OfferFields): void {

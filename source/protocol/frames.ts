@@ -26,7 +26,17 @@ const dataFrame = z.union([
 ]);
 
 export const frameSchema = z.union([
-	z.object({t: z.literal('hello'), cid, name: z.string().max(512), hk: z.string().max(64).optional(), ts: z.number().optional()}),
+	z.object({
+		t: z.literal('hello'),
+		cid,
+		name: z.string().max(512),
+		hk: z.string().max(64).optional(),
+		ts: z.number().optional(),
+		/** Rejoining: the last room sequence number this member has shown. */
+		since: z.number().int().nonnegative().optional(),
+		/** Rejoining: the token of the session this one replaces. */
+		prev: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+	}),
 	z.object({t: z.literal('query'), cid}),
 	z.object({t: z.literal('room'), cid, secret: z.boolean(), salt: z.string().max(64).optional()}),
 	z.object({t: z.literal('accept'), cid}),
@@ -37,7 +47,7 @@ export const frameSchema = z.union([
 		reason: z.string().max(1000),
 		versions: z.array(z.number().int()).max(16).optional(),
 	}),
-	z.object({t: z.literal('gone'), reason: z.string().max(1000)}),
+	z.object({t: z.literal('gone'), reason: z.string().max(1000), code: z.enum(['unknown', 'removed']).optional()}),
 	dataFrame,
 	z.object({
 		t: z.literal('ack'),

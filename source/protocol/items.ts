@@ -11,10 +11,13 @@ const name = z.string().min(1).max(NAME_MAX_CHARS * 4);
 const seq = z.number().int().nonnegative();
 const time = z.number().int().nonnegative();
 
+/** A message's id, chosen by its sender, so a message resent after a reconnect is stamped once. */
+const mid = z.string().min(1).max(32).optional();
+
 export const memberRequestSchema = z.discriminatedUnion('k', [
-	z.object({k: z.literal('say'), text}),
-	z.object({k: z.literal('me'), text}),
-	z.object({k: z.literal('dm'), to: name, text}),
+	z.object({k: z.literal('say'), text, id: mid}),
+	z.object({k: z.literal('me'), text, id: mid}),
+	z.object({k: z.literal('dm'), to: name, text, id: mid}),
 	z.object({k: z.literal('nick'), name}),
 	z.object({k: z.literal('leave')}),
 	z.object({k: z.literal('kick'), name}),
@@ -35,8 +38,8 @@ export const offerFields = {
 };
 
 export const roomEventSchema = z.discriminatedUnion('k', [
-	z.object({k: z.literal('msg'), seq, time, from: name, text, me: z.boolean().optional()}),
-	z.object({k: z.literal('dm'), seq, time, from: name, to: name, text}),
+	z.object({k: z.literal('msg'), seq, time, from: name, text, me: z.boolean().optional(), mid}),
+	z.object({k: z.literal('dm'), seq, time, from: name, to: name, text, mid}),
 	z.object({k: z.literal('join'), seq, time, name, host: z.boolean().optional()}),
 	z.object({k: z.literal('leave'), seq, time, name, reason: z.string().max(200)}),
 	z.object({k: z.literal('nick'), seq, time, from: name, to: name}),
@@ -61,6 +64,8 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 		transferPort: z.number().int().min(0).max(65_535).optional(),
 		/** The hub's message rate limit, so the member can pace itself below it. */
 		rate: z.object({perSecond: z.number().positive(), burst: z.number().int().positive()}).optional(),
+		/** Events after the member's `since` follow the welcome as separate items: this many. */
+		catchUp: z.number().int().nonnegative().optional(),
 	}),
 	z.object({
 		k: z.literal('notice'),
