@@ -1,3 +1,5 @@
+import {homedir} from 'node:os';
+import path from 'node:path';
 import meow from 'meow';
 import {parseHostPort} from '../net/address.js';
 import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
@@ -27,6 +29,8 @@ export const helpText = `
     --plain              line mode: read lines from stdin, print events as lines
     --json               line mode: print one JSON object per event
     --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
+    --data-dir DIR       with --host: where the room's history is kept, so a restarted
+                         host goes on with the same room (default: your data folder)
     --max-file-size SIZE with --host: largest file members may send (default 1G)
     --secret TEXT        a room only those who know TEXT can read or enter; every
                          datagram and file is encrypted (or set SOCKET_CHAT_SECRET,
@@ -52,6 +56,8 @@ export type CliOptions = {
 	readonly discoveryPort: number;
 	/** The room's name in discovery announcements. */
 	readonly room?: string;
+	/** Where the host keeps the room's history; false with --no-data-dir (nothing kept). */
+	readonly dataDir: string | false;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -74,6 +80,20 @@ export function parseSize(text: string): number | undefined {
 
 	const bytes = Math.floor(Number(match[1]) * units[match[2]!.toLowerCase()]!);
 	return bytes > 0 ? bytes : undefined;
+}
+
+/** The user's data folder for this program (XDG on Linux, Application Support on macOS, AppData on Windows). */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+	const home = homedir();
+	if (process.platform === 'win32') {
+		return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'socket-chat-tui');
+	}
+
+	if (process.platform === 'darwin') {
+		return path.join(home, 'Library', 'Application Support', 'socket-chat-tui');
+	}
+
+	return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'socket-chat-tui');
 }
 
 /** A usage error: the message is printed and the process exits 2. */
@@ -113,6 +133,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			list: {type: 'boolean', default: false},
 			room: {type: 'string'},
 			discoveryPort: {type: 'number'},
+			dataDir: {type: 'string'},
 		},
 	});
 	const {flags} = cli;
@@ -173,6 +194,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
 		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),
 		room: flags.room,
+		// A room on a port the system picks cannot be found again after a restart: keep no
+		// history for it unless a folder is named.
+		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),
 		headless: flags.headless,
 		join,
 		name: flags.name,

@@ -2,7 +2,9 @@ import {hostname} from 'node:os';
 import {RoomAnnouncer} from '../net/discovery.js';
 import type {Hub} from '../net/hub.js';
 import {PROTOCOL_VERSION} from '../protocol/limits.js';
+import path from 'node:path';
 import {RoomHost} from '../net/room-host.js';
+import {RoomStore} from '../net/room-store.js';
 import {shareAddresses} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
@@ -22,7 +24,21 @@ export type RunningHub = {
 
 /** Opens the room: binds the TCP transfer server and the UDP hub. */
 export async function openRoom(options: CliOptions): Promise<RunningHub> {
+	let store: RoomStore | undefined;
+	const folder = options.dataDir === false ? undefined : path.join(options.dataDir, `room-${options.port}`);
+	if (folder) {
+		try {
+			store = await RoomStore.open(folder);
+		} catch (error) {
+			throw new RuntimeError(`cannot keep the room's history in ${folder}: ${(error as Error).message}. Pick another folder with --data-dir.`);
+		}
+	}
+
 	const room = new RoomHost({
+		store,
+		onStoreError: error => {
+			process.stderr.write(`socket-chat-tui: cannot write the room's history to ${folder}: ${error.message}; the room goes on, unsaved\n`);
+		},
 		bind: options.bind,
 		port: options.port,
 		transferPort: options.transferPort,

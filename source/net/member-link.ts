@@ -31,6 +31,14 @@ export type MemberLinkOptions = {
 	readonly version?: number;
 };
 
+/** While joined: talking to the hub, or not hearing it and trying to get back. */
+export type LinkState = 'connected' | 'reconnecting';
+
+/** Silence after which the link says it is reconnecting (two heartbeats missed, and a second). */
+const SILENT_MS = 2 * HEARTBEAT_MS + 1000;
+/** Longest wait between rejoin attempts. */
+const REJOIN_BACKOFF_MAX_MS = 8000;
+
 export type JoinOutcome =
 	| {readonly ok: true; readonly welcome: Welcome}
 	| {readonly ok: false; readonly code: string; readonly reason: string};
@@ -42,8 +50,15 @@ export type JoinOutcome =
 export class MemberLink {
 	private socket: dgram.Socket | undefined;
 	private token = NO_TOKEN;
-	private readonly sender = new ReliableSender(0);
-	private readonly receiver = new ReliableReceiver(0);
+	private sender = new ReliableSender(0);
+	private receiver = new ReliableReceiver(0);
+	private readonly statusListeners = new Set<(state: LinkState, detail?: string) => void>();
+	private state: LinkState = 'connected';
+	/** The name we joined under, and the last room event delivered: what a rejoin needs. */
+	private joinedAs: {name: string; secret?: string} | undefined;
+	private lastSeq = 0;
+	private rejoining = false;
+	private closed = false;
 	private readonly flusher = new FlushScheduler<MemberLink>(
 		() => this.flush(),
 		() => this.sender.nextDeadline(),
@@ -102,7 +117,13 @@ export class MemberLink {
 		return () => this.itemListeners.delete(listener);
 	}
 
-	/** Called once if the hub goes silent, forgets us, or the socket fails. */
+	/** Called when the link starts reconnecting and when it is back. */
+	onStatus(listener: (state: LinkState, detail?: string) => void): () => void {
+		this.statusListeners.add(listener);
+		return () => this.statusListeners.delete(listener);
+	}
+
+	/** Called once when the session ends for good: removed by the host, or a rejoin refused. */
 	onLost(listener: (reason: string) => void): () => void {
 		this.lostListeners.add(listener);
 		return () => this.lostListeners.delete(listener);
@@ -134,12 +155,81 @@ export class MemberLink {
 			this.cipher = new RoomCipher(await deriveRoomKey(secret, Buffer.from(room.salt, 'base64')));
 		}
 
+		const outcome = await this.hello(name);
+		if (outcome.ok) {
+			this.joinedAs = {name, secret};
+		}
+
+		return outcome;
+	}
+
+	private async hello(name: string, rejoin?: {since: number; prev: string}): Promise<JoinOutcome> {
 		const hostKey = this.options.hostKey ? {hk: this.options.hostKey} : {};
 		const outcome = await this.ask<JoinOutcome>(cid => ({
-			body: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: Date.now()} : {})}]),
+			body: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: Date.now()} : {}), ...(rejoin ?? {})}]),
 			sealed: Boolean(this.cipher),
 		}));
 		return 'ok' in outcome ? outcome : {ok: false, code: 'other', reason: 'unexpected answer'};
+	}
+
+	/**
+	 * The hub forgot us (it restarted, or timed us out during an outage): join again under the
+	 * same name, from where we left off, carrying over what it never acknowledged. Tries until it
+	 * works, with back-off; a refusal (name taken meanwhile, banned) ends the session.
+	 */
+	private async rejoin(why: string): Promise<void> {
+		if (this.rejoining || this.lost || this.closed || !this.joinedAs) {
+			return;
+		}
+
+		this.rejoining = true;
+		this.setState('reconnecting', why);
+		// The new session is a new stream: what the old one never had acknowledged goes back in
+		// front of the paced queue now, so nothing of the old stream can go out under the new
+		// token with old numbers, and it is sent again at the room's pace once we are back.
+		this.paced.unshift(...this.sender.pendingPayloads());
+		this.sender = new ReliableSender(0);
+		const prev = this.token;
+		let wait = 500;
+		while (!this.closed && !this.lost) {
+			this.token = NO_TOKEN;
+			this.session = undefined;
+			this.receiver = new ReliableReceiver(0);
+			const outcome = await this.hello(this.joinedAs.name, {since: this.lastSeq, prev});
+			if (outcome.ok) {
+				this.lastHeard = Date.now();
+				this.rejoining = false;
+				this.setState('connected');
+				this.schedulePaced();
+				this.flusher.mark(this);
+				return;
+			}
+
+			if (outcome.code !== 'no-answer' && outcome.code !== 'rate-limited' && outcome.code !== 'other') {
+				this.rejoining = false;
+				this.markLost(`could not rejoin ${this.address}: ${outcome.reason}`);
+				return;
+			}
+
+			this.setState('reconnecting', `${why}; trying again (${outcome.reason.split('.')[0]})`);
+			await new Promise(resolve => {
+				setTimeout(resolve, wait).unref();
+			});
+			wait = Math.min(wait * 2, REJOIN_BACKOFF_MAX_MS);
+		}
+
+		this.rejoining = false;
+	}
+
+	private setState(state: LinkState, detail?: string): void {
+		if (state === this.state && state === 'connected') {
+			return;
+		}
+
+		this.state = state;
+		for (const listener of this.statusListeners) {
+			listener(state, detail);
+		}
 	}
 
 	/**
@@ -189,9 +279,10 @@ export class MemberLink {
 
 	/** Queues a request; it is resent until the hub acknowledges it. */
 	send(request: MemberRequest): void {
-		const json = JSON.stringify(request);
 		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
-		if (limited && this.pacer && (this.paced.length > 0 || !this.pacer.take(Date.now()))) {
+		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
+		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: randomBytes(8).toString('base64url')} : request);
+		if (limited && (this.paced.length > 0 || this.token === NO_TOKEN || (this.pacer && !this.pacer.take(Date.now())))) {
 			this.paced.push(json);
 			this.schedulePaced();
 			return;
@@ -201,20 +292,30 @@ export class MemberLink {
 		this.flusher.mark(this);
 	}
 
+	/**
+	 * Moves paced messages into the stream as the pace allows, and only while joined: between
+	 * sessions they wait, so a rejoin never releases a burst the hub would cut.
+	 */
 	private schedulePaced(): void {
-		if (this.pacedTimer || !this.pacer || this.paced.length === 0) {
+		if (this.pacedTimer || this.paced.length === 0 || this.token === NO_TOKEN) {
 			return;
 		}
 
-		this.pacedTimer = setTimeout(() => {
+		const release = () => {
 			this.pacedTimer = undefined;
-			while (this.paced.length > 0 && this.pacer!.take(Date.now())) {
+			if (this.token === NO_TOKEN) {
+				return;
+			}
+
+			while (this.paced.length > 0 && (!this.pacer || this.pacer.take(Date.now()))) {
 				this.sender.enqueue(this.paced.shift()!);
 			}
 
 			this.flusher.mark(this);
 			this.schedulePaced();
-		}, Math.max(1, this.pacer.waitMs(Date.now())));
+		};
+
+		this.pacedTimer = setTimeout(release, this.pacer ? Math.max(1, this.pacer.waitMs(Date.now())) : 0);
 	}
 
 	/** Resolves true once everything sent was acknowledged, false if `timeoutMs` passes first. */
@@ -246,6 +347,7 @@ export class MemberLink {
 	}
 
 	close(): void {
+		this.closed = true;
 		clearInterval(this.heartbeat);
 		clearTimeout(this.pacedTimer);
 		this.flusher.stop();
@@ -324,9 +426,15 @@ export class MemberLink {
 			return;
 		}
 
-		if (now - this.lastHeard > (this.options.timeoutMs ?? MEMBER_TIMEOUT_MS)) {
-			this.markLost(`lost contact with ${this.address}: no answer for ${Math.round((now - this.lastHeard) / 1000)} s`);
+		const silent = now - this.lastHeard;
+		if (!this.rejoining && silent > (this.options.timeoutMs ?? MEMBER_TIMEOUT_MS)) {
+			// By now the hub has timed us out, or it is a new hub: join again.
+			void this.rejoin(`no answer from ${this.address} for ${Math.round(silent / 1000)} s`);
 			return;
+		}
+
+		if (!this.rejoining && this.state === 'connected' && silent > SILENT_MS) {
+			this.setState('reconnecting', `no answer from ${this.address} for ${Math.round(silent / 1000)} s; reconnecting...`);
 		}
 
 		if (now - this.lastSent >= (this.options.heartbeatMs ?? HEARTBEAT_MS)) {
@@ -429,6 +537,10 @@ export class MemberLink {
 		}
 
 		this.lastHeard = Date.now();
+		if (this.state === 'reconnecting' && !this.rejoining) {
+			this.setState('connected');
+		}
+
 		switch (frame.t) {
 			case 'd': {
 				if (this.receiver.accept(frame) === 'new') {
@@ -462,7 +574,12 @@ export class MemberLink {
 			}
 
 			case 'gone': {
-				this.markLost(`the hub at ${this.address} ended this session: ${frame.reason}`);
+				if (frame.code === 'removed') {
+					this.markLost(`the hub at ${this.address} ended this session: ${frame.reason}`);
+				} else {
+					void this.rejoin(`the hub at ${this.address} no longer knows this session`);
+				}
+
 				break;
 			}
 
@@ -472,6 +589,14 @@ export class MemberLink {
 
 	/** Items go to listeners in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem): void {
+		if ('seq' in item) {
+			this.lastSeq = Math.max(this.lastSeq, item.seq);
+		} else if (item.k === 'welcome') {
+			for (const event of item.history) {
+				this.lastSeq = Math.max(this.lastSeq, event.seq);
+			}
+		}
+
 		if (item.k === 'welcome') {
 			this.welcomedTransferPort = item.transferPort;
 			if (item.rate) {
@@ -490,6 +615,11 @@ export class MemberLink {
 	}
 
 	private flush(): void {
+		if (this.token === NO_TOKEN) {
+			// Not joined (or between sessions): stream data and acks wait for a token.
+			return;
+		}
+
 		const frames: string[] = [];
 		if (this.receiver.ackDue) {
 			frames.push(this.receiver.takeAck());

@@ -26,6 +26,9 @@ export class ReliableSender {
 	private queueHead = 0;
 	private readonly inflight = new Map<number, Item>();
 	private earliestDeadline = Number.POSITIVE_INFINITY;
+	/** Payloads not yet wholly acknowledged, with the item numbers they span, oldest first. */
+	private readonly payloads: Array<{json: string; first: number; last: number}> = [];
+	private payloadHead = 0;
 
 	constructor(
 		readonly epoch = 0,
@@ -34,6 +37,39 @@ export class ReliableSender {
 
 	/** Queues one payload (JSON text); splits it into fragments when it is too big for one item. */
 	enqueue(payloadJson: string): void {
+		const first = this.nextSeq;
+		this.split(payloadJson);
+		this.payloads.push({json: payloadJson, first, last: this.nextSeq - 1});
+	}
+
+	/**
+	 * The payloads some item of which is still unacknowledged, in order: what a new stream must
+	 * carry when this one is abandoned (the member rejoined after the hub forgot it).
+	 */
+	pendingPayloads(): string[] {
+		const lowest = this.lowestUnacked();
+		const nextUnsent = this.queueHead < this.queue.length ? this.queue[this.queueHead]!.seq : this.nextSeq;
+		const out: string[] = [];
+		for (let index = this.payloadHead; index < this.payloads.length; index++) {
+			const {json, first, last} = this.payloads[index]!;
+			if (last < lowest) {
+				continue;
+			}
+
+			let pending = last >= nextUnsent;
+			for (let seq = Math.max(first, lowest); !pending && seq <= last; seq++) {
+				pending = this.inflight.has(seq);
+			}
+
+			if (pending) {
+				out.push(json);
+			}
+		}
+
+		return out;
+	}
+
+	private split(payloadJson: string): void {
 		const whole = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"e":${payloadJson}}`;
 		if (Buffer.byteLength(whole) <= MAX_ITEM_FRAME_BYTES) {
 			this.push(whole);
@@ -127,6 +163,16 @@ export class ReliableSender {
 		}
 
 		if (progressed) {
+			const lowest = this.lowestUnacked();
+			while (this.payloadHead < this.payloads.length && this.payloads[this.payloadHead]!.last < lowest) {
+				this.payloadHead++;
+			}
+
+			if (this.payloadHead > 1024) {
+				this.payloads.splice(0, this.payloadHead);
+				this.payloadHead = 0;
+			}
+
 			this.rtt.backoff = 0;
 			this.earliestDeadline = Number.POSITIVE_INFINITY;
 			for (const item of this.inflight.values()) {

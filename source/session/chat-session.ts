@@ -84,6 +84,15 @@ export class ChatSession implements ChatSessionApi {
 				this.addEntry({kind: 'error', text: reason});
 			}
 		});
+		options.link.onStatus?.((state, detail) => {
+			const before = this.state.status;
+			if (before === 'connected' || before === 'reconnecting') {
+				this.update({status: state, statusDetail: state === 'reconnecting' ? detail : undefined});
+				if (state !== before) {
+					this.addEntry({kind: 'notice', text: state === 'reconnecting' ? (detail ?? 'reconnecting...') : `back in ${this.options.link.address}`});
+				}
+			}
+		});
 		this.rttTimer = setInterval(() => {
 			const rtt = options.link.rttMs === undefined ? undefined : Math.round(options.link.rttMs * 10) / 10;
 			if (rtt !== this.state.rttMs) {
@@ -149,7 +158,7 @@ export class ChatSession implements ChatSessionApi {
 		this.leaving ??= (async () => {
 			await this.joining;
 			const {link} = this.options;
-			if (this.state.status === 'connected') {
+			if (this.state.status === 'connected' || this.state.status === 'reconnecting') {
 				await link.flushed(this.options.leaveTimeoutMs ?? 10_000);
 				await link.leave(3000);
 			} else {
@@ -227,9 +236,10 @@ export class ChatSession implements ChatSessionApi {
 
 	private send(request: MemberRequest): void {
 		const {status} = this.state;
-		if (status === 'connected') {
+		if (status === 'connected' || status === 'reconnecting') {
+			// While reconnecting the link keeps what we send and delivers it once back.
 			this.options.link.send(request);
-		} else if (status === 'idle' || status === 'connecting' || status === 'reconnecting') {
+		} else if (status === 'idle' || status === 'connecting') {
 			this.pending.push(request);
 		} else {
 			this.addEntry({kind: 'error', text: `not sent: not connected (${this.state.statusDetail ?? status})`});

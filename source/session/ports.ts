@@ -23,7 +23,10 @@ export type RoomLink = {
 	leave(timeoutMs?: number): Promise<void>;
 	/** Every item the hub sends, in order, the welcome included. */
 	onItem(listener: (item: HubItem) => void): () => void;
+	/** The session ended for good (removed by the host, a rejoin refused). */
 	onLost(listener: (reason: string) => void): () => void;
+	/** The hub went silent and the link is getting back ('reconnecting'), or it is back. */
+	onStatus?(listener: (state: 'connected' | 'reconnecting', detail?: string) => void): () => void;
 	close(): void;
 };
 
