@@ -1,0 +1,97 @@
+/**
+ * Our hub as a fan-out target: the hub in a child process of its own (hub-child.ts), and its
+ * members as real MemberLinks (built inside a load shard, load-shard.ts), all on 127.0.0.1.
+ * `--cpu-prof` on the child profiles the hub.
+ */
+import {fork} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {MemberLink} from '../source/net/member-link.js';
+import type {Members, Server} from './fanout-load.js';
+
+export type HubServerOptions = {
+	/** Drop this share of datagrams in each direction (the tests' seeded lossy relay); 0 for none. */
+	readonly loss?: number;
+	/** Write a CPU profile of the hub process into this folder. */
+	readonly profileDir?: string;
+};
+
+type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; relay?: unknown};
+
+export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
+	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
+	const execArgv = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	let stats: unknown;
+	child.on('message', (message: ChildMessage) => {
+		if (message.type === 'stopped') stats = {hub: message.stats, relay: message.relay};
+	});
+	const port = await new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('the hub child did not start within 10 s')), 10_000);
+		child.once('exit', code => reject(new Error(`the hub child exited (${code})`)));
+		child.on('message', (message: ChildMessage) => {
+			if (message.type === 'ready') {
+				clearTimeout(timer);
+				resolve(message.port);
+			}
+		});
+	});
+	return {
+		kind: 'hub',
+		label: options.loss ? `hub ${Math.round(options.loss * 100)}% loss` : 'hub',
+		port,
+		pid: child.pid!,
+		stats: () => stats,
+		async close() {
+			const exited = new Promise<void>(resolve => {
+				if (child.exitCode === null) child.once('exit', () => resolve());
+				else resolve();
+			});
+			child.send({type: 'stop'});
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
+}
+
+/** Members `from`..`to`-1 of the room as MemberLinks; `deliver` hears every other member's message. */
+export async function hubMembers(port: number, from: number, to: number, deliver: (receiver: number, text: string) => void): Promise<Members> {
+	const links: MemberLink[] = [];
+	const trouble: Record<string, number> = {resyncs: 0, lost: 0};
+	const join = async (index: number) => {
+		// Behind the lossy relay a hello and its accept are each lost one time in five: more time to join.
+		const link = new MemberLink({host: '127.0.0.1', port, helloTimeoutMs: 20_000});
+		links.push(link);
+		const name = `m${String(index).padStart(2, '0')}`;
+		link.onItem(item => {
+			if (item.k === 'msg') {
+				if (item.from !== name) deliver(index, item.text);
+			} else if (item.k === 'welcome' && item.resync) {
+				trouble['resyncs']!++;
+			}
+		});
+		link.onLost(() => trouble['lost']!++);
+		const joined = await link.join(name);
+		if (!joined.ok) throw new Error(`${name} could not join: ${joined.reason}`);
+		return link;
+	};
+
+	let joined: MemberLink[];
+	try {
+		// All at once: behind the lossy relay, joining one by one would take half a minute.
+		joined = await Promise.all(Array.from({length: to - from}, async (_, offset) => join(from + offset)));
+	} catch (error) {
+		for (const link of links) link.close();
+		throw error;
+	}
+
+	return {
+		send(index, text) {
+			joined[index - from]!.send({k: 'say', text});
+		},
+		trouble: () => ({...trouble}),
+		async close() {
+			for (const link of links) link.close();
+		},
+	};
+}

@@ -1,0 +1,34 @@
+/**
+ * The hub under test, alone in its own process (so it has a core of its own): binds 127.0.0.1,
+ * no rate or join limits, optionally behind the seeded lossy relay of the tests. Tells its parent
+ * the port over IPC; stops when told, when the parent goes, or after 10 minutes at most.
+ * Run by fanout-hub.ts: node [--cpu-prof] dist/bench/hub-child.js [loss] [seed]
+ */
+import {Hub} from '../source/net/hub.js';
+import {LossyRelay} from '../test/helpers/lossy-relay.js';
+
+const loss = Number(process.argv[2] ?? 0);
+const seed = Number(process.argv[3] ?? 7);
+const hub = new Hub({bind: '127.0.0.1', port: 0, rateLimit: false, joinLimit: false});
+const {port} = await hub.start();
+const relay = loss > 0 ? new LossyRelay({hubPort: port, seed, drop: loss, duplicate: 0, reorder: 0}) : undefined;
+const front = relay ? await relay.start() : port;
+
+let stopping = false;
+async function stop(): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	clearTimeout(guard);
+	await relay?.close();
+	await hub.close();
+	process.send?.({type: 'stopped', stats: hub.stats, relay: relay?.stats});
+	// process.exit writes the --cpu-prof profile on the way out.
+	process.exit(0);
+}
+
+const guard = setTimeout(() => void stop(), 10 * 60_000);
+process.on('message', message => {
+	if ((message as {type?: string}).type === 'stop') void stop();
+});
+process.on('disconnect', () => void stop());
+process.send?.({type: 'ready', port: front});

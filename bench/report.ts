@@ -1,0 +1,229 @@
+/** Renders the benchmark results as Markdown (bench/RESULTS.md). */
+import type {FanoutResult, TargetResult} from './fanout.js';
+import type {StepResult} from './fanout-load.js';
+import type {ProfileSummary} from './profile-summary.js';
+import type {StartupResult} from './startup.js';
+import type {TransferResult} from './transfer-vs-socat.js';
+import {fixed, ratio, thousands, type Machine} from './util.js';
+
+export type Results = {
+	readonly quick: boolean;
+	readonly date: string;
+	readonly machine: Machine;
+	readonly seconds: number;
+	readonly fanout?: FanoutResult;
+	readonly profile?: ProfileSummary;
+	readonly transfer?: TransferResult;
+	readonly startup?: StartupResult;
+	readonly tui?: {output: string; note?: string};
+	readonly skipped: string[];
+};
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(0)} MiB`);
+const rss = (watch: {peaks: Record<string, number>; baselines: Record<string, number>}, role: string) =>
+	`${role} ${mb(watch.peaks[role])} (${mb(watch.baselines[role])} at the start)`;
+const mbps = (bytes: number, ms: number) => `${((bytes / ms) * 1000 / 1024 ** 2).toFixed(0)} MiB/s`;
+const verdict = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : '**not met**');
+const troubleText = (step: StepResult) =>
+	Object.entries(step.trouble)
+		.filter(([, count]) => count > 0)
+		.map(([kind, count]) => `${kind} ${count}`)
+		.join(', ') || '-';
+/** Server CPU per delivered message, µs (at a step that kept up). */
+const cpuPerDelivery = (step: StepResult | undefined) => (step ? (step.serverCpu * 1e6) / step.deliveredPerSecond : Number.NaN);
+
+function stepTable(target: TargetResult): string[] {
+	const rows = target.ladder?.steps ?? [];
+	return [
+		`| msgs/s per member | sent/s | delivered/s | on time | in window | p50 ms | p99 ms | server CPU (cores) | load CPU (cores) | trouble |`,
+		`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`,
+		...rows.map(
+			step =>
+				`| ${step.rate} | ${thousands(step.sendRate)} | ${thousands(step.deliveredPerSecond)} | ${fixed((step.onTime / Math.max(1, step.expected)) * 100, 2)}% | ${fixed(step.inWindow * 100, 0)}% | ${fixed(step.p50, 2)} | ${fixed(step.p99, 2)} | ${fixed(step.serverCpu, 2)} | ${fixed(step.loadCpu, 2)} | ${step.keptUp ? troubleText(step) : `fell behind; ${troubleText(step)}`} |`,
+		),
+	];
+}
+
+/** The highest rate both servers kept up at: where their CPU per delivery is compared. */
+function commonStep(fanout: FanoutResult): {hub?: StepResult; irc?: StepResult} {
+	const hubSteps = fanout.hub.ladder?.steps.filter(step => step.keptUp) ?? [];
+	const ircSteps = fanout.irc?.ladder?.steps.filter(step => step.keptUp) ?? [];
+	const rates = hubSteps.map(step => step.rate).filter(rate => ircSteps.some(step => step.rate === rate));
+	const rate = Math.max(...rates);
+	return {hub: hubSteps.find(step => step.rate === rate), irc: ircSteps.find(step => step.rate === rate)};
+}
+
+/** The step that gave a ladder its saturation figure. */
+const atSaturation = (target: TargetResult) => target.ladder?.steps.find(step => step.keptUp && step.deliveredPerSecond === target.ladder?.saturation);
+
+/** Which process ran out of CPU at the last step of a ladder. */
+function bottleneck(target: TargetResult): string[] {
+	const last = target.ladder?.steps.at(-1);
+	if (!last) return [];
+	const busier = last.loadCpu > last.serverCpu ? 'the load process (the members) was the busier' : 'the server was the busier';
+	return [
+		`At the ${target.label}'s last step (${last.rate}/s/member) the server used ${fixed(last.serverCpu, 2)} cores and the load ${fixed(last.loadCpu, 2)}: ${busier}.`,
+		``,
+	];
+}
+
+/** Stands in for a measurement that failed: every figure n/a. */
+const missingStep: StepResult = {
+	rate: 0, windowMs: 0, sent: 0, sendRate: Number.NaN, expected: Number.NaN, onTime: Number.NaN, delivered: Number.NaN,
+	deliveredPerSecond: Number.NaN, inWindow: Number.NaN, p50: Number.NaN, p99: Number.NaN, max: Number.NaN,
+	serverCpu: Number.NaN, loadCpu: Number.NaN, keptUp: false, trouble: {},
+};
+
+function fanoutSection(fanout: FanoutResult): string[] {
+	const {hub, irc} = fanout;
+	const lossy = fanout.lossy ?? {label: 'hub, 20% loss', moderate: missingStep};
+	const lines = [
+		`## Room fan-out: our hub against ngircd`,
+		``,
+		`${fanout.members} members in one room on 127.0.0.1, each sending 80-character messages at a fixed rate; every message is`,
+		`timed at every other member (${fanout.members - 1} deliveries per message). Our hub runs in a process of its own`,
+		`(\`new Hub({rateLimit: false, joinLimit: false})\`), ngircd (${irc?.version ?? 'not run'}) in the foreground with a config`,
+		`listening on 127.0.0.1 only and penalties off (\`MaxPenaltyTime = 0\`, as our rate limit is off). The members run in`,
+		`${fanout.processes} load process${fanout.processes === 1 ? '' : 'es'}: real \`MemberLink\`s for the hub, IRC clients (NICK/USER/JOIN/PRIVMSG/PONG) for ngircd.`,
+		`Saturation: ${fanout.ladder.windowMs} ms windows, the rate per member from ${fanout.ladder.startRate}/s times ${fanout.ladder.factor.toFixed(2)} per step,`,
+		`until a step falls behind (not every delivery within ${fanout.ladder.drainMs} ms after the window, or under 90% within it);`,
+		`delivered/s counts arrivals in the last three quarters of a window. Latency: ${fanout.moderateRate} msgs/s per member for ${fanout.moderateMs / 1000} s.`,
+		``,
+		`| | hub | ngircd | hub 20% loss |`,
+		`|---|---:|---:|---:|`,
+		`| p50 latency at ${fanout.moderateRate}/s/member | ${fixed(hub.moderate.p50, 2)} ms | ${fixed(irc?.moderate.p50 ?? Number.NaN, 2)} ms | ${fixed(lossy.moderate.p50, 2)} ms |`,
+		`| p99 latency at ${fanout.moderateRate}/s/member | ${fixed(hub.moderate.p99, 2)} ms | ${fixed(irc?.moderate.p99 ?? Number.NaN, 2)} ms | ${fixed(lossy.moderate.p99, 2)} ms |`,
+		`| delivered at ${fanout.moderateRate}/s/member (on time / in all) | ${fixed((hub.moderate.onTime / hub.moderate.expected) * 100, 2)}% / ${fixed((hub.moderate.delivered / hub.moderate.expected) * 100, 2)}% | ${irc ? `${fixed((irc.moderate.onTime / irc.moderate.expected) * 100, 2)}% / ${fixed((irc.moderate.delivered / irc.moderate.expected) * 100, 2)}%` : 'n/a'} | ${fixed((lossy.moderate.onTime / lossy.moderate.expected) * 100, 2)}% / ${fixed((lossy.moderate.delivered / lossy.moderate.expected) * 100, 2)}% |`,
+		`| delivered/s at saturation (kept up) | ${thousands(hub.ladder?.saturation ?? Number.NaN)} | ${thousands(irc?.ladder?.saturation ?? Number.NaN)} | |`,
+		`| p99 latency at that step | ${fixed(atSaturation(hub)?.p99 ?? Number.NaN, 2)} ms | ${fixed(irc ? (atSaturation(irc)?.p99 ?? Number.NaN) : Number.NaN, 2)} ms | |`,
+		`| highest delivered/s seen | ${thousands(hub.ladder?.maxObserved ?? Number.NaN)} | ${thousands(irc?.ladder?.maxObserved ?? Number.NaN)} | |`,
+		`| the ladder stopped by | ${hub.ladder?.stoppedBy ?? 'n/a'} | ${irc?.ladder?.stoppedBy ?? 'n/a'} | |`,
+		``,
+		`Reading these: the members' side (${fanout.members} \`MemberLink\`s in one process, each decoding, validating and acknowledging`,
+		`datagrams) costs more CPU per delivery than the hub itself, so on a small machine the load process runs out first and the`,
+		`hub's saturation figure is partly the members' (splitting them over 2 load processes was tried: worse, three busy`,
+		`processes on two cores). The server CPU per delivered message (in the ratios above) compares the two servers alone.`,
+		`ngircd's p99 near 40 ms at low rates with a p50 under 1 ms looks like Nagle's algorithm meeting delayed ACKs on its`,
+		`client sockets; it fades once traffic fills segments.`,
+		``,
+		...bottleneck(hub),
+		`### hub`,
+		``,
+		...stepTable(hub),
+	];
+	if (fanout.lossySkipped) lines.push(``, `The hub at 20% loss failed: ${fanout.lossySkipped}`);
+	if (irc) lines.push(``, ...bottleneck(irc), `### ngircd`, ``, ...stepTable(irc));
+	else lines.push(``, `ngircd was not run: ${fanout.ircSkipped ?? 'unknown reason'}`);
+	return lines;
+}
+
+function summary(results: Results): string[] {
+	const lines = [`| measure | ours | baseline | ratio | target | |`, `|---|---:|---:|---:|---|---|`];
+	const {fanout, transfer, startup} = results;
+	if (fanout?.irc?.ladder && fanout.hub.ladder) {
+		const hub = fanout.hub.ladder;
+		const irc = fanout.irc.ladder;
+		const lowerBound = irc.stoppedBy !== 'fell behind' ? ' (ngircd did not saturate: its figure is a floor)' : '';
+		lines.push(
+			`| fan-out delivered/s at saturation, hub vs ngircd | ${thousands(hub.saturation)} | ${thousands(irc.saturation)} | ${ratio(hub.saturation / irc.saturation)} | >= 1.00x | ${verdict(hub.saturation >= irc.saturation)}${lowerBound} |`,
+			`| p99 latency at ${fanout.moderateRate}/s/member (ngircd / hub; > 1 = hub faster) | ${fixed(fanout.hub.moderate.p99, 2)} ms | ${fixed(fanout.irc.moderate.p99, 2)} ms | ${ratio(fanout.irc.moderate.p99 / fanout.hub.moderate.p99)} | >= 1.00x | ${verdict(fanout.hub.moderate.p99 <= fanout.irc.moderate.p99)} |`,
+		);
+		const common = commonStep(fanout);
+		const hubCost = cpuPerDelivery(common.hub);
+		const ircCost = cpuPerDelivery(common.irc);
+		lines.push(
+			`| server CPU per delivered message at ${common.hub?.rate ?? '?'}/s/member (ngircd / hub; > 1 = hub cheaper) | ${fixed(hubCost, 2)} µs | ${fixed(ircCost, 2)} µs | ${ratio(ircCost / hubCost)} | (for information) | |`,
+		);
+	}
+
+	if (fanout?.hub.ladder) {
+		const kept = fanout.hub.ladder.steps.filter(step => step.keptUp);
+		const lost = kept.reduce((sum, step) => sum + step.expected - step.delivered, 0) + fanout.hub.moderate.expected - fanout.hub.moderate.delivered;
+		lines.push(`| hub messages lost below saturation (loopback) | ${lost} | | | 0 | ${verdict(lost === 0)} |`);
+		const lossy = fanout.lossy?.moderate ?? missingStep;
+		lines.push(
+			`| hub at 20% loss: delivered in all, p99 | ${fixed((lossy.delivered / lossy.expected) * 100, 2)}%, ${fixed(lossy.p99, 0)} ms | | | 100% | ${verdict(lossy.delivered === lossy.expected)} |`,
+		);
+	}
+
+	if (transfer) {
+		const baseline = transfer.socat.copyMs + transfer.socat.hashMs;
+		lines.push(
+			`| ${mb(transfer.size)} file, throughput vs socat + sha256sum | ${mbps(transfer.size, transfer.ours.ms)} | ${mbps(transfer.size, baseline)} | ${ratio(baseline / transfer.ours.ms)} | >= 0.80x | ${verdict(baseline / transfer.ours.ms >= 0.8)} |`,
+			`| ${mb(transfer.size)} file, throughput vs socat alone | ${mbps(transfer.size, transfer.ours.ms)} | ${mbps(transfer.size, transfer.socat.copyMs)} | ${ratio(transfer.socat.copyMs / transfer.ours.ms)} | (for information) | |`,
+		);
+	}
+
+	if (startup) {
+		lines.push(`| start-up: \`--help\`, \`--host --headless\` until hosting (median of ${startup.runs}) | ${fixed(startup.helpMs, 0)} ms, ${fixed(startup.hostMs, 0)} ms | | | | |`);
+	}
+
+	return lines;
+}
+
+export function renderResults(results: Results): string {
+	const {machine, transfer, startup, profile, tui, fanout} = results;
+	const out = [
+		`# Benchmark results${results.quick ? ' (quick run)' : ''}`,
+		``,
+		`${results.date}, \`npm run bench${results.quick ? ' -- --quick' : ''}\` in ${Math.round(results.seconds)} s. One run of each benchmark; ratios, so that a noisy machine`,
+		`weighs on both sides alike. Everything on 127.0.0.1.`,
+		``,
+		`Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.model}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node};`,
+		`load average ${machine.loadAverage} (1, 5, 15 min) when the run began: other work on the machine shows there.`,
+		``,
+		`## Ratios against the targets`,
+		``,
+		...summary(results),
+		``,
+	];
+	if (results.skipped.length > 0) out.push(`Not run: ${results.skipped.join('; ')}.`, ``);
+	if (fanout) out.push(...fanoutSection(fanout), ``);
+	if (profile) {
+		out.push(
+			`## Hot spots of the hub under the fan-out load`,
+			``,
+			`\`node --cpu-prof\` on the hub process through the same ladder (${Math.round(profile.busyMs)} ms busy of ${Math.round(profile.totalMs)} ms profiled);`,
+			`self time, positions mapped to the TypeScript sources. Share of the busy time.`,
+			``,
+			`| self | function | where |`,
+			`|---:|---|---|`,
+			...profile.functions.map(spot => `| ${fixed(spot.share * 100, 1)}% | \`${spot.name}\` | ${spot.where} |`),
+			``,
+			`By file: ${profile.files.slice(0, 10).map(spot => `${spot.name} ${fixed(spot.share * 100, 1)}%`).join(', ')}.`,
+			``,
+		);
+	}
+
+	if (transfer) {
+		const baseline = transfer.socat.copyMs + transfer.socat.hashMs;
+		out.push(
+			`## File transfer against socat`,
+			``,
+			`A ${mb(transfer.size)} random file. Ours: \`uploadFile\` from a member process to the host process (RoomHost: hub and`,
+			`transfer server), offered at once, \`downloadFile\` by a member process that took the offer at once; timed from the`,
+			`upload's start until the receiver saved the file whole (sha256 checked at both ends). socat (${transfer.socat.version}):`,
+			`\`socat -u OPEN:src TCP:127.0.0.1:P\` into \`socat -u TCP-LISTEN:P,bind=127.0.0.1 OPEN:dst,creat\`, then \`sha256sum dst\`.`,
+			``,
+			`| | time | throughput | peak RSS |`,
+			`|---|---:|---:|---|`,
+			`| ours, /send to saved | ${fixed(transfer.ours.ms, 0)} ms | ${mbps(transfer.size, transfer.ours.ms)} | ${['sender', 'host', 'receiver'].map(role => rss(transfer.ours.memory, role)).join(', ')} |`,
+			`| socat copy | ${fixed(transfer.socat.copyMs, 0)} ms | ${mbps(transfer.size, transfer.socat.copyMs)} | ${['sender', 'receiver'].map(role => rss(transfer.socat.memory, role)).join(', ')} |`,
+			`| socat copy + sha256sum | ${fixed(baseline, 0)} ms | ${mbps(transfer.size, baseline)} | |`,
+			``,
+		);
+	}
+
+	if (startup) {
+		out.push(
+			`## Start-up`,
+			``,
+			`\`node dist/cli.js --help\` to exit: median ${fixed(startup.helpMs, 0)} ms (runs: ${startup.helpAll.map(ms => ms.toFixed(0)).join(', ')}).`,
+			`\`--host --headless --bind 127.0.0.1 --port 0 --transfer-port 0 --json\` until the \`{"type":"hosting"}\` line: median ${fixed(startup.hostMs, 0)} ms (runs: ${startup.hostAll.map(ms => ms.toFixed(0)).join(', ')}).`,
+			``,
+		);
+	}
+
+	if (tui) out.push(`## The TUI under a flood (bench/tui-flood.tsx)`, ``, ...(tui.note ? [tui.note, ``] : []), '```', tui.output.trimEnd(), '```', ``);
+	return out.join('\n');
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
+ *   npm run bench                  the full run (a few minutes)
+ *   npm run bench -- --quick       a short form, under a minute
+ *   npm run bench -- --only=fanout,transfer,startup,tui   some of them
+ * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
+ */
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {writeFile} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
+import {runFanout} from './fanout.js';
+import {ensureTools} from './fanout-irc.js';
+import {summariseProfile} from './profile-summary.js';
+import {renderResults, type Results} from './report.js';
+import {runStartup} from './startup.js';
+import {runTransfer} from './transfer-vs-socat.js';
+import {machine, nowMs} from './util.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find(arg => arg.startsWith('--only='))?.slice(7).split(',');
+const wanted = (name: string) => !only || only.includes(name);
+const began = nowMs();
+const limitMs = quick ? 100_000 : 9 * 60_000;
+const watchdog = setTimeout(() => {
+	console.error(`bench: over ${limitMs / 1000} s, stopping`);
+	process.exit(1);
+}, limitMs);
+watchdog.unref();
+
+const log = (line: string) => console.log(`[${((nowMs() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const skipped: string[] = [];
+const results: {-readonly [K in keyof Results]: Results[K]} = {quick, date: new Date().toISOString(), machine: machine(), seconds: 0, skipped};
+
+/** Runs bench/tui-flood (another engineer's) if it was built, within `budgetMs`, keeping what it printed. */
+async function runTui(budgetMs: number): Promise<{output: string; note?: string} | undefined> {
+	const script = fileURLToPath(new URL('tui-flood.js', import.meta.url));
+	if (!existsSync(script)) return undefined;
+	const child = spawn(process.execPath, ['--expose-gc', script], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NODE_ENV: 'production'}});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	let cut = false;
+	const timer = setTimeout(() => {
+		cut = true;
+		child.kill('SIGKILL');
+	}, budgetMs);
+	const code = await new Promise<number | null>(resolve => child.once('exit', resolve));
+	clearTimeout(timer);
+	const note = cut ? `Stopped after ${Math.round(budgetMs / 1000)} s (the run's time budget); what it printed until then:` : code === 0 ? undefined : `Exited with code ${code}.`;
+	// Its last line restores the cursor: terminal escapes have no place in Markdown.
+	return {output: output.replaceAll(/\u001B\[[0-9;?]*[A-Za-z]/g, ''), note};
+}
+
+const missing = ensureTools();
+if (missing) log(missing);
+
+if (wanted('startup')) {
+	log('start-up...');
+	results.startup = await runStartup(quick ? 5 : 15);
+	log(`start-up: --help ${results.startup.helpMs.toFixed(0)} ms, --host --headless ${results.startup.hostMs.toFixed(0)} ms (medians)`);
+}
+
+if (wanted('fanout')) {
+	log('room fan-out...');
+	try {
+		results.fanout = await runFanout({quick, members: 50, processes: 1, moderateRate: 4, log, profile: !quick && wanted('profile')});
+		if (results.fanout.profileFile) {
+			results.profile = summariseProfile(results.fanout.profileFile, 20);
+			log(`hub profile: ${results.fanout.profileFile}`);
+		}
+	} catch (error) {
+		skipped.push(`room fan-out (${(error as Error).message})`);
+		log(`room fan-out failed: ${(error as Error).message}`);
+	}
+}
+
+if (wanted('transfer')) {
+	const size = (quick ? 128 : 1024) * 1024 * 1024;
+	log(`file transfer, ${size / 1024 ** 2} MiB...`);
+	try {
+		results.transfer = await runTransfer(size, log);
+	} catch (error) {
+		skipped.push(`file transfer (${(error as Error).message})`);
+		log(`file transfer failed: ${(error as Error).message}`);
+	}
+}
+
+if (wanted('tui')) {
+	// It takes about 35 s on a 2-core machine: a quick run includes it only when that much is left.
+	const budget = quick ? 48_000 - (nowMs() - began) : 120_000;
+	if (budget < 36_000) {
+		skipped.push('the TUI flood (no time left in the quick run; see the full run)');
+	} else {
+		log('the TUI under a flood (bench/tui-flood)...');
+		const tui = await runTui(budget);
+		if (tui) results.tui = tui;
+		else skipped.push('the TUI flood (dist/bench/tui-flood.js is not built)');
+	}
+}
+
+results.seconds = (nowMs() - began) / 1000;
+const file = fileURLToPath(new URL(`../../bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'}`, import.meta.url));
+const markdown = renderResults(results);
+if (!only) await writeFile(file, markdown);
+console.log(`\n${markdown}`);
+log(only ? 'done (a partial run: results not written)' : `done; written to ${file}`);
+process.exit(0);
