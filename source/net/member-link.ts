@@ -6,7 +6,7 @@ import {deriveRoomKey, RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../p
 import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
-import {HEARTBEAT_MS, MEMBER_TIMEOUT_MS, PACE_SHARE, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
+import {HEARTBEAT_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PACE_SHARE, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
@@ -81,6 +81,7 @@ export class MemberLink {
 	private pacer: TokenBucket | undefined;
 	private readonly paced: string[] = [];
 	private pacedTimer: NodeJS.Timeout | undefined;
+	private ackTimer: NodeJS.Timeout | undefined;
 	/** ICMP "port unreachable" answers seen (a connected socket reports them as errors). */
 	private refusedByOs = 0;
 	readonly address: string;
@@ -350,6 +351,7 @@ export class MemberLink {
 		this.closed = true;
 		clearInterval(this.heartbeat);
 		clearTimeout(this.pacedTimer);
+		clearTimeout(this.ackTimer);
 		this.flusher.stop();
 		this.pendingJoin?.({ok: false, code: 'other', reason: 'closed'});
 		for (const waiter of this.idleWaiters) {
@@ -489,7 +491,24 @@ export class MemberLink {
 			this.frame(frame, envelope.token);
 		}
 
-		this.flusher.mark(this);
+		this.ackSoon();
+	}
+
+	/**
+	 * Acks wait up to MAX_ACK_DELAY_MS so one covers a burst (fewer datagrams both ways), unless
+	 * something else is going out anyway or a gap needs the sender to know now.
+	 */
+	private ackSoon(): void {
+		if (this.receiver.hasGap || this.sender.backlog > this.sender.inFlight) {
+			clearTimeout(this.ackTimer);
+			this.ackTimer = undefined;
+			this.flusher.mark(this);
+		} else if (this.receiver.ackDue) {
+			this.ackTimer ??= setTimeout(() => {
+				this.ackTimer = undefined;
+				this.flusher.mark(this);
+			}, MAX_ACK_DELAY_MS);
+		}
 	}
 
 	/** The body to decode: as it came, or opened with the session or room key. */

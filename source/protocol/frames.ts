@@ -11,21 +11,24 @@ const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const epoch = z.number().int().min(0).max(0xff_ff_ff_ff);
 const cid = z.string().min(1).max(64);
 
-const dataFrame = z.union([
-	z.object({t: z.literal('d'), g: epoch, n: seq, e: z.unknown()}).strict(),
-	z
-		.object({
-			t: z.literal('d'),
-			g: epoch,
-			n: seq,
-			p: z.tuple([z.number().int().min(0), z.number().int().min(2).max(MAX_FRAGMENTS)]),
-			x: z.string().max(4096),
-		})
-		.strict()
-		.refine(f => f.p[0] < f.p[1], 'fragment index out of range'),
-]);
+/**
+ * A data frame carries either a whole payload `e`, or a fragment: `p` [index, count] and its
+ * text `x`. One object schema (so the frame union can switch on `t`), checked for exactly one
+ * of the two shapes.
+ */
+const dataFrame = z
+	.object({
+		t: z.literal('d'),
+		g: epoch,
+		n: seq,
+		e: z.unknown().optional(),
+		p: z.tuple([z.number().int().min(0), z.number().int().min(2).max(MAX_FRAGMENTS)]).optional(),
+		x: z.string().max(4096).optional(),
+	})
+	.strict()
+	.refine(f => ('e' in f ? f.p === undefined && f.x === undefined : f.p !== undefined && f.x !== undefined && f.p[0] < f.p[1]), 'a data frame has e, or p and x');
 
-export const frameSchema = z.union([
+export const frameSchema = z.discriminatedUnion('t', [
 	z.object({
 		t: z.literal('hello'),
 		cid,
@@ -59,7 +62,12 @@ export const frameSchema = z.union([
 	z.object({t: z.literal('pong'), ts: z.number()}),
 ]);
 
-export type Frame = z.infer<typeof frameSchema>;
+type ParsedFrame = z.infer<typeof frameSchema>;
+type WholeData = {t: 'd'; g: number; n: number; e: unknown};
+type FragmentData = {t: 'd'; g: number; n: number; p: [number, number]; x: string};
+
+/** A decoded frame; data frames narrowed to their two shapes. */
+export type Frame = Exclude<ParsedFrame, {t: 'd'}> | WholeData | FragmentData;
 export type DataFrame = Extract<Frame, {t: 'd'}>;
 export type AckFrame = Extract<Frame, {t: 'ack'}>;
 
@@ -80,7 +88,7 @@ export function decodeFrames(body: Buffer | string): {ok: true; frames: Frame[]}
 		return decodeError('bad-frame', issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid frames');
 	}
 
-	return {ok: true, frames: result.data};
+	return {ok: true, frames: result.data as Frame[]};
 }
 
 /** Encodes one frame. Data frames on the hot path are assembled by the reliable sender instead. */

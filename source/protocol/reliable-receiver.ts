@@ -24,6 +24,11 @@ export class ReliableReceiver {
 		this.epoch = epoch;
 	}
 
+	/** Items are held beyond a gap: the sender should hear of it at once (fast resend). */
+	get hasGap(): boolean {
+		return this.buffer.size > 0;
+	}
+
 	/** The highest sequence number delivered so far. */
 	get delivered(): number {
 		return this.expected - 1;
