@@ -91,6 +91,10 @@ export class ChatSession implements ChatSessionApi {
 				if (state !== before) {
 					this.addEntry({kind: 'notice', text: state === 'reconnecting' ? (detail ?? 'reconnecting...') : `back in ${this.options.link.address}`});
 				}
+
+				if (state === 'connected' && before === 'reconnecting') {
+					this.book?.resumeInterrupted();
+				}
 			}
 		});
 		this.rttTimer = setInterval(() => {

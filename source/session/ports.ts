@@ -34,7 +34,9 @@ export type TransferProgress = (bytes: number, total: number) => void;
 
 /**
  * What the session needs to move files. The net layer implements it over TCP to the host's
- * transfer server; tests implement it in memory. Errors reject with a message for people.
+ * transfer server; tests implement it in memory. Errors reject with a message for people; a
+ * download cut off by the connection rejects with `kind: 'interrupted'` and keeps its partial
+ * file, so getting it again resumes.
  */
 export type TransferPort = {
 	/** Turns a path as typed (~, relative to where the program started) into an absolute one. */

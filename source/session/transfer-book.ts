@@ -17,6 +17,8 @@ export class TransferBook {
 	private readonly controllers = new Map<string, AbortController>();
 	private uploads = 0;
 	private cached: Transfer[] | undefined;
+	/** Downloads cut off by a lost connection: their partial files stay, to resume. */
+	private readonly interrupted = new Map<string, FileOffer>();
 
 	constructor(
 		private readonly port: TransferPort,
@@ -51,13 +53,31 @@ export class TransferBook {
 			return;
 		}
 
+		this.interrupted.delete(offer.id);
 		const record = this.start(offer.id, 'download', offer.name, offer.size);
 		this.run(offer.id, async signal =>
-			this.port.download(offer, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)}).then(result => {
-				record.path = result.path;
-				return `saved ${offer.name} to ${result.path} (sha256 verified)`;
-			}),
+			this.port
+				.download(offer, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)})
+				.then(result => {
+					record.path = result.path;
+					return `saved ${offer.name} to ${result.path} (sha256 verified)`;
+				})
+				.catch((error: unknown) => {
+					if ((error as {kind?: string}).kind === 'interrupted' && !signal.aborted) {
+						this.interrupted.set(offer.id, offer);
+						throw new Error(`${(error as Error).message}; it resumes when the connection is back, or with /get ${offer.id}`);
+					}
+
+					throw error;
+				}),
 		);
+	}
+
+	/** Resumes the downloads a lost connection cut off (their partial files are kept). */
+	resumeInterrupted(): void {
+		for (const offer of [...this.interrupted.values()]) {
+			this.get(offer);
+		}
 	}
 
 	/** Stops a running transfer; its partial file is removed. */

@@ -135,6 +135,20 @@ export class FakeLink implements RoomLink {
 		return () => this.lostListeners.delete(listener);
 	}
 
+	private readonly statusListeners = new Set<(state: 'connected' | 'reconnecting', detail?: string) => void>();
+
+	onStatus(listener: (state: 'connected' | 'reconnecting', detail?: string) => void): () => void {
+		this.statusListeners.add(listener);
+		return () => this.statusListeners.delete(listener);
+	}
+
+	/** Test side: the link starts reconnecting, or is back. */
+	status(state: 'connected' | 'reconnecting', detail?: string): void {
+		for (const listener of this.statusListeners) {
+			listener(state, detail);
+		}
+	}
+
 	close(): void {
 		this.closeCalls++;
 		this.log.push('close');
