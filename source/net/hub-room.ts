@@ -28,6 +28,8 @@ export type HubMember = {
 	readonly bucket?: TokenBucket;
 	/** Messages dropped over the rate limit since the member was last told. */
 	overLimit: number;
+	/** Items (by number) that arrived when the member's bucket was empty: dropped if they are messages. */
+	readonly overLimitItems: Set<number>;
 	lastLimitNotice: number;
 	/** Seals and opens the member's datagrams, in a room with a secret. */
 	cipher?: SessionCipher;
@@ -176,6 +178,7 @@ export class HubRoom {
 			lastHeard: this.now(),
 			bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, this.now()) : undefined,
 			overLimit: 0,
+			overLimitItems: new Set(),
 			lastLimitNotice: 0,
 		};
 		this.names.set(nameKey(name), member);
@@ -188,15 +191,19 @@ export class HubRoom {
 		return member;
 	}
 
-	/** Handles one in-order request from a member. */
-	request(member: HubMember, request: MemberRequest): void {
+	/**
+	 * Handles one in-order request from a member. `overLimit`: it arrived when the member's rate
+	 * bucket was empty (see `charge`), so a message is dropped and the member told.
+	 */
+	request(member: HubMember, request: MemberRequest, overLimit = false): void {
 		if (request.k === 'say' || request.k === 'me' || request.k === 'dm') {
 			// A message resent after a reconnect was stamped already: acknowledge, do not repeat.
 			if (request.id !== undefined && this.ids.has(request.id)) {
 				return;
 			}
 
-			if (!this.withinRate(member)) {
+			if (overLimit) {
+				this.tellOverLimit(member);
 				return;
 			}
 		}
@@ -273,13 +280,18 @@ export class HubRoom {
 		}
 	}
 
-	/** Takes a token from the member's bucket; past the limit, drops and tells it (once a second). */
-	private withinRate(member: HubMember): boolean {
-		const now = this.now();
-		if (!member.bucket || member.bucket.take(now)) {
-			return true;
-		}
+	/**
+	 * Charges the member's rate bucket for a payload as its first item arrives: arrivals follow
+	 * the sender's own timing, where in-order delivery does not (a lost item holds back those
+	 * after it, which then come out together). False: over the limit.
+	 */
+	charge(member: HubMember): boolean {
+		return !member.bucket || member.bucket.take(this.now());
+	}
 
+	/** Counts a message dropped over the limit and tells the member (at most once a second). */
+	private tellOverLimit(member: HubMember): void {
+		const now = this.now();
 		member.overLimit++;
 		if (now - member.lastLimitNotice >= 1000) {
 			const {rate} = this.options;
@@ -292,8 +304,6 @@ export class HubRoom {
 			member.overLimit = 0;
 			member.lastLimitNotice = now;
 		}
-
-		return false;
 	}
 
 	/** Takes a member out of the room and tells everyone why. */

@@ -327,12 +327,17 @@ export class Hub {
 					return;
 				}
 
+				if (('e' in frame || frame.p[0] === 0) && !this.room.charge(member)) {
+					member.overLimitItems.add(frame.n);
+				}
+
 				for (const delivered of member.receiver.drain()) {
 					const request = delivered.ok ? decodeMemberRequest(delivered.value) : delivered;
+					const over = delivered.ok && member.overLimitItems.delete(delivered.seq);
 					if (!request.ok) {
 						this.drop('bad-payload');
 					} else if (member.departedAt === undefined) {
-						this.room.request(member, request.value);
+						this.room.request(member, request.value, over);
 					}
 				}
 

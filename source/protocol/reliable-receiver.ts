@@ -4,7 +4,8 @@ import {MAX_SACK_RANGES, RECEIVE_WINDOW} from './limits.js';
 export type Accepted = 'new' | 'duplicate' | 'out-of-window' | 'old-epoch';
 
 /** A payload released in order: parsed JSON, or why its fragments did not make one. */
-export type Delivered = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly detail: string};
+/** `seq` is the number of the payload's first item (the whole item, or fragment 0). */
+export type Delivered = {readonly ok: true; readonly value: unknown; readonly seq: number} | {readonly ok: false; readonly detail: string};
 
 /**
  * The receiving half of a reliable stream: drops duplicates, buffers items that arrive early (up
@@ -17,6 +18,7 @@ export class ReliableReceiver {
 	private readonly buffer = new Map<number, DataFrame>();
 	private fragments: string[] = [];
 	private fragmentCount = 0;
+	private fragmentStart = 0;
 	/** Something arrived since the last ack was taken. */
 	ackDue = false;
 
@@ -67,7 +69,7 @@ export class ReliableReceiver {
 			this.buffer.delete(this.expected++);
 			if ('e' in frame) {
 				this.dropPartial(out);
-				out.push({ok: true, value: frame.e});
+				out.push({ok: true, value: frame.e, seq: frame.n});
 				continue;
 			}
 
@@ -80,13 +82,17 @@ export class ReliableReceiver {
 				}
 			}
 
+			if (index === 0) {
+				this.fragmentStart = frame.n;
+			}
+
 			this.fragmentCount = count;
 			this.fragments.push(frame.x);
 			if (this.fragments.length === count) {
 				const json = this.fragments.join('');
 				this.fragments = [];
 				try {
-					out.push({ok: true, value: JSON.parse(json) as unknown});
+					out.push({ok: true, value: JSON.parse(json) as unknown, seq: this.fragmentStart});
 				} catch {
 					out.push({ok: false, detail: 'reassembled fragments are not JSON'});
 				}

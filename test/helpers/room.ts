@@ -60,6 +60,6 @@ export async function joinMember(port: number, name: string, options: Partial<Me
 export async function allReceived(members: readonly TestMember[], count: number, timeoutMs = 10_000): Promise<void> {
 	await waitFor(() => members.every(member => member.messages().length >= count), {
 		timeoutMs,
-		what: `${count} messages at every member (have ${members.map(m => m.messages().length).join(', ')})`,
+		what: () => `${count} messages at every member (have ${members.map(m => m.messages().length).join(', ')})`,
 	});
 }

@@ -97,3 +97,35 @@ test('a full room says so', async () => {
 	third.close();
 	expect(outcome).toMatchObject({ok: false, code: 'full', reason: 'the room is full (2 members)'});
 });
+
+test('the rate limit follows arrivals: a paced member whose lost line holds back the rest loses nothing', async () => {
+	const dgram = await import('node:dgram');
+	const {encodeEnvelope} = await import('../../source/protocol/envelope.js');
+	const {PROTOCOL_VERSION} = await import('../../source/protocol/limits.js');
+	hub = await startHub({rateLimit: {perSecond: 10, burst: 20}});
+	const reader = await member('reader');
+	const socket = dgram.createSocket('udp4');
+	await new Promise<void>(resolve => {
+		socket.bind(0, '127.0.0.1', resolve);
+	});
+	let token: string | undefined;
+	socket.on('message', datagram => {
+		token ??= JSON.stringify(JSON.parse(datagram.toString('utf8', 12))).includes('"accept"') ? datagram.toString('hex', 4, 12) : undefined;
+	});
+	socket.send(encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', JSON.stringify([{t: 'hello', cid: 'raw1', name: 'raw'}])), hub.port, '127.0.0.1');
+	const joined = await waitFor(() => token, {what: 'raw joined'});
+	const line = (n: number) => encodeEnvelope(PROTOCOL_VERSION, joined, JSON.stringify([{t: 'd', g: 0, n, e: {k: 'say', text: `line ${n}`, id: `raw-${n}`}}]));
+	// Items 2..21 arrive paced at about 7 a second; item 1 (as if lost and resent) comes last,
+	// so in-order delivery releases all 21 at once.
+	for (let n = 2; n <= 21; n++) {
+		socket.send(line(n), hub.port, '127.0.0.1');
+		await new Promise(resolve => {
+			setTimeout(resolve, 140);
+		});
+	}
+
+	socket.send(line(1), hub.port, '127.0.0.1');
+	await allReceived([reader], 21);
+	expect(reader.messages()).toEqual(Array.from({length: 21}, (_, i) => `raw: line ${i + 1}`));
+	socket.close();
+});

@@ -6,20 +6,9 @@ import {MAX_ITEM_FRAME_BYTES, MAX_SACK_RANGES, RECEIVE_WINDOW, SAFE_PAYLOAD_BYTE
 import {packFrames} from '../../source/protocol/pack.js';
 import {ReliableReceiver, type Delivered} from '../../source/protocol/reliable-receiver.js';
 import {ReliableSender} from '../../source/protocol/reliable-sender.js';
+import {seededRandom} from '../helpers/seeded-random.js';
 
 /* ------------------------------------------------------------------ helpers */
-
-/** mulberry32: a small seeded PRNG, so a failing run replays from its seed. */
-function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d_2b_79_f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 type ParsedFrame = {t: string; g: number; n: number; e?: unknown; p?: [number, number]; x?: string};
 const parse = (frame: string) => JSON.parse(frame) as ParsedFrame;
@@ -56,6 +45,9 @@ type LinkOptions = {
 	/** Payloads with the simulated time at which they are handed to the sender. */
 	schedule: Array<{at: number; payload: unknown}>;
 };
+
+/** The link simulations compare payloads; which item number each came from is tested below. */
+const withoutSeq = (delivered: Delivered): Delivered => (delivered.ok ? ({ok: true, value: delivered.value} as Delivered) : delivered);
 
 type LinkResult = {delivered: Delivered[]; finishedAt: number; datagrams: number; decodeFailures: number; oversizedFrames: number};
 
@@ -146,7 +138,7 @@ function runLink(options: LinkOptions): LinkResult {
 					if (frame.t === 'd') receiver.accept(frame);
 				}
 
-				delivered.push(...receiver.drain());
+				delivered.push(...receiver.drain().map(withoutSeq));
 				if (receiver.ackDue) transmit(`[${receiver.takeAck()}]`, false);
 			} else {
 				for (const frame of framesOf(packet.bytes)) {
@@ -440,8 +432,8 @@ describe('ReliableReceiver', () => {
 		expect(receiver.drain()).toEqual([]);
 		expect(receiver.accept(whole(1, 'a'))).toBe('new');
 		expect(receiver.drain()).toEqual([
-			{ok: true, value: 'a'},
-			{ok: true, value: 'b'},
+			{ok: true, value: 'a', seq: 1},
+			{ok: true, value: 'b', seq: 2},
 		]);
 		expect(receiver.delivered).toBe(2);
 	});
@@ -455,8 +447,8 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(3, 'c'))).toBe('duplicate');
 		expect(receiver.accept(whole(2, 'b'))).toBe('new');
 		expect(receiver.drain()).toEqual([
-			{ok: true, value: 'b'},
-			{ok: true, value: 'c'},
+			{ok: true, value: 'b', seq: 2},
+			{ok: true, value: 'c', seq: 3},
 		]);
 		expect(receiver.drain()).toEqual([]);
 	});
@@ -467,7 +459,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(Number.MAX_SAFE_INTEGER, 'far'))).toBe('out-of-window');
 		expect(receiver.accept(whole(RECEIVE_WINDOW, 'edge'))).toBe('new');
 		expect(receiver.accept(whole(1, 'a'))).toBe('new');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'a'}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1}]);
 		expect(receiver.accept(whole(1 + RECEIVE_WINDOW, 'now in'))).toBe('new');
 		expect(receiver.takeAck()).toBe(`{"t":"ack","g":0,"c":1,"s":[[${RECEIVE_WINDOW},${RECEIVE_WINDOW + 1}]]}`);
 	});
@@ -476,11 +468,11 @@ describe('ReliableReceiver', () => {
 		const receiver = new ReliableReceiver();
 		receiver.accept(whole(1, 'a'));
 		receiver.accept(whole(3, 'old buffered'));
-		expect(receiver.drain()).toEqual([{ok: true, value: 'a'}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1}]);
 
 		expect(receiver.accept(whole(1, 'fresh', 4))).toBe('new');
 		expect(receiver.epoch).toBe(4);
-		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh'}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
 		expect(receiver.delivered).toBe(1);
 		expect(receiver.takeAck()).toBe('{"t":"ack","g":4,"c":1}');
 
@@ -488,7 +480,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(2, 'stale', 0))).toBe('old-epoch');
 		expect(receiver.drain()).toEqual([]);
 		expect(receiver.accept(whole(2, 'b', 4))).toBe('new');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'b'}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'b', seq: 2}]);
 	});
 
 	test('a higher epoch discards partial fragments of the old one silently', () => {
@@ -496,7 +488,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(1, 0, 2, '[1,'));
 		expect(receiver.drain()).toEqual([]);
 		receiver.accept(whole(1, 'fresh', 1));
-		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh'}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
 	});
 
 	test('fragments join in order even when they arrive out of order', () => {
@@ -505,7 +497,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(2, 1, 3, '2,'));
 		expect(receiver.drain()).toEqual([]);
 		receiver.accept(fragment(1, 0, 3, '[1,'));
-		expect(receiver.drain()).toEqual([{ok: true, value: [1, 2, 3]}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: [1, 2, 3], seq: 1}]);
 	});
 
 	test('a fragment out of place gives an ok:false delivery, and later whole items still deliver', () => {
@@ -514,7 +506,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(2, 'after'));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'fragment 2/2 out of place'},
-			{ok: true, value: 'after'},
+			{ok: true, value: 'after', seq: 2},
 		]);
 	});
 
@@ -525,7 +517,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(3, 5));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (2/3)'},
-			{ok: true, value: 5},
+			{ok: true, value: 5, seq: 3},
 		]);
 	});
 
@@ -538,7 +530,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (1/2)'},
 			{ok: false, detail: 'fragment 2/3 out of place'},
-			{ok: true, value: []},
+			{ok: true, value: [], seq: 3},
 		]);
 	});
 
@@ -549,7 +541,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(3, 1, 2, 'y"'));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (1/3)'},
-			{ok: true, value: 'xy'},
+			{ok: true, value: 'xy', seq: 2},
 		]);
 	});
 
@@ -560,7 +552,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(3, true));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'reassembled fragments are not JSON'},
-			{ok: true, value: true},
+			{ok: true, value: true, seq: 3},
 		]);
 	});
 
@@ -618,7 +610,7 @@ describe('ReliableReceiver', () => {
 				const delivered: Delivered[] = [];
 				for (const frame of shuffled) {
 					expect(receiver.accept(frame)).toBe('new');
-					delivered.push(...receiver.drain());
+					delivered.push(...receiver.drain().map(withoutSeq));
 				}
 
 				expect(delivered).toEqual([
