@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import {afterEach, describe, expect, test} from 'vitest';
 import {Hub} from '../../source/net/hub.js';
 import {headlessHub, runCli, type CliProcess} from '../helpers/cli-process.js';
+import {freeUdpPort} from '../helpers/free-port.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const running: CliProcess[] = [];
@@ -144,16 +145,6 @@ describe('line mode', () => {
 });
 
 describe('discovery', () => {
-	async function freeUdpPort(): Promise<number> {
-		const probe = dgram.createSocket('udp4');
-		await new Promise<void>(resolve => {
-			probe.bind(0, '127.0.0.1', resolve);
-		});
-		const {port} = probe.address();
-		probe.close();
-		return port;
-	}
-
 	test('--list finds a room announced on loopback; --join without an address joins it', async () => {
 		const discoveryPort = String(await freeUdpPort());
 		const hub = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--json', '--room', 'design review', '--discovery-port', discoveryPort]);

@@ -3,22 +3,11 @@ import dgram from 'node:dgram';
 import {describe, expect, test} from 'vitest';
 import {RoomAnnouncer} from '../../source/net/discovery.js';
 import {formatNetInfo, gatherNetInfo, listAddresses, type NetInfo} from '../../source/net/netinfo.js';
-
-async function freePort(): Promise<number> {
-	const socket = dgram.createSocket('udp4');
-	await new Promise<void>(resolve => {
-		socket.bind(0, '127.0.0.1', resolve);
-	});
-	const {port} = socket.address();
-	await new Promise<void>(resolve => {
-		socket.close(() => resolve());
-	});
-	return port;
-}
+import {freeUdpPort} from '../helpers/free-port.js';
 
 describe('gatherNetInfo with loopbackOnly', () => {
 	test('the probe to 127.0.0.1 is heard', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const info = await gatherNetInfo({discoveryPort, hubPort: 9999, transferPort: 22_222, loopbackOnly: true, timeoutMs: 300});
 		expect(info.ports).toEqual({hub: 9999, transfer: 22_222, discovery: discoveryPort});
 		expect(info.discovery).toMatchObject({verdict: 'this-machine', listening: true, checks: [{address: '127.0.0.1', kind: 'loopback', heard: true}]});
@@ -26,12 +15,12 @@ describe('gatherNetInfo with loopbackOnly', () => {
 	});
 
 	test('loopbackOnly ignores any other bind: still 127.0.0.1 only', async () => {
-		const info = await gatherNetInfo({discoveryPort: await freePort(), bind: '192.0.2.77', loopbackOnly: true, timeoutMs: 200});
+		const info = await gatherNetInfo({discoveryPort: await freeUdpPort(), bind: '192.0.2.77', loopbackOnly: true, timeoutMs: 200});
 		expect(info.discovery.checks.map(check => check.address)).toEqual(['127.0.0.1']);
 	});
 
 	test('a room announced on loopback while the test listens is reported', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const announcer = new RoomAnnouncer({
 			bind: '127.0.0.1',
 			discoveryPort,

@@ -7,19 +7,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {findRooms, RoomAnnouncer, watchRooms, type AnnouncementFields, type RoomWatch} from '../../source/net/discovery.js';
 import {encodeDiscovery} from '../../source/protocol/discovery-wire.js';
 import {waitFor} from '../helpers/wait-for.js';
-
-/** A UDP port free right now on 127.0.0.1, so parallel test files never share a discovery port. */
-async function freePort(): Promise<number> {
-	const socket = dgram.createSocket('udp4');
-	await new Promise<void>(resolve => {
-		socket.bind(0, '127.0.0.1', resolve);
-	});
-	const {port} = socket.address();
-	await new Promise<void>(resolve => {
-		socket.close(() => resolve());
-	});
-	return port;
-}
+import {freeUdpPort} from '../helpers/free-port.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -47,12 +35,12 @@ async function watch(discoveryPort: number): Promise<RoomWatch> {
 
 describe('a room announced on 127.0.0.1', () => {
 	test('announces only to 127.0.0.1', async () => {
-		const announcer = await announce(await freePort(), () => fields());
+		const announcer = await announce(await freeUdpPort(), () => fields());
 		expect(announcer.targets).toEqual([{address: '127.0.0.1', kind: 'loopback'}]);
 	});
 
 	test('findRooms hears it within its timeout, with every field', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const announcer = await announce(discoveryPort, () => fields(), 300);
 		const started = Date.now();
 		const rooms = await findRooms({discoveryPort, bind: '127.0.0.1', timeoutMs: 1000});
@@ -74,7 +62,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('two hubs on different ports are both found, sorted by name', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);
 		await announce(discoveryPort, () => fields({room: 'b-room', port: 10_001, secret: true}));
 		await announce(discoveryPort, () => fields({room: 'a-room', port: 10_002, transferPort: undefined}));
@@ -86,7 +74,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('a change in the member count is seen at once after poke()', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);
 		let members = 1;
 		const announcer = await announce(discoveryPort, () => fields({members}), 60_000);
@@ -97,7 +85,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('a change in the member count is seen on the next periodic announcement', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);
 		let members = 1;
 		await announce(discoveryPort, () => fields({members}), 100);
@@ -108,7 +96,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('subscribers are told when the list changes, and the snapshot is stable otherwise', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		let heard = 0;
 		const watcher = await watchRooms({discoveryPort, bind: '127.0.0.1', onMessage: () => heard++});
 		cleanups.push(async () => watcher.close());
@@ -125,7 +113,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('after stop() nothing is announced any more', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const announcer = await announce(discoveryPort, () => fields(), 50);
 		expect(await findRooms({discoveryPort, bind: '127.0.0.1', timeoutMs: 300})).toHaveLength(1);
 		await announcer.stop();
@@ -133,7 +121,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('a watcher forgets a room it stops hearing', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watchRooms({discoveryPort, bind: '127.0.0.1', expireMs: 300});
 		cleanups.push(async () => watcher.close());
 		const announcer = await announce(discoveryPort, () => fields(), 50);
@@ -143,7 +131,7 @@ describe('a room announced on 127.0.0.1', () => {
 	});
 
 	test('an invalid info() is not sent, and says why in failures', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);
 		let port = 0;
 		const announcer = await announce(discoveryPort, () => fields({port}), 50);
@@ -156,7 +144,7 @@ describe('a room announced on 127.0.0.1', () => {
 
 describe('the discovery port', () => {
 	test('garbage and probes are ignored and counted; a good announcement still gets through', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);
 		const sender = dgram.createSocket('udp4');
 		await new Promise<void>(resolve => {
@@ -179,7 +167,7 @@ describe('the discovery port', () => {
 	});
 
 	test('two listeners share the port (reuseAddr), and the room reaches them', async () => {
-		const discoveryPort = await freePort();
+		const discoveryPort = await freeUdpPort();
 		const first = await watchRooms({discoveryPort, bind: '127.0.0.1'});
 		const second = await watchRooms({discoveryPort, bind: '127.0.0.1'});
 		cleanups.push(async () => first.close());

@@ -1,4 +1,3 @@
-import dgram from 'node:dgram';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import {runCli, type CliProcess} from '../helpers/cli-process.js';
 import {LossyRelay} from '../helpers/lossy-relay.js';
 import {joinMember, startHub, type TestMember} from '../helpers/room.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {freeUdpPort} from '../helpers/free-port.js';
 
 const members: TestMember[] = [];
 const processes: CliProcess[] = [];
@@ -60,21 +60,9 @@ function expectExactlyOnceInOneOrder(all: readonly TestMember[], senders: Record
 	}
 }
 
-async function freePort(): Promise<number> {
-	const probe = dgram.createSocket('udp4');
-	await new Promise<void>(resolve => {
-		probe.bind(0, '127.0.0.1', resolve);
-	});
-	const {port} = probe.address();
-	await new Promise<void>(resolve => {
-		probe.close(() => resolve());
-	});
-	return port;
-}
-
 test('a hub killed with SIGKILL and restarted on the same port and data folder: every line once, in one order', async () => {
 	dataDir = await mkdtemp(path.join(tmpdir(), 'hub-data-'));
-	const port = await freePort();
+	const port = await freeUdpPort();
 	const startHost = async () => {
 		const host = runCli(['--host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--transfer-port', '0', '--data-dir', dataDir!, '--json']);
 		processes.push(host);
