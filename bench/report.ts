@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 /** Renders the benchmark results as Markdown (bench/RESULTS.md). */
 import type {FanoutResult, TargetResult} from './fanout.js';
 import type {StepResult} from './fanout-load.js';
@@ -225,5 +227,15 @@ export function renderResults(results: Results): string {
 	}
 
 	if (tui) out.push(`## The TUI under a flood (bench/tui-flood.tsx)`, ``, ...(tui.note ? [tui.note, ``] : []), '```', tui.output.trimEnd(), '```', ``);
+	out.push(changesMade());
 	return out.join('\n');
+}
+
+/** bench/CHANGES.md: what the profiles led us to change (kept by hand, copied into each report). */
+function changesMade(): string {
+	try {
+		return readFileSync(fileURLToPath(new URL('../../bench/CHANGES.md', import.meta.url)), 'utf8');
+	} catch {
+		return '';
+	}
 }
