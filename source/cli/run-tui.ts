@@ -7,11 +7,16 @@ import type {CliOptions} from './options.js';
 import {openRoom, type RunningHub} from './run-host.js';
 
 /**
- * The full-screen front end. React's production build is chosen before Ink and React load
- * (the development build checks props on every render). Resolves with the exit code.
+ * The full-screen front end. React's production build, and Ink's interactive rendering, are
+ * chosen before Ink and React load (the development build checks props on every render).
+ * Resolves with the exit code.
  */
 export async function runFullScreen(options: CliOptions, room: RunningHub | undefined): Promise<number> {
 	process.env.NODE_ENV ??= 'production';
+	// Ink draws only the last frame, at exit, when the environment says CI. The full screen is
+	// only chosen for an interactive terminal, where that would look like a frozen program.
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
 	const {runTui} = await import('../ui/run-tui.js');
 	let hosted = room;
 	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
