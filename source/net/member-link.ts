@@ -6,13 +6,13 @@ import {deriveRoomKey, RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../p
 import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
-import {HEARTBEAT_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PACE_SHARE, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
+import {HEARTBEAT_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
-import {TokenBucket} from '../protocol/token-bucket.js';
 import {formatHostPort} from './address.js';
 import {FlushScheduler} from './flush-scheduler.js';
+import {MessagePacer} from './message-pacer.js';
 
 export type MemberLinkOptions = {
 	readonly host: string;
@@ -78,9 +78,11 @@ export class MemberLink {
 	private session: SessionCipher | undefined;
 	private lost = false;
 	/** Paces messages below the hub's advertised rate limit, so none is dropped there. */
-	private pacer: TokenBucket | undefined;
-	private readonly paced: string[] = [];
-	private pacedTimer: NodeJS.Timeout | undefined;
+	private readonly pacer = new MessagePacer(
+		json => this.sender.enqueue(json),
+		() => this.token !== NO_TOKEN,
+		() => this.flusher.mark(this),
+	);
 	private ackTimer: NodeJS.Timeout | undefined;
 	/** ICMP "port unreachable" answers seen (a connected socket reports them as errors). */
 	private refusedByOs = 0;
@@ -110,7 +112,7 @@ export class MemberLink {
 
 	/** Requests not yet acknowledged by the hub (or still waiting for their pace). */
 	get unacknowledged(): number {
-		return this.sender.backlog + this.paced.length;
+		return this.sender.backlog + this.pacer.length;
 	}
 
 	onItem(listener: (item: HubItem) => void): () => void {
@@ -188,7 +190,7 @@ export class MemberLink {
 		// The new session is a new stream: what the old one never had acknowledged goes back in
 		// front of the paced queue now, so nothing of the old stream can go out under the new
 		// token with old numbers, and it is sent again at the room's pace once we are back.
-		this.paced.unshift(...this.sender.pendingPayloads());
+		this.pacer.requeue(this.sender.pendingPayloads());
 		this.sender = new ReliableSender(0);
 		const prev = this.token;
 		let wait = 500;
@@ -201,7 +203,7 @@ export class MemberLink {
 				this.lastHeard = Date.now();
 				this.rejoining = false;
 				this.setState('connected');
-				this.schedulePaced();
+				this.pacer.schedule();
 				this.flusher.mark(this);
 				return;
 			}
@@ -283,40 +285,13 @@ export class MemberLink {
 		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
 		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
 		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: randomBytes(8).toString('base64url')} : request);
-		if (limited && (this.paced.length > 0 || this.token === NO_TOKEN || (this.pacer && !this.pacer.take(Date.now())))) {
-			this.paced.push(json);
-			this.schedulePaced();
+		if (limited) {
+			this.pacer.send(json);
 			return;
 		}
 
 		this.sender.enqueue(json);
 		this.flusher.mark(this);
-	}
-
-	/**
-	 * Moves paced messages into the stream as the pace allows, and only while joined: between
-	 * sessions they wait, so a rejoin never releases a burst the hub would cut.
-	 */
-	private schedulePaced(): void {
-		if (this.pacedTimer || this.paced.length === 0 || this.token === NO_TOKEN) {
-			return;
-		}
-
-		const release = () => {
-			this.pacedTimer = undefined;
-			if (this.token === NO_TOKEN) {
-				return;
-			}
-
-			while (this.paced.length > 0 && (!this.pacer || this.pacer.take(Date.now()))) {
-				this.sender.enqueue(this.paced.shift()!);
-			}
-
-			this.flusher.mark(this);
-			this.schedulePaced();
-		};
-
-		this.pacedTimer = setTimeout(release, this.pacer ? Math.max(1, this.pacer.waitMs(Date.now())) : 0);
 	}
 
 	/** Resolves true once everything sent was acknowledged, false if `timeoutMs` passes first. */
@@ -350,7 +325,7 @@ export class MemberLink {
 	close(): void {
 		this.closed = true;
 		clearInterval(this.heartbeat);
-		clearTimeout(this.pacedTimer);
+		this.pacer.stop();
 		clearTimeout(this.ackTimer);
 		this.flusher.stop();
 		this.pendingJoin?.({ok: false, code: 'other', reason: 'closed'});
@@ -618,10 +593,7 @@ export class MemberLink {
 
 		if (item.k === 'welcome') {
 			this.welcomedTransferPort = item.transferPort;
-			if (item.rate) {
-				const perSecond = item.rate.perSecond * PACE_SHARE;
-				this.pacer = new TokenBucket(perSecond, Math.max(1, Math.floor(item.rate.burst * PACE_SHARE)), Date.now());
-			}
+			this.pacer.setRate(item.rate);
 
 			if (this.pendingJoin) {
 				this.pendingJoin({ok: true, welcome: item});
