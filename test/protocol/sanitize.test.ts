@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import {cleanText, utf8Bytes} from '../../source/protocol/sanitize.js';
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+/** What cleanText removes or replaces: controls, DEL, C1, ALM, LRM, RLM, bidi overrides and isolates, line/paragraph separators. */
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
 
 describe('cleanText: escape sequences are removed whole', () => {
 	test.each([
@@ -120,6 +121,18 @@ describe('properties', () => {
 			}),
 			{numRuns: 500},
 		);
+	});
+});
+
+describe('direction marks and separators', () => {
+	test.each([
+		['LRM', 'a\u200Eb', 'ab'],
+		['RLM', 'a\u200Fb', 'ab'],
+		['ALM', 'a\u061Cb', 'ab'],
+		['line separator', 'a\u2028b', 'a b'],
+		['paragraph separator', 'a\u2029b', 'a b'],
+	])('%s', (_name, input, expected) => {
+		expect(cleanText(input)).toBe(expected);
 	});
 });
 
