@@ -19,6 +19,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 		transfers: new TransferAgent(link, options.downloadDir),
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
+		scrollback: options.scrollback,
 		netinfo: async () =>
 			formatNetInfo(
 				await gatherNetInfo({

@@ -29,6 +29,7 @@ export const helpText = `
     --plain              line mode: read lines from stdin, print events as lines
     --json               line mode: print one JSON object per event
     --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
+    --scrollback N       messages kept on screen to scroll back through (default 10000)
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --max-file-size SIZE with --host: largest file members may send (default 1G)
@@ -56,8 +57,10 @@ export type CliOptions = {
 	readonly discoveryPort: number;
 	/** The room's name in discovery announcements. */
 	readonly room?: string;
-	/** Where the host keeps the room's history; false with --no-data-dir (nothing kept). */
+	/** Where the host keeps the room's history; false when nothing is kept. */
 	readonly dataDir: string | false;
+	/** Messages kept in the messages pane. */
+	readonly scrollback: number;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -134,6 +137,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			room: {type: 'string'},
 			discoveryPort: {type: 'number'},
 			dataDir: {type: 'string'},
+			scrollback: {type: 'number', default: 10_000},
 		},
 	});
 	const {flags} = cli;
@@ -183,6 +187,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		}
 	}
 
+	if (!Number.isInteger(flags.scrollback) || flags.scrollback < 100 || flags.scrollback > 1_000_000) {
+		throw new UsageError('--scrollback takes a number of messages from 100 to 1000000');
+	}
+
 	const secret = flags.secret ?? (env.SOCKET_CHAT_SECRET || undefined);
 	if (secret === '') {
 		throw new UsageError('--secret needs a value (or set SOCKET_CHAT_SECRET)');
@@ -194,6 +202,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
 		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),
 		room: flags.room,
+		scrollback: flags.scrollback,
 		// A room on a port the system picks cannot be found again after a restart: keep no
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),

@@ -36,6 +36,7 @@ describe('usage', () => {
 		[['--join', '127.0.0.1', '--name', 'two words'], /--name/],
 		[['--join', '127.0.0.1', '--plain'], /needs --name/],
 		[['--host', '--port', '70000'], /--port/],
+		[['--join', '127.0.0.1', '--name', 'x', '--plain', '--scrollback', '5'], /--scrollback/],
 	])('%j is a usage error: exit 2', async (args, message) => {
 		const run = cli(args);
 		expect(await run.exited()).toBe(2);
