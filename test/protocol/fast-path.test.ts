@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {fastFrame, frameSchema} from '../../source/protocol/frames.js';
+import {fastMessage, hubItemSchema} from '../../source/protocol/items.js';
+
+/** Values near the hot shapes: right and wrong types, missing and extra keys, edge numbers. */
+const number = fc.oneof(fc.integer({min: -2, max: 5}), fc.constantFrom(0, 1, 0xff_ff_ff_ff, 2 ** 32, Number.MAX_SAFE_INTEGER, 1.5, -0), fc.double());
+const loose = fc.oneof(number, fc.string({maxLength: 40}), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.integer(), {maxLength: 3}));
+
+const nearFrame = fc.record(
+	{
+		t: fc.constantFrom('d', 'ack', 'ping', 'x'),
+		g: loose,
+		n: loose,
+		c: loose,
+		e: fc.anything(),
+		p: fc.oneof(fc.tuple(fc.integer({min: -1, max: 3}), fc.integer({min: 0, max: 4})), loose),
+		x: loose,
+		s: fc.oneof(fc.constant([[1, 2]]), loose),
+		extra: loose,
+	},
+	{requiredKeys: ['t']},
+);
+
+const nearMessage = fc.record(
+	{
+		k: fc.constantFrom('msg', 'dm', 'join'),
+		seq: loose,
+		time: loose,
+		from: fc.oneof(fc.string({minLength: 0, maxLength: 140}), loose),
+		text: fc.oneof(fc.string({maxLength: 50}), fc.constant('x'.repeat(8001)), loose),
+		me: loose,
+		mid: fc.oneof(fc.string({maxLength: 40}), loose),
+		to: loose,
+		extra: loose,
+	},
+	{requiredKeys: ['k']},
+);
+
+/** Mostly valid numbers, sometimes not. */
+const mostlyValid = fc.oneof({arbitrary: fc.nat(), weight: 4}, {arbitrary: number, weight: 1});
+
+/** Exactly the hot shapes, with values that are mostly valid. */
+const hotFrame = fc.oneof(
+	fc.record({t: fc.constant('d'), g: mostlyValid, n: mostlyValid, e: fc.anything()}),
+	fc.record({t: fc.constant('ack'), g: mostlyValid, c: mostlyValid}),
+);
+const hotMessage = fc.record(
+	{
+		k: fc.constant('msg'),
+		seq: mostlyValid,
+		time: mostlyValid,
+		from: fc.oneof({arbitrary: fc.string({minLength: 1, maxLength: 20}), weight: 6}, fc.constant(''), fc.constant('n'.repeat(129))),
+		text: fc.oneof({arbitrary: fc.string({maxLength: 50}), weight: 6}, fc.constant('x'.repeat(8001))),
+		me: fc.oneof({arbitrary: fc.boolean(), weight: 3}, {arbitrary: loose, weight: 1}),
+		mid: fc.oneof({arbitrary: fc.string({minLength: 1, maxLength: 32}), weight: 6}, fc.constant(''), fc.constant('m'.repeat(33))),
+	},
+	{requiredKeys: ['k', 'seq', 'time', 'from', 'text']},
+);
+
+describe('the decoders\' fast paths never accept what the schemas reject', () => {
+	test('fastFrame agrees with the frame schema', () => {
+		let accepted = 0;
+		fc.assert(
+			fc.property(fc.oneof(hotFrame, nearFrame, fc.anything()), value => {
+				const fast = fastFrame(value);
+				if (fast !== undefined) {
+					accepted++;
+					const parsed = frameSchema.safeParse(value);
+					expect(parsed.success).toBe(true);
+					expect(parsed.data).toEqual(fast);
+				}
+			}),
+			{numRuns: 5000},
+		);
+		expect(accepted).toBeGreaterThan(100);
+	});
+
+	test('fastMessage agrees with the hub item schema', () => {
+		let accepted = 0;
+		fc.assert(
+			fc.property(fc.oneof(hotMessage, nearMessage, fc.anything()), value => {
+				const fast = fastMessage(value);
+				if (fast !== undefined) {
+					accepted++;
+					const parsed = hubItemSchema.safeParse(value);
+					expect(parsed.success).toBe(true);
+					expect(parsed.data).toEqual(fast);
+				}
+			}),
+			{numRuns: 5000},
+		);
+		expect(accepted).toBeGreaterThan(100);
+	});
+
+	test('the fast paths do take the common shapes (else they would be dead code)', () => {
+		expect(fastFrame({t: 'd', g: 0, n: 1, e: {k: 'msg'}})).toBeDefined();
+		expect(fastFrame({t: 'ack', g: 0, c: 7})).toBeDefined();
+		expect(fastFrame({t: 'ack', g: 0, c: 7, s: [[9, 9]]})).toBeUndefined();
+		expect(fastFrame({t: 'd', g: 0, n: 0, e: 1})).toBeUndefined();
+		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: 'alice', text: 'hi', mid: 'abc'})).toBeDefined();
+		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: '', text: 'hi'})).toBeUndefined();
+		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: 'a', text: 'hi', extra: 1})).toBeUndefined();
+	});
+});
