@@ -1,19 +1,12 @@
 import type {Announcement} from '../protocol/discovery-wire.js';
+import type {DiscoveredRoom} from '../session/types.js';
 import {isLoopback} from './discovery-targets.js';
 
-/** A room heard on the discovery port. */
-export type FoundRoom = {
-	/** The announcing hub's address as heard (IPv4-mapped addresses normalised); join it at `port`. */
-	readonly address: string;
-	/** The hub's UDP port. */
-	readonly port: number;
-	/** The room's name. */
-	readonly name: string;
-	/** The hub machine's host name. */
-	readonly host: string;
-	readonly members: number;
-	/** True when joining needs the room secret (--secret). */
-	readonly secret: boolean;
+/**
+ * A room heard on the discovery port: what the start screen shows (`DiscoveredRoom`, whose
+ * `address` is the announcing hub's as heard, IPv4-mapped addresses normalised), and more.
+ */
+export type FoundRoom = DiscoveredRoom & {
 	readonly transferPort?: number;
 	/** The chat protocol version the hub speaks. */
 	readonly version: number;

@@ -169,12 +169,16 @@ export type StartChoice = {readonly mode: 'host'} | {readonly mode: 'join'; read
 
 /** A room found on the network by discovery, as the start screen lists it. */
 export type DiscoveredRoom = {
+	/** The announcing hub's address; join it at `port`. */
 	readonly address: string;
+	/** The hub's UDP port. */
 	readonly port: number;
+	/** The room's name. */
 	readonly name: string;
 	/** The host machine's name. */
 	readonly host: string;
 	readonly members: number;
+	/** True when joining needs the room secret. */
 	readonly secret: boolean;
 };
 
