@@ -4,7 +4,7 @@ import {onlyRoom} from './source/cli/discover.js';
 import {runHeadless} from './source/cli/headless.js';
 import {runList} from './source/cli/list.js';
 import {parseOptions, UsageError, type CliOptions} from './source/cli/options.js';
-import {joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/run-host.js';
+import {hostingEvent, joinHints, openRoom, RuntimeError, type RunningHub} from './source/cli/run-host.js';
 import {runLineMode} from './source/line/line-mode.js';
 import {memberSession} from './source/cli/member-session.js';
 import {runFullScreen} from './source/cli/run-tui.js';
@@ -28,7 +28,7 @@ async function runLines(options: CliOptions, room: RunningHub | undefined): Prom
 	if (room) {
 		const hints = joinHints(room);
 		if (format === 'json') {
-			process.stdout.write(`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(room.hub.fingerprint ? {fingerprint: room.hub.fingerprint} : {})})}\n`);
+			process.stdout.write(`${JSON.stringify(hostingEvent(room))}\n`);
 		} else {
 			process.stdout.write(`* room open on UDP port ${room.port}; others join with: ${hints.join('  or  ')}\n`);
 		}

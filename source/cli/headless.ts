@@ -1,14 +1,12 @@
 import {plainLine, jsonEvent} from '../line/format.js';
 import {entryFromEvent} from '../session/entries.js';
-import {joinHints, type RunningHub} from './run-host.js';
+import {hostingEvent, joinHints, type RunningHub} from './run-host.js';
 
 /** The hub alone: logs every room event to stdout until a signal, then closes. */
 export async function runHeadless(room: RunningHub, json: boolean, output: NodeJS.WritableStream): Promise<number> {
 	let id = 0;
 	if (json) {
-		output.write(
-			`${JSON.stringify({type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(room.hub.fingerprint ? {fingerprint: room.hub.fingerprint} : {})})}\n`,
-		);
+		output.write(`${JSON.stringify(hostingEvent(room))}\n`);
 	} else {
 		output.write(
 			room.hub.fingerprint

@@ -88,6 +88,12 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 	};
 }
 
+/** The line-mode event that says the room is open and where (--json, for --host and --headless alike). */
+export function hostingEvent(room: RunningHub): Record<string, unknown> {
+	const {fingerprint} = room.hub;
+	return {type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(fingerprint ? {fingerprint} : {})};
+}
+
 /** How to tell people where the room is. */
 export function joinHints(room: RunningHub): string[] {
 	const addresses = room.shareAddresses.length > 0 ? room.shareAddresses : [`127.0.0.1:${room.port}`];

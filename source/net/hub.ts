@@ -15,7 +15,7 @@ import {
 	SUPPORTED_VERSIONS,
 } from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
-import {formatHostPort, normalizeAddress} from './address.js';
+import {normalizeAddress} from './address.js';
 import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
 import {HubGate} from './hub-gate.js';
 import type {RoomStore} from './room-store.js';
@@ -453,8 +453,6 @@ export class Hub {
 		}
 	}
 }
-
-export {formatHostPort};
 
 /**
  * The room key from the secret, with the room's salt: the stored one when the room goes on

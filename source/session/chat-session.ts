@@ -1,4 +1,4 @@
-import type {HubItem, MemberRequest, Welcome} from '../protocol/items.js';
+import type {HubItem, MemberRequest, RoomEvent, Welcome} from '../protocol/items.js';
 import {MAX_TEXT_BYTES} from '../protocol/limits.js';
 import {utf8Bytes} from '../protocol/sanitize.js';
 import type {Command, CommandContext} from './commands/command.js';
@@ -9,7 +9,6 @@ import type {RoomLink, TransferPort} from './ports.js';
 import {TransferBook} from './transfer-book.js';
 import {suggest} from './suggest.js';
 import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, RefusalCode, Role, SessionSnapshot} from './types.js';
-import type {RoomEvent} from '../protocol/items.js';
 
 export type ChatSessionOptions = {
 	readonly link: RoomLink;
