@@ -4,7 +4,16 @@ import {RttEstimator} from './rtt.js';
 
 type Item = {
 	readonly seq: number;
-	readonly frame: string;
+	/**
+	 * A whole payload, shared with every other stream it went into (the frame around it is built
+	 * at each send, so an item in flight holds no string of its own: the hub keeps thousands of
+	 * items in flight, and what it holds across a garbage collection is what costs); or a
+	 * fragment's whole frame.
+	 */
+	readonly payload: string;
+	readonly fragment: boolean;
+	/** The frame's length in UTF-8, counted once here rather than at every send. */
+	readonly bytes: number;
 	sentAt: number;
 	deadline: number;
 	sends: number;
@@ -12,6 +21,11 @@ type Item = {
 	fastPending: boolean;
 	fastResent: boolean;
 };
+
+/** A whole item's data frame up to its payload: `{"t":"d","g":epoch,"n":seq,"e":` (ASCII). */
+function frameHead(epoch: number, seq: number): string {
+	return `{"t":"d","g":${epoch},"n":${seq},"e":`;
+}
 
 /**
  * The sending half of a reliable stream: numbers items, keeps at most `window` in flight,
@@ -30,16 +44,27 @@ export class ReliableSender {
 	private readonly payloads: Array<{json: string; first: number; last: number}> = [];
 	private payloadHead = 0;
 
+	/**
+	 * `keepPayloads: false` where `pendingPayloads` is never asked (the hub's streams): one object
+	 * less per item on the hub's hottest path.
+	 */
 	constructor(
 		readonly epoch = 0,
 		private readonly window = SEND_WINDOW,
+		private readonly keepPayloads = true,
 	) {}
 
-	/** Queues one payload (JSON text); splits it into fragments when it is too big for one item. */
-	enqueue(payloadJson: string): void {
+	/**
+	 * Queues one payload (JSON text); splits it into fragments when it is too big for one item.
+	 * `payloadBytes`, its UTF-8 length, may be given by a caller that queues one payload to many
+	 * streams (the hub's fan-out), so it is counted once.
+	 */
+	enqueue(payloadJson: string, payloadBytes = Buffer.byteLength(payloadJson)): void {
 		const first = this.nextSeq;
-		this.split(payloadJson);
-		this.payloads.push({json: payloadJson, first, last: this.nextSeq - 1});
+		this.split(payloadJson, payloadBytes);
+		if (this.keepPayloads) {
+			this.payloads.push({json: payloadJson, first, last: this.nextSeq - 1});
+		}
 	}
 
 	/**
@@ -69,17 +94,18 @@ export class ReliableSender {
 		return out;
 	}
 
-	private split(payloadJson: string): void {
-		const whole = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"e":${payloadJson}}`;
-		if (Buffer.byteLength(whole) <= MAX_ITEM_FRAME_BYTES) {
-			this.push(whole);
+	private split(payloadJson: string, payloadBytes: number): void {
+		// The frame around the payload is ASCII: its bytes are its length.
+		const bytes = frameHead(this.epoch, this.nextSeq).length + payloadBytes + 1;
+		if (bytes <= MAX_ITEM_FRAME_BYTES) {
+			this.push(payloadJson, false, bytes);
 			return;
 		}
 
 		const chunks = splitPayload(payloadJson, FRAGMENT_CHUNK_BYTES);
 		for (const [index, chunk] of chunks.entries()) {
 			const frame = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"p":[${index},${chunks.length}],"x":${JSON.stringify(chunk)}}`;
-			this.push(frame);
+			this.push(frame, true, Buffer.byteLength(frame));
 		}
 	}
 
@@ -105,8 +131,14 @@ export class ReliableSender {
 	/** Frames to send now: resends that are due, then new items as the window allows. */
 	poll(now: number): string[] {
 		const out: string[] = [];
+		this.pollInto(now, out, []);
+		return out;
+	}
+
+	/** As `poll`, appending the frames to `out` and their UTF-8 lengths to `sizes`. */
+	pollInto(now: number, out: string[], sizes: number[]): void {
 		if (now >= this.earliestDeadline) {
-			this.resendDue(now, out);
+			this.resendDue(now, out, sizes);
 		}
 
 		const lowest = this.lowestUnacked();
@@ -118,15 +150,13 @@ export class ReliableSender {
 
 			this.queue[this.queueHead++] = undefined as unknown as Item;
 			this.inflight.set(item.seq, item);
-			this.send(item, now, out);
+			this.send(item, now, out, sizes);
 		}
 
 		if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
 			this.queue.splice(0, this.queueHead);
 			this.queueHead = 0;
 		}
-
-		return out;
 	}
 
 	/** Applies an ack: everything up to `cumulative`, plus the selectively acknowledged ranges. */
@@ -196,8 +226,8 @@ export class ReliableSender {
 		}
 	}
 
-	private push(frame: string): void {
-		this.queue.push({seq: this.nextSeq++, frame, sentAt: 0, deadline: 0, sends: 0, fastPending: false, fastResent: false});
+	private push(payload: string, fragment: boolean, bytes: number): void {
+		this.queue.push({seq: this.nextSeq++, payload, fragment, bytes, sentAt: 0, deadline: 0, sends: 0, fastPending: false, fastResent: false});
 	}
 
 	private lowestUnacked(): number {
@@ -216,15 +246,16 @@ export class ReliableSender {
 		this.inflight.delete(item.seq);
 	}
 
-	private send(item: Item, now: number, out: string[]): void {
+	private send(item: Item, now: number, out: string[], sizes: number[]): void {
 		item.sends++;
 		item.sentAt = now;
 		item.deadline = now + this.rtt.rto();
 		this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
-		out.push(item.frame);
+		out.push(item.fragment ? item.payload : `${frameHead(this.epoch, item.seq)}${item.payload}}`);
+		sizes.push(item.bytes);
 	}
 
-	private resendDue(now: number, out: string[]): void {
+	private resendDue(now: number, out: string[], sizes: number[]): void {
 		let timedOut = false;
 		const due: Item[] = [];
 		for (const item of this.inflight.values()) {
@@ -241,7 +272,7 @@ export class ReliableSender {
 
 		this.earliestDeadline = Number.POSITIVE_INFINITY;
 		for (const item of due) {
-			this.send(item, now, out);
+			this.send(item, now, out, sizes);
 		}
 
 		for (const item of this.inflight.values()) {

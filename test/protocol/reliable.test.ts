@@ -251,6 +251,47 @@ describe('ReliableSender', () => {
 		expect(frames.map(f => f.x).join('')).toBe(JSON.stringify('a'.repeat(1023)));
 	});
 
+	test('property: pollInto reports each frame\'s UTF-8 length, on first sends and resends alike, whatever the payload', () => {
+		fc.assert(
+			fc.property(fc.array(payloadArbitrary, {minLength: 1, maxLength: 8}), fc.integer({min: 0, max: 9}), (payloads, epoch) => {
+				const sender = new ReliableSender(epoch);
+				for (const payload of payloads) {
+					const json = JSON.stringify(payload) ?? 'null';
+					// Half with the length given (the hub's fan-out), half counted by the sender.
+					if (json.length % 2 === 0) sender.enqueue(json, Buffer.byteLength(json));
+					else sender.enqueue(json);
+				}
+
+				const first: string[] = [];
+				const firstSizes: number[] = [];
+				sender.pollInto(0, first, firstSizes);
+				expect(firstSizes).toEqual(first.map(frame => Buffer.byteLength(frame)));
+				for (const frame of first) expect(parse(frame).g).toBe(epoch);
+
+				// Nothing acknowledged: after the timeout the same frames go again, with the same sizes.
+				const again: string[] = [];
+				const againSizes: number[] = [];
+				sender.pollInto(60_000, again, againSizes);
+				expect(again).toEqual(first);
+				expect(againSizes).toEqual(firstSizes);
+			}),
+			{numRuns: 200},
+		);
+	});
+
+	test('a stream made without keeping payloads still sends and resends, and has none to hand over', () => {
+		const sender = new ReliableSender(0, 512, false);
+		sender.enqueue('{"k":"say","text":"é"}');
+		expect(sender.poll(0)).toEqual(['{"t":"d","g":0,"n":1,"e":{"k":"say","text":"é"}}']);
+		expect(sender.pendingPayloads()).toEqual([]);
+		expect(sender.poll(60_000)).toEqual(['{"t":"d","g":0,"n":1,"e":{"k":"say","text":"é"}}']);
+
+		const keeping = new ReliableSender(0);
+		keeping.enqueue('{"k":"say","text":"é"}');
+		keeping.poll(0);
+		expect(keeping.pendingPayloads()).toEqual(['{"k":"say","text":"é"}']);
+	});
+
 	test('window: with window 4, poll sends at most 4 items until acks arrive', () => {
 		const sender = new ReliableSender(0, 4);
 		for (let i = 1; i <= 10; i++) sender.enqueue(String(i));
