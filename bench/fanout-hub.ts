@@ -19,7 +19,9 @@ type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unk
 
 export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
 	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
-	const execArgv = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+	// BENCH_HUB_FLAGS passes Node flags to the hub alone (`--trace-gc-nvp` showed what it promotes).
+	const extra = process.env['BENCH_HUB_FLAGS']?.split(' ').filter(Boolean) ?? [];
+	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
 	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {

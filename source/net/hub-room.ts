@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {HISTORY_EVENTS, MAX_BACKLOG_ITEMS, MAX_TEXT_BYTES} from '../protocol/limits.js';
+import {HISTORY_EVENTS, MAX_BACKLOG_ITEMS, MAX_TEXT_BYTES, SEND_WINDOW} from '../protocol/limits.js';
 import type {MemberRequest, RoomEvent} from '../protocol/items.js';
 import {checkName, nameKey} from '../protocol/names.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
@@ -82,7 +82,7 @@ export class HubRoom {
 	private readonly history: string[] = [];
 	private readonly log: Logged[] = [];
 	private readonly ids = new Set<string>();
-	private held: Array<{member: HubMember; json: string}> = [];
+	private held: Array<{member: HubMember; json: string; bytes?: number}> = [];
 	private seq = 0;
 
 	private readonly now: () => number;
@@ -97,16 +97,16 @@ export class HubRoom {
 	}
 
 	/** Takes what is held for members so far (to release once its events are durable). */
-	takeHeld(): ReadonlyArray<{member: HubMember; json: string}> {
+	takeHeld(): ReadonlyArray<{member: HubMember; json: string; bytes?: number}> {
 		const held = this.held;
 		this.held = [];
 		return held;
 	}
 
 	/** Sends a batch taken with `takeHeld`. */
-	release(batch: ReadonlyArray<{member: HubMember; json: string}>): void {
-		for (const {member, json} of batch) {
-			this.deliver(member, json);
+	release(batch: ReadonlyArray<{member: HubMember; json: string; bytes?: number}>): void {
+		for (const {member, json, bytes} of batch) {
+			this.deliver(member, json, bytes);
 		}
 	}
 
@@ -173,7 +173,7 @@ export class HubRoom {
 			...identity,
 			name,
 			token: randomBytes(8).toString('hex'),
-			sender: new ReliableSender(0),
+			sender: new ReliableSender(0, SEND_WINDOW, false),
 			receiver: new ReliableReceiver(0),
 			lastHeard: this.now(),
 			bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, this.now()) : undefined,
@@ -314,7 +314,7 @@ export class HubRoom {
 
 		member.departedAt = this.now();
 		this.names.delete(nameKey(member.name));
-		member.sender = new ReliableSender(member.sender.epoch + 1);
+		member.sender = new ReliableSender(member.sender.epoch + 1, SEND_WINDOW, false);
 		this.stamp({k: 'leave', name: member.name, reason});
 	}
 
@@ -335,9 +335,11 @@ export class HubRoom {
 		this.remember(full, json);
 		this.options.persist?.(json);
 
+		// Counted once for all the streams it goes into.
+		const bytes = Buffer.byteLength(json);
 		for (const member of this.members.values()) {
 			if (member.departedAt === undefined) {
-				this.enqueue(member, json);
+				this.enqueue(member, json, bytes);
 			}
 		}
 
@@ -392,23 +394,23 @@ export class HubRoom {
 		}
 	}
 
-	private enqueue(member: HubMember, json: string): void {
+	private enqueue(member: HubMember, json: string, bytes?: number): void {
 		if (this.options.durable) {
-			this.held.push({member, json});
+			this.held.push({member, json, bytes});
 			return;
 		}
 
-		this.deliver(member, json);
+		this.deliver(member, json, bytes);
 	}
 
-	private deliver(member: HubMember, json: string): void {
+	private deliver(member: HubMember, json: string, bytes?: number): void {
 		if (member.departedAt !== undefined) {
 			return;
 		}
 
-		member.sender.enqueue(json);
+		member.sender.enqueue(json, bytes);
 		if (member.sender.backlog > MAX_BACKLOG_ITEMS) {
-			member.sender = new ReliableSender(member.sender.epoch + 1);
+			member.sender = new ReliableSender(member.sender.epoch + 1, SEND_WINDOW, false);
 			this.sendWelcome(member, true);
 		}
 

@@ -49,9 +49,10 @@ export type HubOptions = {
 	readonly onStoreError?: (error: Error) => void;
 };
 
-/** Why datagrams were dropped, counted. */
+/** Datagrams received and sent, and why any were dropped, counted. */
 export type HubStats = {
 	received: number;
+	sent: number;
 	dropped: Record<string, number>;
 };
 
@@ -62,7 +63,7 @@ export type HubStats = {
 export class Hub {
 	/** Given to the host's own member link: a hello carrying it is marked as the host. */
 	readonly hostKey = randomBytes(16).toString('hex');
-	readonly stats: HubStats = {received: 0, dropped: {}};
+	readonly stats: HubStats = {received: 0, sent: 0, dropped: {}};
 	private socket: dgram.Socket | undefined;
 	private readonly room: HubRoom;
 	private readonly listeners = new Set<(event: RoomEvent) => void>();
@@ -101,7 +102,7 @@ export class Hub {
 			member => this.flush(member),
 			member => member.sender.nextDeadline(),
 			options.store ? peers => this.makeDurable(peers) : undefined,
-		);
+				);
 	}
 
 	/** Binds the socket; rejects with the system error (EADDRINUSE ...) when it cannot. */
@@ -373,6 +374,7 @@ export class Hub {
 		const datagram = member.cipher
 			? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => member.cipher!.seal(header, plaintext))
 			: encodeEnvelope(PROTOCOL_VERSION, member.token, body);
+		this.stats.sent++;
 		this.socket?.send(datagram, member.sendPort, member.sendAddress);
 	}
 
@@ -412,27 +414,34 @@ export class Hub {
 			return;
 		}
 
+		// Control frames are ASCII (their bytes are their length); data frames come with theirs.
 		const frames: string[] = [];
+		const sizes: number[] = [];
+		const control = (frame: string) => {
+			frames.push(frame);
+			sizes.push(frame.length);
+		};
+
 		if (this.options.store) {
 			if (member.heldAck !== undefined) {
-				frames.push(member.heldAck);
+				control(member.heldAck);
 				member.heldAck = undefined;
 			}
 		} else if (member.receiver.ackDue) {
-			frames.push(member.receiver.takeAck());
+			control(member.receiver.takeAck());
 		}
 
 		if (member.pong !== undefined) {
-			frames.push(`{"t":"pong","ts":${member.pong}}`);
+			control(`{"t":"pong","ts":${member.pong}}`);
 			member.pong = undefined;
 		}
 
 		if (member.departedAt === undefined) {
-			frames.push(...member.sender.poll(Date.now()));
+			member.sender.pollInto(Date.now(), frames, sizes);
 		}
 
 		const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (member.cipher ? SEAL_OVERHEAD : 0);
-		for (const body of packFrames(frames, room)) {
+		for (const body of packFrames(frames, room, sizes)) {
 			this.sendTo(member, body);
 		}
 	}
