@@ -83,7 +83,9 @@ export class Load {
 		const per = Math.ceil(members / processes);
 		for (let from = 0; from < members; from += per) {
 			const to = Math.min(members, from + per);
-			const child = fork(script, [server.kind, String(server.port), String(from), String(to), String(members)], {serialization: 'advanced'});
+			// BENCH_LOAD_FLAGS passes Node flags to the load processes (`--cpu-prof` to see the members' side).
+			const execArgv = process.env['BENCH_LOAD_FLAGS']?.split(' ').filter(Boolean) ?? [];
+			const child = fork(script, [server.kind, String(server.port), String(from), String(to), String(members)], {serialization: 'advanced', execArgv});
 			const queue: ShardReply[] = [];
 			const waiting: Array<(reply: ShardReply) => void> = [];
 			child.on('message', (reply: ShardReply) => (waiting.length > 0 ? waiting.shift()!(reply) : queue.push(reply)));

@@ -494,6 +494,32 @@ describe('ReliableReceiver', () => {
 		expect(receiver.drain()).toEqual([]);
 	});
 
+	test('items taken in order but not yet drained: a repeat is a duplicate, later items queue behind, an ack counts them as held', () => {
+		const receiver = new ReliableReceiver();
+		expect(receiver.accept(whole(1, 'a'))).toBe('new');
+		expect(receiver.accept(whole(1, 'a'))).toBe('duplicate');
+		expect(receiver.hasGap).toBe(false);
+		expect(receiver.accept(whole(2, 'b'))).toBe('new');
+		expect(receiver.accept(whole(1, 'a'))).toBe('duplicate');
+		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":0,"s":[[1,2]]}');
+		expect(receiver.drain()).toEqual([
+			{ok: true, value: 'a', seq: 1},
+			{ok: true, value: 'b', seq: 2},
+		]);
+		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":2}');
+
+		// Taken in order, then an ack before the drain: held, and still delivered once.
+		expect(receiver.accept(whole(3, 'c'))).toBe('new');
+		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":2,"s":[[3,3]]}');
+		expect(receiver.drain()).toEqual([{ok: true, value: 'c', seq: 3}]);
+		expect(receiver.drain()).toEqual([]);
+
+		// A new epoch forgets an undrained item of the old one.
+		expect(receiver.accept(whole(4, 'old'))).toBe('new');
+		expect(receiver.accept(whole(1, 'fresh', 1))).toBe('new');
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
+	});
+
 	test('items far ahead are out of window; the window slides with delivery', () => {
 		const receiver = new ReliableReceiver();
 		expect(receiver.accept(whole(1 + RECEIVE_WINDOW, 'far'))).toBe('out-of-window');
