@@ -79,7 +79,9 @@ type Party = {child: ChildProcess; next: () => Promise<TransferChildMessage>};
 
 function party(args: string[]): Party {
 	const script = fileURLToPath(new URL('transfer-child.js', import.meta.url));
-	const child = fork(script, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	// BENCH_TRANSFER_FLAGS passes Node flags to the three parties (`--cpu-prof` to see where their time goes).
+	const execArgv = process.env['BENCH_TRANSFER_FLAGS']?.split(' ').filter(Boolean) ?? [];
+	const child = fork(script, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv});
 	const queue: TransferChildMessage[] = [];
 	const waiting: Array<(message: TransferChildMessage) => void> = [];
 	child.on('message', (message: TransferChildMessage) => (waiting.length > 0 ? waiting.shift()!(message) : queue.push(message)));

@@ -25,9 +25,16 @@ export function newOfferId(): string {
 	return id;
 }
 
+/** How much of an upload's latest bytes the host keeps in memory for downloads that follow it. */
+export const RECENT_BYTES = 32 * 1024 * 1024;
+
 /** One offered file in the spool; downloads wait on it, woken by the upload's progress. */
 export class SpoolEntry {
 	#received = 0;
+	/** The latest chunks stored, oldest first, at most about RECENT_BYTES (see `recentAt`). */
+	readonly #recent: Array<{position: number; data: Uint8Array}> = [];
+	#recentHead = 0;
+	#recentBytes = 0;
 	#state: SpoolState = 'uploading';
 	#sha256: string | undefined;
 	#failure: string | undefined;
@@ -71,16 +78,49 @@ export class SpoolEntry {
 		return this.#waitUntil(() => this.#state === 'complete', signal);
 	}
 
-	/** The upload wrote `bytes` more bytes to the spool file. */
-	stored(bytes: number): void {
-		this.#received += bytes;
+	/**
+	 * The upload wrote `chunk` to the spool file, next after what it had stored. The chunk is kept
+	 * a while, so a download that follows the upload sends it from memory.
+	 */
+	stored(chunk: Uint8Array): void {
+		this.#recent.push({position: this.#received, data: chunk});
+		this.#recentBytes += chunk.length;
+		this.#received += chunk.length;
+		while (this.#recentBytes > RECENT_BYTES && this.#recentHead < this.#recent.length - 1) {
+			this.#recentBytes -= this.#recent[this.#recentHead]!.data.length;
+			this.#recent[this.#recentHead++] = undefined as never;
+		}
+
+		if (this.#recentHead > 1024) {
+			this.#recent.splice(0, this.#recentHead);
+			this.#recentHead = 0;
+		}
+
 		this.#wake();
+	}
+
+	/**
+	 * Stored bytes from `position` on, as kept in memory (up to the end of one stored chunk), or
+	 * undefined when they are no longer kept: then they are read from the spool file. A download
+	 * that keeps pace with its upload never touches the disk to read.
+	 */
+	recentAt(position: number): Uint8Array | undefined {
+		const recent = this.#recent;
+		if (this.#recentHead >= recent.length || position < recent[this.#recentHead]!.position || position >= this.#received) return undefined;
+		// Chunks are contiguous: search from the newest, where a following download nearly always is.
+		for (let index = recent.length - 1; index >= this.#recentHead; index--) {
+			const {position: start, data} = recent[index]!;
+			if (position >= start) return data.subarray(position - start);
+		}
+
+		return undefined;
 	}
 
 	/** The upload finished whole. */
 	complete(sha256: string): void {
 		this.#state = 'complete';
 		this.#sha256 = sha256;
+		this.#forgetRecent();
 		this.#wake();
 	}
 
@@ -88,7 +128,15 @@ export class SpoolEntry {
 	fail(reason: string): void {
 		this.#state = 'failed';
 		this.#failure = reason;
+		this.#forgetRecent();
 		this.#wake();
+	}
+
+	/** Once the upload ended, downloads read the file: its memory goes back. */
+	#forgetRecent(): void {
+		this.#recent.length = 0;
+		this.#recentHead = 0;
+		this.#recentBytes = 0;
 	}
 
 	#wake(): void {

@@ -4,8 +4,9 @@ import type {Socket} from 'node:net';
 import {encodeLine, FrameReader, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
 import {asTransferError, readResponse, type TransferEndpoint} from './transfer-client-shared.js';
 import {onDisk, TransferError} from './transfer-error.js';
-import {hashPrefix, openPartial, type PartialFile, placeFile, writeAt} from './transfer-local-files.js';
+import {hashPrefix, openPartial, type PartialFile, placeFile} from './transfer-local-files.js';
 import {ChunkReader, connect} from './transfer-socket.js';
+import {WriteBehind} from './write-behind.js';
 
 /** Which offer to download, where to, and what to expect of it. */
 export type DownloadOptions = TransferEndpoint & {
@@ -104,27 +105,36 @@ async function receiveFrames(
 	options: DownloadOptions,
 ): Promise<number> {
 	const frames = new FrameReader();
+	const saving = `saving ${options.name}`;
+	// The disk writes while the next bytes are read and hashed.
+	const writer = new WriteBehind(partial.file, offset);
 	let position = offset;
-	for (;;) {
-		const chunk = await reader.next();
-		if (chunk === null) {
-			throw new TransferError('interrupted', `the connection closed after ${position} of ${options.size} bytes`);
-		}
+	try {
+		for (;;) {
+			const chunk = await reader.next();
+			if (chunk === null) {
+				throw new TransferError('interrupted', `the connection closed after ${position} of ${options.size} bytes`);
+			}
 
-		const output = frames.push(chunk);
-		for (const data of output.data) {
-			if (position + data.length > options.size) throw new TransferError('protocol', 'the host sent more bytes than offered');
-			hash.update(data);
-			await onDisk(`saving ${options.name}`, async () => writeAt(partial.file, data, position));
-			position += data.length;
-			options.onProgress?.(position, options.size);
-		}
+			const output = frames.push(chunk);
+			for (const data of output.data) {
+				if (position + data.length > options.size) throw new TransferError('protocol', 'the host sent more bytes than offered');
+				hash.update(data);
+				await onDisk(saving, async () => writer.push(data));
+				position += data.length;
+				options.onProgress?.(position, options.size);
+			}
 
-		if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
-		if (output.rest !== undefined) {
-			reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
-			return position;
+			if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
+			if (output.rest !== undefined) {
+				reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
+				await onDisk(saving, async () => writer.flush());
+				return position;
+			}
 		}
+	} finally {
+		// Whatever ended the loop, what was received is on disk (a resume starts after it) before the file is closed.
+		await writer.flush().catch(() => undefined);
 	}
 }
 

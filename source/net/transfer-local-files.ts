@@ -72,14 +72,6 @@ export async function hashPrefix(file: FileHandle, length: number, hash: Hash): 
 	}
 }
 
-/** Write all of `data` at `position`. */
-export async function writeAt(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
-	for (let done = 0; done < data.length; ) {
-		const {bytesWritten} = await file.write(data, done, data.length - done, position + done);
-		done += bytesWritten;
-	}
-}
-
 /**
  * Give a finished partial file its final name inside `dir`: `safeFileName(name)`, or
  * `name (1).ext`, `name (2).ext` ... when taken. Never overwrites and never follows a symlink:

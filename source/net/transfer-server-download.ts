@@ -12,7 +12,7 @@ import {
 import {type SpoolEntry, SpoolFailure} from './spool.js';
 import {describeFsError} from './transfer-error.js';
 import type {ServeContext} from './transfer-server-context.js';
-import {type ChunkReader, endWithLine, writeWithBackpressure} from './transfer-socket.js';
+import {type ChunkReader, drained, endWithLine, writeWithBackpressure} from './transfer-socket.js';
 
 const frameBytes = 256 * 1024;
 
@@ -81,6 +81,21 @@ export async function serveDownload(socket: Socket, reader: ChunkReader, request
 async function sendFrames(socket: Socket, file: FileHandle, entry: SpoolEntry, offset: number, signal: AbortSignal): Promise<void> {
 	for (let position = offset; position < entry.size; ) {
 		await entry.waitBeyond(position, signal);
+		const recent = recentFrame(entry, position);
+		if (recent.length > 0) {
+			// Following the upload: its bytes are still in memory, sent as they came (no read, no copy).
+			if (socket.destroyed || !socket.writable) throw new Error('connection closed while sending');
+			const length = recent.reduce((sum, part) => sum + part.length, 0);
+			socket.cork();
+			socket.write(encodeFrameHeader(length));
+			let flowing = true;
+			for (const part of recent) flowing = socket.write(part);
+			socket.uncork();
+			if (!flowing) await drained(socket);
+			position += length;
+			continue;
+		}
+
 		const length = Math.min(entry.received - position, frameBytes);
 		const frame = Buffer.allocUnsafe(4 + length);
 		frame.set(encodeFrameHeader(length));
@@ -88,6 +103,19 @@ async function sendFrames(socket: Socket, file: FileHandle, entry: SpoolEntry, o
 		await writeWithBackpressure(socket, frame);
 		position += length;
 	}
+}
+
+/** Up to one frame of the upload's bytes from `position`, as far as they are still in memory. */
+function recentFrame(entry: SpoolEntry, position: number): Uint8Array[] {
+	const parts: Uint8Array[] = [];
+	for (let length = 0; length < frameBytes; ) {
+		const part = entry.recentAt(position + length)?.subarray(0, frameBytes - length);
+		if (!part) break;
+		parts.push(part);
+		length += part.length;
+	}
+
+	return parts;
 }
 
 async function readFully(file: FileHandle, target: Buffer, position: number): Promise<void> {

@@ -9,6 +9,7 @@ import type {SpoolEntry} from './spool.js';
 import {describeFsError} from './transfer-error.js';
 import type {ServeContext} from './transfer-server-context.js';
 import {type ChunkReader, endWithLine} from './transfer-socket.js';
+import {WriteBehind} from './write-behind.js';
 
 class UploadFault extends Error {
 	constructor(
@@ -69,38 +70,47 @@ export async function serveUpload(socket: Socket, reader: ChunkReader, request: 
 
 async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle): Promise<string> {
 	const hash = createHash('sha256');
-	for (;;) {
-		let chunk: Buffer | null;
-		try {
-			chunk = await reader.next();
-		} catch (error) {
-			const why = error instanceof Error ? ` (${error.message})` : '';
-			throw new UploadFault('failed', `connection lost after ${entry.received} of ${entry.size} bytes${why}`);
+	// Downloads see bytes once they are on disk (`stored`); reading goes on while the disk writes.
+	const writer = new WriteBehind(file, 0, chunks => {
+		for (const chunk of chunks) entry.stored(chunk);
+	});
+	let taken = 0;
+	try {
+		for (;;) {
+			let chunk: Buffer | null;
+			try {
+				chunk = await reader.next();
+			} catch (error) {
+				const why = error instanceof Error ? ` (${error.message})` : '';
+				throw new UploadFault('failed', `connection lost after ${taken} of ${entry.size} bytes${why}`);
+			}
+
+			if (chunk === null) break;
+			if (taken + chunk.length > entry.size) {
+				throw new UploadFault('size-mismatch', `the sender sent more than the declared ${entry.size} bytes`);
+			}
+
+			hash.update(chunk);
+			taken += chunk.length;
+			await stored(writer.push(chunk));
 		}
 
-		if (chunk === null) break;
-		if (entry.received + chunk.length > entry.size) {
-			throw new UploadFault('size-mismatch', `the sender sent more than the declared ${entry.size} bytes`);
-		}
-
-		hash.update(chunk);
-		await store(file, chunk, entry.received);
-		entry.stored(chunk.length);
+		await stored(writer.flush());
+	} finally {
+		// Nothing may still be writing when the caller closes the file.
+		await writer.flush().catch(() => undefined);
 	}
 
-	if (entry.received !== entry.size) {
-		throw new UploadFault('size-mismatch', `the upload ended after ${entry.received} of the declared ${entry.size} bytes`);
+	if (taken !== entry.size) {
+		throw new UploadFault('size-mismatch', `the upload ended after ${taken} of the declared ${entry.size} bytes`);
 	}
 
 	return hash.digest('hex');
 }
 
-async function store(file: FileHandle, chunk: Buffer, position: number): Promise<void> {
+async function stored(writing: Promise<void>): Promise<void> {
 	try {
-		for (let done = 0; done < chunk.length; ) {
-			const {bytesWritten} = await file.write(chunk, done, chunk.length - done, position + done);
-			done += bytesWritten;
-		}
+		await writing;
 	} catch (error) {
 		throw new UploadFault('failed', `the host could not store the file: ${describeFsError(error)}`);
 	}

@@ -94,6 +94,11 @@ export async function connect(host: string, port: number, timeoutMs: number, sig
 export async function writeWithBackpressure(socket: net.Socket, chunk: Uint8Array): Promise<void> {
 	if (socket.destroyed || !socket.writable) throw new Error('connection closed while sending');
 	if (socket.write(chunk)) return;
+	await drained(socket);
+}
+
+/** Resolves when a socket whose write returned false drains; rejects if it closes first. */
+export async function drained(socket: net.Socket): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const onDrain = () => {
 			socket.off('close', onClose);
