@@ -95,14 +95,18 @@ async function sendBody(
 	onProgress: TransferEndpoint['onProgress'],
 ): Promise<string> {
 	const hash = createHash('sha256');
+	// Read buffers go back to a pool once the socket has taken their bytes: a fresh 256 KiB buffer
+	// per read made a garbage collection every few dozen reads (a fifth of the sender's time).
+	const free: Buffer[] = [];
 	for (let sent = 0; sent < size; ) {
 		if (stop.aborted) throw new TransferError('protocol', 'the host answered before the upload ended');
-		const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, size - sent));
-		const {bytesRead} = await onDisk(`reading ${filePath}`, async () => file.read(chunk, 0, chunk.length, sent));
+		const buffer = free.pop() ?? Buffer.allocUnsafe(chunkBytes);
+		const length = Math.min(chunkBytes, size - sent);
+		const {bytesRead} = await onDisk(`reading ${filePath}`, async () => file.read(buffer, 0, length, sent));
 		if (bytesRead === 0) throw new TransferError('disk', `${filePath} shrank while it was being sent`);
-		const data = chunk.subarray(0, bytesRead);
+		const data = buffer.subarray(0, bytesRead);
 		hash.update(data);
-		await writeWithBackpressure(socket, data);
+		await writeWithBackpressure(socket, data, () => free.push(buffer));
 		sent += bytesRead;
 		onProgress?.(sent, size);
 	}

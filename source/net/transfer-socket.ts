@@ -90,10 +90,15 @@ export async function connect(host: string, port: number, timeoutMs: number, sig
 	return socket;
 }
 
-/** Write a chunk; if the socket's buffer is full, wait until it drains (or the socket closes). */
-export async function writeWithBackpressure(socket: net.Socket, chunk: Uint8Array): Promise<void> {
+/**
+ * Write a chunk; if the socket's buffer is full, wait until it drains (or the socket closes).
+ * `written`, if given, is called once the socket no longer needs the chunk's bytes (not if the
+ * write fails: then the chunk may still be referenced).
+ */
+export async function writeWithBackpressure(socket: net.Socket, chunk: Uint8Array, written?: () => void): Promise<void> {
 	if (socket.destroyed || !socket.writable) throw new Error('connection closed while sending');
-	if (socket.write(chunk)) return;
+	const flowing = written ? socket.write(chunk, error => error ?? written()) : socket.write(chunk);
+	if (flowing) return;
 	await drained(socket);
 }
 
