@@ -82,7 +82,7 @@ export class HubRoom {
 	private readonly history: string[] = [];
 	private readonly log: Logged[] = [];
 	private readonly ids = new Set<string>();
-	private held: Array<{member: HubMember; json: string; bytes?: number}> = [];
+	private held: Array<{member: HubMember; json: string; encoded?: Uint8Array}> = [];
 	private seq = 0;
 
 	private readonly now: () => number;
@@ -97,16 +97,16 @@ export class HubRoom {
 	}
 
 	/** Takes what is held for members so far (to release once its events are durable). */
-	takeHeld(): ReadonlyArray<{member: HubMember; json: string; bytes?: number}> {
+	takeHeld(): ReadonlyArray<{member: HubMember; json: string; encoded?: Uint8Array}> {
 		const held = this.held;
 		this.held = [];
 		return held;
 	}
 
 	/** Sends a batch taken with `takeHeld`. */
-	release(batch: ReadonlyArray<{member: HubMember; json: string; bytes?: number}>): void {
-		for (const {member, json, bytes} of batch) {
-			this.deliver(member, json, bytes);
+	release(batch: ReadonlyArray<{member: HubMember; json: string; encoded?: Uint8Array}>): void {
+		for (const {member, json, encoded} of batch) {
+			this.deliver(member, json, encoded);
 		}
 	}
 
@@ -335,11 +335,11 @@ export class HubRoom {
 		this.remember(full, json);
 		this.options.persist?.(json);
 
-		// Counted once for all the streams it goes into.
-		const bytes = Buffer.byteLength(json);
+		// Encoded once for all the streams it goes into.
+		const encoded = Buffer.from(json);
 		for (const member of this.members.values()) {
 			if (member.departedAt === undefined) {
-				this.enqueue(member, json, bytes);
+				this.enqueue(member, json, encoded);
 			}
 		}
 
@@ -394,21 +394,21 @@ export class HubRoom {
 		}
 	}
 
-	private enqueue(member: HubMember, json: string, bytes?: number): void {
+	private enqueue(member: HubMember, json: string, encoded?: Uint8Array): void {
 		if (this.options.durable) {
-			this.held.push({member, json, bytes});
+			this.held.push({member, json, encoded});
 			return;
 		}
 
-		this.deliver(member, json, bytes);
+		this.deliver(member, json, encoded);
 	}
 
-	private deliver(member: HubMember, json: string, bytes?: number): void {
+	private deliver(member: HubMember, json: string, encoded?: Uint8Array): void {
 		if (member.departedAt !== undefined) {
 			return;
 		}
 
-		member.sender.enqueue(json, bytes);
+		member.sender.enqueue(json, encoded?.length, encoded);
 		if (member.sender.backlog > MAX_BACKLOG_ITEMS) {
 			member.sender = new ReliableSender(member.sender.epoch + 1, SEND_WINDOW, false);
 			this.sendWelcome(member, true);

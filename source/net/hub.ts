@@ -1,7 +1,8 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {RoomCipher, SEAL_OVERHEAD, deriveRoomKey} from '../protocol/crypto.js';
-import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
+import {DatagramWriter} from '../protocol/datagram-writer.js';
+import {decodeEnvelope, encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeMemberRequest, type RoomEvent} from '../protocol/items.js';
 import {
@@ -14,7 +15,6 @@ import {
 	SAFE_PAYLOAD_BYTES,
 	SUPPORTED_VERSIONS,
 } from '../protocol/limits.js';
-import {packFrames} from '../protocol/pack.js';
 import {normalizeAddress} from './address.js';
 import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
 import {HubGate} from './hub-gate.js';
@@ -414,36 +414,38 @@ export class Hub {
 			return;
 		}
 
-		// Control frames are ASCII (their bytes are their length); data frames come with theirs.
-		const frames: string[] = [];
-		const sizes: number[] = [];
-		const control = (frame: string) => {
-			frames.push(frame);
-			sizes.push(frame.length);
-		};
+		// Datagrams are written straight into bytes (the fan-out's hot path: no string per delivery).
+		const cipher = member.cipher;
+		const header = encodeHeader(PROTOCOL_VERSION, member.token, cipher ? FLAG_ENCRYPTED : 0);
+		const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (cipher ? SEAL_OVERHEAD : 0);
+		const writer = new DatagramWriter(header, room, datagram => {
+			const sealed = cipher ? Buffer.concat([header, cipher.seal(header, datagram.subarray(HEADER_BYTES))]) : datagram;
+			this.stats.sent++;
+			socket.send(sealed, member.sendPort, member.sendAddress);
+		});
 
+		// Control frames are ASCII: their bytes are their length.
 		if (this.options.store) {
 			if (member.heldAck !== undefined) {
-				control(member.heldAck);
+				writer.frame(member.heldAck, member.heldAck.length);
 				member.heldAck = undefined;
 			}
 		} else if (member.receiver.ackDue) {
-			control(member.receiver.takeAck());
+			const ack = member.receiver.takeAck();
+			writer.frame(ack, ack.length);
 		}
 
 		if (member.pong !== undefined) {
-			control(`{"t":"pong","ts":${member.pong}}`);
+			const pong = `{"t":"pong","ts":${member.pong}}`;
+			writer.frame(pong, pong.length);
 			member.pong = undefined;
 		}
 
 		if (member.departedAt === undefined) {
-			member.sender.pollInto(Date.now(), frames, sizes);
+			member.sender.pollWith(Date.now(), writer);
 		}
 
-		const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (member.cipher ? SEAL_OVERHEAD : 0);
-		for (const body of packFrames(frames, room, sizes)) {
-			this.sendTo(member, body);
-		}
+		writer.end();
 	}
 
 	private sweep(): void {

@@ -1,3 +1,4 @@
+import type {FrameSink} from './datagram-writer.js';
 import {splitPayload} from './fragment.js';
 import {FRAGMENT_CHUNK_BYTES, MAX_ITEM_FRAME_BYTES, REORDER_THRESHOLD, SEND_WINDOW} from './limits.js';
 import {RttEstimator} from './rtt.js';
@@ -11,6 +12,8 @@ type Item = {
 	 * fragment's whole frame.
 	 */
 	readonly payload: string;
+	/** The payload's UTF-8 bytes, when the caller encoded it once for many streams. */
+	readonly encoded: Uint8Array | undefined;
 	readonly fragment: boolean;
 	/** The frame's length in UTF-8, counted once here rather than at every send. */
 	readonly bytes: number;
@@ -56,12 +59,12 @@ export class ReliableSender {
 
 	/**
 	 * Queues one payload (JSON text); splits it into fragments when it is too big for one item.
-	 * `payloadBytes`, its UTF-8 length, may be given by a caller that queues one payload to many
-	 * streams (the hub's fan-out), so it is counted once.
+	 * A caller that queues one payload to many streams (the hub's fan-out) may give its UTF-8
+	 * length and bytes, so they are counted and encoded once.
 	 */
-	enqueue(payloadJson: string, payloadBytes = Buffer.byteLength(payloadJson)): void {
+	enqueue(payloadJson: string, payloadBytes = Buffer.byteLength(payloadJson), encoded?: Uint8Array): void {
 		const first = this.nextSeq;
-		this.split(payloadJson, payloadBytes);
+		this.split(payloadJson, payloadBytes, encoded);
 		if (this.keepPayloads) {
 			this.payloads.push({json: payloadJson, first, last: this.nextSeq - 1});
 		}
@@ -94,18 +97,18 @@ export class ReliableSender {
 		return out;
 	}
 
-	private split(payloadJson: string, payloadBytes: number): void {
+	private split(payloadJson: string, payloadBytes: number, encoded: Uint8Array | undefined): void {
 		// The frame around the payload is ASCII: its bytes are its length.
 		const bytes = frameHead(this.epoch, this.nextSeq).length + payloadBytes + 1;
 		if (bytes <= MAX_ITEM_FRAME_BYTES) {
-			this.push(payloadJson, false, bytes);
+			this.push(payloadJson, encoded, false, bytes);
 			return;
 		}
 
 		const chunks = splitPayload(payloadJson, FRAGMENT_CHUNK_BYTES);
 		for (const [index, chunk] of chunks.entries()) {
 			const frame = `{"t":"d","g":${this.epoch},"n":${this.nextSeq},"p":[${index},${chunks.length}],"x":${JSON.stringify(chunk)}}`;
-			this.push(frame, true, Buffer.byteLength(frame));
+			this.push(frame, undefined, true, Buffer.byteLength(frame));
 		}
 	}
 
@@ -137,8 +140,22 @@ export class ReliableSender {
 
 	/** As `poll`, appending the frames to `out` and their UTF-8 lengths to `sizes`. */
 	pollInto(now: number, out: string[], sizes: number[]): void {
+		this.pollWith(now, {
+			data(epoch, seq, payload, _encoded, bytes) {
+				out.push(`${frameHead(epoch, seq)}${payload}}`);
+				sizes.push(bytes);
+			},
+			frame(frame, bytes) {
+				out.push(frame);
+				sizes.push(bytes);
+			},
+		});
+	}
+
+	/** As `poll`, handing each frame to `sink`: whole items as their parts (the hub writes them as bytes). */
+	pollWith(now: number, sink: FrameSink): void {
 		if (now >= this.earliestDeadline) {
-			this.resendDue(now, out, sizes);
+			this.resendDue(now, sink);
 		}
 
 		const lowest = this.lowestUnacked();
@@ -150,7 +167,7 @@ export class ReliableSender {
 
 			this.queue[this.queueHead++] = undefined as unknown as Item;
 			this.inflight.set(item.seq, item);
-			this.send(item, now, out, sizes);
+			this.send(item, now, sink);
 		}
 
 		if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
@@ -226,8 +243,8 @@ export class ReliableSender {
 		}
 	}
 
-	private push(payload: string, fragment: boolean, bytes: number): void {
-		this.queue.push({seq: this.nextSeq++, payload, fragment, bytes, sentAt: 0, deadline: 0, sends: 0, fastPending: false, fastResent: false});
+	private push(payload: string, encoded: Uint8Array | undefined, fragment: boolean, bytes: number): void {
+		this.queue.push({seq: this.nextSeq++, payload, encoded, fragment, bytes, sentAt: 0, deadline: 0, sends: 0, fastPending: false, fastResent: false});
 	}
 
 	private lowestUnacked(): number {
@@ -246,16 +263,19 @@ export class ReliableSender {
 		this.inflight.delete(item.seq);
 	}
 
-	private send(item: Item, now: number, out: string[], sizes: number[]): void {
+	private send(item: Item, now: number, sink: FrameSink): void {
 		item.sends++;
 		item.sentAt = now;
 		item.deadline = now + this.rtt.rto();
 		this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
-		out.push(item.fragment ? item.payload : `${frameHead(this.epoch, item.seq)}${item.payload}}`);
-		sizes.push(item.bytes);
+		if (item.fragment) {
+			sink.frame(item.payload, item.bytes);
+		} else {
+			sink.data(this.epoch, item.seq, item.payload, item.encoded, item.bytes);
+		}
 	}
 
-	private resendDue(now: number, out: string[], sizes: number[]): void {
+	private resendDue(now: number, sink: FrameSink): void {
 		let timedOut = false;
 		const due: Item[] = [];
 		for (const item of this.inflight.values()) {
@@ -272,7 +292,7 @@ export class ReliableSender {
 
 		this.earliestDeadline = Number.POSITIVE_INFINITY;
 		for (const item of due) {
-			this.send(item, now, out, sizes);
+			this.send(item, now, sink);
 		}
 
 		for (const item of this.inflight.values()) {
