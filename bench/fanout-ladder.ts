@@ -10,6 +10,12 @@ export type LadderOptions = {
 	readonly drainMs: number;
 	/** No new step once this much time has gone (the whole ladder stays bounded). */
 	readonly budgetMs: number;
+	/**
+	 * Steps tried, once one fell behind, between the best rate that kept up and the lowest that
+	 * did not (each at their geometric middle), so the saturation figure is within factor^(1/2^n)
+	 * rather than a whole factor of the truth. The same for every target.
+	 */
+	readonly refineSteps: number;
 	readonly log?: (line: string) => void;
 };
 
@@ -47,6 +53,21 @@ export async function ladder(load: Load, options: LadderOptions): Promise<Ladder
 		}
 
 		await sleep(100);
+	}
+
+	if (stoppedBy === 'fell behind') {
+		let low = steps.filter(step => step.keptUp).at(-1)?.rate;
+		let high = steps.at(-1)!.rate;
+		for (let index = 0; low !== undefined && index < options.refineSteps && nowMs() - began <= options.budgetMs; index++) {
+			// Let the hub and members recover from the step that fell behind before measuring again.
+			await sleep(1000);
+			const rate = Math.round(Math.sqrt(low * high) * 10) / 10;
+			const result = await load.step(rate, options.windowMs, options.drainMs);
+			steps.push(result);
+			options.log?.(describeStep(`${load.server.label} (refining)`, result));
+			if (result.keptUp) low = rate;
+			else high = rate;
+		}
 	}
 
 	const best = (list: StepResult[]) => Math.max(0, ...list.map(step => step.deliveredPerSecond));

@@ -46,8 +46,8 @@ export type FanoutResult = {
 
 function ladderOptions(quick: boolean): LadderOptions {
 	return quick
-		? {startRate: 4, factor: 2, maxRate: 2048, windowMs: 1000, drainMs: 500, budgetMs: 8000}
-		: {startRate: 4, factor: Math.SQRT2, maxRate: 2048, windowMs: 2000, drainMs: 1000, budgetMs: 50_000};
+		? {startRate: 4, factor: 2, maxRate: 2048, windowMs: 1000, drainMs: 500, budgetMs: 8000, refineSteps: 1}
+		: {startRate: 4, factor: Math.SQRT2, maxRate: 2048, windowMs: 2000, drainMs: 1000, budgetMs: 50_000, refineSteps: 2};
 }
 
 async function measure(server: Server, options: FanoutOptions, withLadder: boolean): Promise<Omit<TargetResult, 'label'>> {

@@ -60,11 +60,12 @@ const atSaturation = (target: TargetResult) => target.ladder?.steps.find(step =>
 
 /** Which process ran out of CPU at the last step of a ladder. */
 function bottleneck(target: TargetResult): string[] {
-	const last = target.ladder?.steps.at(-1);
+	// The first step that fell behind (refining steps may follow it), else the last.
+	const last = target.ladder?.steps.find(step => !step.keptUp) ?? target.ladder?.steps.at(-1);
 	if (!last) return [];
 	const busier = last.loadCpu > last.serverCpu ? 'the load process (the members) was the busier' : 'the server was the busier';
 	return [
-		`At the ${target.label}'s last step (${last.rate}/s/member) the server used ${fixed(last.serverCpu, 2)} cores and the load ${fixed(last.loadCpu, 2)}: ${busier}.`,
+		`At the first step where the ${target.label} fell behind (${last.rate}/s/member) the server used ${fixed(last.serverCpu, 2)} cores and the load ${fixed(last.loadCpu, 2)}: ${busier}.`,
 		``,
 	];
 }
@@ -88,7 +89,8 @@ function fanoutSection(fanout: FanoutResult): string[] {
 		`listening on 127.0.0.1 only and penalties off (\`MaxPenaltyTime = 0\`, as our rate limit is off). The members run in`,
 		`${fanout.processes} load process${fanout.processes === 1 ? '' : 'es'}: real \`MemberLink\`s for the hub, IRC clients (NICK/USER/JOIN/PRIVMSG/PONG) for ngircd.`,
 		`Saturation: ${fanout.ladder.windowMs} ms windows, the rate per member from ${fanout.ladder.startRate}/s times ${fanout.ladder.factor.toFixed(2)} per step,`,
-		`until a step falls behind (not every delivery within ${fanout.ladder.drainMs} ms after the window, or under 90% within it);`,
+		`until a step falls behind (not every delivery within ${fanout.ladder.drainMs} ms after the window, or under 90% within it),`,
+		`then ${fanout.ladder.refineSteps} step${fanout.ladder.refineSteps === 1 ? '' : 's'} between the best rate that kept up and the lowest that fell behind (at their geometric middle);`,
 		`delivered/s counts arrivals in the last three quarters of a window. Latency: ${fanout.moderateRate} msgs/s per member for ${fanout.moderateMs / 1000} s.`,
 		``,
 		`| | hub | ngircd | hub 20% loss |`,
