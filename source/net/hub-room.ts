@@ -82,6 +82,9 @@ export class HubRoom {
 	private readonly history: string[] = [];
 	private readonly log: Logged[] = [];
 	private readonly ids = new Set<string>();
+	/** The same ids, oldest first, in a ring: which to forget next (no walk over a set's deleted slots). */
+	private readonly idRing: string[] = [];
+	private idNext = 0;
 	private held: Array<{member: HubMember; json: string; encoded?: Uint8Array}> = [];
 	private seq = 0;
 
@@ -386,11 +389,18 @@ export class HubRoom {
 		}
 
 		const mid = 'mid' in event ? event.mid : undefined;
-		if (mid !== undefined) {
-			this.ids.add(mid);
-			if (this.ids.size > REMEMBERED_IDS) {
-				this.ids.delete(this.ids.values().next().value!);
+		if (mid !== undefined && !this.ids.has(mid)) {
+			// Deleting a set's first entry and asking for the next first walks every slot deleted
+			// before it until the set is rebuilt: 5.5% of the hub's time at saturation.
+			if (this.idRing.length < REMEMBERED_IDS) {
+				this.idRing.push(mid);
+			} else {
+				this.ids.delete(this.idRing[this.idNext]!);
+				this.idRing[this.idNext] = mid;
+				this.idNext = (this.idNext + 1) % REMEMBERED_IDS;
 			}
+
+			this.ids.add(mid);
 		}
 	}
 

@@ -1,0 +1,41 @@
+import {describe, expect, test} from 'vitest';
+import type {RoomEvent} from '../../source/protocol/items.js';
+import {HubRoom} from '../../source/net/hub-room.js';
+
+/** A room with no sockets: what it stamps is collected. */
+function room() {
+	const events: RoomEvent[] = [];
+	const hub = new HubRoom({now: () => 1_000, onEvent: event => events.push(event), onDirty: () => undefined});
+	const alice = hub.admit({name: 'alice', isHost: false, peer: '127.0.0.1|1', sendAddress: '127.0.0.1', sendPort: 1, cid: 'a'});
+	const said = () => events.filter(event => event.k === 'msg').map(event => (event.k === 'msg' ? event.text : ''));
+	return {hub, alice, said};
+}
+
+describe('HubRoom: message ids, so a message resent after a reconnect is stamped once', () => {
+	test('a repeated id is dropped; the last 20,000 ids are remembered, older ones forgotten in order', () => {
+		const {hub, alice, said} = room();
+		hub.request(alice, {k: 'say', text: 'first', id: 'id-0'});
+		hub.request(alice, {k: 'say', text: 'again', id: 'id-0'});
+		expect(said()).toEqual(['first']);
+
+		for (let index = 1; index < 20_000; index++) hub.request(alice, {k: 'say', text: `m${index}`, id: `id-${index}`});
+		// 20,000 ids now: the first is still remembered.
+		hub.request(alice, {k: 'say', text: 'again', id: 'id-0'});
+		expect(said()).toHaveLength(20_000);
+
+		// One more pushes the oldest out; the second oldest stays.
+		hub.request(alice, {k: 'say', text: 'm20000', id: 'id-20000'});
+		hub.request(alice, {k: 'say', text: 'resent 1', id: 'id-1'});
+		expect(said().at(-1)).toBe('m20000');
+		hub.request(alice, {k: 'say', text: 'resent 0', id: 'id-0'});
+		expect(said().at(-1)).toBe('resent 0');
+
+		// Stamping id-0 again took the oldest place, id-1's: now id-1 is forgotten, id-2 is not.
+		hub.request(alice, {k: 'say', text: 'resent 2', id: 'id-2'});
+		expect(said().at(-1)).toBe('resent 0');
+		hub.request(alice, {k: 'say', text: 'resent 1', id: 'id-1'});
+		expect(said().at(-1)).toBe('resent 1');
+		hub.request(alice, {k: 'say', text: 'recent', id: 'id-20000'});
+		expect(said().at(-1)).toBe('resent 1');
+	});
+});
