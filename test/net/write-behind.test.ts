@@ -1,8 +1,10 @@
+import {existsSync} from 'node:fs';
 import {mkdtemp, open, readFile, rm, writeFile} from 'node:fs/promises';
 import type {FileHandle} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {describeFsError} from '../../source/net/transfer-error.js';
 import {WriteBehind} from '../../source/net/write-behind.js';
 
 let dir: string;
@@ -108,6 +110,19 @@ describe('WriteBehind', () => {
 		await expect(writer.flush()).rejects.toMatchObject({code: 'EBADF'});
 		await file.close();
 		expect(await readFile(path.join(dir, 'read-only.bin'), 'utf8')).toBe('');
+	});
+
+	test.runIf(existsSync('/dev/full'))('a full disk (/dev/full) fails with ENOSPC, which reads as "disk full"', async () => {
+		const file = await open('/dev/full', 'w');
+		try {
+			const writer = new WriteBehind(file, 0);
+			await writer.push(Buffer.alloc(64 * 1024, 1));
+			const failure = await writer.flush().catch((error: unknown) => error);
+			expect(failure).toMatchObject({code: 'ENOSPC'});
+			expect(describeFsError(failure)).toMatch(/^disk full/);
+		} finally {
+			await file.close();
+		}
 	});
 
 	test('a write that writes nothing at all is a failure, not a loop', async () => {
