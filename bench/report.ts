@@ -41,7 +41,7 @@ function stepTable(target: TargetResult): string[] {
 		`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`,
 		...rows.map(
 			step =>
-				`| ${step.rate} | ${thousands(step.sendRate)} | ${thousands(step.deliveredPerSecond)} | ${fixed((step.onTime / Math.max(1, step.expected)) * 100, 2)}% | ${fixed(step.inWindow * 100, 0)}% | ${fixed(step.p50, 2)} | ${fixed(step.p99, 2)} | ${fixed(step.serverCpu, 2)} | ${fixed(step.loadCpu, 2)} | ${step.keptUp ? troubleText(step) : `fell behind; ${troubleText(step)}`} |`,
+				`| ${step.rate} | ${thousands(step.sendRate)} | ${thousands(step.deliveredPerSecond)} | ${fixed((step.onTime / Math.max(1, step.expected)) * 100, 2)}% | ${fixed(step.inWindow * 100, 0)}% | ${fixed(step.p50, 2)} | ${fixed(step.p99, 2)} | ${fixed(step.serverCpu, 2)} | ${fixed(step.loadCpu, 2)} | ${step.keptUp ? troubleText(step) : troubleText(step) === '-' ? 'fell behind' : `fell behind; ${troubleText(step)}`} |`,
 		),
 	];
 }
@@ -65,7 +65,7 @@ function bottleneck(target: TargetResult): string[] {
 	if (!last) return [];
 	const busier = last.loadCpu > last.serverCpu ? 'the load process (the members) was the busier' : 'the server was the busier';
 	return [
-		`At the first step where the ${target.label} fell behind (${last.rate}/s/member) the server used ${fixed(last.serverCpu, 2)} cores and the load ${fixed(last.loadCpu, 2)}: ${busier}.`,
+		`At the first step where ${target.label === 'hub' ? 'the hub' : target.label} fell behind (${last.rate}/s/member) the server used ${fixed(last.serverCpu, 2)} cores and the load ${fixed(last.loadCpu, 2)}: ${busier}.`,
 		``,
 	];
 }
