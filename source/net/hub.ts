@@ -102,7 +102,7 @@ export class Hub {
 			member => this.flush(member),
 			member => member.sender.nextDeadline(),
 			options.store ? peers => this.makeDurable(peers) : undefined,
-				);
+		);
 	}
 
 	/** Binds the socket; rejects with the system error (EADDRINUSE ...) when it cannot. */
