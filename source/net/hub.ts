@@ -199,8 +199,15 @@ export class Hub {
 		const member = this.room.members.get(envelope.token);
 		if (!member) {
 			this.drop('unknown-token');
+			const reason = 'the hub does not know this session (it restarted, or timed it out)';
 			if (!this.cipher) {
-				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason: 'the hub does not know this session (it restarted, or timed it out)'}]);
+				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason}]);
+			} else if (encrypted) {
+				// The session key is gone with the session: said under the room key, with the time, so
+				// the member can tell it is ours and fresh (docs/protocol.md, "A room with a secret").
+				const body = JSON.stringify([{t: 'gone', code: 'unknown', reason, ts: Date.now()}]);
+				const cipher = this.cipher;
+				this.socket?.send(encodeSealedEnvelope(PROTOCOL_VERSION, envelope.token, body, (sealHeader, plaintext) => cipher.sealHandshake(sealHeader, plaintext)), rinfo.port, rinfo.address);
 			}
 
 			return;
@@ -308,6 +315,9 @@ export class Hub {
 		});
 		member.cipher = this.cipher?.session(member.token, 'hub-to-member');
 		this.accept(rinfo, member, sealed);
+		// The welcome goes out in the next round of sends. With a store that round first makes the
+		// join durable; nothing else would start it (the member sends nothing until welcomed).
+		this.flusher.mark(member);
 	}
 
 	private accept(to: {address: string; port: number}, member: HubMember, sealed: boolean): void {

@@ -6,7 +6,7 @@ import {deriveRoomKey, RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../p
 import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
 import {decodeFrames, type Frame} from '../protocol/frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type Welcome} from '../protocol/items.js';
-import {HEARTBEAT_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
+import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES, SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
 import {packFrames} from '../protocol/pack.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
@@ -285,7 +285,13 @@ export class MemberLink {
 						reason: `nothing is listening at ${this.address} (connection refused). Check the address and port, and that the host is running.`,
 					});
 				} else {
-					this.raw(body, sealed ? 'handshake' : 'clear');
+					// Once accepted, the welcome comes on the new session's stream (resent by the hub
+					// until acknowledged): a hello sent again now would carry the new token, which the
+					// hub takes for a session datagram.
+					if (this.token === NO_TOKEN) {
+						this.raw(body, sealed ? 'handshake' : 'clear');
+					}
+
 					timer = setTimeout(attempt, interval);
 					interval = Math.min(interval * 2, 1000);
 				}
@@ -451,9 +457,20 @@ export class MemberLink {
 			return;
 		}
 
-		const body = this.unseal(datagram, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token);
-		const decoded = body ? decodeFrames(body) : undefined;
+		const unsealed = this.unseal(datagram, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token);
+		const decoded = unsealed ? decodeFrames(unsealed.body) : undefined;
 		if (!decoded?.ok) {
+			return;
+		}
+
+		if (unsealed?.forgotten) {
+			// Under the room key with our session's token: only the hub saying it forgot us, lately.
+			for (const frame of decoded.frames) {
+				if (frame.t === 'gone' && frame.code === 'unknown' && frame.ts !== undefined && Math.abs(Date.now() - frame.ts) <= HELLO_MAX_AGE_MS) {
+					this.frame(frame, envelope.token);
+				}
+			}
+
 			return;
 		}
 
@@ -501,18 +518,29 @@ export class MemberLink {
 		}
 	}
 
-	/** The body to decode: as it came, or opened with the session or room key. */
-	private unseal(datagram: Buffer, body: Buffer, encrypted: boolean, token: string): Buffer | undefined {
+	/**
+	 * The body to decode: as it came, or opened with the session or room key. `forgotten`: it
+	 * carries our session's token but opened only with the room key, as a hub that no longer has
+	 * the session's keys (it restarted) tells us so.
+	 */
+	private unseal(datagram: Buffer, body: Buffer, encrypted: boolean, token: string): {body: Buffer; forgotten?: true} | undefined {
 		if (!encrypted) {
-			return body;
+			return {body};
 		}
 
 		const header = datagram.subarray(0, HEADER_BYTES);
 		if (this.session && token === this.token) {
-			return this.session.open(header, body);
+			const opened = this.session.open(header, body);
+			if (opened) {
+				return {body: opened};
+			}
+
+			const forgotten = this.cipher?.openHandshake(header, body);
+			return forgotten ? {body: forgotten, forgotten: true} : undefined;
 		}
 
-		return this.token === NO_TOKEN ? this.cipher?.openHandshake(header, body) : undefined;
+		const opened = this.token === NO_TOKEN ? this.cipher?.openHandshake(header, body) : undefined;
+		return opened ? {body: opened} : undefined;
 	}
 
 	private frame(frame: Frame, token: string): void {

@@ -50,7 +50,8 @@ export const frameSchema = z.discriminatedUnion('t', [
 		reason: z.string().max(1000),
 		versions: z.array(z.number().int()).max(16).optional(),
 	}),
-	z.object({t: z.literal('gone'), reason: z.string().max(1000), code: z.enum(['unknown', 'removed']).optional()}),
+	// `ts` (the hub's clock, ms): on a `gone` sealed with the room key, which a member takes only while fresh.
+	z.object({t: z.literal('gone'), reason: z.string().max(1000), code: z.enum(['unknown', 'removed']).optional(), ts: z.number().optional()}),
 	dataFrame,
 	z.object({
 		t: z.literal('ack'),

@@ -1,4 +1,7 @@
 import dgram from 'node:dgram';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {Hub} from '../../source/net/hub.js';
 import {headlessHub, runCli, type CliProcess} from '../helpers/cli-process.js';
@@ -129,6 +132,24 @@ describe('line mode', () => {
 		expect(await bob.exited()).toBe(0);
 		await waitFor(() => hub.json().filter(event => event.type === 'leave').length === 2, {what: () => `two leaves in the hub log:\n${hub.stdout}`});
 		expect(hub.json().filter(event => event.type === 'message')).toHaveLength(51);
+	});
+
+	test('a room with a secret and a data folder (the default on the default port): the host and a guest with the secret talk', async () => {
+		const dataDir = await mkdtemp(path.join(tmpdir(), 'secret-host-'));
+		try {
+			const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--data-dir', dataDir, '--secret', 'hunter2', '--name', 'hostess', '--json']);
+			const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+			await waitFor(() => host.json().some(event => event.type === 'welcome'), {what: () => `the host's own member welcomed: ${host.stderr}`});
+			const guest = cli(['--join', `127.0.0.1:${hosting.port as number}`, '--name', 'guest', '--secret', 'hunter2', '--json']);
+			guest.child.stdin.end('psst\n');
+			expect(await guest.exited()).toBe(0);
+			expect(guest.json().some(event => event.type === 'welcome')).toBe(true);
+			await waitFor(() => host.json().some(event => event.type === 'message' && event.from === 'guest' && event.text === 'psst'), {what: () => `the host got the line:\n${host.stdout}`});
+			host.child.kill('SIGINT');
+			expect(await host.exited()).toBe(0);
+		} finally {
+			await rm(dataDir, {recursive: true, force: true});
+		}
 	});
 
 	test('--host in line mode is a member too and says where to join', async () => {

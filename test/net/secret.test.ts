@@ -1,13 +1,22 @@
 import dgram from 'node:dgram';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
 import type {Hub} from '../../source/net/hub.js';
 import {MemberLink} from '../../source/net/member-link.js';
+import {RoomStore} from '../../source/net/room-store.js';
+import {deriveRoomKey, RoomCipher} from '../../source/protocol/crypto.js';
+import {encodeSealedEnvelope} from '../../source/protocol/envelope.js';
 import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 let hub: Hub | undefined;
 const members: TestMember[] = [];
 const links: MemberLink[] = [];
+
+const stores: RoomStore[] = [];
+const dirs: string[] = [];
 
 afterEach(async () => {
 	for (const member of members.splice(0)) {
@@ -19,10 +28,19 @@ afterEach(async () => {
 	}
 
 	await hub?.close();
+	for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+	for (const dir of dirs.splice(0)) await rm(dir, {recursive: true, force: true});
 });
 
+/** Every state change of a link, with its detail. */
+function statuses(link: MemberLink): string[] {
+	const seen: string[] = [];
+	link.onStatus((state, detail) => seen.push(`${state}: ${detail ?? ''}`));
+	return seen;
+}
+
 /** A UDP relay on 127.0.0.1 that records every datagram in both directions (a wire capture). */
-async function tap(hubPort: number): Promise<{port: number; captured: Buffer[]; inject(datagram: Buffer): void; close(): void}> {
+async function tap(hubPort: number): Promise<{port: number; captured: Buffer[]; inject(datagram: Buffer): void; toMember(datagram: Buffer): void; close(): void}> {
 	const front = dgram.createSocket('udp4');
 	const back = dgram.createSocket('udp4');
 	const captured: Buffer[] = [];
@@ -45,6 +63,9 @@ async function tap(hubPort: number): Promise<{port: number; captured: Buffer[]; 
 		port: front.address().port,
 		captured,
 		inject: datagram => back.send(datagram, hubPort, '127.0.0.1'),
+		toMember(datagram) {
+			if (client) front.send(datagram, client.port, client.address);
+		},
 		close: () => [front, back].forEach(socket => socket.close()),
 	};
 }
@@ -180,4 +201,72 @@ test('in a room with a secret, files travel encrypted and arrive whole', async (
 		await room.close();
 		await rm(dir, {recursive: true, force: true});
 	}
+});
+
+test('a hub restarted on its data folder says it forgot a session under the room key: members rejoin at once, nothing lost', async () => {
+	const secret = 'correct horse battery staple';
+	const dir = await mkdtemp(path.join(tmpdir(), 'secret-room-'));
+	dirs.push(dir);
+	const first = await RoomStore.open(dir);
+	stores.push(first);
+	hub = await startHub({secret, store: first});
+	const {port} = hub;
+	const alice = await joinMember(port, 'alice', {secret});
+	const bob = await joinMember(port, 'bob', {secret});
+	members.push(alice, bob);
+	const aliceSaw = statuses(alice.link);
+	alice.link.send({k: 'say', text: 'before'});
+	await allReceived([alice, bob], 1);
+
+	await hub.close();
+	await first.close();
+	const second = await RoomStore.open(dir);
+	stores.push(second);
+	hub = await startHub({secret, store: second, port});
+	alice.link.send({k: 'say', text: 'after'});
+	await allReceived([alice, bob], 2, 8000);
+
+	expect(bob.messages()).toEqual(['alice: before', 'alice: after']);
+	// Rejoined because the hub said so, not after 10 s of silence.
+	expect(aliceSaw.some(status => /^reconnecting: .*no longer knows this session/.test(status))).toBe(true);
+	expect(aliceSaw.some(status => /no answer/.test(status))).toBe(false);
+	expect(alice.lost).toBeUndefined();
+});
+
+test('under the room key with a live token, only a fresh gone counts: a stale one, or any other frame, is ignored', async () => {
+	const secret = 'correct horse battery staple';
+	hub = await startHub({secret});
+	const wire = await tap(hub.port);
+	const alice = await joinMember(wire.port, 'alice', {secret});
+	const bob = await joinMember(hub.port, 'bob', {secret});
+	members.push(alice, bob);
+	const aliceSaw = statuses(alice.link);
+	// The salt is public (the hub's answer to a query); with the secret it gives the room key.
+	const answer = wire.captured.map(datagram => datagram.subarray(12).toString('latin1')).find(body => body.includes('"t":"room"'))!;
+	const {salt} = (JSON.parse(answer) as Array<{salt: string}>)[0]!;
+	const room = new RoomCipher(await deriveRoomKey(secret, Buffer.from(salt, 'base64')));
+	const token = alice.link.sessionToken!;
+	const roomSealed = (frames: unknown[]) => encodeSealedEnvelope(1, token, JSON.stringify(frames), (header, plaintext) => room.sealHandshake(header, plaintext));
+
+	let said = 0;
+	const roundTrip = async () => {
+		// Datagrams through the relay keep their order: once bob's line is at alice, what was injected before it was handled.
+		bob.link.send({k: 'say', text: `line ${++said}`});
+		await waitFor(() => alice.messages().includes(`bob: line ${said}`), {what: `bob's line ${said} at alice`});
+	};
+
+	wire.toMember(roomSealed([{t: 'gone', code: 'unknown', reason: 'stale', ts: Date.now() - 120_000}]));
+	wire.toMember(roomSealed([{t: 'gone', code: 'removed', reason: 'not under the room key', ts: Date.now()}]));
+	wire.toMember(roomSealed([{t: 'gone', code: 'unknown', reason: 'no time'}]));
+	wire.toMember(roomSealed([{t: 'pong', ts: Date.now()}, {t: 'accept', cid: 'x'}]));
+	await roundTrip();
+	expect(aliceSaw).toEqual([]);
+	expect(alice.lost).toBeUndefined();
+
+	// A fresh one does (so the ones above were heard, and refused): alice rejoins, and goes on.
+	wire.toMember(roomSealed([{t: 'gone', code: 'unknown', reason: 'fresh', ts: Date.now()}]));
+	await waitFor(() => aliceSaw.some(status => /^reconnecting: .*no longer knows this session/.test(status)), {what: () => `alice to rejoin (saw ${aliceSaw.join(' | ')})`});
+	await roundTrip();
+	expect(alice.lost).toBeUndefined();
+	wire.close();
 });
