@@ -407,6 +407,9 @@ export class HubRoom {
 	private enqueue(member: HubMember, json: string, encoded?: Uint8Array): void {
 		if (this.options.durable) {
 			this.held.push({member, json, encoded});
+			// A round of sends makes it durable and releases it: one must run soon whatever stamped
+			// this (a member's request, the transfer server's offer, a timeout, the host's kick).
+			this.options.onDirty(member);
 			return;
 		}
 

@@ -315,9 +315,6 @@ export class Hub {
 		});
 		member.cipher = this.cipher?.session(member.token, 'hub-to-member');
 		this.accept(rinfo, member, sealed);
-		// The welcome goes out in the next round of sends. With a store that round first makes the
-		// join durable; nothing else would start it (the member sends nothing until welcomed).
-		this.flusher.mark(member);
 	}
 
 	private accept(to: {address: string; port: number}, member: HubMember, sealed: boolean): void {

@@ -1,5 +1,6 @@
+import {createHash, randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -151,6 +152,42 @@ describe('line mode', () => {
 			await rm(dataDir, {recursive: true, force: true});
 		}
 	});
+
+	for (const secret of [undefined, 'hunter2']) {
+		test(`/send and /get between two line-mode members, through a host with a data folder${secret ? ' and a secret' : ''}`, async () => {
+			const scratch = await mkdtemp(path.join(tmpdir(), 'cli-files-'));
+			try {
+				const withSecret = secret ? ['--secret', secret] : [];
+				const file = path.join(scratch, 'report one.bin');
+				const bytes = randomBytes(3 * 1024 * 1024 + 17);
+				await writeFile(file, bytes);
+				const host = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--data-dir', path.join(scratch, 'data'), ...withSecret, '--json']);
+				const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+				const join = ['--join', `127.0.0.1:${hosting.port as number}`, ...withSecret, '--json'];
+				const bob = cli([...join, '--name', 'bob', '--download-dir', path.join(scratch, 'bob')]);
+				await waitFor(() => bob.json().some(event => event.type === 'welcome'), {what: () => `bob welcomed: ${bob.stderr}`});
+				const alice = cli([...join, '--name', 'alice']);
+				await waitFor(() => alice.json().some(event => event.type === 'welcome'), {what: () => `alice welcomed: ${alice.stderr}`});
+				alice.child.stdin.write(`/send "${file}"\n`);
+				const offer = await waitFor(() => bob.json().find(event => event.type === 'offer' && event.from === 'alice' && event.complete === true), {
+					what: () => `alice's complete offer at bob:\n${bob.stdout}\n${alice.stdout}`,
+				});
+				expect(offer).toMatchObject({name: 'report one.bin', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex')});
+				bob.child.stdin.write(`/get ${offer.id as string}\n`);
+				const done = await waitFor(() => bob.json().find(event => event.type === 'transfer' && event.direction === 'download' && event.state === 'done'), {
+					what: () => `bob's download done:\n${bob.stdout}`,
+				});
+				// Buffer.equals: a deep comparison of 3 MB byte by byte takes seconds.
+				expect((await readFile(done.path as string)).equals(bytes)).toBe(true);
+				alice.child.stdin.end();
+				bob.child.stdin.end();
+				expect(await alice.exited()).toBe(0);
+				expect(await bob.exited()).toBe(0);
+			} finally {
+				await rm(scratch, {recursive: true, force: true});
+			}
+		});
+	}
 
 	test('--host in line mode is a member too and says where to join', async () => {
 		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--name', 'hostess', '--json']);

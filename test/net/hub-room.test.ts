@@ -39,3 +39,24 @@ describe('HubRoom: message ids, so a message resent after a reconnect is stamped
 		expect(said().at(-1)).toBe('resent 1');
 	});
 });
+
+describe('HubRoom with a store (durable): what it holds, it asks to send', () => {
+	test('an event stamped while durable is held, and every live member is marked for the next round of sends', () => {
+		const dirty: string[] = [];
+		const hub = new HubRoom({now: () => 1_000, onEvent: () => undefined, onDirty: member => dirty.push(member.name), durable: true});
+		const alice = hub.admit({name: 'alice', isHost: false, peer: '127.0.0.1|1', sendAddress: '127.0.0.1', sendPort: 1, cid: 'a'});
+		const bob = hub.admit({name: 'bob', isHost: false, peer: '127.0.0.1|2', sendAddress: '127.0.0.1', sendPort: 2, cid: 'b'});
+		hub.release(hub.takeHeld());
+		dirty.length = 0;
+		const before = [alice.sender.backlog, bob.sender.backlog];
+
+		// Stamped without any request of theirs (the transfer server's offer): held, and both marked.
+		hub.stamp({k: 'offer', id: 'k3xq7a2m', name: 'notes.txt', size: 12, from: 'alice', complete: false});
+		expect(new Set(dirty)).toEqual(new Set(['alice', 'bob']));
+		expect([alice.sender.backlog, bob.sender.backlog]).toEqual(before);
+		const held = hub.takeHeld();
+		expect(held.map(entry => entry.member.name).sort()).toEqual(['alice', 'bob']);
+		hub.release(held);
+		expect([alice.sender.backlog, bob.sender.backlog]).toEqual(before.map(count => count + 1));
+	});
+});
