@@ -46,7 +46,7 @@ export type FanoutResult = {
 
 function ladderOptions(quick: boolean): LadderOptions {
 	return quick
-		? {startRate: 4, factor: 2, maxRate: 2048, windowMs: 1000, drainMs: 500, budgetMs: 8000, refineSteps: 1}
+		? {startRate: 32, factor: 2, maxRate: 2048, windowMs: 1000, drainMs: 500, budgetMs: 12_000, refineSteps: 1}
 		: {startRate: 4, factor: Math.SQRT2, maxRate: 2048, windowMs: 2000, drainMs: 1000, budgetMs: 50_000, refineSteps: 2};
 }
 
