@@ -57,6 +57,14 @@ describe('messages pane', () => {
 		const frame = await waitForText(rendered, 'no messages yet');
 		expect(frame).toContain('others join with: npx socket-chat-tui --join 10.0.0.5:7777');
 		expect(frame).toContain('npx socket-chat-tui --join 192.168.1.9:7777');
+		expect(frame).not.toContain('room secret');
+	});
+
+	test('a host of a room with a secret is reminded that others need it, and the secret is not shown', async () => {
+		const session = connectedSession({role: 'host', shareAddresses: ['10.0.0.5:7777'], fingerprint: 'abcd-efgh-ijkm'});
+		const rendered = renderApp({session});
+		const frame = await waitForText(rendered, 'they need the room secret');
+		expect(frame).toContain('npx socket-chat-tui --join 10.0.0.5:7777 + the secret');
 	});
 });
 

@@ -91,6 +91,7 @@ describe('status and members', () => {
 		expect(statusDetail({status: 'connected', statusDetail: 'x'})).toBeUndefined();
 		expect(shareLine(snapshot)).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777');
 		expect(shareLine({...snapshot, role: 'member'})).toBe('');
+		expect(shareLine({...snapshot, fingerprint: 'abcd-efgh-ijkm'})).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777 + the secret');
 	});
 
 	test('member rows mark the host and me, and say how many are left out', () => {

@@ -33,7 +33,8 @@ function emptyHint(snapshot: SessionSnapshot): string[] {
 		return ['no messages yet'];
 	}
 
-	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinCommand(address)}`)];
+	const secret = snapshot.fingerprint ? ['  (they need the room secret: give it to them in person)'] : [];
+	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinCommand(address)}`), ...secret];
 }
 
 /**

@@ -62,13 +62,16 @@ export function joinCommand(address: string): string {
 	return `npx socket-chat-tui --join ${address}`;
 }
 
-/** For a host: "others join with: npx socket-chat-tui --join A (or --join B)"; empty otherwise. */
-export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddresses'>): string {
+/**
+ * For a host: "others join with: npx socket-chat-tui --join A (or --join B)", and "+ the secret"
+ * in a room with one (the secret itself is never shown); empty otherwise.
+ */
+export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddresses' | 'fingerprint'>): string {
 	const [first, ...rest] = snapshot.shareAddresses;
 	if (snapshot.role !== 'host' || first === undefined) {
 		return '';
 	}
 
 	const others = rest.length === 0 ? '' : `  (or ${rest.map(address => `--join ${address}`).join(', ')})`;
-	return `others join with: ${joinCommand(first)}${others}`;
+	return `others join with: ${joinCommand(first)}${others}${snapshot.fingerprint ? ' + the secret' : ''}`;
 }
