@@ -4,6 +4,9 @@
  *   npm run bench -- --quick       a short form, under a minute
  *   npm run bench -- --only=fanout,transfer,startup,tui   some of them
  * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
+ * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
+ * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
+ * e.g. BENCH_HUB_FLAGS="--cpu-prof --cpu-prof-dir /tmp/p" or "--trace-gc-nvp".
  */
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
