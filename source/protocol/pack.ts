@@ -1,15 +1,13 @@
 /**
  * Packs encoded frames into as few datagram bodies as fit `maxBodyBytes` each. Frames keep their
  * order; a frame that alone exceeds the limit still goes out, alone (callers keep frames small).
- * `sizes`, where given, holds each frame's UTF-8 length (a sender that knows them saves counting).
  */
-export function packFrames(frames: readonly string[], maxBodyBytes: number, sizes?: readonly number[]): string[] {
+export function packFrames(frames: readonly string[], maxBodyBytes: number): string[] {
 	const bodies: string[] = [];
 	let current: string[] = [];
 	let size = 2;
-	for (let index = 0; index < frames.length; index++) {
-		const frame = frames[index]!;
-		const bytes = sizes?.[index] ?? Buffer.byteLength(frame);
+	for (const frame of frames) {
+		const bytes = Buffer.byteLength(frame);
 		if (current.length > 0 && size + 1 + bytes > maxBodyBytes) {
 			bodies.push(`[${current.join(',')}]`);
 			current = [];

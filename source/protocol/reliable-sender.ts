@@ -134,22 +134,11 @@ export class ReliableSender {
 	/** Frames to send now: resends that are due, then new items as the window allows. */
 	poll(now: number): string[] {
 		const out: string[] = [];
-		this.pollInto(now, out, []);
-		return out;
-	}
-
-	/** As `poll`, appending the frames to `out` and their UTF-8 lengths to `sizes`. */
-	pollInto(now: number, out: string[], sizes: number[]): void {
 		this.pollWith(now, {
-			data(epoch, seq, payload, _encoded, bytes) {
-				out.push(`${frameHead(epoch, seq)}${payload}}`);
-				sizes.push(bytes);
-			},
-			frame(frame, bytes) {
-				out.push(frame);
-				sizes.push(bytes);
-			},
+			data: (epoch, seq, payload) => out.push(`${frameHead(epoch, seq)}${payload}}`),
+			frame: frame => out.push(frame),
 		});
+		return out;
 	}
 
 	/** As `poll`, handing each frame to `sink`: whole items as their parts (the hub writes them as bytes). */

@@ -251,29 +251,34 @@ describe('ReliableSender', () => {
 		expect(frames.map(f => f.x).join('')).toBe(JSON.stringify('a'.repeat(1023)));
 	});
 
-	test('property: pollInto reports each frame\'s UTF-8 length, on first sends and resends alike, whatever the payload', () => {
+	test('property: pollWith reports each frame\'s UTF-8 length, on first sends and resends alike, whatever the payload', () => {
 		fc.assert(
 			fc.property(fc.array(payloadArbitrary, {minLength: 1, maxLength: 8}), fc.integer({min: 0, max: 9}), (payloads, epoch) => {
-				const sender = new ReliableSender(epoch);
+				// Two senders fed alike: one gives frames as text (poll), the other as parts with sizes (pollWith).
+				const text = new ReliableSender(epoch);
+				const parts = new ReliableSender(epoch);
 				for (const payload of payloads) {
 					const json = JSON.stringify(payload) ?? 'null';
+					text.enqueue(json);
 					// Half with the length given (the hub's fan-out), half counted by the sender.
-					if (json.length % 2 === 0) sender.enqueue(json, Buffer.byteLength(json));
-					else sender.enqueue(json);
+					if (json.length % 2 === 0) parts.enqueue(json, Buffer.byteLength(json));
+					else parts.enqueue(json);
 				}
 
-				const first: string[] = [];
-				const firstSizes: number[] = [];
-				sender.pollInto(0, first, firstSizes);
+				const sizes = (now: number) => {
+					const out: number[] = [];
+					parts.pollWith(now, {data: (_epoch, _seq, _payload, _encoded, bytes) => out.push(bytes), frame: (_frame, bytes) => out.push(bytes)});
+					return out;
+				};
+
+				const first = text.poll(0);
+				const firstSizes = sizes(0);
 				expect(firstSizes).toEqual(first.map(frame => Buffer.byteLength(frame)));
 				for (const frame of first) expect(parse(frame).g).toBe(epoch);
 
 				// Nothing acknowledged: after the timeout the same frames go again, with the same sizes.
-				const again: string[] = [];
-				const againSizes: number[] = [];
-				sender.pollInto(60_000, again, againSizes);
-				expect(again).toEqual(first);
-				expect(againSizes).toEqual(firstSizes);
+				expect(text.poll(60_000)).toEqual(first);
+				expect(sizes(60_000)).toEqual(firstSizes);
 			}),
 			{numRuns: 200},
 		);
