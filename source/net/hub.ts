@@ -205,9 +205,7 @@ export class Hub {
 			} else if (encrypted) {
 				// The session key is gone with the session: said under the room key, with the time, so
 				// the member can tell it is ours and fresh (docs/protocol.md, "A room with a secret").
-				const body = JSON.stringify([{t: 'gone', code: 'unknown', reason, ts: Date.now()}]);
-				const cipher = this.cipher;
-				this.socket?.send(encodeSealedEnvelope(PROTOCOL_VERSION, envelope.token, body, (sealHeader, plaintext) => cipher.sealHandshake(sealHeader, plaintext)), rinfo.port, rinfo.address);
+				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason, ts: Date.now()}], true);
 			}
 
 			return;
@@ -318,14 +316,7 @@ export class Hub {
 	}
 
 	private accept(to: {address: string; port: number}, member: HubMember, sealed: boolean): void {
-		const body = JSON.stringify([{t: 'accept', cid: member.cid}]);
-		this.socket?.send(
-			sealed && this.cipher
-				? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => this.cipher!.sealHandshake(header, plaintext))
-				: encodeEnvelope(PROTOCOL_VERSION, member.token, body),
-			to.port,
-			to.address,
-		);
+		this.send(to, member.token, [{t: 'accept', cid: member.cid}], sealed);
 	}
 
 	private memberFrame(member: HubMember, frame: Frame): void {
@@ -371,9 +362,21 @@ export class Hub {
 		}
 	}
 
-	/** Sends frames in the clear: refusals and room answers before any key is shared. */
-	private send(to: {address: string; port: number}, token: string, frames: Frame[]): void {
-		this.socket?.send(encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify(frames)), to.port, to.address);
+	/**
+	 * Sends frames outside a session: in the clear (refusals and room answers, before any key is
+	 * shared), or with `sealed` in a room with a secret, under the room key (an accept, a forgotten
+	 * session's gone).
+	 */
+	private send(to: {address: string; port: number}, token: string, frames: Frame[], sealed = false): void {
+		const body = JSON.stringify(frames);
+		const cipher = sealed ? this.cipher : undefined;
+		this.socket?.send(
+			cipher
+				? encodeSealedEnvelope(PROTOCOL_VERSION, token, body, (header, plaintext) => cipher.sealHandshake(header, plaintext))
+				: encodeEnvelope(PROTOCOL_VERSION, token, body),
+			to.port,
+			to.address,
+		);
 	}
 
 	/** Sends frames to a member, sealed with its session key when the room has a secret. */
