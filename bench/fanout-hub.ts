@@ -7,6 +7,7 @@ import {fork} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {MemberLink} from '../source/net/member-link.js';
 import type {Members, Server} from './fanout-load.js';
+import {nodeFlags} from './util.js';
 
 export type HubServerOptions = {
 	/** Drop this share of datagrams in each direction (the tests' seeded lossy relay); 0 for none. */
@@ -20,7 +21,7 @@ type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unk
 export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
 	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
 	// BENCH_HUB_FLAGS passes Node flags to the hub alone (`--trace-gc-nvp` showed what it promotes).
-	const extra = process.env['BENCH_HUB_FLAGS']?.split(' ').filter(Boolean) ?? [];
+	const extra = nodeFlags('BENCH_HUB_FLAGS');
 	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
 	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;

@@ -6,7 +6,7 @@
  */
 import {fork, type ChildProcess} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {nowMs, processCpuMs, quantile, udpDrops} from './util.js';
+import {nodeFlags, nowMs, processCpuMs, quantile, udpDrops} from './util.js';
 
 /** A server under test, running in a process of its own. */
 export type Server = {
@@ -84,7 +84,7 @@ export class Load {
 		for (let from = 0; from < members; from += per) {
 			const to = Math.min(members, from + per);
 			// BENCH_LOAD_FLAGS passes Node flags to the load processes (`--cpu-prof` to see the members' side).
-			const execArgv = process.env['BENCH_LOAD_FLAGS']?.split(' ').filter(Boolean) ?? [];
+			const execArgv = nodeFlags('BENCH_LOAD_FLAGS');
 			const child = fork(script, [server.kind, String(server.port), String(from), String(to), String(members)], {serialization: 'advanced', execArgv});
 			const queue: ShardReply[] = [];
 			const waiting: Array<(reply: ShardReply) => void> = [];

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {TransferChildMessage} from './transfer-child.js';
-import {freePort, nowMs, sleep, watchMemory, type MemoryWatch} from './util.js';
+import {freePort, nodeFlags, nowMs, sleep, watchMemory, type MemoryWatch} from './util.js';
 
 export type TransferResult = {
 	readonly size: number;
@@ -80,7 +80,7 @@ type Party = {child: ChildProcess; next: () => Promise<TransferChildMessage>};
 function party(args: string[]): Party {
 	const script = fileURLToPath(new URL('transfer-child.js', import.meta.url));
 	// BENCH_TRANSFER_FLAGS passes Node flags to the three parties (`--cpu-prof` to see where their time goes).
-	const execArgv = process.env['BENCH_TRANSFER_FLAGS']?.split(' ').filter(Boolean) ?? [];
+	const execArgv = nodeFlags('BENCH_TRANSFER_FLAGS');
 	const child = fork(script, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv});
 	const queue: TransferChildMessage[] = [];
 	const waiting: Array<(message: TransferChildMessage) => void> = [];

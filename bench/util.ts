@@ -6,6 +6,11 @@ import {readFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import os from 'node:os';
 
+/** Node flags for a process under test, from an environment variable (BENCH_HUB_FLAGS ...; see run.ts). */
+export function nodeFlags(variable: string): string[] {
+	return process.env[variable]?.split(' ').filter(Boolean) ?? [];
+}
+
 /** Milliseconds on CLOCK_MONOTONIC: one clock for every process on the machine (Linux). */
 export function nowMs(): number {
 	const [seconds, nanos] = process.hrtime();
