@@ -32,6 +32,9 @@ export type RoomLink = {
 
 export type TransferProgress = (bytes: number, total: number) => void;
 
+/** Which rules paths follow: Windows (backslash separates) or POSIX (backslash escapes). */
+export type PathPlatform = 'win32' | 'posix';
+
 /**
  * What the session needs to move files. The net layer implements it over TCP to the host's
  * transfer server; tests implement it in memory. Errors reject with a message for people; a
@@ -41,6 +44,10 @@ export type TransferProgress = (bytes: number, total: number) => void;
 export type TransferPort = {
 	/** Turns a path as typed (~, relative to where the program started) into an absolute one. */
 	resolvePath(typed: string): string;
+	/** The path rules of the machine the files are on; POSIX when absent. */
+	readonly platform?: PathPlatform;
+	/** True when the path as typed (resolved like `resolvePath`) names an existing file, not a folder. */
+	exists?(typed: string): boolean;
 	upload(path: string, options: {signal: AbortSignal; onProgress: TransferProgress}): Promise<{id: string; sha256: string; name: string; size: number}>;
 	download(
 		offer: {id: string; name: string; size: number; sha256?: string},

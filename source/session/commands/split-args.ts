@@ -1,28 +1,71 @@
+import type {PathPlatform} from '../ports.js';
+
+/** How `splitArgs` reads quotes and backslashes. */
+export type SplitRules = {
+	readonly platform: PathPlatform;
+	/**
+	 * Windows only: 'single' quotes group too, as in PowerShell ('' inside is one '). Off by
+	 * default there, because cmd.exe and Windows file names treat ' as an ordinary character.
+	 * POSIX always has them.
+	 */
+	readonly singleQuotes?: boolean;
+};
+
+/** The words of a line, or the quote left open. */
+export type SplitResult = {readonly args: string[]} | {readonly unclosed: '"' | "'"};
+
+/** Inside POSIX double quotes a backslash escapes only these (and a newline, which it removes). */
+const doubleQuoteEscapes = new Set(['"', '\\', '$', '`', '\n']);
+
 /**
- * Splits a command's arguments like a shell would for paths: spaces separate, "double" and
- * 'single' quotes group, a backslash escapes the next character.
+ * Splits a command's arguments the way the platform's shell reads paths: white space separates,
+ * "double" quotes group.
+ *
+ * - POSIX (sh): outside quotes a backslash escapes the next character; inside double quotes it
+ *   escapes only `"` `\` `$` and backquote, and stays literal before anything else; 'single'
+ *   quotes are literal. Nothing is expanded: `$HOME` and `~` stay as typed.
+ * - Windows: a backslash is a path separator, never an escape; 'single' quotes are ordinary
+ *   characters unless `singleQuotes` is set.
  */
-export function splitArgs(text: string): {args: string[]; error?: string} {
+export function splitArgs(text: string, rules: SplitRules): SplitResult {
+	const posix = rules.platform === 'posix';
+	const singles = posix || rules.singleQuotes === true;
 	const args: string[] = [];
 	let current = '';
 	let quote: '"' | "'" | undefined;
 	let started = false;
 	for (let index = 0; index < text.length; index++) {
 		const char = text[index]!;
-		if (quote) {
-			if (char === quote) {
+		const next = text[index + 1];
+		if (quote === "'") {
+			if (char !== "'") {
+				current += char;
+			} else if (!posix && next === "'") {
+				current += "'";
+				index++;
+			} else {
 				quote = undefined;
-			} else if (char === '\\' && quote === '"' && index + 1 < text.length) {
-				current += text[++index];
+			}
+		} else if (quote === '"') {
+			if (char === '"') {
+				quote = undefined;
+			} else if (posix && char === '\\' && next !== undefined && doubleQuoteEscapes.has(next)) {
+				current += next === '\n' ? '' : next;
+				index++;
 			} else {
 				current += char;
 			}
-		} else if (char === '"' || char === "'") {
+		} else if (char === '"' || (char === "'" && singles)) {
 			quote = char;
 			started = true;
-		} else if (char === '\\' && index + 1 < text.length) {
-			current += text[++index];
-			started = true;
+		} else if (posix && char === '\\' && next !== undefined) {
+			// A backslash before a newline joins the lines, as in sh.
+			if (next !== '\n') {
+				current += next;
+				started = true;
+			}
+
+			index++;
 		} else if (/\s/.test(char)) {
 			if (started) {
 				args.push(current);
@@ -36,7 +79,7 @@ export function splitArgs(text: string): {args: string[]; error?: string} {
 	}
 
 	if (quote) {
-		return {args, error: `unclosed ${quote} quote`};
+		return {unclosed: quote};
 	}
 
 	if (started) {
@@ -44,4 +87,25 @@ export function splitArgs(text: string): {args: string[]; error?: string} {
 	}
 
 	return {args};
+}
+
+/**
+ * The ways a line of paths can be read, most likely first: the whole trimmed text as one path
+ * (a name as typed wins over quoting), then the platform's rules, then on Windows PowerShell's
+ * 'single' quotes. Readings with an unclosed quote are left out. Empty text has none.
+ */
+export function pathReadings(text: string, platform: PathPlatform): string[][] {
+	const whole = text.trim();
+	if (!whole) {
+		return [];
+	}
+
+	const powershell = platform === 'win32' && whole.includes("'");
+	const splits = [splitArgs(whole, {platform}), ...(powershell ? [splitArgs(whole, {platform, singleQuotes: true})] : [])];
+	return [[whole], ...splits.flatMap(split => ('args' in split ? [split.args] : []))];
+}
+
+/** The path rules for a Node `process.platform` value: Windows for 'win32', POSIX otherwise. */
+export function pathPlatform(nodePlatform: string): PathPlatform {
+	return nodePlatform === 'win32' ? 'win32' : 'posix';
 }
