@@ -196,6 +196,8 @@ export class ChatSession implements ChatSessionApi {
 			fits: text => this.fits(text),
 			netinfo: async () => (this.options.netinfo ? this.options.netinfo() : ['network information is not available in this session']),
 			transfers: {
+				platform: this.options.transfers?.platform ?? 'posix',
+				exists: typed => this.options.transfers?.exists?.(typed) ?? false,
 				send: path => this.withTransfers(book => book.send(path)),
 				get: offer => this.withTransfers(book => book.get(offer)),
 				cancel: id => this.book?.cancel(id) ?? false,

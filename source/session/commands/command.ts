@@ -1,8 +1,13 @@
 import type {MemberRequest} from '../../protocol/items.js';
+import type {PathPlatform} from '../ports.js';
 import type {CommandInfo, FileOffer, SessionSnapshot} from '../types.js';
 
 /** Starting and stopping file transfers. */
 export type TransferControls = {
+	/** The path rules of the machine the files are on. */
+	readonly platform: PathPlatform;
+	/** True when a path as typed (~, relative) names an existing file; false without file transfer. */
+	exists(typed: string): boolean;
 	send(path: string): void;
 	get(offer: FileOffer): void;
 	/** False when no transfer with this id is running. */

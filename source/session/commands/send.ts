@@ -1,5 +1,5 @@
 import type {Command} from './command.js';
-import {splitArgs} from './split-args.js';
+import {parseSendArgs} from './send-args.js';
 
 export const sendCommand: Command = {
 	name: 'send',
@@ -7,13 +7,15 @@ export const sendCommand: Command = {
 	usage: '/send PATH...',
 	description: 'offer files to the room (quote paths with spaces)',
 	run(context, args) {
-		const {args: paths, error} = splitArgs(args);
-		if (error) {
-			context.error(`/send: ${error}`);
-		} else if (paths.length === 0) {
-			context.error('usage: /send PATH... (for example /send image.png "my notes.txt")');
+		const {platform} = context.transfers;
+		const parsed = parseSendArgs(args, {platform, exists: typed => context.transfers.exists(typed)});
+		if ('error' in parsed) {
+			context.error(`/send: ${parsed.error}`);
+		} else if (parsed.paths.length === 0) {
+			const example = platform === 'win32' ? '/send image.png "C:\\My Files\\notes.txt"' : '/send image.png "my notes.txt"';
+			context.error(`usage: /send PATH... (for example ${example})`);
 		} else {
-			for (const path of paths) {
+			for (const path of parsed.paths) {
 				context.transfers.send(path);
 			}
 		}
