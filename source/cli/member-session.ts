@@ -3,6 +3,7 @@ import {loopbackFor} from '../net/interfaces.js';
 import {MemberLink} from '../net/member-link.js';
 import {TransferAgent} from '../net/transfer-agent.js';
 import {ChatSession} from '../session/chat-session.js';
+import {pathPlatform} from '../session/commands/split-args.js';
 import type {CliOptions} from './options.js';
 import type {RunningHub} from './run-host.js';
 
@@ -16,7 +17,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret});
 	return new ChatSession({
 		link,
-		transfers: new TransferAgent(link, options.downloadDir),
+		transfers: new TransferAgent(link, options.downloadDir, process.cwd(), pathPlatform(process.platform)),
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
 		scrollback: options.scrollback,

@@ -1,6 +1,8 @@
+import {statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
-import type {TransferPort, TransferProgress} from '../session/ports.js';
+import {pathPlatform} from '../session/commands/split-args.js';
+import type {PathPlatform, TransferPort, TransferProgress} from '../session/ports.js';
 import type {MemberLink} from './member-link.js';
 import {downloadFile, uploadFile} from './transfer-client.js';
 
@@ -13,11 +15,21 @@ export class TransferAgent implements TransferPort {
 		private readonly link: MemberLink,
 		private readonly downloadDir: string,
 		private readonly cwd = process.cwd(),
+		/** The path rules /send reads typed paths by; this machine's by default. */
+		readonly platform: PathPlatform = pathPlatform(process.platform),
 	) {}
 
 	resolvePath(typed: string): string {
 		const expanded = typed === '~' ? homedir() : typed.startsWith('~/') ? path.join(homedir(), typed.slice(2)) : typed;
 		return path.resolve(this.cwd, expanded);
+	}
+
+	exists(typed: string): boolean {
+		try {
+			return statSync(this.resolvePath(typed), {throwIfNoEntry: false})?.isFile() ?? false;
+		} catch {
+			return false; // Not reachable as typed (a name too long, a folder we may not read): not a file here.
+		}
 	}
 
 	async upload(file: string, options: {signal: AbortSignal; onProgress: TransferProgress}) {
