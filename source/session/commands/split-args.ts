@@ -101,7 +101,8 @@ export function pathReadings(text: string, platform: PathPlatform): string[][] {
 	}
 
 	const powershell = platform === 'win32' && whole.includes("'");
-	const splits = [splitArgs(whole, {platform}), ...(powershell ? [splitArgs(whole, {platform, singleQuotes: true})] : [])];
+	// Split what was typed, not the trimmed text: a trailing `\ ` is an escaped space on POSIX.
+	const splits = [splitArgs(text, {platform}), ...(powershell ? [splitArgs(text, {platform, singleQuotes: true})] : [])];
 	return [[whole], ...splits.flatMap(split => ('args' in split ? [split.args] : []))];
 }
 
