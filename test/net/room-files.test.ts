@@ -69,7 +69,7 @@ test('bad input gets a clear message in place and loses nothing', async () => {
 	alice.submit('/get nope1234');
 	alice.submit('/cancel nope1234');
 	await waitFor(() => errors(alice).length >= 4, {what: () => errors(alice).join(' | ')});
-	expect(errors(alice).slice(1)).toEqual(['/send: unclosed " quote', 'no file offer "nope1234" (/files lists them)', 'no running transfer "nope1234"']);
+	expect(errors(alice).slice(1)).toEqual(['/send: unclosed " quote: end the path with "', 'no file offer "nope1234" (/files lists them)', 'no running transfer "nope1234"']);
 	await memberFile('alice', 'huge.bin', Buffer.alloc(9 * 1024 * 1024));
 	alice.submit('/send huge.bin');
 	await waitFor(() => errors(alice).some(text => text.includes('huge.bin') && /limit|large/i.test(text)), {what: () => `too-large error: ${errors(alice).join(' | ')}`});
