@@ -19,7 +19,8 @@ import {normalizeAddress} from './address.js';
 import {HubRoom, type HubMember, type RateLimit} from './hub-room.js';
 import {HubGate} from './hub-gate.js';
 import type {RoomStore} from './room-store.js';
-import {bindUdp} from './udp.js';
+import {HubSockets} from './hub-sockets.js';
+import type {LocalAddress} from './local-addresses.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
 export type HubOptions = {
@@ -49,6 +50,12 @@ export type HubOptions = {
 	readonly onStoreError?: (error: Error) => void;
 };
 
+/** Where a reply goes: the sender's address and port, and the socket its datagram came in on. */
+type Reply = {readonly address: string; readonly port: number; readonly socket: dgram.Socket};
+
+/** A member with the socket its datagrams arrive on: its replies leave from that address. */
+type Routed = HubMember & {via?: dgram.Socket};
+
 /** Datagrams received and sent, and why any were dropped, counted. */
 export type HubStats = {
 	received: number;
@@ -57,14 +64,15 @@ export type HubStats = {
 };
 
 /**
- * The room's hub: one UDP socket, every member's reliable streams, one numbered history.
- * Members are known by token and source address together; anything else is dropped and counted.
+ * The room's hub: a UDP socket per local address (`HubSockets`), every member's reliable streams,
+ * one numbered history. Members are known by token and source address together; anything else is
+ * dropped and counted. Every reply leaves by the socket its request came in on.
  */
 export class Hub {
 	/** Given to the host's own member link: a hello carrying it is marked as the host. */
 	readonly hostKey = randomBytes(16).toString('hex');
 	readonly stats: HubStats = {received: 0, sent: 0, dropped: {}};
-	private socket: dgram.Socket | undefined;
+	private sockets: HubSockets | undefined;
 	private readonly room: HubRoom;
 	private readonly listeners = new Set<(event: RoomEvent) => void>();
 	private readonly flusher: FlushScheduler<HubMember>;
@@ -113,15 +121,27 @@ export class Hub {
 			this.cipher = new RoomCipher(roomKey.key);
 		}
 
-		const socket = await bindUdp(this.options.bind, this.options.port);
-		this.socket = socket;
-		socket.on('message', (datagram, rinfo) => this.receive(datagram, rinfo));
-		socket.on('error', () => undefined);
-		const {address, port} = socket.address();
+		const sockets = new HubSockets({
+			bind: this.options.bind,
+			port: this.options.port,
+			onMessage: (datagram, rinfo, socket) => {
+				this.receive(datagram, rinfo, socket);
+			},
+			onClosed: (socket, family) => {
+				this.reroute(socket, family);
+			},
+		});
+		const port = await sockets.start();
+		this.sockets = sockets;
 		this.boundPort = port;
 		this.sweepTimer = setInterval(() => this.sweep(), 500);
 		this.sweepTimer.unref();
-		return {port, address};
+		return {port, address: this.options.bind ?? '::'};
+	}
+
+	/** The local addresses the hub answers on (each with its interface), loopback included. */
+	addresses(): LocalAddress[] {
+		return this.sockets?.addresses() ?? [];
 	}
 
 	get port(): number {
@@ -161,12 +181,18 @@ export class Hub {
 	async close(): Promise<void> {
 		clearInterval(this.sweepTimer);
 		this.flusher.stop();
-		const socket = this.socket;
-		this.socket = undefined;
-		if (socket) {
-			await new Promise<void>(resolve => {
-				socket.close(() => resolve());
-			});
+		const sockets = this.sockets;
+		this.sockets = undefined;
+		await sockets?.close();
+	}
+
+	/** A local address went away: its members' replies go by another socket of the family. */
+	private reroute(closed: dgram.Socket, family: 'IPv4' | 'IPv6'): void {
+		const replacement = this.sockets?.anyOf(family);
+		for (const member of this.room.members.values() as Iterable<Routed>) {
+			if (member.via === closed) {
+				member.via = replacement;
+			}
 		}
 	}
 
@@ -174,7 +200,7 @@ export class Hub {
 		this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
 	}
 
-	private receive(datagram: Buffer, rinfo: dgram.RemoteInfo): void {
+	private receive(datagram: Buffer, rinfo: dgram.RemoteInfo, socket: dgram.Socket): void {
 		this.stats.received++;
 		const envelope = decodeEnvelope(datagram);
 		if (!envelope.ok) {
@@ -185,27 +211,27 @@ export class Hub {
 		const peer = `${normalizeAddress(rinfo.address)}|${rinfo.port}`;
 		if (envelope.version !== PROTOCOL_VERSION) {
 			this.drop('version');
-			this.refuse(rinfo, undefined, 'version', `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${envelope.version}. Use the same socket-chat-tui release as the host.`);
+			this.refuse({address: rinfo.address, port: rinfo.port, socket}, undefined, 'version', `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${envelope.version}. Use the same socket-chat-tui release as the host.`);
 			return;
 		}
 
 		const encrypted = (envelope.flags & FLAG_ENCRYPTED) !== 0;
 		const header = datagram.subarray(0, HEADER_BYTES);
 		if (envelope.token === NO_TOKEN) {
-			this.handshake(envelope.body, header, encrypted, peer, rinfo);
+			this.handshake(envelope.body, header, encrypted, peer, {address: rinfo.address, port: rinfo.port, socket});
 			return;
 		}
 
-		const member = this.room.members.get(envelope.token);
+		const member: Routed | undefined = this.room.members.get(envelope.token);
 		if (!member) {
 			this.drop('unknown-token');
 			const reason = 'the hub does not know this session (it restarted, or timed it out)';
 			if (!this.cipher) {
-				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason}]);
+				this.send({address: rinfo.address, port: rinfo.port, socket}, envelope.token, [{t: 'gone', code: 'unknown', reason}]);
 			} else if (encrypted) {
 				// The session key is gone with the session: said under the room key, with the time, so
 				// the member can tell it is ours and fresh (docs/protocol.md, "A room with a secret").
-				this.send(rinfo, envelope.token, [{t: 'gone', code: 'unknown', reason, ts: Date.now()}], true);
+				this.send({address: rinfo.address, port: rinfo.port, socket}, envelope.token, [{t: 'gone', code: 'unknown', reason, ts: Date.now()}], true);
 			}
 
 			return;
@@ -215,6 +241,8 @@ export class Hub {
 			this.drop('address-mismatch');
 			return;
 		}
+
+		member.via = socket;
 
 		let body: Buffer | undefined = envelope.body;
 		if (member.cipher) {
@@ -243,23 +271,23 @@ export class Hub {
 	}
 
 	/** Datagrams without a token: queries and hellos, sealed with the room key when there is a secret. */
-	private handshake(sealed: Buffer, header: Buffer, encrypted: boolean, peer: string, rinfo: dgram.RemoteInfo): void {
+	private handshake(sealed: Buffer, header: Buffer, encrypted: boolean, peer: string, to: Reply): void {
 		let body: Buffer | undefined = sealed;
 		if (encrypted) {
 			if (!this.cipher) {
-				this.refuse(rinfo, undefined, 'no-secret', 'this room has no secret: join it without one (anyone on the network can read it)');
+				this.refuse(to, undefined, 'no-secret', 'this room has no secret: join it without one (anyone on the network can read it)');
 				return;
 			}
 
 			if (!this.gate.attempt(peer.split('|')[0]!, Date.now())) {
-				this.refuse(rinfo, undefined, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
+				this.refuse(to, undefined, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
 				return;
 			}
 
 			body = this.cipher.openHandshake(header, sealed);
 			if (!body) {
 				this.drop('wrong-secret');
-				this.refuse(rinfo, undefined, 'wrong-secret', 'wrong room secret');
+				this.refuse(to, undefined, 'wrong-secret', 'wrong room secret');
 				return;
 			}
 		}
@@ -272,50 +300,51 @@ export class Hub {
 
 		for (const frame of decoded.frames) {
 			if (frame.t === 'query') {
-				this.send(rinfo, NO_TOKEN, [{t: 'room', cid: frame.cid, secret: Boolean(this.cipher), ...(this.salt ? {salt: this.salt.toString('base64')} : {})}]);
+				this.send(to, NO_TOKEN, [{t: 'room', cid: frame.cid, secret: Boolean(this.cipher), ...(this.salt ? {salt: this.salt.toString('base64')} : {})}]);
 			} else if (frame.t === 'hello' && this.cipher && !encrypted) {
-				this.refuse(rinfo, frame.cid, 'secret-required', 'this room needs a secret: give it with --secret or SOCKET_CHAT_SECRET');
+				this.refuse(to, frame.cid, 'secret-required', 'this room needs a secret: give it with --secret or SOCKET_CHAT_SECRET');
 			} else if (frame.t === 'hello' && this.cipher && Math.abs(Date.now() - (frame.ts ?? 0)) > HELLO_MAX_AGE_MS) {
 				this.drop('stale-hello');
 			} else if (frame.t === 'hello') {
-				this.hello(frame, peer, rinfo, encrypted);
+				this.hello(frame, peer, to, encrypted);
 			}
 		}
 	}
 
-	private refuse(to: {address: string; port: number}, cid: string | undefined, code: string, reason: string): void {
+	private refuse(to: Reply, cid: string | undefined, code: string, reason: string): void {
 		this.send(to, NO_TOKEN, [{t: 'refuse', ...(cid ? {cid} : {}), code, reason, ...(code === 'version' ? {versions: [...SUPPORTED_VERSIONS]} : {})}]);
 	}
 
-	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, rinfo: dgram.RemoteInfo, sealed: boolean): void {
+	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, to: Reply, sealed: boolean): void {
 		const existing = this.room.findByPeer(peer);
 		if (existing?.cid === frame.cid) {
-			this.accept(rinfo, existing, sealed);
+			this.accept(to, existing, sealed);
 			return;
 		}
 
 		const replaces = this.room.stale(frame.prev, frame.name);
 		const problem = this.gate.check(peer.split('|')[0]!, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name, replaces);
 		if (problem) {
-			this.refuse(rinfo, frame.cid, problem.code, problem.reason);
+			this.refuse(to, frame.cid, problem.code, problem.reason);
 			return;
 		}
 
-		const member = this.room.admit({
+		const member: Routed = this.room.admit({
 			name: frame.name,
 			isHost: frame.hk === this.hostKey,
 			peer,
-			sendAddress: rinfo.address,
-			sendPort: rinfo.port,
+			sendAddress: to.address,
+			sendPort: to.port,
 			cid: frame.cid,
 			since: frame.since,
 			replaces,
 		});
 		member.cipher = this.cipher?.session(member.token, 'hub-to-member');
-		this.accept(rinfo, member, sealed);
+		member.via = to.socket;
+		this.accept(to, member, sealed);
 	}
 
-	private accept(to: {address: string; port: number}, member: HubMember, sealed: boolean): void {
+	private accept(to: Reply, member: HubMember, sealed: boolean): void {
 		this.send(to, member.token, [{t: 'accept', cid: member.cid}], sealed);
 	}
 
@@ -367,10 +396,10 @@ export class Hub {
 	 * shared), or with `sealed` in a room with a secret, under the room key (an accept, a forgotten
 	 * session's gone).
 	 */
-	private send(to: {address: string; port: number}, token: string, frames: Frame[], sealed = false): void {
+	private send(to: Reply, token: string, frames: Frame[], sealed = false): void {
 		const body = JSON.stringify(frames);
 		const cipher = sealed ? this.cipher : undefined;
-		this.socket?.send(
+		to.socket.send(
 			cipher
 				? encodeSealedEnvelope(PROTOCOL_VERSION, token, body, (header, plaintext) => cipher.sealHandshake(header, plaintext))
 				: encodeEnvelope(PROTOCOL_VERSION, token, body),
@@ -380,12 +409,12 @@ export class Hub {
 	}
 
 	/** Sends frames to a member, sealed with its session key when the room has a secret. */
-	private sendTo(member: HubMember, body: string): void {
+	private sendTo(member: Routed, body: string): void {
 		const datagram = member.cipher
 			? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => member.cipher!.seal(header, plaintext))
 			: encodeEnvelope(PROTOCOL_VERSION, member.token, body);
 		this.stats.sent++;
-		this.socket?.send(datagram, member.sendPort, member.sendAddress);
+		member.via?.send(datagram, member.sendPort, member.sendAddress);
 	}
 
 	/**
@@ -418,9 +447,9 @@ export class Hub {
 		);
 	}
 
-	private flush(member: HubMember): void {
-		const socket = this.socket;
-		if (!socket) {
+	private flush(member: Routed): void {
+		const socket = member.via;
+		if (!socket || !this.sockets) {
 			return;
 		}
 
