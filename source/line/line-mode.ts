@@ -1,4 +1,6 @@
 import {createInterface} from 'node:readline';
+import {PACE_SHARE} from '../protocol/limits.js';
+import {formatCount} from '../session/too-long.js';
 import type {ChatEntry, ChatSessionApi, ConnectionState, SessionSnapshot} from '../session/types.js';
 import {FileEvents} from './file-events.js';
 import {jsonEvent, plainLine} from './format.js';
@@ -14,10 +16,17 @@ export type LineModeOptions = {
 	readonly errors: NodeJS.WritableStream;
 };
 
+/** A backlog at least this long at end of input is announced (once) before the wait for it. */
+export const DRAIN_NOTICE_LINES = 20;
+
+type Ending = 'left' | 'refused' | 'disconnected';
+
 /**
  * The front end for scripts: each input line is sent (a leading "/" makes it a command), each
- * room event is printed as a line or a JSON object. At the end of input it waits (bounded) until
- * the hub acknowledged every line, leaves, and resolves 0; a refusal or a lost hub resolves 1.
+ * room event is printed as a line or a JSON object. At the end of input every line read is
+ * sent at the room's pace and acknowledged before the member leaves, however long that takes.
+ * Resolves 0 only when every line was delivered; 1 after a refusal, a lost hub, or a line that
+ * was not sent (too long), with an error saying how many lines were not delivered.
  */
 export async function runLineMode(options: LineModeOptions): Promise<number> {
 	const {session, format, output, errors} = options;
@@ -46,7 +55,9 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	let announced = false;
 	const files = new FileEvents();
 	let lines: ReturnType<typeof createInterface> | undefined;
-	const exitCode = await new Promise<number>(resolve => {
+	let read = 0;
+	let refused = 0;
+	const ending = await new Promise<Ending>(resolve => {
 		onStatus = (snapshot: SessionSnapshot) => {
 			if (snapshot.status === status) {
 				return;
@@ -59,24 +70,9 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 
 			if (status === 'connected' && !announced) {
 				announced = true;
-				const names = snapshot.members.map(member => member.name);
-				if (format === 'json') {
-					emit({
-						type: 'welcome',
-						room: snapshot.roomAddress,
-						name: snapshot.myName,
-						members: names,
-						secret: Boolean(snapshot.fingerprint),
-						...(snapshot.fingerprint ? {fingerprint: snapshot.fingerprint} : {}),
-					});
-				} else {
-					const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can read it';
-					output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName} (${privacy}); ${names.length} here: ${names.join(', ')}\n`);
-				}
-			} else if (status === 'refused' || status === 'disconnected') {
-				resolve(1);
-			} else if (status === 'left') {
-				resolve(0);
+				announceWelcome(snapshot, format, emit, output);
+			} else if (status === 'refused' || status === 'disconnected' || status === 'left') {
+				resolve(status);
 			}
 		};
 
@@ -92,18 +88,64 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 		});
 		lines = createInterface({input: options.input, crlfDelay: Number.POSITIVE_INFINITY});
 		lines.on('line', line => {
-			session.submit(line);
+			read++;
+			if (session.submit(line, `line ${read}`) === 'refused') {
+				refused++;
+			}
 		});
 		lines.on('close', () => {
+			announceDrain(session, format, emit, errors);
 			void session.leave();
 		});
 		session.join(options.name);
 	});
 	stopEntries();
 	lines?.close();
-	if (exitCode !== 0) {
-		await session.leave();
+	const {undelivered} = await session.leave();
+	const missing = undelivered + refused;
+	if (missing > 0) {
+		const why = ending === 'left' ? (refused > 0 && undelivered === 0 ? 'refused for their size' : 'the hub did not acknowledge them') : (session.getSnapshot().statusDetail ?? ending);
+		const text = `${formatCount(missing)} of ${formatCount(read)} lines read were not delivered (${why})`;
+		if (format === 'json') {
+			emit({type: 'error', text, undelivered: missing});
+		} else {
+			errors.write(`error: ${text}\n`);
+		}
 	}
 
-	return exitCode;
+	return ending === 'left' && missing === 0 ? 0 : 1;
+}
+
+function announceWelcome(snapshot: SessionSnapshot, format: LineFormat, emit: (value: Record<string, unknown>) => void, output: NodeJS.WritableStream): void {
+	const names = snapshot.members.map(member => member.name);
+	if (format === 'json') {
+		emit({
+			type: 'welcome',
+			room: snapshot.roomAddress,
+			name: snapshot.myName,
+			members: names,
+			secret: Boolean(snapshot.fingerprint),
+			...(snapshot.fingerprint ? {fingerprint: snapshot.fingerprint} : {}),
+		});
+	} else {
+		const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can read it';
+		output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName} (${privacy}); ${names.length} here: ${names.join(', ')}\n`);
+	}
+}
+
+/** At end of input, a long backlog is said once: it goes out at the room's pace, nothing is dropped. */
+function announceDrain(session: ChatSessionApi, format: LineFormat, emit: (value: Record<string, unknown>) => void, errors: NodeJS.WritableStream): void {
+	const queued = session.undelivered();
+	if (queued < DRAIN_NOTICE_LINES) {
+		return;
+	}
+
+	const rate = session.getSnapshot().rate;
+	const eta = rate ? ` (about ${Math.ceil(queued / (rate.perSecond * PACE_SHARE))} s)` : '';
+	const detail = `sending ${formatCount(queued)} queued lines at the room's pace${eta}; nothing is dropped`;
+	if (format === 'json') {
+		emit({type: 'status', state: 'draining', queued, detail});
+	} else {
+		errors.write(`* ${detail}\n`);
+	}
 }

@@ -315,8 +315,8 @@ export class MemberLink {
 		this.flusher.mark(this);
 	}
 
-	/** Resolves true once everything sent was acknowledged, false if `timeoutMs` passes first. */
-	async flushed(timeoutMs: number): Promise<boolean> {
+	/** Resolves true once everything sent was acknowledged; false if `timeoutMs` passes first, or the link closes. */
+	async flushed(timeoutMs?: number): Promise<boolean> {
 		if (this.unacknowledged === 0) {
 			return true;
 		}
@@ -328,7 +328,7 @@ export class MemberLink {
 				resolve(this.unacknowledged === 0);
 			};
 
-			const timer = setTimeout(done, timeoutMs);
+			const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
 			this.idleWaiters.add(done);
 		});
 	}

@@ -1,6 +1,4 @@
 import type {HubItem, MemberRequest, RoomEvent, Welcome} from '../protocol/items.js';
-import {MAX_TEXT_BYTES} from '../protocol/limits.js';
-import {utf8Bytes} from '../protocol/sanitize.js';
 import type {Command, CommandContext} from './commands/command.js';
 import {chatCommands, commandIndex} from './commands/registry.js';
 import {entryFromEvent, type EntryDraft} from './entries.js';
@@ -8,7 +6,8 @@ import {applyMembership, membersFromWelcome} from './membership.js';
 import type {RoomLink, TransferPort} from './ports.js';
 import {TransferBook} from './transfer-book.js';
 import {suggest} from './suggest.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, RefusalCode, Role, SessionSnapshot} from './types.js';
+import {tooLong} from './too-long.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, LeaveResult, RefusalCode, Role, SessionSnapshot, SubmitOutcome} from './types.js';
 
 export type ChatSessionOptions = {
 	readonly link: RoomLink;
@@ -18,11 +17,17 @@ export type ChatSessionOptions = {
 	readonly shareAddresses?: readonly string[];
 	/** Entries kept for the messages pane; older ones are dropped. */
 	readonly scrollback?: number;
-	/** How long leaving waits for what we sent to be acknowledged. */
-	readonly leaveTimeoutMs?: number;
+	/**
+	 * Leaving waits, however long it takes, until the hub acknowledged everything we sent; it
+	 * gives up only when the hub is lost, or has not answered for this long (default 15 s).
+	 */
+	readonly giveUpMs?: number;
 	/** Describes the network for /netinfo (the composition root gathers it). */
 	readonly netinfo?: () => Promise<string[]>;
 };
+
+/** How long leaving keeps waiting for a hub that does not answer, by default. */
+export const GIVE_UP_MS = 15_000;
 
 const refusalCodes = new Set<string>([
 	'name-taken',
@@ -48,11 +53,15 @@ export class ChatSession implements ChatSessionApi {
 	private readonly listeners = new Set<() => void>();
 	private readonly entryListeners = new Set<(entry: ChatEntry) => void>();
 	private notifyQueued = false;
+	/** Names the submitted line in its errors (line mode: "line 17"). */
+	private label: string | undefined;
 	private nextId = 1;
 	private lastSeq = 0;
 	private pending: MemberRequest[] = [];
 	private joining: Promise<void> | undefined;
-	private leaving: Promise<void> | undefined;
+	private leaving: Promise<LeaveResult> | undefined;
+	/** Set while a submitted line runs, when it was refused for its size. */
+	private refusedNow = false;
 	private readonly registry: readonly Command[];
 	private readonly index: Map<string, Command>;
 	private readonly rttTimer: NodeJS.Timeout;
@@ -134,36 +143,55 @@ export class ChatSession implements ChatSessionApi {
 		});
 	}
 
-	submit(line: string): void {
+	submit(line: string, label?: string): SubmitOutcome {
 		const text = line.replace(/[\r\n]+$/, '');
 		if (text.trim() === '') {
-			return;
+			return 'ignored';
 		}
 
 		if (text.trim() === '!q') {
 			void this.leave();
-			return;
+			return 'command';
 		}
 
-		const command = text.trimStart();
-		if (command.startsWith('/') && !command.startsWith('//')) {
-			this.runCommand(command.slice(1));
-			return;
-		}
+		this.refusedNow = false;
+		this.label = label;
+		try {
+			const command = text.trimStart();
+			if (command.startsWith('/') && !command.startsWith('//')) {
+				this.runCommand(command.slice(1));
+				return this.refusedNow ? 'refused' : 'command';
+			}
 
-		const body = text.startsWith('//') ? text.slice(1) : text;
-		if (this.fits(body)) {
+			const body = text.startsWith('//') ? text.slice(1) : text;
+			if (!this.fits(body)) {
+				return 'refused';
+			}
+
 			this.send({k: 'say', text: body});
+			return 'sent';
+		} finally {
+			this.label = undefined;
 		}
 	}
 
-	async leave(): Promise<void> {
+	undelivered(): number {
+		return this.options.link.unacknowledged + this.pending.length;
+	}
+
+	async leave(): Promise<LeaveResult> {
 		this.leaving ??= (async () => {
 			await this.joining;
 			const {link} = this.options;
+			let undelivered = this.undelivered();
 			if (this.state.status === 'connected' || this.state.status === 'reconnecting') {
-				await link.flushed(this.options.leaveTimeoutMs ?? 10_000);
-				await link.leave(3000);
+				const drained = await this.drained();
+				undelivered = this.undelivered();
+				if (drained) {
+					await link.leave(3000);
+				} else {
+					link.close();
+				}
 			} else {
 				link.close();
 			}
@@ -172,8 +200,45 @@ export class ChatSession implements ChatSessionApi {
 			if (this.state.status !== 'refused' && this.state.status !== 'disconnected') {
 				this.update({status: 'left'});
 			}
+
+			return {undelivered};
 		})();
 		return this.leaving;
+	}
+
+	/**
+	 * Resolves true once the hub acknowledged everything we sent, however long the room's pace
+	 * makes that; false when the link is lost, or the hub stays silent for `giveUpMs`.
+	 */
+	private async drained(): Promise<boolean> {
+		const giveUpMs = this.options.giveUpMs ?? GIVE_UP_MS;
+		return new Promise(resolve => {
+			let timer: NodeJS.Timeout | undefined;
+			let stop = () => undefined as unknown;
+			const finish = (ok: boolean) => {
+				clearTimeout(timer);
+				stop();
+				resolve(ok);
+			};
+
+			const watch = () => {
+				const {status} = this.state;
+				if (status === 'disconnected') {
+					finish(false);
+				} else if (status === 'reconnecting') {
+					timer ??= setTimeout(() => {
+						finish(false);
+					}, giveUpMs);
+				} else {
+					clearTimeout(timer);
+					timer = undefined;
+				}
+			};
+
+			stop = this.subscribe(watch);
+			watch();
+			void this.options.link.flushed().then(finish);
+		});
 	}
 
 	/** The context commands run in. */
@@ -230,12 +295,13 @@ export class ChatSession implements ChatSessionApi {
 	}
 
 	private fits(text: string): boolean {
-		const bytes = utf8Bytes(text);
-		if (bytes <= MAX_TEXT_BYTES) {
+		const problem = tooLong(text);
+		if (problem === undefined) {
 			return true;
 		}
 
-		this.addEntry({kind: 'error', text: `message not sent: it is ${bytes} bytes, the limit is ${MAX_TEXT_BYTES} (split it up)`});
+		this.refusedNow = true;
+		this.addEntry({kind: 'error', text: this.label ? `${this.label}: ${problem}` : problem});
 		return false;
 	}
 
@@ -277,6 +343,7 @@ export class ChatSession implements ChatSessionApi {
 			statusDetail: undefined,
 			refusal: undefined,
 			fingerprint: this.options.link.fingerprint,
+			rate: welcome.rate,
 		});
 		const history = welcome.history.filter(event => event.seq > this.lastSeq);
 		if (welcome.resync) {

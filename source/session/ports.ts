@@ -17,8 +17,10 @@ export type RoomLink = {
 	join(name: string, secret?: string): Promise<JoinOutcome>;
 	/** Queues a request; delivered reliably and in order. */
 	send(request: MemberRequest): void;
-	/** True once everything sent was acknowledged; false if the wait ran out. */
-	flushed(timeoutMs: number): Promise<boolean>;
+	/** Requests not yet acknowledged (waiting for their pace, or in flight). */
+	readonly unacknowledged: number;
+	/** True once everything sent was acknowledged; false if the wait ran out or the link closed. No timeout: no bound. */
+	flushed(timeoutMs?: number): Promise<boolean>;
 	/** Sends an explicit leave (acknowledged, bounded) and closes. */
 	leave(timeoutMs?: number): Promise<void>;
 	/** Every item the hub sends, in order, the welcome included. */

@@ -138,6 +138,15 @@ export type SessionSnapshot = {
 	 * same, to compare aloud. Absent for an open room (anyone on the network can read it).
 	 */
 	readonly fingerprint?: string;
+	/** The hub's limit on messages, from its welcome (members pace themselves below it). */
+	readonly rate?: {readonly perSecond: number; readonly burst: number};
+};
+
+export type SubmitOutcome = 'sent' | 'command' | 'refused' | 'ignored';
+
+export type LeaveResult = {
+	/** Requests the hub never acknowledged: lost with the hub, never silently. */
+	readonly undelivered: number;
 };
 
 /** What /help and Tab completion are generated from. */
@@ -156,12 +165,20 @@ export type ChatSessionApi = {
 	onEntry(listener: (entry: ChatEntry) => void): () => void;
 	/** Join (or after a refusal, try again) under this name; with a secret when the room asks for one. */
 	join(name: string, secret?: string): void;
-	/** A typed line: text to the room, or a /command. */
-	submit(line: string): void;
+	/**
+	 * A typed line: text to the room, or a /command. `label` names the line in its errors
+	 * ("line 17"). Says whether it went out, ran as a command, was refused for its size, or was blank.
+	 */
+	submit(line: string, label?: string): SubmitOutcome;
+	/** Requests not yet acknowledged by the hub (queued behind the room's pace, or in flight). */
+	undelivered(): number;
 	/** The command registry, for /help and completion. */
 	commands(): readonly CommandInfo[];
-	/** Leave the room cleanly: waits (bounded) for what we sent to be acknowledged. */
-	leave(): Promise<void>;
+	/**
+	 * Leave the room cleanly: waits until the hub acknowledged everything we sent (giving up only
+	 * when it is lost or stays silent), then says goodbye. Resolves with what was not delivered.
+	 */
+	leave(): Promise<LeaveResult>;
 };
 
 /** What the start screen hands to the composition root. */

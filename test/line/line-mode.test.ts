@@ -10,7 +10,7 @@ const bounded = {timeoutMs: 3000};
 
 function start(format: LineFormat, name = 'alice') {
 	const link = new FakeLink();
-	const session = new ChatSession({link, role: 'member', leaveTimeoutMs: 500});
+	const session = new ChatSession({link, role: 'member'});
 	const input = new PassThrough();
 	const output = new PassThrough();
 	const errors = new PassThrough();

@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import type {ConnectionState} from '../../source/session/types.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {FakeLink, makeWelcome} from './fake-link.js';
@@ -316,8 +316,9 @@ describe('submitting', () => {
 			expect(link.sent).toEqual([]);
 			const error = lastEntry(session);
 			expect(error?.kind).toBe('error');
-			expect(error?.text).toContain(String(bytes));
-			expect(error?.text).toContain('4000');
+			expect(error?.text).toContain(`${bytes.toLocaleString('en')} bytes`);
+			expect(error?.text).toContain('limit is 4,000');
+			expect(session.submit(text)).toBe('refused');
 		});
 
 		it('counts the limit after removing the escaping slash', async () => {
@@ -332,20 +333,21 @@ describe('submitting', () => {
 			await tick();
 			expect(link.sent).toEqual([]);
 			expect(lastEntry(session)?.kind).toBe('error');
-			expect(lastEntry(session)?.text).toContain('4001');
+			expect(lastEntry(session)?.text).toContain('4,001 bytes');
 		});
 	});
 });
 
 describe('leaving', () => {
 	it.each(['!q', '/quit', ' !q '])('%j waits for flushed, then leaves, and ends in status left', async line => {
-		const {link, session} = await connectedSession({leaveTimeoutMs: 1234});
+		const {link, session} = await connectedSession();
 		session.submit('last words');
 		link.holdFlush();
 		session.submit(line);
 		await waitFor(() => link.flushCalls.length === 1, {...bounded, what: 'flushed() called'});
 		await tick();
-		expect(link.flushCalls).toEqual([1234]);
+		// No timeout: however long the room's pace makes it, nothing is dropped by a timer.
+		expect(link.flushCalls).toEqual([Number.POSITIVE_INFINITY]);
 		expect(link.leaveCalls).toEqual([]);
 		expect(session.getSnapshot().status).toBe('connected');
 
@@ -356,12 +358,51 @@ describe('leaving', () => {
 		expect(link.sent).toEqual([{k: 'say', text: 'last words'}]);
 	});
 
-	it('still leaves when flushing runs out of time', async () => {
+	it('a drain that ends with the link closed reports what was not delivered, and sends no leave', async () => {
 		const {link, session} = await connectedSession();
 		link.flushResult = false;
-		await session.leave();
-		expect(link.leaveCalls).toHaveLength(1);
+		link.unacknowledged = 2;
+		expect(await session.leave()).toEqual({undelivered: 2});
+		expect(link.leaveCalls).toEqual([]);
+		expect(link.closeCalls).toBe(1);
 		expect(session.getSnapshot().status).toBe('left');
+	});
+
+	it('gives up only after the hub stayed silent for giveUpMs, and counts what was not delivered', async () => {
+		const {link, session} = await connectedSession({giveUpMs: 1000});
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+		try {
+			link.holdFlush();
+			link.unacknowledged = 3;
+			const leaving = session.leave();
+			await vi.advanceTimersByTimeAsync(0);
+			link.status('reconnecting', 'no answer');
+			await vi.advanceTimersByTimeAsync(900);
+			// Back before the bound: the wait goes on, past the bound too.
+			link.status('connected');
+			await vi.advanceTimersByTimeAsync(5000);
+			expect(link.closeCalls).toBe(0);
+			link.status('reconnecting', 'no answer');
+			await vi.advanceTimersByTimeAsync(999);
+			expect(link.closeCalls).toBe(0);
+			await vi.advanceTimersByTimeAsync(1);
+			expect(await leaving).toEqual({undelivered: 3});
+			expect(link.closeCalls).toBe(1);
+			expect(link.leaveCalls).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('a link lost while draining ends the wait with the count', async () => {
+		const {link, session} = await connectedSession();
+		link.holdFlush();
+		link.unacknowledged = 5;
+		const leaving = session.leave();
+		await waitFor(() => link.flushCalls.length === 1, bounded);
+		link.lose('removed by the host');
+		expect(await leaving).toEqual({undelivered: 5});
+		expect(session.getSnapshot().status).toBe('disconnected');
 	});
 
 	it('leave() is idempotent: one flush, one leave', async () => {

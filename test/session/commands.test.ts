@@ -60,7 +60,7 @@ describe('/msg', () => {
 		const added = await run(session, `/msg bob ${'ü'.repeat(2001)}`);
 		expect(link.sent).toEqual([]);
 		expect(added[0]?.kind).toBe('error');
-		expect(added[0]?.text).toContain('4002');
+		expect(added[0]?.text).toContain('4,002 bytes');
 	});
 
 	it.each(['/w', '/dm'])('alias %s works like /msg', async alias => {

@@ -38,6 +38,8 @@ export class FakeLink implements RoomLink {
 	/** Set to a value to settle the next joins at once; undefined makes the test settle them. */
 	outcome: JoinOutcome | undefined;
 	flushResult: boolean;
+	/** What `unacknowledged` answers (a test sets it). */
+	unacknowledged = 0;
 	private pendingJoin: Deferred<JoinOutcome> | undefined;
 	private heldFlush: Deferred<boolean> | undefined;
 	private readonly itemListeners = new Set<(item: HubItem) => void>();
@@ -112,8 +114,8 @@ export class FakeLink implements RoomLink {
 		this.log.push(`send ${request.k}`);
 	}
 
-	async flushed(timeoutMs: number): Promise<boolean> {
-		this.flushCalls.push(timeoutMs);
+	async flushed(timeoutMs?: number): Promise<boolean> {
+		this.flushCalls.push(timeoutMs ?? Number.POSITIVE_INFINITY);
 		this.log.push('flushed');
 		const result = await (this.heldFlush?.promise ?? Promise.resolve(this.flushResult));
 		this.log.push(`flushed -> ${result}`);

@@ -2,7 +2,8 @@
  * A fake ChatSessionApi for UI tests and the TUI benchmark: a mutable snapshot that notifies
  * subscribers, and a record of what the UI asked for. No sockets, no timers.
  */
-import type {ChatEntry, ChatSessionApi, CommandInfo, SessionSnapshot} from '../../source/session/types.js';
+import {tooLong} from '../../source/session/too-long.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
 
 /** The commands the fake offers for /help and completion. */
 export const fakeCommands: readonly CommandInfo[] = [
@@ -92,18 +93,31 @@ export class FakeSession implements ChatSessionApi {
 		}
 	};
 
-	readonly submit = (line: string): void => {
+	/** What each submit() answered, in order. */
+	readonly outcomes: SubmitOutcome[] = [];
+
+	/** Like the real session: a line over the size limit is refused (and kept by the input). */
+	readonly submit = (line: string): SubmitOutcome => {
 		this.submitted.push(line);
 		this.calls.push(`submit ${line}`);
 		this.onSubmit?.(line);
+		const outcome = tooLong(line) ? 'refused' : line.startsWith('/') ? 'command' : 'sent';
+		this.outcomes.push(outcome);
+		return outcome;
 	};
+
+	/** What undelivered() answers (a test sets it). */
+	unsent = 0;
+
+	readonly undelivered = (): number => this.unsent;
 
 	readonly commands = (): readonly CommandInfo[] => fakeCommands;
 
-	readonly leave = async (): Promise<void> => {
+	readonly leave = async (): Promise<LeaveResult> => {
 		this.leaves++;
 		this.calls.push('leave');
 		await this.leaveImpl();
+		return {undelivered: this.unsent};
 	};
 
 	/** How many listeners are subscribed (to check the UI cleans up). */
