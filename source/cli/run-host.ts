@@ -5,7 +5,7 @@ import {PROTOCOL_VERSION} from '../protocol/limits.js';
 import path from 'node:path';
 import {RoomHost} from '../net/room-host.js';
 import {RoomStore} from '../net/room-store.js';
-import {shareAddresses} from '../net/interfaces.js';
+import {shareAddresses, shareLabel, type ShareAddress} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
 import type {CliOptions} from './options.js';
@@ -17,7 +17,10 @@ export type RunningHub = {
 	readonly hub: Hub;
 	readonly port: number;
 	readonly transferPort: number;
+	/** Where others reach the room, as the host's screen shows it: `10.0.0.5:9999 (eth0)`. */
 	readonly shareAddresses: readonly string[];
+	/** The same addresses with their interfaces, from the hub's working sockets. */
+	readonly shares: readonly ShareAddress[];
 	readonly announcer: RoomAnnouncer;
 	close(): Promise<void>;
 };
@@ -59,6 +62,8 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 	const announcer = new RoomAnnouncer({
 		bind: options.bind,
 		discoveryPort: options.discoveryPort,
+		mdns: options.mdns ? {} : false,
+		fingerprint: hub.fingerprint,
 		info: () => ({
 			room: options.room ?? (options.name ? `${options.name}'s room` : `room on ${hostname()}`),
 			host: hostname(),
@@ -76,11 +81,13 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 			announcer.poke();
 		}
 	});
+	const shares = shareAddresses(hub.addresses(), ports.port);
 	return {
 		hub,
 		...ports,
 		announcer,
-		shareAddresses: shareAddresses(options.bind, ports.port),
+		shares,
+		shareAddresses: shares.map(share => shareLabel(share)),
 		close: async () => {
 			await announcer.stop();
 			await room.close();
@@ -91,11 +98,14 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 /** The line-mode event that says the room is open and where (--json, for --host and --headless alike). */
 export function hostingEvent(room: RunningHub): Record<string, unknown> {
 	const {fingerprint} = room.hub;
-	return {type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shareAddresses, ...(fingerprint ? {fingerprint} : {})};
+	return {type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shares, ...(fingerprint ? {fingerprint} : {})};
 }
 
 /** How to tell people where the room is. */
 export function joinHints(room: RunningHub): string[] {
-	const addresses = room.shareAddresses.length > 0 ? room.shareAddresses : [`127.0.0.1:${room.port}`];
-	return addresses.map(address => `npx socket-chat-tui --join ${address}`);
+	if (room.shares.length === 0) {
+		return [`npx socket-chat-tui --join 127.0.0.1:${room.port}`];
+	}
+
+	return room.shares.map(share => `npx socket-chat-tui --join ${share.address}  (${share.interface})`);
 }

@@ -21,6 +21,7 @@ import {HubGate} from './hub-gate.js';
 import type {RoomStore} from './room-store.js';
 import {HubSockets} from './hub-sockets.js';
 import type {LocalAddress} from './local-addresses.js';
+import type {InterfaceTable} from './discovery-targets.js';
 import {FlushScheduler} from './flush-scheduler.js';
 
 export type HubOptions = {
@@ -48,6 +49,8 @@ export type HubOptions = {
 	readonly store?: RoomStore;
 	/** Told when the store cannot be written (a full disk): the room goes on, unsaved. */
 	readonly onStoreError?: (error: Error) => void;
+	/** The interface table whose addresses get a socket each (default `os.networkInterfaces()`). */
+	readonly interfaces?: () => InterfaceTable;
 };
 
 /** Where a reply goes: the sender's address and port, and the socket its datagram came in on. */
@@ -124,6 +127,7 @@ export class Hub {
 		const sockets = new HubSockets({
 			bind: this.options.bind,
 			port: this.options.port,
+			interfaces: this.options.interfaces,
 			onMessage: (datagram, rinfo, socket) => {
 				this.receive(datagram, rinfo, socket);
 			},
