@@ -54,7 +54,7 @@ async function main(): Promise<number> {
 
 	try {
 		if (options.mode === 'list') {
-			return await runList({discoveryPort: options.discoveryPort, json: options.line === 'json', output: process.stdout, errors: process.stderr});
+			return await runList({discoveryPort: options.discoveryPort, mdns: options.mdns, json: options.line === 'json', output: process.stdout, errors: process.stderr});
 		}
 
 		const fullScreen = !options.line && !options.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;

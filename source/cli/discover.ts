@@ -6,7 +6,7 @@ import {RuntimeError} from './run-host.js';
 
 /** For `--join` without an address in line mode: the only room found, or an error listing them. */
 export async function onlyRoom(options: CliOptions): Promise<{host: string; port: number}> {
-	const picked = pickRoom(await findRooms({discoveryPort: options.discoveryPort}), options.discoveryPort);
+	const picked = pickRoom(await findRooms({discoveryPort: options.discoveryPort, mdns: options.mdns ? {} : false}), options.discoveryPort);
 	if ('error' in picked) {
 		throw new RuntimeError(picked.error);
 	}
@@ -19,8 +19,9 @@ export async function onlyRoom(options: CliOptions): Promise<{host: string; port
  * otherwise the start screen lists the rooms live for the person to pick.
  */
 export async function roomsForTui(options: CliOptions): Promise<{only?: {host: string; port: number}; list: RoomList; close(): Promise<void>}> {
-	const watch = await watchRooms({discoveryPort: options.discoveryPort});
-	const rooms = await findRooms({discoveryPort: options.discoveryPort, timeoutMs: 1500}).catch(() => []);
+	const mdns = options.mdns ? {} : false;
+	const watch = await watchRooms({discoveryPort: options.discoveryPort, mdns});
+	const rooms = await findRooms({discoveryPort: options.discoveryPort, timeoutMs: 1500, mdns}).catch(() => []);
 	const only = rooms.length === 1 ? {host: rooms[0]!.address, port: rooms[0]!.port} : undefined;
 	return {only, list: watch, close: async () => watch.close()};
 }

@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import {formatHostPort} from '../net/address.js';
 import {findRooms, type FindRoomsOptions, type FoundRoom} from '../net/discovery.js';
+import {mdnsDefault, type MdnsOptions} from '../net/mdns.js';
 import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {PROTOCOL_VERSION} from '../protocol/limits.js';
 
@@ -21,7 +22,7 @@ function notes(room: FoundRoom): string[] {
 export function noRoomsHints(discoveryPort: number = DEFAULT_DISCOVERY_PORT): string[] {
 	return [
 		'is a host running (npx socket-chat-tui --host) on this network?',
-		`a firewall may block UDP port ${discoveryPort}, or the network drops broadcast (guest Wi-Fi often does)`,
+		`a firewall may block UDP port ${discoveryPort} (broadcast) and 5353 (mDNS), or the network drops both (guest Wi-Fi often does)`,
 		'ask the host for an address (the host sees it at start and in /netinfo) and join with: npx socket-chat-tui --join ADDR[:PORT]',
 	];
 }
@@ -53,6 +54,8 @@ export function roomJson(room: FoundRoom): Record<string, unknown> {
 		secret: room.secret,
 		version: room.version,
 		...(room.transferPort === undefined ? {} : {transferPort: room.transferPort}),
+		...(room.fingerprint === undefined ? {} : {fingerprint: room.fingerprint}),
+		via: room.via,
 		join: joinCommand(room),
 	};
 }
@@ -68,6 +71,8 @@ export type ListOptions = {
 	readonly timeoutMs?: number;
 	/** The listening address (default: all interfaces). */
 	readonly bind?: string;
+	/** Browse DNS-SD over mDNS too (default: yes, unless SOCKET_CHAT_MDNS=off). */
+	readonly mdns?: MdnsOptions | false | boolean;
 	/** The search itself (tests pass a fake). */
 	readonly find?: (options: FindRoomsOptions) => Promise<FoundRoom[]>;
 };
@@ -81,7 +86,8 @@ export async function runList(options: ListOptions): Promise<number> {
 	const errors = options.errors ?? options.output;
 	let rooms: FoundRoom[];
 	try {
-		rooms = await (options.find ?? findRooms)({discoveryPort: options.discoveryPort, timeoutMs, ...(options.bind ? {bind: options.bind} : {})});
+		const mdns = options.mdns === undefined || options.mdns === true ? mdnsDefault() : options.mdns;
+		rooms = await (options.find ?? findRooms)({discoveryPort: options.discoveryPort, timeoutMs, mdns, ...(options.bind ? {bind: options.bind} : {})});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 		errors.write(`socket-chat-tui: cannot listen for rooms on UDP port ${options.discoveryPort} (${code}); join by address: npx socket-chat-tui --join ADDR[:PORT]\n`);

@@ -16,11 +16,14 @@ export const helpText = `
 
   Options
     --host               open a room: a UDP chat hub and a TCP file server
-    --join HOST[:PORT]   join the room at HOST (port ${DEFAULT_PORT} unless given); without
+    --join HOST[:PORT]   join the room at HOST (port ${DEFAULT_PORT} unless given; IPv6 as
+                         [ADDR]:PORT, link-local with its zone: [fe80::1%eth0]:PORT); without
                          an address, the room found on the network (or pick one)
     --list               print the rooms found on the network within 3 s, and exit
     --room NAME          with --host: the room's name in discovery (default: NAME's room)
     --discovery-port N   UDP port for finding rooms (default ${DEFAULT_DISCOVERY_PORT})
+    --no-mdns            find and announce rooms by broadcast only, not DNS-SD over
+                         mDNS (or set SOCKET_CHAT_MDNS=off)
     --name NAME          your name in the room (asked for when absent in the TUI)
     --port N             hub UDP port (default ${DEFAULT_PORT}; 0 lets the system choose)
     --transfer-port N    host's TCP file transfer port (default ${DEFAULT_TRANSFER_PORT})
@@ -55,6 +58,8 @@ export type CliOptions = {
 	/** Where to join; absent with mode 'join' means: find the room on the network. */
 	readonly join?: {host: string; port: number};
 	readonly discoveryPort: number;
+	/** Find and announce rooms over DNS-SD/mDNS as well as by broadcast (`--no-mdns`, SOCKET_CHAT_MDNS=off: no). */
+	readonly mdns: boolean;
 	/** The room's name in discovery announcements. */
 	readonly room?: string;
 	/** Where the host keeps the room's history; false when nothing is kept. */
@@ -136,6 +141,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			list: {type: 'boolean', default: false},
 			room: {type: 'string'},
 			discoveryPort: {type: 'number'},
+			mdns: {type: 'boolean', default: true},
 			dataDir: {type: 'string'},
 			scrollback: {type: 'number', default: 10_000},
 		},
@@ -201,6 +207,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		maxFileSize,
 		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
 		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),
+		mdns: flags.mdns && env.SOCKET_CHAT_MDNS !== 'off',
 		room: flags.room,
 		scrollback: flags.scrollback,
 		// A room on a port the system picks cannot be found again after a restart: keep no

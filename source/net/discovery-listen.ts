@@ -3,6 +3,7 @@ import {isIPv6} from 'node:net';
 import {ANNOUNCE_INTERVAL_MS, decodeDiscovery, type DiscoveryMessage} from '../protocol/discovery-wire.js';
 import {normalizeAddress} from './address.js';
 import {RoomTable, type FoundRoom} from './discovery-rooms.js';
+import {MdnsBrowser, type MdnsHeard, type MdnsOptions} from './mdns.js';
 
 /**
  * Binds a socket on the shared discovery port. `reuseAddr` lets several listeners (a TUI picker,
@@ -51,6 +52,8 @@ export type ListenOptions = {
 	 * machine has IPv6, :: (a hub bound to ::1). Tests pass 127.0.0.1.
 	 */
 	readonly bind?: string;
+	/** Browse DNS-SD over mDNS as well, there (default: no; the CLI turns it on). */
+	readonly mdns?: MdnsOptions | false;
 };
 
 /** A live list of the rooms heard, for a picker. */
@@ -61,6 +64,8 @@ export type RoomWatch = {
 	subscribe(listener: () => void): () => void;
 	/** Datagrams on the port that were ignored, counted by reason. */
 	readonly ignored: Readonly<Record<string, number>>;
+	/** The mDNS browser's interfaces and errors, when it runs. */
+	mdnsStatus(): {readonly interfaces: readonly string[]; readonly failures: ReadonlyMap<string, string>} | undefined;
 	close(): Promise<void>;
 };
 
@@ -70,6 +75,8 @@ export type WatchOptions = ListenOptions & {
 	readonly expireMs?: number;
 	/** Every datagram that decodes, with its normalised sender (the /netinfo self-test uses this). */
 	readonly onMessage?: (message: DiscoveryMessage, from: string) => void;
+	/** Every room heard over mDNS (the /netinfo self-test uses this). */
+	readonly onMdns?: (heard: MdnsHeard) => void;
 };
 
 /** Listens for announcements until closed. Rejects when the port cannot be bound at all. */
@@ -103,6 +110,17 @@ export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 		socket.on('message', receive);
 	}
 
+	const browser = options.mdns
+		? new MdnsBrowser(heard => {
+			options.onMdns?.(heard);
+			const change = heard.gone ? table.remove(heard.announcement.id) : table.add(heard.announcement, heard.from, Date.now(), 'mdns', heard.fingerprint);
+			if (change) {
+				changed();
+			}
+		}, options.mdns)
+		: undefined;
+	browser?.start();
+
 	const sweep = setInterval(() => {
 		if (table.expire(Date.now(), expireMs)) {
 			changed();
@@ -117,7 +135,9 @@ export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 			return () => listeners.delete(listener);
 		},
 		ignored,
+		mdnsStatus: () => browser?.status(),
 		async close() {
+			browser?.stop();
 			clearInterval(sweep);
 			listeners.clear();
 			await Promise.all(sockets.map(async socket => new Promise<void>(resolve => {

@@ -14,7 +14,14 @@ export type FoundRoom = DiscoveredRoom & {
 	readonly id: string;
 	/** Every address the room was heard from (a hub on several networks, or on this machine). */
 	readonly addresses: readonly string[];
+	/** How it was heard: by the broadcast announcement, by DNS-SD over mDNS, or both. */
+	readonly via: readonly DiscoverySource[];
+	/** A private room's key fingerprint, as its DNS-SD TXT record gives it. */
+	readonly fingerprint?: string;
 };
+
+/** The two ways a room is found. */
+export type DiscoverySource = 'broadcast' | 'mdns';
 
 /** At most this many rooms are tracked, so a flood of fake announcements cannot grow memory. */
 export const MAX_TRACKED_ROOMS = 256;
@@ -31,7 +38,7 @@ export class RoomTable {
 	private snapshot: readonly FoundRoom[] = [];
 
 	/** Adds or refreshes a room; returns true when the visible list changed. */
-	add(announcement: Announcement, from: string, now: number): boolean {
+	add(announcement: Announcement, from: string, now: number, via: DiscoverySource = 'broadcast', fingerprint?: string): boolean {
 		for (const [id, entry] of this.entries) {
 			if (id !== announcement.id && entry.room.port === announcement.port && entry.room.addresses.includes(from)) {
 				this.entries.delete(id);
@@ -56,8 +63,16 @@ export class RoomTable {
 			version: announcement.version,
 			id: announcement.id,
 			addresses,
+			via: [...new Set([...(previous?.via ?? []), via])].sort(),
+			...(fingerprint ?? previous?.fingerprint ? {fingerprint: fingerprint ?? previous?.fingerprint} : {}),
 		};
 		this.entries.set(announcement.id, {room, heardAt: now});
+		return this.refresh();
+	}
+
+	/** Forgets a room that said goodbye; returns true when the visible list changed. */
+	remove(id: string): boolean {
+		this.entries.delete(id);
 		return this.refresh();
 	}
 

@@ -7,6 +7,7 @@ import {formatHostPort} from './address.js';
 import {watchRooms, type RoomWatch} from './discovery-listen.js';
 import type {FoundRoom} from './discovery-rooms.js';
 import type {DiscoveryTarget} from './discovery-targets.js';
+import type {MdnsOptions} from './mdns.js';
 
 /** One target of the self-test: did a probe sent there come back to a listener on this machine? */
 export type DiscoveryCheck = DiscoveryTarget & {
@@ -27,8 +28,10 @@ export type DiscoverySelfTest = {
 	readonly listening: boolean;
 	readonly listenError?: string;
 	readonly checks: readonly DiscoveryCheck[];
-	/** Rooms announced by hubs (this one or others) while the test listened. */
+	/** Rooms announced by hubs (this one or others) while the test listened, by either path. */
 	readonly rooms: readonly FoundRoom[];
+	/** The DNS-SD browse that ran beside it: where it asked and what failed; undefined when mDNS is off. */
+	readonly mdns?: {readonly interfaces: readonly string[]; readonly failures: ReadonlyMap<string, string>};
 };
 
 /** Options of `selfTestDiscovery`. */
@@ -41,6 +44,8 @@ export type SelfTestOptions = {
 	readonly timeoutMs?: number;
 	/** This machine's hub port, if it hosts a room: hints then name the exact --join to type. */
 	readonly hubPort?: number;
+	/** Browse DNS-SD over mDNS meanwhile (default: no). */
+	readonly mdns?: MdnsOptions | false;
 };
 
 /** Sends a probe to each target and checks that a listener on the discovery port hears it. */
@@ -55,6 +60,7 @@ export async function selfTestDiscovery(options: SelfTestOptions): Promise<Disco
 		watch = await watchRooms({
 			discoveryPort,
 			bind: local,
+			mdns: options.mdns,
 			onMessage(message) {
 				if (message.k === 'probe' && message.nonce.startsWith(`${base}-`)) {
 					heard.add(message.nonce);
@@ -68,6 +74,7 @@ export async function selfTestDiscovery(options: SelfTestOptions): Promise<Disco
 	}
 
 	const errors = new Map<number, string>();
+	let mdns: DiscoverySelfTest['mdns'];
 	const sender = dgram.createSocket('udp4');
 	try {
 		await new Promise<void>((resolve, reject) => {
@@ -104,6 +111,7 @@ export async function selfTestDiscovery(options: SelfTestOptions): Promise<Disco
 		}
 	} finally {
 		sender.close();
+		mdns = watch.mdnsStatus();
 		await watch.close();
 	}
 
@@ -112,7 +120,7 @@ export async function selfTestDiscovery(options: SelfTestOptions): Promise<Disco
 		const ok = heard.has(`${base}-${index}`);
 		return ok ? {...target, heard: true} : {...target, heard: false, ...(error ? {error} : {}), hint: missHint(target, discoveryPort, options.hubPort, error)};
 	});
-	return {verdict: verdictOf(checks), listening: true, checks, rooms: watch.rooms()};
+	return {verdict: verdictOf(checks), listening: true, checks, rooms: watch.rooms(), ...(mdns ? {mdns} : {})};
 }
 
 function verdictOf(checks: readonly DiscoveryCheck[]): DiscoveryVerdict {

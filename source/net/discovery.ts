@@ -3,9 +3,10 @@ import dgram from 'node:dgram';
 import {networkInterfaces} from 'node:os';
 import {ANNOUNCE_INTERVAL_MS, decodeDiscovery, encodeDiscovery, type AnnouncementFields} from '../protocol/discovery-wire.js';
 import {announceSource, discoveryTargets, type DiscoveryTarget, type InterfaceTable} from './discovery-targets.js';
+import {MdnsAnnouncer, type MdnsOptions} from './mdns.js';
 
 export {findRooms, watchRooms, type FindRoomsOptions, type RoomWatch, type WatchOptions} from './discovery-listen.js';
-export {type FoundRoom} from './discovery-rooms.js';
+export {type DiscoverySource, type FoundRoom} from './discovery-rooms.js';
 export {discoveryTargets, type DiscoveryTarget, type InterfaceTable} from './discovery-targets.js';
 export {DEFAULT_DISCOVERY_PORT, type AnnouncementFields} from '../protocol/discovery-wire.js';
 
@@ -24,6 +25,10 @@ export type RoomAnnouncerOptions = {
 	readonly info: () => AnnouncementFields;
 	/** The interface table (default `os.networkInterfaces()`, read before every announcement). */
 	readonly interfaces?: () => InterfaceTable;
+	/** Announce over DNS-SD/mDNS as well, there (default: no; the CLI turns it on). */
+	readonly mdns?: MdnsOptions | false;
+	/** A private room's fingerprint, for the DNS-SD TXT record. */
+	readonly fingerprint?: string;
 };
 
 function systemInterfaces(): InterfaceTable {
@@ -52,8 +57,18 @@ export class RoomAnnouncer {
 	private pokeTimer: NodeJS.Timeout | undefined;
 	private lastSentAt = 0;
 	private lastTargets: readonly DiscoveryTarget[] = [];
+	private readonly mdns: MdnsAnnouncer | undefined;
 
-	constructor(private readonly options: RoomAnnouncerOptions) {}
+	constructor(private readonly options: RoomAnnouncerOptions) {
+		this.mdns = options.mdns
+			? new MdnsAnnouncer(options.bind, () => ({...options.info(), id: this.id, ...(options.fingerprint ? {fingerprint: options.fingerprint} : {})}), options.mdns)
+			: undefined;
+	}
+
+	/** Where the DNS-SD announcements go and what failed there; undefined when mDNS is off. */
+	mdnsStatus(): ReturnType<MdnsAnnouncer['status']> | undefined {
+		return this.mdns?.status();
+	}
 
 	/** Where the last announcement went. */
 	get targets(): readonly DiscoveryTarget[] {
@@ -91,6 +106,7 @@ export class RoomAnnouncer {
 
 		socket.unref();
 		this.socket = socket;
+		this.mdns?.start();
 		this.announce();
 		this.timer = setInterval(() => {
 			this.announce();
@@ -104,6 +120,7 @@ export class RoomAnnouncer {
 			return;
 		}
 
+		this.mdns?.poke();
 		this.pokeTimer = setTimeout(() => {
 			this.pokeTimer = undefined;
 			this.announce();
@@ -117,6 +134,7 @@ export class RoomAnnouncer {
 		clearTimeout(this.pokeTimer);
 		this.timer = undefined;
 		this.pokeTimer = undefined;
+		await this.mdns?.stop();
 		const socket = this.socket;
 		this.socket = undefined;
 		if (socket) {

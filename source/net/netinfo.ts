@@ -3,6 +3,10 @@ import {formatHostPort} from './address.js';
 import type {FoundRoom} from './discovery-rooms.js';
 import {selfTestDiscovery, type DiscoverySelfTest} from './discovery-selftest.js';
 import {discoveryTargets, type DiscoveryTarget, type InterfaceTable} from './discovery-targets.js';
+import {mdnsDefault, type MdnsOptions} from './mdns.js';
+
+/** Where a hub announces over DNS-SD, and the last error per interface. */
+type MdnsStatus = {readonly interfaces: readonly string[]; readonly failures: ReadonlyMap<string, string>};
 
 export type {DiscoveryCheck, DiscoverySelfTest, DiscoveryVerdict} from './discovery-selftest.js';
 
@@ -21,8 +25,10 @@ export type NetInfo = {
 	readonly addresses: readonly NetAddress[];
 	readonly ports: {readonly hub?: number; readonly transfer?: number; readonly discovery: number};
 	/** Where this machine's hub announces, and the last send errors (when a hub runs here). */
-	readonly announcing?: {readonly targets: readonly DiscoveryTarget[]; readonly failures: ReadonlyMap<string, string>};
+	readonly announcing?: {readonly targets: readonly DiscoveryTarget[]; readonly failures: ReadonlyMap<string, string>; readonly mdns?: MdnsStatus};
 	readonly discovery: DiscoverySelfTest;
+	/** This machine's room id, when it hosts one: whether its own DNS-SD answer came back is then shown. */
+	readonly ownRoom?: string;
 };
 
 /** Options of `gatherNetInfo`. */
@@ -37,7 +43,9 @@ export type NetInfoOptions = {
 	/** How long the self-test waits for its probes (default 1000 ms). */
 	readonly timeoutMs?: number;
 	/** This machine's `RoomAnnouncer`, if it hosts a room: its targets and failures are shown. */
-	readonly announcer?: {readonly targets: readonly DiscoveryTarget[]; readonly failures: ReadonlyMap<string, string>};
+	readonly announcer?: {readonly targets: readonly DiscoveryTarget[]; readonly failures: ReadonlyMap<string, string>; readonly id?: string; mdnsStatus?(): MdnsStatus | undefined};
+	/** Browse DNS-SD over mDNS during the self-test (default: yes unless `loopbackOnly` or SOCKET_CHAT_MDNS=off). */
+	readonly mdns?: MdnsOptions | false;
 	/** The interface table (default `os.networkInterfaces()`). */
 	readonly interfaces?: () => InterfaceTable;
 };
@@ -78,7 +86,9 @@ export async function gatherNetInfo(options: NetInfoOptions): Promise<NetInfo> {
 		loopbackOnly: options.loopbackOnly,
 		timeoutMs: options.timeoutMs,
 		hubPort: options.hubPort,
+		mdns: options.mdns ?? (options.loopbackOnly ? false : mdnsDefault()),
 	});
+	const mdns = options.announcer?.mdnsStatus?.();
 	return {
 		host: hostname(),
 		addresses: listAddresses(interfaces),
@@ -87,7 +97,8 @@ export async function gatherNetInfo(options: NetInfoOptions): Promise<NetInfo> {
 			...(options.transferPort === undefined ? {} : {transfer: options.transferPort}),
 			discovery: options.discoveryPort,
 		},
-		...(options.announcer ? {announcing: {targets: options.announcer.targets, failures: new Map(options.announcer.failures)}} : {}),
+		...(options.announcer ? {announcing: {targets: options.announcer.targets, failures: new Map(options.announcer.failures), ...(mdns ? {mdns} : {})}} : {}),
+		...(options.announcer?.id ? {ownRoom: options.announcer.id} : {}),
 		discovery,
 	};
 }
@@ -101,7 +112,7 @@ const verdicts = {
 
 function describeRoom(room: FoundRoom): string {
 	const members = `${room.members} member${room.members === 1 ? '' : 's'}`;
-	return `${room.name} on ${room.host} at ${formatHostPort(room.address, room.port)} (${members}${room.secret ? ', secret' : ''})`;
+	return `${room.name} on ${room.host} at ${formatHostPort(room.address, room.port)} (${members}${room.secret ? ', secret' : ''}; by ${room.via.join(' and ')})`;
 }
 
 /** The lines `/netinfo` prints (plain text, no colour). */
@@ -141,11 +152,40 @@ export function formatNetInfo(info: NetInfo): string[] {
 		lines.push(check.heard ? `  ok    ${where}` : `  FAIL  ${where}: ${check.hint ?? check.error ?? 'not heard'}`);
 	}
 
+	lines.push(...mdnsLines(info));
 	if (discovery.rooms.length > 0) {
 		lines.push('rooms heard:');
 		for (const room of discovery.rooms) {
 			lines.push(`  ${describeRoom(room)}`);
 		}
+	}
+
+	return lines;
+}
+
+/** What /netinfo says about DNS-SD: where this machine announces and asks, what failed, what came back. */
+function mdnsLines(info: NetInfo): string[] {
+	const {mdns} = info.discovery;
+	if (!mdns) {
+		return ['DNS-SD (mDNS, UDP 5353): off here (--no-mdns or SOCKET_CHAT_MDNS=off); rooms are found by broadcast only'];
+	}
+
+	const announcing = info.announcing?.mdns;
+	const lines = [
+		...(announcing ? [`announcing this room by DNS-SD (_socket-chat._udp) on: ${announcing.interfaces.length > 0 ? announcing.interfaces.join(', ') : 'no interface (bound to loopback or IPv6)'}`] : []),
+		...[...(announcing?.failures ?? [])].map(([address, error]) => `  last DNS-SD announcement on ${address} failed: ${error}`),
+	];
+	const heard = info.discovery.rooms.filter(room => room.via.includes('mdns'));
+	const own = info.ownRoom === undefined ? undefined : heard.some(room => room.id === info.ownRoom);
+	const where = mdns.interfaces.length > 0 ? mdns.interfaces.join(', ') : 'no IPv4 interface';
+	if (mdns.failures.size > 0) {
+		lines.push(`DNS-SD: does not work here: ${[...mdns.failures.values()].join('; ')}: another program may hold UDP 5353 without sharing it, or a firewall forbids it`);
+	} else if (own === false) {
+		lines.push(`DNS-SD: asked on ${where}; this room's own answer did not come back: a firewall may block UDP 5353 (mDNS)`);
+	} else if (heard.length > 0) {
+		lines.push(`DNS-SD: works: asked on ${where}, ${heard.length} room${heard.length === 1 ? '' : 's'} answered (others see this room if the network passes mDNS)`);
+	} else {
+		lines.push(`DNS-SD: asked on ${where}, no room answered within the test: none announced by DNS-SD, or the network or a firewall drops UDP 5353`);
 	}
 
 	return lines;

@@ -131,3 +131,9 @@ export function decodeDiscovery(datagram: Uint8Array): DiscoveryDecoded {
 
 	return {ok: true, message: parsed.data};
 }
+
+/** An announcement from fields read elsewhere (a DNS-SD TXT record), validated and cleaned as a datagram's would be; undefined when invalid. */
+export function parseAnnouncement(value: unknown): Announcement | undefined {
+	const parsed = announcementSchema.safeParse(value);
+	return parsed.success ? parsed.data : undefined;
+}

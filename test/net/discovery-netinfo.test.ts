@@ -69,7 +69,7 @@ describe('formatNetInfo', () => {
 				{address: '192.168.1.255', kind: 'broadcast', interface: 'eth0', source: '192.168.1.8', heard: false, hint: 'broadcast to 192.168.1.255 (eth0) was not heard back: ...'},
 				{address: '127.0.0.1', kind: 'loopback', heard: true},
 			],
-			rooms: [{address: '192.168.1.9', addresses: ['192.168.1.9'], port: 9999, name: 'ops', host: 'box', members: 1, secret: true, version: 1, id: 'x'}],
+			rooms: [{address: '192.168.1.9', addresses: ['192.168.1.9'], port: 9999, name: 'ops', host: 'box', members: 1, secret: true, version: 1, id: 'x', via: ['broadcast']}],
 		},
 	};
 
@@ -85,9 +85,24 @@ describe('formatNetInfo', () => {
 			'discovery: partly: some announcements did not come back (below)',
 			'  FAIL  broadcast 192.168.1.255 (eth0): broadcast to 192.168.1.255 (eth0) was not heard back: ...',
 			'  ok    loopback 127.0.0.1',
+			'DNS-SD (mDNS, UDP 5353): off here (--no-mdns or SOCKET_CHAT_MDNS=off); rooms are found by broadcast only',
 			'rooms heard:',
-			'  ops on box at 192.168.1.9:9999 (1 member, secret)',
+			'  ops on box at 192.168.1.9:9999 (1 member, secret; by broadcast)',
 		]);
+	});
+
+	test('DNS-SD: where this room is announced, and whether its own answer came back', () => {
+		const mdns = {interfaces: ['192.168.1.8 (eth0)'], failures: new Map<string, string>()};
+		const hosting = {...info, announcing: {...info.announcing!, mdns}, ownRoom: 'mine'};
+		const blocked = formatNetInfo({...hosting, discovery: {...info.discovery, mdns}});
+		expect(blocked).toContain('announcing this room by DNS-SD (_socket-chat._udp) on: 192.168.1.8 (eth0)');
+		expect(blocked).toContain('DNS-SD: asked on 192.168.1.8 (eth0); this room\'s own answer did not come back: a firewall may block UDP 5353 (mDNS)');
+		const own = {...info.discovery.rooms[0]!, id: 'mine', via: ['broadcast', 'mdns'] as const};
+		const works = formatNetInfo({...hosting, discovery: {...info.discovery, mdns, rooms: [own]}});
+		expect(works.some(line => line.startsWith('DNS-SD: works: asked on 192.168.1.8 (eth0), 1 room answered'))).toBe(true);
+		expect(works).toContain('  ops on box at 192.168.1.9:9999 (1 member, secret; by broadcast and mdns)');
+		const taken = formatNetInfo({...info, discovery: {...info.discovery, mdns: {...mdns, failures: new Map([['192.168.1.8', 'EADDRINUSE (eth0)']])}}});
+		expect(taken.some(line => line.startsWith('DNS-SD: does not work here: EADDRINUSE (eth0)'))).toBe(true);
 	});
 
 	test('no network: says so', () => {

@@ -57,6 +57,7 @@ describe('a room announced on 127.0.0.1', () => {
 				transferPort: 22_222,
 				version: 1,
 				id: announcer.id,
+				via: ['broadcast'],
 			},
 		]);
 	});
