@@ -1,0 +1,72 @@
+import {spawn} from 'node:child_process';
+import {cliPath, type CliProcess} from '../helpers/cli-process.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+/** The CLI processes started so far, so every one is stopped however the tests end. */
+export const started = new Set<CliProcess>();
+
+/**
+ * Starts `node dist/cli.js ARGS` inside a namespace (`ip netns exec` runs it in place, so the
+ * child is node itself). mDNS is on: in a test namespace it reaches only the test network.
+ */
+export function cliIn(ns: string, args: readonly string[]): CliProcess & {write(line: string): void} {
+	const environment: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
+	delete environment.SOCKET_CHAT_MDNS;
+	const child = spawn('ip', ['netns', 'exec', ns, process.execPath, cliPath, ...args], {stdio: 'pipe', env: environment});
+	const cli = {
+		child,
+		stdout: '',
+		stderr: '',
+		exitCode: undefined as number | null | undefined,
+		json() {
+			return this.stdout
+				.split('\n')
+				.filter(line => line.startsWith('{'))
+				.map(line => JSON.parse(line) as Record<string, unknown>);
+		},
+		async exited(timeoutMs = 20_000) {
+			await waitFor(() => this.exitCode !== undefined, {timeoutMs, what: () => `exit of ${args.join(' ')} in ${ns}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`});
+			return this.exitCode!;
+		},
+		write(line: string) {
+			child.stdin.write(`${line}\n`);
+		},
+	};
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		cli.stdout += chunk;
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		cli.stderr += chunk;
+	});
+	child.on('exit', code => {
+		cli.exitCode = code;
+		started.delete(cli);
+	});
+	started.add(cli);
+	return cli;
+}
+
+/** Stops every CLI still running (SIGKILL: the namespaces go next). */
+export function stopAll(): void {
+	for (const cli of started) {
+		cli.child.kill('SIGKILL');
+	}
+}
+
+/** The texts of the room's messages a member printed, in the order it printed them, with their seq. */
+export function messages(cli: CliProcess): Array<{seq: number; from: string; text: string}> {
+	return cli
+		.json()
+		.filter(event => event.type === 'message')
+		.map(event => ({seq: event.seq as number, from: event.from as string, text: event.text as string}));
+}
+
+/** Waits for a member to print a message with this text. */
+export async function sawText(cli: CliProcess, text: string, timeoutMs = 15_000): Promise<void> {
+	await waitFor(() => messages(cli).some(message => message.text === text), {timeoutMs, what: () => `"${text.slice(0, 40)}" at a member\nstderr: ${cli.stderr}`});
+}
+
+/** Waits for a member's welcome (it joined the room). */
+export async function welcomed(cli: CliProcess, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+	return waitFor(() => cli.json().find(event => event.type === 'welcome'), {timeoutMs, what: () => `a welcome\nstdout: ${cli.stdout}\nstderr: ${cli.stderr}`});
+}
