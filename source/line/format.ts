@@ -1,18 +1,24 @@
+import stringWidth from 'string-width';
 import type {ChatEntry} from '../session/types.js';
 
-/** A line of --plain output, and whether it belongs on stderr. */
+/** A message's header and its text; the text's further lines are indented under its first. */
+function said(header: string, text: string): string {
+	return header + text.replaceAll('\n', `\n${' '.repeat(stringWidth(header))}`);
+}
+
+/** A line of --plain output (a multi-line message: its lines indented), and whether it belongs on stderr. */
 export function plainLine(entry: ChatEntry): {text: string; error: boolean} | undefined {
 	switch (entry.kind) {
 		case 'message': {
-			return {text: `${entry.from}: ${entry.text}`, error: false};
+			return {text: said(`${entry.from}: `, entry.text), error: false};
 		}
 
 		case 'action': {
-			return {text: `* ${entry.from} ${entry.text}`, error: false};
+			return {text: said(`* ${entry.from} `, entry.text), error: false};
 		}
 
 		case 'direct': {
-			return {text: `[dm] ${entry.from} -> ${entry.to}: ${entry.text}`, error: false};
+			return {text: said(`[dm] ${entry.from} -> ${entry.to}: `, entry.text), error: false};
 		}
 
 		case 'join':

@@ -4,7 +4,7 @@ import type {MemberRequest, RoomEvent} from '../protocol/items.js';
 import {checkName, nameKey} from '../protocol/names.js';
 import {ReliableReceiver} from '../protocol/reliable-receiver.js';
 import {ReliableSender} from '../protocol/reliable-sender.js';
-import {cleanText, utf8Bytes} from '../protocol/sanitize.js';
+import {cleanMessage, cleanText, utf8Bytes} from '../protocol/sanitize.js';
 import type {SessionCipher} from '../protocol/crypto.js';
 import {TokenBucket} from '../protocol/token-bucket.js';
 
@@ -369,7 +369,7 @@ export class HubRoom {
 			return undefined;
 		}
 
-		const text = cleanText(raw);
+		const text = cleanMessage(raw);
 		return text.trim() === '' ? undefined : text;
 	}
 

@@ -1,6 +1,6 @@
 import prettyBytes from 'pretty-bytes';
 import type {RoomEvent} from '../protocol/items.js';
-import {cleanText} from '../protocol/sanitize.js';
+import {cleanMessage, cleanText} from '../protocol/sanitize.js';
 import type {ChatEntry} from './types.js';
 
 export type EntryDraft = Omit<ChatEntry, 'id'>;
@@ -26,7 +26,7 @@ export function entryFromEvent(event: RoomEvent, me: string | undefined, fromHis
 	const base = {seq: event.seq, time: event.time, fromHistory, mentionsMe: false};
 	switch (event.k) {
 		case 'msg': {
-			const text = cleanText(event.text);
+			const text = cleanMessage(event.text);
 			const from = cleanText(event.from);
 			return {
 				...base,
@@ -38,7 +38,7 @@ export function entryFromEvent(event: RoomEvent, me: string | undefined, fromHis
 		}
 
 		case 'dm': {
-			return {...base, kind: 'direct', from: cleanText(event.from), to: cleanText(event.to), text: cleanText(event.text)};
+			return {...base, kind: 'direct', from: cleanText(event.from), to: cleanText(event.to), text: cleanMessage(event.text)};
 		}
 
 		case 'join': {

@@ -16,6 +16,13 @@ function local(kind: ChatEntry['kind'], text: string, extra: Partial<ChatEntry> 
 }
 
 describe('plainLine', () => {
+	it('a multi-line message prints its further lines indented under its text; JSON keeps the newlines', () => {
+		const entry = {id: 1, kind: 'message', time: 0, from: 'bob', text: 'one\n  two\nthree', fromHistory: false, mentionsMe: false} as const;
+		expect(plainLine(entry)).toEqual({text: 'bob: one\n       two\n     three', error: false});
+		expect(jsonEvent(entry)).toMatchObject({type: 'message', text: 'one\n  two\nthree'});
+		expect(JSON.stringify(jsonEvent(entry))).toContain(String.raw`"text":"one\n  two\nthree"`);
+	});
+
 	it.each<[string, string, ChatEntry]>([
 		['message', 'alice: hi', fromEvent(ev.msg(1, 'alice', 'hi'))],
 		['action', '* alice waves', fromEvent(ev.msg(2, 'alice', 'waves', true))],

@@ -48,6 +48,17 @@ describe('a room on 127.0.0.1', () => {
 		}
 	});
 
+	test('a multi-line message crosses the hub with its line breaks and indentation; other controls are stripped', async () => {
+		hub = await startHub();
+		const alice = await member('alice');
+		const bob = await member('bob');
+		alice.link.send({k: 'say', text: 'def f():\r\n\treturn 1\n\n\u001B[31mred\u001B[0m\u0007'});
+		alice.link.send({k: 'dm', to: 'bob', text: 'a\n  b'});
+		await waitFor(() => bob.events().filter(event => event.k === 'msg' || event.k === 'dm').length === 2, {what: 'both at bob'});
+		const texts = bob.events().flatMap(event => (event.k === 'msg' || event.k === 'dm' ? [event.text] : []));
+		expect(texts).toEqual(['def f():\n    return 1\n\nred', 'a\n  b']);
+	});
+
 	test('join and leave are room events; the welcome lists members and history', async () => {
 		hub = await startHub();
 		const alice = await member('alice');

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import fc from 'fast-check';
-import {cleanText, utf8Bytes} from '../../source/protocol/sanitize.js';
+import {cleanMessage, cleanText, utf8Bytes} from '../../source/protocol/sanitize.js';
 
 // eslint-disable-next-line no-control-regex
 /** What cleanText removes or replaces: controls, DEL, C1, ALM, LRM, RLM, bidi overrides and isolates, line/paragraph separators. */
@@ -147,5 +147,36 @@ describe('utf8Bytes', () => {
 		['\uD800', 3], // a lone surrogate is written as U+FFFD
 	])('%j is %i bytes', (input, bytes) => {
 		expect(utf8Bytes(input)).toBe(bytes);
+	});
+});
+
+describe('cleanMessage: a message keeps its lines', () => {
+	test.each([
+		['LF kept', 'one\ntwo', 'one\ntwo'],
+		['CRLF becomes LF', 'one\r\ntwo\r\n', 'one\ntwo\n'],
+		['lone CR becomes LF', 'one\rtwo', 'one\ntwo'],
+		['line and paragraph separators become LF', 'a\u2028b\u2029c', 'a\nb\nc'],
+		['indentation kept', 'if x:\n    return 1', 'if x:\n    return 1'],
+		['a tab goes to the next stop of 4', '\tx\nab\tc\nabcd\te', '    x\nab  c\nabcd    e'],
+		['colour codes stripped on every line', '\u001B[31m- old\u001B[0m\n\u001B[32m+ new\u001B[0m', '- old\n+ new'],
+		['other controls still dropped', 'a\u0007b\u0000\nc\u0008d\u007Fe', 'ab\ncde'],
+		['bidi overrides still dropped', 'a\u202Eb\nc\u2066d', 'ab\ncd'],
+		['blank lines kept', 'a\n\n\nb', 'a\n\n\nb'],
+	])('%s', (_label, input, expected) => {
+		expect(cleanMessage(input)).toBe(expected);
+	});
+
+	test('property: no control character but LF survives, and its lines are cleanText of the lines (tabs aside)', () => {
+		fc.assert(
+			fc.property(fc.string({unit: 'binary', maxLength: 300}), text => {
+				const cleaned = cleanMessage(text);
+				// eslint-disable-next-line no-control-regex
+				expect(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/.test(cleaned)).toBe(false);
+				expect(cleanMessage(cleaned)).toBe(cleaned);
+				const withoutTabs = text.replaceAll('\t', '');
+				expect(cleanMessage(withoutTabs).split('\n').map(line => cleanText(line))).toEqual(cleanMessage(withoutTabs).split('\n'));
+			}),
+			{numRuns: 500},
+		);
 	});
 });

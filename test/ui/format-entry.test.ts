@@ -88,6 +88,17 @@ describe('entryLines', () => {
 		}
 	});
 
+	test('a multi-line message keeps its indentation, its lines aligned under the text column', () => {
+		expect(plain({text: 'look:\nif x:\n    return 1\n\nend'})).toEqual([
+			'09:05 alice: look:',
+			'             if x:',
+			'                 return 1',
+			'             ',
+			'             end',
+		]);
+		expect(plain({kind: 'direct', from: 'bob', to: 'alice', text: 'a\n  b'})[1]).toBe(`${' '.repeat(6 + '[dm] bob -> alice: '.length)}  b`);
+	});
+
 	test('multi-line notices keep their indentation', () => {
 		expect(plain({kind: 'notice', text: 'commands:\n  /send PATH  share a file'})).toEqual([
 			'09:05 commands:',

@@ -46,10 +46,12 @@ function logical(text: string, ...styles: readonly SgrStyle[]): LogicalLine[] {
 		});
 }
 
+/** The header before the first line ("alice: "); the lines after it are aligned under its text. */
 function headed(header: string, lines: readonly LogicalLine[]): LogicalLine[] {
 	const [first, ...rest] = lines;
 	const text = first ? ' '.repeat(first.indent) + first.text : '';
-	return [{indent: 0, text: header + text}, ...rest];
+	const hang = stringWidth(header);
+	return [{indent: 0, text: header + text}, ...rest.map(line => ({...line, indent: line.indent + hang}))];
 }
 
 function eventLines(entry: ChatEntry, mark: string, fallback: string): LogicalLine[] {
