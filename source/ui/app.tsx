@@ -7,6 +7,7 @@ import {NamePrompt} from './name/name-prompt.js';
 import {SecretPrompt} from './name/secret-prompt.js';
 import {SessionProvider, useSession, useSnapshot} from './session-context.js';
 import {StartScreen} from './start/start-screen.js';
+import {TextEventsProvider, type TextEvents} from './terminal/terminal-context.js';
 import {useExitOnce} from './use-exit.js';
 import {useQuit} from './use-quit.js';
 import {useStableInput} from './use-stable-input.js';
@@ -23,6 +24,8 @@ export type AppProps = {
 	readonly name?: string;
 	/** The composition root unmounts and exits with this code. */
 	readonly onExit: (code: number) => void;
+	/** Pastes, line breaks and Delete from the terminal input layer. */
+	readonly textEvents?: TextEvents;
 };
 
 const nameProblems: ReadonlySet<RefusalCode> = new Set(['name-taken', 'name-invalid']);
@@ -32,18 +35,20 @@ const secretProblems: ReadonlySet<RefusalCode> = new Set(['secret-required', 'wr
  * The full-screen TUI: the start screen until there is a session, the name prompt until a
  * name is accepted, then the chat. Ctrl+C leaves cleanly from anywhere.
  */
-export function App({session, startSession, rooms, name, onExit}: AppProps) {
+export function App({session, startSession, rooms, name, onExit, textEvents}: AppProps) {
 	const exit = useExitOnce(onExit);
 	const [started, setStarted] = useState<ChatSessionApi>();
 	const active = session ?? started;
-	if (active === undefined) {
-		return <StartView startSession={startSession} rooms={rooms} onStarted={setStarted} exit={exit} />;
-	}
-
 	return (
-		<SessionProvider session={active}>
-			<SessionView name={name} exit={exit} />
-		</SessionProvider>
+		<TextEventsProvider events={textEvents}>
+			{active === undefined ? (
+				<StartView startSession={startSession} rooms={rooms} onStarted={setStarted} exit={exit} />
+			) : (
+				<SessionProvider session={active}>
+					<SessionView name={name} exit={exit} />
+				</SessionProvider>
+			)}
+		</TextEventsProvider>
 	);
 }
 

@@ -47,14 +47,16 @@ describe('input line', () => {
 		await waitForText(rendered, '› type a message');
 	});
 
-	test('pasted lines are sent one by one; the unfinished rest stays in the field', async () => {
+	test('a burst of pasted lines (no bracketed paste) lands in the draft whole, blank line kept; Enter sends it as one message', async () => {
 		const {session, rendered} = await start();
 		await press(rendered, 'first line\rsecond line\r\rthird');
-		await waitFor(() => session.submitted.length === 2);
-		await waitForInput(rendered, 'third');
-		expect(session.submitted).toEqual(['first line', 'second line']);
+		await waitForText(rendered, '4 lines · Enter: send');
+		expect(session.submitted).toEqual([]);
+		await press(rendered, keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['first line\nsecond line\n\nthird']);
 		await press(rendered, keys.up);
-		await waitForInput(rendered, 'second line');
+		await waitForText(rendered, '4 lines · Enter: send');
 	});
 
 	test('Tab completes a command name, and typing goes on at the end', async () => {
@@ -158,5 +160,79 @@ describe('input line', () => {
 		session.pushEntry({kind: 'error', text: 'room-wide problem', seq: 7});
 		await waitForText(rendered, 'room-wide problem');
 		expect(hintLine(rendered)).not.toContain('room-wide problem');
+	});
+});
+
+describe('pastes, line breaks and editing', () => {
+	const pasted = (text: string) => `\u001B[200~${text}\u001B[201~`;
+
+	test('a bracketed paste of a code block keeps its lines and indentation, and is only sent on Enter', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, pasted('def f(x):\r\n    if x:\r\n\treturn 1\r\n'));
+		await waitForText(rendered, '3 lines · Enter: send');
+		expect(session.submitted).toEqual([]);
+		expect(screen(rendered)).toContain('    if x:');
+		await press(rendered, keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['def f(x):\n    if x:\n    return 1']);
+	});
+
+	test('colour codes and other escape sequences in a paste are stripped, never acted on', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, pasted('\u001B[31mred\u001B[0m and \u001B]8;;http://x\u0007link\u001B]8;;\u0007 \u001B[1;5A\u0007done'));
+		await waitForInput(rendered, 'red and link done');
+		await press(rendered, keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['red and link done']);
+	});
+
+	test('a coloured line typed in (no bracketed paste) cannot crash the input either', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, 'a\u001B[31mb\u001B[0mc\u001B[?1049h\u001BP1$r\u001B\\d');
+		await waitForInput(rendered, 'abcd');
+		await press(rendered, keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['abcd']);
+	});
+
+	test.each([
+		['Shift+Enter (CSI u)', '\u001B[13;2u'],
+		['Shift+Enter (modifyOtherKeys)', '\u001B[27;2;13~'],
+		['Alt+Enter', '\u001B\r'],
+		['Ctrl+J', '\n'],
+	])('%s starts a new line in the draft; the input grows', async (_name, newline) => {
+		const {session, rendered} = await start();
+		await press(rendered, 'one', newline, 'two', newline, 'three');
+		await waitForText(rendered, '3 lines · Enter: send');
+		const rows = lines(rendered);
+		expect(rows.at(-3)).toBe('› one');
+		expect(rows.at(-2)?.trimEnd()).toBe('  two');
+		expect(rows.at(-1)?.trimEnd()).toBe('  three');
+		// Up moves inside the draft before it recalls history.
+		await press(rendered, keys.up, 'X', keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['one\ntwoX\nthree']);
+	});
+
+	test('a 5,000-character paste stays in the input with its size; Enter sends nothing until it fits', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, pasted('y'.repeat(5000)));
+		await waitFor(() => hintLine(rendered).includes('✗ 5,000 of 4,000 bytes: shorten it or /send it as a file'));
+		await press(rendered, keys.enter);
+		expect(session.submitted).toEqual(['y'.repeat(5000)]);
+		expect(session.outcomes).toEqual(['refused']);
+		expect(hintLine(rendered)).toContain('5,000 of 4,000 bytes');
+		// Ctrl+U empties the line; a short text then goes out.
+		await press(rendered, '\u0015', 'short', keys.enter);
+		await waitFor(() => session.outcomes.length === 2);
+		expect(session.outcomes).toEqual(['refused', 'sent']);
+		expect(session.submitted.at(-1)).toBe('short');
+	});
+
+	test('the cursor moves over graphemes; Backspace and Delete edit where it is', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, 'ab👍🏽cd', keys.left, keys.left, keys.backspace, keys.delete, '-', keys.home, '>', '\u0005', '<', keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['>ab-d<']);
 	});
 });

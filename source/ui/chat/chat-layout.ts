@@ -24,11 +24,11 @@ export function fits(columns: number, rows: number): boolean {
 
 /**
  * Lays the screen out: the status line, the share line when there is one, the panes, the
- * hint line and the input line, in `rows - 1` lines (the last row stays free so the terminal
+ * hint line and the input (one row, or a few for a multi-line draft), in `rows - 1` lines (the last row stays free so the terminal
  * never scrolls).
  */
-export function chatLayout(columns: number, rows: number, options: {readonly shareLine: boolean; readonly memberCount: number}): ChatLayout {
-	const fixedRows = 1 + (options.shareLine ? 1 : 0) + 2;
+export function chatLayout(columns: number, rows: number, options: {readonly shareLine: boolean; readonly memberCount: number; readonly inputRows?: number}): ChatLayout {
+	const fixedRows = 1 + (options.shareLine ? 1 : 0) + 1 + (options.inputRows ?? 1);
 	const panes = Math.max(6, rows - 1 - fixedRows);
 	const sideWidth = Math.min(40, Math.max(24, Math.round(columns * 0.3)));
 	const membersHeight = Math.min(Math.max(4, options.memberCount + 2), Math.floor(panes / 2));

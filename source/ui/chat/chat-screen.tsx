@@ -3,7 +3,11 @@ import {Box, Text} from 'ink';
 import type {SessionSnapshot} from '../../session/types.js';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
+import {inputRows} from '../input/input-view.js';
+import {draftHelp, draftProblem} from '../input/draft-hints.js';
 import {useInputLine} from '../input/use-input-line.js';
+import {useTextEvents} from '../terminal/terminal-context.js';
+import {cleanDraftText} from '../../session/draft-text.js';
 import {MembersPane} from '../members/members-pane.js';
 import {LineCache} from '../messages/line-cache.js';
 import {MessagesPane} from '../messages/messages-pane.js';
@@ -54,17 +58,22 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const flash = useFlashError(session);
 	useMentionBell(session);
 	const input = useInputLine({
-		onSubmit: line => {
-			session.submit(line);
-		},
+		onSubmit: line => session.submit(line),
+		clean: cleanDraftText,
 		source: () => ({
 			commands: session.commands(),
 			members: snapshot.members.filter(member => !member.isMe).map(member => member.name),
 		}),
 		onEdit: flash.clear,
 	});
+	useTextEvents(event => {
+		if (!readOnly) {
+			setFocus('input');
+			input.text(event);
+		}
+	});
 	const share = shareLine(snapshot);
-	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length});
+	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
 	const cache = useMemo(() => new LineCache(inner.width), [inner.width]);
 	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
@@ -129,7 +138,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			</Box>
 			{banner === undefined ? (
 				<>
-					<HintLine error={flash.text} matches={input.matches} help={keysHelp} width={layout.width} />
+					<HintLine error={draftProblem(input.value) ?? flash.text} matches={input.matches} help={draftHelp(input.value) ?? keysHelp} width={layout.width} />
 					<InputLineView input={input} focused={focus === 'input'} width={layout.width} />
 				</>
 			) : (

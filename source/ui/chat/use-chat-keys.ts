@@ -49,10 +49,18 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 	const step = arrow(key);
 	switch (focus) {
 		case 'input': {
+			if (readOnly) {
+				return;
+			}
+
 			if (key.tab) {
 				input.tab();
 			} else if (step !== 0) {
 				(step < 0 ? input.previous : input.next)();
+			} else if (key.return) {
+				input.submit();
+			} else {
+				input.key(text, key);
 			}
 
 			return;
@@ -103,7 +111,7 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 /**
  * Keys of the chat screen. Esc / Shift+Tab move focus (input → messages → members → files);
  * PgUp/PgDn scroll and End returns to live from anywhere; the arrows act on the focused pane;
- * Tab completes in the input. Ctrl+C is the app's.
+ * in the input, Tab completes, Enter sends and the editing keys edit. Ctrl+C is the app's.
  */
 export function useChatKeys(options: ChatKeysOptions): void {
 	useStableInput((text, key) => {

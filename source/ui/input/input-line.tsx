@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {inputRows, visibleInput} from './input-view.js';
 import type {InputLine} from './use-input-line.js';
 
 type InputLineViewProps = {
@@ -8,21 +8,31 @@ type InputLineViewProps = {
 	readonly width: number;
 };
 
-/** "› " and the text field; typing goes here while it has focus. */
+/** "› " and the draft, a few rows high for a multi-line draft; typing goes here while it has focus. */
 export function InputLineView({input, focused, width}: InputLineViewProps) {
+	const view = visibleInput(input.draft, width - 2, inputRows(input.draft));
 	return (
-		<Box width={width} height={1}>
-			<Text color={focused ? 'cyan' : 'gray'} bold>
-				{focused ? '› ' : '· '}
-			</Text>
-			<TextInput
-				key={input.revision}
-				value={input.value}
-				focus={focused}
-				placeholder={focused ? 'type a message, /help for commands' : ''}
-				onChange={input.change}
-				onSubmit={input.submit}
-			/>
+		<Box width={width} height={view.rows.length} flexDirection="column">
+			{view.rows.map((row, index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Box key={index} height={1}>
+					<Text color={focused ? 'cyan' : 'gray'} bold>
+						{index === 0 ? (focused ? '› ' : '· ') : '  '}
+					</Text>
+					{input.value === '' && focused ? (
+						<Text>
+							<Text inverse>t</Text>
+							<Text dimColor>ype a message, /help for commands</Text>
+						</Text>
+					) : (
+						<Text wrap="truncate-end">
+							{row.before}
+							{focused && row.cursor !== undefined ? <Text inverse>{row.cursor}</Text> : (row.cursor ?? '')}
+							{row.after}
+						</Text>
+					)}
+				</Box>
+			))}
 		</Box>
 	);
 }

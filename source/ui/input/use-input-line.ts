@@ -1,123 +1,194 @@
 import {useCallback, useMemo, useReducer, useRef} from 'react';
+import type {Key} from 'ink';
+import type {SubmitOutcome} from '../../session/types.js';
+import type {TextEvent} from '../terminal/terminal-input.js';
 import {complete, type Completion, type CompletionSource} from './complete.js';
+import * as edit from './draft.js';
 import {emptyHistory, recallNext, recallPrevious, remember, type HistoryState} from './history.js';
 
 /** The input line's state and what can be done to it. */
 export type InputLine = {
 	readonly value: string;
-	/** Changes whenever the value is set from outside the text field (history, completion, ...). */
-	readonly revision: number;
+	readonly draft: edit.Draft;
 	/** Matches of the last Tab when there were several, for the hint line. */
 	readonly matches: readonly string[];
-	/** The text field changed (typing); each line break in it submits the line before it. */
-	readonly change: (value: string) => void;
-	/** Enter: hands the line on (unless blank), remembers it, empties the field. */
+	/** A key for the input (it has focus); true when it was the input's. */
+	readonly key: (text: string, key: Key) => boolean;
+	/** A paste, a line break or Delete, from the terminal input layer. */
+	readonly text: (event: TextEvent) => void;
+	/** Enter: hands the draft on (unless blank); it stays when the session refused it. */
 	readonly submit: () => void;
 	readonly previous: () => void;
 	readonly next: () => void;
 	readonly tab: () => void;
-	/** Adds text at the end (typing while another pane had focus). */
+	/** Adds text at the cursor (typing while another pane had focus, a paste). */
 	readonly insert: (text: string) => void;
 	/** Sets the whole line ("/msg alice "). */
 	readonly replace: (text: string) => void;
 };
 
-/** Pasted text (or keys typed faster than a frame) can bring Enter inside the value. */
-const lineBreak = /[\r\n]/;
-const lineBreaks = /\r\n|\r|\n/;
-
 type State = {
-	readonly value: string;
-	readonly revision: number;
+	readonly draft: edit.Draft;
 	readonly history: HistoryState;
 	readonly completion?: Completion;
 };
 
 type InputLineOptions = {
-	readonly onSubmit: (line: string) => void;
+	/** Sends the line; a 'refused' answer (too long) keeps it in the input. */
+	readonly onSubmit: (line: string) => SubmitOutcome | void;
 	/** What Tab completes from, read when Tab is pressed. */
 	readonly source: () => CompletionSource;
 	/** Called on every change of the value made by the person (typing, recall, completion). */
 	readonly onEdit?: () => void;
+	/** Makes pasted text safe for the draft (escape sequences and controls out, CRLF to LF). */
+	readonly clean: (text: string) => string;
+	/** A paste that may be a dragged-in file: true when the caller took it (it offers the file). */
+	readonly onPaste?: (text: string) => boolean;
 };
 
-/**
- * State of the input line. Kept in a ref so that several keys arriving before React
- * re-renders each see the result of the one before; the transitions are the pure
- * functions of history.ts and complete.ts.
- */
-export function useInputLine({onSubmit, source, onEdit}: InputLineOptions): InputLine {
-	const state = useRef<State>({value: '', revision: 0, history: emptyHistory});
-	const [, render] = useReducer((count: number) => count + 1, 0);
-	const latest = useRef({onSubmit, source, onEdit});
-	latest.current = {onSubmit, source, onEdit};
+/** Edits for keys Ink reports, by what they do to the draft. */
+function editFor(text: string, key: Key): ((draft: edit.Draft) => edit.Draft) | undefined {
+	if (key.backspace || key.delete) {
+		return key.meta ? edit.deleteWordBack : edit.deleteBack;
+	}
 
-	const update = useCallback((next: State) => {
-		state.current = next;
-		latest.current.onEdit?.();
+	if (key.leftArrow) {
+		return edit.left;
+	}
+
+	if (key.rightArrow) {
+		return edit.right;
+	}
+
+	if (key.home) {
+		return edit.lineStart;
+	}
+
+	if (key.ctrl) {
+		const byLetter: Record<string, (draft: edit.Draft) => edit.Draft> = {
+			a: edit.lineStart,
+			e: edit.lineEnd,
+			u: () => edit.emptyDraft,
+			k: edit.deleteToLineEnd,
+			w: edit.deleteWordBack,
+			b: edit.left,
+			f: edit.right,
+			h: edit.deleteBack,
+		};
+		return byLetter[text];
+	}
+
+	return undefined;
+}
+
+/**
+ * State of the input line: a draft of one or more lines with a cursor, history and completion.
+ * Kept in a ref so that several keys arriving before React re-renders each see the result of
+ * the one before; the transitions are the pure functions of draft.ts, history.ts and complete.ts.
+ */
+export function useInputLine({onSubmit, source, onEdit, clean, onPaste}: InputLineOptions): InputLine {
+	const state = useRef<State>({draft: edit.emptyDraft, history: emptyHistory});
+	const [, render] = useReducer((count: number) => count + 1, 0);
+	const latest = useRef({onSubmit, source, onEdit, clean, onPaste});
+	latest.current = {onSubmit, source, onEdit, clean, onPaste};
+
+	/** `edited`: the person changed the draft (a sent draft emptied is not an edit). */
+	const update = useCallback((next: Partial<State>, edited = true) => {
+		state.current = {...state.current, ...next};
+		if (edited) {
+			latest.current.onEdit?.();
+		}
+
 		render();
 	}, []);
 
 	const actions = useMemo(() => {
-		const set = (value: string, extra: Partial<State> = {}) => {
-			const current = state.current;
-			update({...current, ...extra, value, revision: current.revision + 1});
+		const set = (draft: edit.Draft, extra: Partial<State> = {}) => {
+			update({completion: undefined, ...extra, draft});
 		};
 
-		const submitLine = (line: string) => {
-			if (line.trim() === '') {
+		/** Typed or pasted text goes in cleaned (no controls, escapes or bidi overrides). */
+		const insert = (text: string) => {
+			set(edit.insert(state.current.draft, latest.current.clean(text)));
+		};
+
+		const previous = () => {
+			const moved = edit.verticalMove(state.current.draft, -1);
+			if (moved) {
+				set(moved);
 				return;
 			}
 
-			set('', {history: remember(state.current.history, line), completion: undefined});
-			latest.current.onSubmit(line);
+			const step = recallPrevious(state.current.history, state.current.draft.text);
+			set(edit.draftOf(step.value), {history: step.state});
+		};
+
+		const next = () => {
+			const moved = edit.verticalMove(state.current.draft, 1);
+			if (moved) {
+				set(moved);
+				return;
+			}
+
+			const step = recallNext(state.current.history, state.current.draft.text);
+			set(edit.draftOf(step.value), {history: step.state});
 		};
 
 		return {
-			change(value: string) {
-				if (!lineBreak.test(value)) {
-					if (value !== state.current.value) {
-						update({...state.current, value});
-					}
-
-					return;
+			key(text: string, key: Key): boolean {
+				const change = editFor(text, key);
+				if (change) {
+					set(change(state.current.draft));
+					return true;
 				}
 
-				const lines = value.split(lineBreaks);
-				const rest = lines.pop() ?? '';
-				const sent = lines.filter(line => line.trim() !== '');
-				set(rest, {history: sent.reduce(remember, state.current.history), completion: undefined});
-				for (const line of sent) {
-					latest.current.onSubmit(line);
+				if (text !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.escape) {
+					insert(text);
+					return true;
+				}
+
+				return false;
+			},
+			text(event: TextEvent) {
+				if (event.kind === 'newline') {
+					set(edit.insert(state.current.draft, '\n'));
+				} else if (event.kind === 'delete-forward') {
+					set(edit.deleteForward(state.current.draft));
+				} else if (event.kind === 'paste') {
+					const pasted = latest.current.clean(event.text);
+					if (pasted !== '' && !latest.current.onPaste?.(pasted)) {
+						insert(pasted);
+					}
 				}
 			},
 			submit() {
-				submitLine(state.current.value);
+				const line = state.current.draft.text;
+				if (line.trim() === '') {
+					return;
+				}
+
+				if (latest.current.onSubmit(line) === 'refused') {
+					return;
+				}
+
+				update({draft: edit.emptyDraft, completion: undefined, history: remember(state.current.history, line)}, false);
 			},
-			previous() {
-				const step = recallPrevious(state.current.history, state.current.value);
-				set(step.value, {history: step.state});
-			},
-			next() {
-				const step = recallNext(state.current.history, state.current.value);
-				set(step.value, {history: step.state});
-			},
+			previous,
+			next,
 			tab() {
-				const completion = complete(state.current.value, latest.current.source(), state.current.completion);
+				const completion = complete(state.current.draft.text, latest.current.source(), state.current.completion);
 				if (completion !== undefined) {
-					set(completion.line, {completion});
+					update({draft: edit.draftOf(completion.line), completion});
 				}
 			},
-			insert(text: string) {
-				set(state.current.value + text);
-			},
+			insert,
 			replace(text: string) {
-				set(text);
+				set(edit.draftOf(text));
 			},
 		};
 	}, [update]);
 
-	const {value, revision, completion} = state.current;
-	const matches = completion !== undefined && completion.line === value && completion.matches.length > 1 ? completion.matches : [];
-	return {value, revision, matches, ...actions};
+	const {draft, completion} = state.current;
+	const matches = completion !== undefined && completion.line === draft.text && completion.matches.length > 1 ? completion.matches : [];
+	return {value: draft.text, draft, matches, ...actions};
 }

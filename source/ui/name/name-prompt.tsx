@@ -38,6 +38,7 @@ export function NamePrompt({roomAddress, problem, initialName = '', onSubmit}: N
 			<Box>
 				<Text bold>Your name: </Text>
 				<TextInput
+					key={name.revision}
 					value={name.value}
 					onChange={value => {
 						name.change(value);

@@ -36,6 +36,7 @@ export function SecretPrompt({roomAddress, problem, onSubmit}: SecretPromptProps
 			<Box>
 				<Text bold>Room secret: </Text>
 				<TextInput
+					key={secret.revision}
 					mask="*"
 					value={secret.value}
 					onChange={value => {

@@ -132,6 +132,7 @@ export function StartScreen({startSession, onStarted, rooms: roomList, hintAfter
 				<Box>
 					<Text bold>Address (HOST[:PORT]): </Text>
 					<TextInput
+						key={address.revision}
 						value={address.value}
 						focus={!state.busy}
 						onChange={value => {
