@@ -1,3 +1,4 @@
+import {hostname} from 'node:os';
 import {formatNetInfo, gatherNetInfo} from '../net/netinfo.js';
 import {loopbackFor} from '../net/interfaces.js';
 import {MemberLink} from '../net/member-link.js';
@@ -16,6 +17,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 
 	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret});
 	return new ChatSession({
+		hostname: hostname(),
 		link,
 		transfers: new TransferAgent(link, options.downloadDir, process.cwd(), pathPlatform(process.platform)),
 		role: room ? 'host' : 'member',

@@ -25,10 +25,15 @@ export class TransferAgent implements TransferPort {
 	}
 
 	exists(typed: string): boolean {
+		return this.fileSize(typed) !== undefined;
+	}
+
+	fileSize(typed: string): number | undefined {
 		try {
-			return statSync(this.resolvePath(typed), {throwIfNoEntry: false})?.isFile() ?? false;
+			const stats = statSync(this.resolvePath(typed), {throwIfNoEntry: false});
+			return stats?.isFile() ? stats.size : undefined;
 		} catch {
-			return false; // Not reachable as typed (a name too long, a folder we may not read): not a file here.
+			return undefined; // Not reachable as typed (a name too long, a folder we may not read): not a file here.
 		}
 	}
 

@@ -5,9 +5,10 @@ import {entryFromEvent, type EntryDraft} from './entries.js';
 import {applyMembership, membersFromWelcome} from './membership.js';
 import type {RoomLink, TransferPort} from './ports.js';
 import {TransferBook} from './transfer-book.js';
+import {droppedPaths} from './dropped-paths.js';
 import {suggest} from './suggest.js';
 import {tooLong} from './too-long.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, LeaveResult, RefusalCode, Role, SessionSnapshot, SubmitOutcome} from './types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, FileOffer, LeaveResult, LocalFile, RefusalCode, Role, SessionSnapshot, SubmitOutcome} from './types.js';
 
 export type ChatSessionOptions = {
 	readonly link: RoomLink;
@@ -22,9 +23,16 @@ export type ChatSessionOptions = {
 	 * gives up only when the hub is lost, or has not answered for this long (default 15 s).
 	 */
 	readonly giveUpMs?: number;
+	/** This machine's name: a dropped `file://` URI naming it is a local file. */
+	readonly hostname?: string;
 	/** Describes the network for /netinfo (the composition root gathers it). */
 	readonly netinfo?: () => Promise<string[]>;
 };
+
+/** The last part of a path, by the platform's separators. */
+function baseName(path: string, platform: 'win32' | 'posix'): string {
+	return path.split(platform === 'win32' ? /[\\/]/ : '/').findLast(part => part !== '') ?? path;
+}
 
 /** How long leaving keeps waiting for a hub that does not answer, by default. */
 export const GIVE_UP_MS = 15_000;
@@ -173,6 +181,24 @@ export class ChatSession implements ChatSessionApi {
 		} finally {
 			this.label = undefined;
 		}
+	}
+
+	droppedFiles(pasted: string): readonly LocalFile[] | undefined {
+		const transfers = this.options.transfers;
+		if (!transfers?.fileSize) {
+			return undefined;
+		}
+
+		const paths = droppedPaths(pasted, {platform: transfers.platform ?? 'posix', exists: path => transfers.fileSize!(path) !== undefined, hostname: this.options.hostname});
+		return paths?.map(path => ({path, name: baseName(path, transfers.platform ?? 'posix'), size: transfers.fileSize!(path) ?? 0}));
+	}
+
+	sendFiles(paths: readonly string[]): void {
+		this.withTransfers(book => {
+			for (const path of paths) {
+				book.send(path);
+			}
+		});
 	}
 
 	undelivered(): number {

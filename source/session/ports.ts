@@ -50,6 +50,8 @@ export type TransferPort = {
 	readonly platform?: PathPlatform;
 	/** True when the path as typed (resolved like `resolvePath`) names an existing file, not a folder. */
 	exists?(typed: string): boolean;
+	/** The size in bytes of the file at this path (typed as for /send), or undefined when it is no file. */
+	fileSize?(typed: string): number | undefined;
 	upload(path: string, options: {signal: AbortSignal; onProgress: TransferProgress}): Promise<{id: string; sha256: string; name: string; size: number}>;
 	download(
 		offer: {id: string; name: string; size: number; sha256?: string},

@@ -142,6 +142,9 @@ export type SessionSnapshot = {
 	readonly rate?: {readonly perSecond: number; readonly burst: number};
 };
 
+/** A file on this machine, as a drop names it. */
+export type LocalFile = {readonly path: string; readonly name: string; readonly size: number};
+
 export type SubmitOutcome = 'sent' | 'command' | 'refused' | 'ignored';
 
 export type LeaveResult = {
@@ -172,6 +175,10 @@ export type ChatSessionApi = {
 	submit(line: string, label?: string): SubmitOutcome;
 	/** Requests not yet acknowledged by the hub (queued behind the room's pace, or in flight). */
 	undelivered(): number;
+	/** When a paste is exactly the paths of existing files (a drag and drop), those files. */
+	droppedFiles(pasted: string): readonly LocalFile[] | undefined;
+	/** Offers these files to the room, as /send does (paths as droppedFiles gave them). */
+	sendFiles(paths: readonly string[]): void;
 	/** The command registry, for /help and completion. */
 	commands(): readonly CommandInfo[];
 	/**

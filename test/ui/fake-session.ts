@@ -3,7 +3,7 @@
  * subscribers, and a record of what the UI asked for. No sockets, no timers.
  */
 import {tooLong} from '../../source/session/too-long.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
 
 /** The commands the fake offers for /help and completion. */
 export const fakeCommands: readonly CommandInfo[] = [
@@ -104,6 +104,18 @@ export class FakeSession implements ChatSessionApi {
 		const outcome = tooLong(line) ? 'refused' : line.startsWith('/') ? 'command' : 'sent';
 		this.outcomes.push(outcome);
 		return outcome;
+	};
+
+	/** Files a paste stands for, by the pasted text (a test sets them). */
+	readonly drops = new Map<string, LocalFile[]>();
+	/** Paths sendFiles() was called with. */
+	readonly sentFiles: string[][] = [];
+
+	readonly droppedFiles = (pasted: string): readonly LocalFile[] | undefined => this.drops.get(pasted);
+
+	readonly sendFiles = (paths: readonly string[]): void => {
+		this.sentFiles.push([...paths]);
+		this.calls.push(`sendFiles ${paths.join(' ')}`);
 	};
 
 	/** What undelivered() answers (a test sets it). */

@@ -236,3 +236,38 @@ describe('pastes, line breaks and editing', () => {
 		expect(session.submitted).toEqual(['>ab-d<']);
 	});
 });
+
+describe('a file dragged into the terminal', () => {
+	const pasted = (text: string) => `\u001B[200~${text}\u001B[201~`;
+
+	test('is offered in place: Enter sends it, nothing is typed', async () => {
+		const {session, rendered} = await start();
+		session.drops.set("'/home/me/my photo.png' ", [{path: '/home/me/my photo.png', name: 'my photo.png', size: 2_100_000}]);
+		await press(rendered, pasted("'/home/me/my photo.png' "));
+		await waitFor(() => hintLine(rendered).includes('send my photo.png (2.1 MB) to the room? Enter sends, Esc keeps the text'));
+		await press(rendered, keys.enter);
+		await waitFor(() => session.sentFiles.length === 1);
+		expect(session.sentFiles).toEqual([['/home/me/my photo.png']]);
+		expect(session.submitted).toEqual([]);
+		expect(hintLine(rendered)).not.toContain('send my photo.png');
+		expect(inputLine(rendered)).toBe('type a message, /help for commands');
+	});
+
+	test('Esc keeps the pasted text in the draft instead', async () => {
+		const {session, rendered} = await start();
+		session.drops.set('/tmp/a.txt', [{path: '/tmp/a.txt', name: 'a.txt', size: 12}]);
+		await press(rendered, pasted('/tmp/a.txt'));
+		await waitFor(() => hintLine(rendered).includes('send a.txt (12 B) to the room?'));
+		await press(rendered, keys.escape);
+		await waitForInput(rendered, '/tmp/a.txt');
+		expect(session.sentFiles).toEqual([]);
+	});
+
+	test('text that is not a file path is just pasted', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, pasted('/tmp/not-a-file'));
+		await waitForInput(rendered, '/tmp/not-a-file');
+		expect(hintLine(rendered)).not.toContain('to the room?');
+		expect(session.sentFiles).toEqual([]);
+	});
+});

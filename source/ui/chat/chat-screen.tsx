@@ -1,10 +1,11 @@
-import {useMemo, useState} from 'react';
+import {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {SessionSnapshot} from '../../session/types.js';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
 import {inputRows} from '../input/input-view.js';
 import {draftHelp, draftProblem} from '../input/draft-hints.js';
+import {useDropOffer} from '../input/use-drop-offer.js';
 import {useInputLine} from '../input/use-input-line.js';
 import {useTextEvents} from '../terminal/terminal-context.js';
 import {cleanDraftText} from '../../session/draft-text.js';
@@ -57,15 +58,22 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const [offerIndex, setOfferIndex] = useState(0);
 	const flash = useFlashError(session);
 	useMentionBell(session);
+	// A declined drop's text goes into the input, which is made below.
+	const insert = useRef<(text: string) => void>(() => undefined);
+	const drop = useDropOffer(session, text => {
+		insert.current(text);
+	});
 	const input = useInputLine({
 		onSubmit: line => session.submit(line),
 		clean: cleanDraftText,
+		onPaste: drop.offer,
 		source: () => ({
 			commands: session.commands(),
 			members: snapshot.members.filter(member => !member.isMe).map(member => member.name),
 		}),
 		onEdit: flash.clear,
 	});
+	insert.current = input.insert;
 	useTextEvents(event => {
 		if (!readOnly) {
 			setFocus('input');
@@ -92,6 +100,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		submit: line => {
 			session.submit(line);
 		},
+		drop,
 	});
 
 	if (!fits(columns, rows)) {
@@ -138,7 +147,13 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			</Box>
 			{banner === undefined ? (
 				<>
-					<HintLine error={draftProblem(input.value) ?? flash.text} matches={input.matches} help={draftHelp(input.value) ?? keysHelp} width={layout.width} />
+					<HintLine
+						question={drop.question}
+						error={draftProblem(input.value) ?? flash.text}
+						matches={input.matches}
+						help={draftHelp(input.value) ?? keysHelp}
+						width={layout.width}
+					/>
 					<InputLineView input={input} focused={focus === 'input'} width={layout.width} />
 				</>
 			) : (

@@ -1,6 +1,7 @@
 import type {Dispatch, SetStateAction} from 'react';
 import type {Key} from 'ink';
 import type {FileOffer, Member} from '../../session/types.js';
+import type {DropOffer} from '../input/use-drop-offer.js';
 import type {InputLine} from '../input/use-input-line.js';
 import type {Scroll} from '../messages/use-scroll.js';
 import {useStableInput} from '../use-stable-input.js';
@@ -20,6 +21,8 @@ type ChatKeysOptions = {
 	readonly offerIndex: number;
 	readonly setOfferIndex: Dispatch<SetStateAction<number>>;
 	readonly submit: (line: string) => void;
+	/** A dropped file waiting for Enter (send it) or Esc (keep the pasted text). */
+	readonly drop: DropOffer;
 };
 
 function isText(text: string, key: Key): boolean {
@@ -35,7 +38,17 @@ function arrow(key: Key): number {
 }
 
 function handle(options: ChatKeysOptions, text: string, key: Key): void {
-	const {focus, setFocus, readOnly, scroll, input} = options;
+	const {focus, setFocus, readOnly, scroll, input, drop} = options;
+	if (drop.pending()) {
+		if (key.return || key.escape) {
+			(key.return ? drop.accept : drop.decline)();
+			return;
+		}
+
+		// Any other key keeps the pasted text, and then does what it does.
+		drop.decline();
+	}
+
 	if (key.escape || (key.tab && key.shift)) {
 		setFocus(current => cycleFocus(current, key.escape ? 1 : -1, !readOnly));
 		return;

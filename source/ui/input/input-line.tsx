@@ -38,20 +38,28 @@ export function InputLineView({input, focused, width}: InputLineViewProps) {
 }
 
 type HintLineProps = {
+	/** A question waiting for Enter or Esc (a dropped file), before anything else. */
+	readonly question?: string;
 	readonly error: string | undefined;
 	readonly matches: readonly string[];
 	readonly help: string;
 	readonly width: number;
 };
 
-/** The line above the input: a fresh local error in red, else Tab matches, else the keys. */
-export function HintLine({error, matches, help, width}: HintLineProps) {
+/** The line above the input: a question, else a fresh local error in red, else Tab matches, else the keys. */
+export function HintLine({question, error, matches, help, width}: HintLineProps) {
 	let content = (
 		<Text dimColor wrap="truncate-end">
 			{help}
 		</Text>
 	);
-	if (error !== undefined) {
+	if (question !== undefined) {
+		content = (
+			<Text color="yellow" bold wrap="truncate-end">
+				⇧ {question}
+			</Text>
+		);
+	} else if (error !== undefined) {
 		content = (
 			<Text color="red" wrap="truncate-end">
 				✗ {error}
