@@ -5,6 +5,8 @@ import {roomsForTui} from './discover.js';
 import {memberSession} from './member-session.js';
 import type {CliOptions} from './options.js';
 import {openRoom, type RunningHub} from './run-host.js';
+import {writeCrashLog} from './crash-log.js';
+import {defaultDataDir} from './options.js';
 
 /**
  * The full-screen front end. React's production build, and Ink's interactive rendering, are
@@ -36,16 +38,49 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	const discovery = options.mode === 'join' && !options.join ? await roomsForTui(options) : undefined;
 	const target = options.join ?? discovery?.only;
 	const session = options.mode === 'start' || (options.mode === 'join' && !target) ? undefined : memberSession(options, room, target);
+	let current: ChatSessionApi | undefined = session;
 	const leave = () => {
-		void session?.leave().then(async () => hosted?.close());
+		void current?.leave().then(async () => hosted?.close());
+	};
+
+	const onCrash = async (error: unknown): Promise<string> => {
+		const log = writeCrashLog(typeof options.dataDir === 'string' ? options.dataDir : defaultDataDir(process.env), error);
+		// The others see us leave instead of timing out; bounded, the process is not healthy.
+		await Promise.race([current?.leave(), new Promise(resolve => setTimeout(resolve, CRASH_LEAVE_MS).unref())]);
+		await hosted?.close();
+		return `socket-chat-tui stopped on an internal error (${oneLine(error)}); it left the room. The details are in ${log}`;
 	};
 
 	process.once('SIGTERM', leave);
 	process.once('SIGHUP', leave);
 	try {
-		return await runTui({session, startSession, name: options.name, ...(discovery ? {rooms: discovery.list} : {})});
+		const code = await runTui({
+			session,
+			startSession: async choice => {
+				const started = await startSession(choice);
+				current = started;
+				return started;
+			},
+			name: options.name,
+			onCrash,
+			...(discovery ? {rooms: discovery.list} : {}),
+		});
+		const unsent = current?.undelivered() ?? 0;
+		if (unsent > 0) {
+			process.stderr.write(`socket-chat-tui: ${unsent} message${unsent === 1 ? ' was' : 's were'} not delivered (the hub did not acknowledge ${unsent === 1 ? 'it' : 'them'} before you quit)\n`);
+		}
+
+		return code;
 	} finally {
 		await discovery?.close();
 		await hosted?.close();
 	}
+}
+
+/** How long a crashed TUI tries to leave the room before it exits. */
+const CRASH_LEAVE_MS = 3000;
+
+function oneLine(error: unknown): string {
+	const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+	return text.split('\n')[0]!.slice(0, 200);
 }

@@ -1,40 +1,99 @@
 import {render} from 'ink';
 import {App, type AppProps} from './app.js';
+import {bracketedPasteOff, bracketedPasteOn, TerminalInput} from './terminal/terminal-input.js';
 
 /** What runTui needs: the App's props without onExit, and the terminal to use. */
-export type RunTuiOptions = Omit<AppProps, 'onExit'> & {
+export type RunTuiOptions = Omit<AppProps, 'onExit' | 'textEvents'> & {
 	readonly stdout?: NodeJS.WriteStream;
 	readonly stdin?: NodeJS.ReadStream;
 	readonly stderr?: NodeJS.WriteStream;
 	/** Draw on the terminal's alternate screen (restored on exit). Default: when stdout is a TTY. */
 	readonly alternateScreen?: boolean;
+	/**
+	 * Called once on an uncaught exception or rejection, after the terminal was restored: leaves
+	 * the room (bounded) and writes the stack somewhere; resolves with the line to print.
+	 */
+	readonly onCrash?: (error: unknown) => Promise<string>;
 };
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H';
 const leaveAlternateScreen = '\u001B[?1049l';
+const showCursor = '\u001B[?25h';
 
 /**
  * Runs the TUI full screen until it asks to exit, and resolves with the exit code it chose
- * (0 after leaving, 1 after a refusal or a lost connection). Ctrl+C is the App's to handle.
+ * (0 after leaving, 1 after a refusal, a lost connection, or a crash). Ctrl+C is the App's.
+ * Every way out restores the terminal: raw mode, bracketed paste, the cursor, the main screen.
  */
-export async function runTui({stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, alternateScreen, ...props}: RunTuiOptions): Promise<number> {
+export async function runTui({stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, alternateScreen, onCrash, ...props}: RunTuiOptions): Promise<number> {
 	const alternate = alternateScreen ?? stdout.isTTY === true;
-	if (alternate) {
-		stdout.write(enterAlternateScreen);
-	}
+	const terminal = stdin.isTTY ? new TerminalInput(stdin) : undefined;
+	let restored = false;
+	const restore = () => {
+		if (restored) {
+			return;
+		}
+
+		restored = true;
+		terminal?.stop();
+		try {
+			stdin.setRawMode?.(false);
+		} catch {}
+
+		stdout.write(`${terminal ? bracketedPasteOff : ''}${showCursor}${alternate ? leaveAlternateScreen : ''}`);
+	};
+
+	// A backstop: whatever ends the process, the terminal is given back.
+	process.once('exit', restore);
+	stdout.write(`${alternate ? enterAlternateScreen : ''}${terminal ? bracketedPasteOn : ''}`);
+	terminal?.start();
 
 	let finish: (code: number) => void = () => undefined;
 	const exited = new Promise<number>(resolve => {
 		finish = resolve;
 	});
-	const instance = render(<App {...props} onExit={finish} />, {stdout, stdin, stderr, exitOnCtrlC: false});
+	let crashing = false;
+	let instance: ReturnType<typeof render> | undefined;
+	const crash = (error: unknown) => {
+		if (crashing) {
+			return;
+		}
+
+		crashing = true;
+		try {
+			instance?.unmount();
+		} catch {}
+
+		restore();
+		void (onCrash ? onCrash(error) : Promise.resolve(`socket-chat-tui crashed: ${(error as Error)?.stack ?? String(error)}`)).then(
+			line => {
+				stderr.write(`${line}\n`);
+				finish(1);
+			},
+			() => {
+				finish(1);
+			},
+		);
+	};
+
+	process.on('uncaughtException', crash);
+	process.on('unhandledRejection', crash);
+	instance = render(<App {...props} textEvents={terminal} onExit={finish} />, {
+		stdout,
+		stdin: terminal?.inkStdin ?? stdin,
+		stderr,
+		exitOnCtrlC: false,
+	});
+	// An error thrown while rendering ends Ink's app with that error.
+	instance.waitUntilExit().catch(crash);
 	try {
 		return await exited;
 	} finally {
+		process.off('uncaughtException', crash);
+		process.off('unhandledRejection', crash);
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => undefined);
-		if (alternate) {
-			stdout.write(leaveAlternateScreen);
-		}
+		restore();
+		process.off('exit', restore);
 	}
 }

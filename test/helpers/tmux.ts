@@ -29,9 +29,42 @@ export class Terminals {
 		this.tmux('send-keys', '-t', name, ...keys);
 	}
 
-	/** The screen as text. */
-	screen(name: string): string {
-		return this.tmux('capture-pane', '-p', '-t', name);
+	/** Sends raw bytes to the program, as a terminal would (escape sequences and all). */
+	sendBytes(name: string, bytes: string): void {
+		const hex = [...Buffer.from(bytes, 'utf8')].map(byte => byte.toString(16).padStart(2, '0'));
+		for (let at = 0; at < hex.length; at += 2000) {
+			this.tmux('send-keys', '-t', name, '-H', ...hex.slice(at, at + 2000));
+		}
+	}
+
+	/**
+	 * Pastes `text` as a terminal does: bracketed (DEC 2004) when the program turned that on,
+	 * as plain keys otherwise. Line feeds reach the program as carriage returns, as when pasting.
+	 */
+	paste(name: string, text: string): void {
+		const buffer = `paste-${Date.now()}`;
+		this.tmux('set-buffer', '-b', buffer, '--', text);
+		this.tmux('paste-buffer', '-p', '-d', '-b', buffer, '-t', name);
+	}
+
+	/** Keeps the pane (and what the program printed last) after the program exits. */
+	keepAfterExit(name: string): void {
+		this.tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+	}
+
+	/** Logs everything the program writes to its terminal, raw, into `file`. */
+	recordOutput(name: string, file: string): void {
+		this.tmux('pipe-pane', '-o', '-t', name, `cat >> ${JSON.stringify(file)}`);
+	}
+
+	/** A tmux format of the pane: #{alternate_on}, #{pane_dead_status}, ... */
+	format(name: string, format: string): string {
+		return this.tmux('display-message', '-p', '-t', name, format).trim();
+	}
+
+	/** The screen as text; `joined`: lines the terminal wrapped are joined again. */
+	screen(name: string, joined = false): string {
+		return this.tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', name);
 	}
 
 	resize(name: string, columns: number, rows: number): void {
