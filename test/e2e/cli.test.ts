@@ -96,6 +96,41 @@ describe('runtime failures exit 1 with what to check', () => {
 });
 
 describe('line mode', () => {
+	test('300 piped lines at the default pace: all arrive, in order, and it exits 0 (it said it was draining)', async () => {
+		const {hub, port} = await headlessHub();
+		running.push(hub);
+		const bot = cli(['--join', `127.0.0.1:${port}`, '--name', 'bot', '--json']);
+		bot.child.stdin.end(Array.from({length: 300}, (_, index) => `line-${index + 1}\n`).join(''));
+		// 300 lines at 9 a second: about 35 s.
+		expect(await bot.exited(90_000)).toBe(0);
+		const stamped = hub.json().filter(event => event.type === 'message' && event.from === 'bot');
+		expect(stamped.map(event => event.text)).toEqual(Array.from({length: 300}, (_, index) => `line-${index + 1}`));
+		const draining = bot.json().filter(event => event.type === 'status' && event.state === 'draining');
+		expect(draining).toHaveLength(1);
+		expect(draining[0]!.queued).toBeGreaterThan(250);
+		expect(bot.json().some(event => event.type === 'error')).toBe(false);
+	}, 120_000);
+
+	test('the hub killed midway: exit 1, and the error says how many lines were not delivered', async () => {
+		const {hub, port} = await headlessHub();
+		running.push(hub);
+		const bot = cli(['--join', `127.0.0.1:${port}`, '--name', 'bot', '--plain']);
+		bot.child.stdin.end(Array.from({length: 100}, (_, index) => `line-${index + 1}\n`).join(''));
+		const stampedNow = () => hub.json().filter(event => event.type === 'message' && event.from === 'bot').length;
+		await waitFor(() => stampedNow() >= 30, {timeoutMs: 20_000, what: '30 lines at the hub'});
+		hub.child.kill('SIGKILL');
+		await hub.exited();
+		const stamped = stampedNow();
+		// Silent for 5 s it reconnects; after 15 s more it gives up.
+		expect(await bot.exited(60_000)).toBe(1);
+		const reported = /^error: (\d+) of 100 lines read were not delivered \(/m.exec(bot.stderr);
+		expect(reported, bot.stderr).not.toBeNull();
+		const undelivered = Number(reported![1]);
+		// Lines the hub stamped just before it died may still count as undelivered: their acks died with it.
+		expect(undelivered).toBeGreaterThanOrEqual(100 - stamped);
+		expect(undelivered).toBeLessThanOrEqual(100 - stamped + 2);
+	}, 90_000);
+
 	test('members talk through a headless hub; at end of input each leaves and exits 0', async () => {
 		const {hub, port} = await headlessHub();
 		running.push(hub);
