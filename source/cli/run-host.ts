@@ -107,5 +107,5 @@ export function joinHints(room: RunningHub): string[] {
 		return [`npx socket-chat-tui --join 127.0.0.1:${room.port}`];
 	}
 
-	return room.shares.map(share => `npx socket-chat-tui --join ${share.address}  (${share.interface})`);
+	return room.shares.map(share => `${share.interface}: npx socket-chat-tui --join ${share.address}`);
 }

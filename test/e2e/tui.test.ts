@@ -14,7 +14,7 @@ test('a host and two joiners in real terminals: talk, see each other, and leave'
 	const t = terminals;
 	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
 	t.start('host', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice`);
-	const [, port] = await t.waitFor('host', /others join with: npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	const [, port] = await t.waitFor('host', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
 	t.start('bob', `${cli} --join 127.0.0.1:${port} --name bob`);
 	t.start('carol', `${cli} --join 127.0.0.1:${port}`);
 	await t.waitFor('carol', 'Your name:');

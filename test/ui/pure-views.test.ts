@@ -91,6 +91,10 @@ describe('status and members', () => {
 		expect(statusDetail({status: 'connected', statusDetail: 'x'})).toBeUndefined();
 		expect(shareLine(snapshot)).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777');
 		expect(shareLine({...snapshot, role: 'member'})).toBe('');
+		// The interface goes before the command, so what is copied is the command alone.
+		expect(shareLine({...snapshot, shareAddresses: ['10.0.0.5:7777 (eth0)', '[fe80::1%eth0]:7777 (eth0)']})).toBe(
+			'others join with (eth0): npx socket-chat-tui --join 10.0.0.5:7777  (or --join [fe80::1%eth0]:7777)',
+		);
 		expect(shareLine({...snapshot, fingerprint: 'abcd-efgh-ijkm'})).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777 + the secret');
 	});
 

@@ -15,7 +15,7 @@ import {MessagesPane} from '../messages/messages-pane.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
 import {useSession, useSnapshot} from '../session-context.js';
-import {joinCommand, shareLine} from '../status/format-status.js';
+import {joinLine, shareLine} from '../status/format-status.js';
 import {ShareLine, StatusLine} from '../status/status-line.js';
 import {TransfersPane} from '../transfers/transfers-pane.js';
 import {useTerminalSize} from '../use-terminal-size.js';
@@ -39,7 +39,7 @@ function emptyHint(snapshot: SessionSnapshot): string[] {
 	}
 
 	const secret = snapshot.fingerprint ? ['  (they need the room secret: give it to them in person)'] : [];
-	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinCommand(address)}`), ...secret];
+	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinLine(address)}`), ...secret];
 }
 
 /**

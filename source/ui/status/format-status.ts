@@ -59,7 +59,19 @@ export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
 
 /** The command others type to join this host's room. */
 export function joinCommand(address: string): string {
-	return `npx socket-chat-tui --join ${address}`;
+	return `npx socket-chat-tui --join ${shareParts(address).address}`;
+}
+
+/** A share address as the host lists it, "10.0.0.5:9999 (eth0)", taken apart. */
+export function shareParts(label: string): {readonly address: string; readonly interface?: string} {
+	const match = /^(\S+) \((.+)\)$/.exec(label);
+	return match ? {address: match[1]!, interface: match[2]!} : {address: label};
+}
+
+/** "eth0: npx socket-chat-tui --join 10.0.0.5:9999": the interface before the command, so the command copies clean. */
+export function joinLine(label: string): string {
+	const {interface: name} = shareParts(label);
+	return `${name ? `${name}: ` : ''}${joinCommand(label)}`;
 }
 
 /**
@@ -72,6 +84,7 @@ export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddress
 		return '';
 	}
 
-	const others = rest.length === 0 ? '' : `  (or ${rest.map(address => `--join ${address}`).join(', ')})`;
-	return `others join with: ${joinCommand(first)}${others}${snapshot.fingerprint ? ' + the secret' : ''}`;
+	const others = rest.length === 0 ? '' : `  (or ${rest.map(label => `--join ${shareParts(label).address}`).join(', ')})`;
+	const via = shareParts(first).interface;
+	return `others join with${via ? ` (${via})` : ''}: ${joinCommand(first)}${others}${snapshot.fingerprint ? ' + the secret' : ''}`;
 }
