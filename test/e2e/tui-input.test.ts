@@ -144,6 +144,41 @@ describe('a crash in the TUI', () => {
 	});
 });
 
+describe('quitting with messages the hub never acknowledged', () => {
+	test('says how many were not delivered, after the chat is gone', async () => {
+		const {hub: quiet, port: quietPort} = await headlessHub();
+		const after = path.join(folder, 'quitter.after');
+		try {
+			terminals.start(
+				'quitter',
+				`sh -c '${process.execPath} ${cliPath} --join 127.0.0.1:${quietPort} --name quitter 2> ${after}; echo "exit $?" >> ${after}; sleep 30'`,
+				110,
+				30,
+			);
+			await terminals.waitFor('quitter', '· as quitter');
+			// The hub stops answering: what is typed now is never acknowledged.
+			quiet.child.kill('SIGSTOP');
+			// Typed as a person types: two messages, a moment apart.
+			for (const text of ['one', 'two']) {
+				terminals.type('quitter', text);
+				await pause();
+				terminals.type('quitter', 'Enter');
+				await pause();
+			}
+
+			await terminals.waitFor('quitter', /reconnecting|no answer/);
+			// Ctrl+C leaves (it would wait for the hub); a second Ctrl+C quits at once.
+			terminals.type('quitter', 'C-c');
+			await terminals.waitFor('quitter', 'leaving');
+			terminals.type('quitter', 'C-c');
+			await waitFor(() => existsSync(after) && readFileSync(after, 'utf8').includes('exit '), {what: 'the program to exit'});
+			expect(readFileSync(after, 'utf8')).toMatch(/socket-chat-tui: 2 messages were not delivered/);
+		} finally {
+			quiet.child.kill('SIGKILL');
+		}
+	}, 30_000);
+});
+
 /** The pid of a child process of `parent` (Linux /proc). */
 function childOf(parent: number): number | undefined {
 	try {

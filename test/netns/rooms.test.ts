@@ -86,12 +86,20 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 
 	test('/netinfo on a member reports both paths', async () => {
 		const [ann] = members;
-		ann!.write('/netinfo');
-		const report = await waitFor(() => ann!.json().find(event => event.type === 'info' && String(event.text).includes('DNS-SD')), {timeoutMs: 10_000, what: 'the /netinfo report'});
-		expect(report.text).toContain('discovery: works');
-		expect(report.text).toMatch(/DNS-SD: works: asked on 10\.77\.0\.21 \(eth0\), 1 room answered/);
-		expect(report.text).toContain('netns room on ');
-		expect(report.text).toContain('by broadcast and mdns');
+		// The report listens for about a second: a loaded machine may hear one path's announcement
+		// only on a later ask, so it is asked again (at most three times) until both show.
+		let report: Record<string, unknown> | undefined;
+		for (let ask = 0; ask < 3 && !String(report?.text).includes('by broadcast and mdns'); ask++) {
+			const before = ann!.json().length;
+			ann!.write('/netinfo');
+			// eslint-disable-next-line no-await-in-loop
+			report = await waitFor(() => ann!.json().slice(before).find(event => event.type === 'info' && String(event.text).includes('DNS-SD')), {timeoutMs: 10_000, what: 'the /netinfo report'});
+		}
+
+		expect(report!.text).toContain('discovery: works');
+		expect(report!.text).toMatch(/DNS-SD: works: asked on 10\.77\.0\.21 \(eth0\), 1 room answered/);
+		expect(report!.text).toContain('netns room on ');
+		expect(report!.text).toContain('by broadcast and mdns');
 	});
 
 	test('--join without an address finds the room by broadcast alone, and by mDNS alone', async () => {
@@ -141,13 +149,14 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 			net.exec(m2.ns, 'nft', [`add rule inet loss in ${rule}`]);
 			net.exec(m2.ns, 'nft', [`add rule inet loss out ${rule}`]);
 			const [ann, bob] = members;
-			const lines = Array.from({length: 20}, (_, index) => index);
+			// Enough traffic that a 20% drop leaves each chain with drops to count (0.8^60: never in practice).
+			const lines = Array.from({length: 60}, (_, index) => index);
 			for (const index of lines) {
 				say(bob!, `lossy bob ${index}`);
 				say(ann!, `to lossy ${index}`);
 			}
 
-			await Promise.all(lines.flatMap(index => [sawText(ann!, `lossy bob ${index}`, 40_000), sawText(bob!, `to lossy ${index}`, 40_000)]));
+			await Promise.all(lines.flatMap(index => [sawText(ann!, `lossy bob ${index}`, 60_000), sawText(bob!, `to lossy ${index}`, 60_000)]));
 			const dropped = [...net.exec(m2.ns, 'nft', ['list table inet loss']).matchAll(/packets (\d+)/g)].map(match => Number(match[1]));
 			net.exec(m2.ns, 'nft', ['delete table inet loss']);
 			// Both chains dropped datagrams: the loss was real, in each direction.
