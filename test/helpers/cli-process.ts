@@ -17,7 +17,11 @@ export type CliProcess = {
 
 /** Starts `node dist/cli.js ARGS` (built by `npm test` before the tests run). */
 export function runCli(args: readonly string[]): CliProcess {
-	const child = spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, FORCE_COLOR: '0'}});
+	return watchProcess(spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, FORCE_COLOR: '0'}}), args.join(' '));
+}
+
+/** Collects a started CLI's output as it arrives, and its exit code; `label` names it in failures. */
+export function watchProcess(child: ChildProcessWithoutNullStreams, label: string, exitTimeoutMs = 15_000): CliProcess {
 	const cli: CliProcess = {
 		child,
 		stdout: '',
@@ -29,8 +33,8 @@ export function runCli(args: readonly string[]): CliProcess {
 				.filter(line => line.startsWith('{'))
 				.map(line => JSON.parse(line) as Record<string, unknown>);
 		},
-		async exited(timeoutMs = 15_000) {
-			await waitFor(() => this.exitCode !== undefined, {timeoutMs, what: () => `exit of ${args.join(' ')}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`});
+		async exited(timeoutMs = exitTimeoutMs) {
+			await waitFor(() => this.exitCode !== undefined, {timeoutMs, what: () => `exit of ${label}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`});
 			return this.exitCode!;
 		},
 	};

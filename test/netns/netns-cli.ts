@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {cliPath, type CliProcess} from '../helpers/cli-process.js';
+import {cliPath, watchProcess, type CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 /** The CLI processes started so far, so every one is stopped however the tests end. */
@@ -13,33 +13,12 @@ export function cliIn(ns: string, args: readonly string[]): CliProcess & {write(
 	const environment: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
 	delete environment.SOCKET_CHAT_MDNS;
 	const child = spawn('ip', ['netns', 'exec', ns, process.execPath, cliPath, ...args], {stdio: 'pipe', env: environment});
-	const cli = {
-		child,
-		stdout: '',
-		stderr: '',
-		exitCode: undefined as number | null | undefined,
-		json() {
-			return this.stdout
-				.split('\n')
-				.filter(line => line.startsWith('{'))
-				.map(line => JSON.parse(line) as Record<string, unknown>);
-		},
-		async exited(timeoutMs = 20_000) {
-			await waitFor(() => this.exitCode !== undefined, {timeoutMs, what: () => `exit of ${args.join(' ')} in ${ns}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`});
-			return this.exitCode!;
-		},
+	const cli = Object.assign(watchProcess(child, `${args.join(' ')} in ${ns}`, 20_000), {
 		write(line: string) {
 			child.stdin.write(`${line}\n`);
 		},
-	};
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		cli.stdout += chunk;
 	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		cli.stderr += chunk;
-	});
-	child.on('exit', code => {
-		cli.exitCode = code;
+	child.on('exit', () => {
 		started.delete(cli);
 	});
 	started.add(cli);

@@ -45,23 +45,24 @@ export function right(draft: Draft): Draft {
 	return {...draft, cursor: nextBoundary(draft.text, draft.cursor)};
 }
 
+/** Removes the text from `start` to `end`; the cursor goes to where it was. */
+function cut(draft: Draft, start: number, end: number): Draft {
+	return {text: draft.text.slice(0, start) + draft.text.slice(end), cursor: start};
+}
+
 /** Backspace: the grapheme before the cursor. */
 export function deleteBack(draft: Draft): Draft {
-	const start = previousBoundary(draft.text, draft.cursor);
-	return {text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start};
+	return cut(draft, previousBoundary(draft.text, draft.cursor), draft.cursor);
 }
 
 /** Delete: the grapheme after the cursor. */
 export function deleteForward(draft: Draft): Draft {
-	const end = nextBoundary(draft.text, draft.cursor);
-	return {text: draft.text.slice(0, draft.cursor) + draft.text.slice(end), cursor: draft.cursor};
+	return cut(draft, draft.cursor, nextBoundary(draft.text, draft.cursor));
 }
 
 /** Ctrl+W: the word before the cursor, and the spaces after it. */
 export function deleteWordBack(draft: Draft): Draft {
-	const before = draft.text.slice(0, draft.cursor);
-	const start = before.replace(/[^\s]*\s*$/u, '').length;
-	return {text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start};
+	return cut(draft, draft.text.slice(0, draft.cursor).replace(/[^\s]*\s*$/u, '').length, draft.cursor);
 }
 
 function lineStartOf(text: string, index: number): number {
@@ -83,16 +84,9 @@ export function lineEnd(draft: Draft): Draft {
 	return {...draft, cursor: lineEndOf(draft.text, draft.cursor)};
 }
 
-/** Ctrl+U: the cursor's line up to the cursor (the whole draft when it is one line). */
-export function deleteToLineStart(draft: Draft): Draft {
-	const start = lineStartOf(draft.text, draft.cursor);
-	return {text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start};
-}
-
 /** Ctrl+K: the rest of the cursor's line. */
 export function deleteToLineEnd(draft: Draft): Draft {
-	const end = lineEndOf(draft.text, draft.cursor);
-	return {text: draft.text.slice(0, draft.cursor) + draft.text.slice(end), cursor: draft.cursor};
+	return cut(draft, draft.cursor, lineEndOf(draft.text, draft.cursor));
 }
 
 /** Up or Down a line, keeping the column as far as the line allows; undefined at the first or last line. */
