@@ -1,3 +1,9 @@
+/** How long a wait may take and what it waits for (text, or a function read at the time of failure). */
+export type WaitOptions = {
+	readonly timeoutMs?: number;
+	readonly what?: string | (() => string);
+};
+
 /**
  * Polls `check` until it returns a truthy value or throws nothing, within `timeoutMs`.
  * `what` (text, or a function for a description read at the time of failure) names it.
@@ -5,7 +11,7 @@
  */
 export async function waitFor<T>(
 	check: () => T | Promise<T>,
-	{timeoutMs = 5000, what = 'condition' as string | (() => string)} = {},
+	{timeoutMs = 5000, what = 'condition'}: WaitOptions = {},
 ): Promise<NonNullable<T>> {
 	const started = Date.now();
 	let lastError: unknown;

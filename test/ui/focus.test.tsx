@@ -1,9 +1,10 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession} from './fake-session.js';
 import {keys} from './keys.js';
 import {press, renderApp} from './render-app.js';
-import {screen, waitFor, waitForText} from './wait-for.js';
+import {screen, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();
@@ -20,7 +21,7 @@ function focused(frame: string): string {
 }
 
 async function waitForFocus(rendered: ReturnType<typeof renderApp>, pane: string): Promise<void> {
-	await waitFor(() => focused(screen(rendered)) === pane, {message: () => `focus on ${pane}, is on ${focused(screen(rendered))}`});
+	await waitFor(() => focused(screen(rendered)) === pane, {what: () => `focus on ${pane}, is on ${focused(screen(rendered))}`});
 }
 
 describe('focus', () => {

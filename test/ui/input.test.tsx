@@ -1,9 +1,10 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession} from './fake-session.js';
 import {keys} from './keys.js';
 import {press, renderApp, type RenderedApp} from './render-app.js';
-import {screen, waitFor, waitForNoText, waitForText} from './wait-for.js';
+import {screen, waitForNoText, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();
@@ -23,7 +24,7 @@ function hintLine(rendered: RenderedApp): string {
 }
 
 async function waitForInput(rendered: RenderedApp, value: string): Promise<void> {
-	await waitFor(() => inputLine(rendered) === value, {message: () => `input "${value}", is "${inputLine(rendered)}"`});
+	await waitFor(() => inputLine(rendered) === value, {what: () => `input "${value}", is "${inputLine(rendered)}"`});
 }
 
 async function start(): Promise<{session: ReturnType<typeof connectedSession>; rendered: RenderedApp}> {

@@ -1,11 +1,12 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession, FakeSession} from './fake-session.js';
 import {discoveredRoom, FakeRoomList} from './fake-room-list.js';
 import {keys} from './keys.js';
 import {press, renderApp} from './render-app.js';
 import {starter} from './starter.js';
-import {screen, settle, waitFor, waitForNoText, waitForText} from './wait-for.js';
+import {screen, settle, waitForNoText, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();

@@ -1,10 +1,11 @@
 import stringWidth from 'string-width';
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession} from './fake-session.js';
 import {keys} from './keys.js';
 import {press, renderApp, resize, type RenderedApp} from './render-app.js';
-import {rawScreen, screen, waitFor, waitForNoText, waitForText} from './wait-for.js';
+import {rawScreen, screen, waitForNoText, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();

@@ -1,9 +1,10 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession, type FakeSession} from './fake-session.js';
 import {keys} from './keys.js';
 import {press, renderApp} from './render-app.js';
-import {screen, waitFor, waitForNoText, waitForText} from './wait-for.js';
+import {screen, waitForNoText, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();

@@ -2,9 +2,10 @@ import {cleanup} from 'ink-testing-library';
 import stringWidth from 'string-width';
 import {afterEach, expect, test} from 'vitest';
 import {seededRandom} from '../helpers/seeded-random.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {connectedSession} from './fake-session.js';
 import {press, renderApp} from './render-app.js';
-import {screen, waitFor, waitForText} from './wait-for.js';
+import {screen, waitForText} from './wait-for.js';
 
 afterEach(() => {
 	cleanup();
@@ -63,7 +64,7 @@ test(`fuzz: random keys, escape sequences and pastes never crash the chat screen
 	// Whatever the fuzz left in the draft (even one too long to send), Ctrl+U clears it and typing works.
 	// A typed letter brings the focus back to the input, wherever the fuzz left it.
 	await press(rendered, 'x', '\u0015', 'end-of-fuzz-marker', '\r');
-	await waitFor(() => session.submitted.at(-1) === 'end-of-fuzz-marker', {message: () => `the marker sent (seed ${SEED}); screen:\n${screen(rendered)}`});
+	await waitFor(() => session.submitted.at(-1) === 'end-of-fuzz-marker', {what: () => `the marker sent (seed ${SEED}); screen:\n${screen(rendered)}`});
 	for (const line of session.submitted) {
 		// eslint-disable-next-line no-control-regex
 		expect(line, `seed ${SEED}`).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/);

@@ -1,40 +1,14 @@
 /**
- * Waiting for frames instead of sleeping: poll a condition until it holds or a bounded time
- * has passed, and read the screen the way a person sees it.
+ * Waiting for frames instead of sleeping, on the shared `waitFor` (test/helpers/wait-for.ts):
+ * wait until the screen shows (or no longer shows) a text within a bounded time, and read the
+ * screen the way a person sees it.
  */
 import stripAnsi from 'strip-ansi';
 import type {render} from 'ink-testing-library';
+import {waitFor, type WaitOptions} from '../helpers/wait-for.js';
 
 /** What ink-testing-library's render returns. */
 export type Rendered = ReturnType<typeof render>;
-
-type WaitOptions = {readonly timeout?: number; readonly message?: string | (() => string)};
-
-/** Resolves once `check` returns something truthy (and does not throw); fails after `timeout` ms. */
-export async function waitFor<T>(check: () => T, {timeout = 5000, message}: WaitOptions = {}): Promise<NonNullable<T>> {
-	const started = Date.now();
-	let lastError: unknown;
-	for (;;) {
-		try {
-			const value = check();
-			if (value) {
-				return value as NonNullable<T>;
-			}
-		} catch (error) {
-			lastError = error;
-		}
-
-		if (Date.now() - started > timeout) {
-			const detail = typeof message === 'function' ? message() : (message ?? 'condition');
-			const cause = lastError instanceof Error ? ` (${lastError.message})` : '';
-			throw new Error(`timed out after ${timeout} ms waiting for ${detail}${cause}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 5);
-		});
-	}
-}
 
 /** The last frame Ink drew (a bare bell write is not a frame), with colours stripped. */
 export function screen(rendered: Rendered): string {
@@ -55,7 +29,7 @@ export async function waitForText(rendered: Rendered, text: string | RegExp, opt
 			const frame = screen(rendered);
 			return matches(frame) ? frame : '';
 		},
-		{timeout: options.timeout, message: options.message ?? (() => `${String(text)} on screen; last frame:\n${screen(rendered)}`)},
+		{timeoutMs: options.timeoutMs, what: options.what ?? (() => `${String(text)} on screen; last frame:\n${screen(rendered)}`)},
 	);
 }
 
@@ -67,7 +41,7 @@ export async function waitForNoText(rendered: Rendered, text: string | RegExp, o
 			const present = typeof text === 'string' ? frame.includes(text) : text.test(frame);
 			return present ? '' : frame || ' ';
 		},
-		{timeout: options.timeout, message: options.message ?? (() => `${String(text)} to go; last frame:\n${screen(rendered)}`)},
+		{timeoutMs: options.timeoutMs, what: options.what ?? (() => `${String(text)} to go; last frame:\n${screen(rendered)}`)},
 	);
 }
 
