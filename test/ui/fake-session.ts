@@ -2,20 +2,12 @@
  * A fake ChatSessionApi for UI tests and the TUI benchmark: a mutable snapshot that notifies
  * subscribers, and a record of what the UI asked for. No sockets, no timers.
  */
+import {chatCommands} from '../../source/session/commands/registry.js';
 import {tooLong} from '../../source/session/too-long.js';
 import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
 
-/** The commands the fake offers for /help and completion. */
-export const fakeCommands: readonly CommandInfo[] = [
-	{name: 'help', aliases: ['h', '?'], usage: '/help', description: 'list the commands'},
-	{name: 'me', aliases: [], usage: '/me TEXT', description: 'an action'},
-	{name: 'msg', aliases: ['m', 'w'], usage: '/msg NAME TEXT', description: 'a direct message'},
-	{name: 'nick', aliases: [], usage: '/nick NAME', description: 'change your name'},
-	{name: 'send', aliases: [], usage: '/send PATH', description: 'offer a file'},
-	{name: 'get', aliases: [], usage: '/get ID', description: 'download an offered file'},
-	{name: 'quit', aliases: ['q', 'exit'], usage: '/quit', description: 'leave the room'},
-	{name: 'clear', aliases: [], usage: '/clear', description: 'clear the messages pane'},
-];
+/** The commands the fake offers for /help and completion: the real registry's, without `run`. */
+export const fakeCommands: readonly CommandInfo[] = chatCommands.map(({name, aliases, usage, description}) => ({name, aliases, usage, description}));
 
 /** An entry with sensible defaults; `id` and `time` are filled in by the session when absent. */
 export type EntryInit = Partial<ChatEntry> & {readonly text: string};

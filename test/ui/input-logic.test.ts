@@ -48,14 +48,16 @@ describe('complete', () => {
 	});
 
 	test('aliases complete too, and repeated Tab cycles through the matches', () => {
-		const first = complete('/m', source);
-		expect(first?.matches).toEqual(['m', 'me', 'msg']);
-		expect(first?.line).toBe('/m ');
+		const first = complete('/n', source);
+		expect(first?.matches).toEqual(['name', 'names', 'netinfo', 'nick']);
+		expect(first?.line).toBe('/name ');
 		const second = complete(first!.line, source, first);
-		expect(second?.line).toBe('/me ');
+		expect(second?.line).toBe('/names ');
 		const third = complete(second!.line, source, second);
-		expect(third?.line).toBe('/msg ');
-		expect(complete(third!.line, source, third)?.line).toBe('/m ');
+		expect(third?.line).toBe('/netinfo ');
+		const fourth = complete(third!.line, source, third);
+		expect(fourth?.line).toBe('/nick ');
+		expect(complete(fourth!.line, source, fourth)?.line).toBe('/name ');
 	});
 
 	test('member names: the last word, case-insensitive, cycling', () => {
@@ -72,7 +74,7 @@ describe('complete', () => {
 
 	test('a changed line starts over', () => {
 		const first = complete('/m', source);
-		expect(complete('/h', source, first)?.line).toBe('/h ');
+		expect(complete('/h', source, first)?.line).toBe('/help ');
 	});
 
 	test('nothing to complete', () => {

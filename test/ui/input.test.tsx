@@ -77,10 +77,10 @@ describe('input line', () => {
 		await press(rendered, '/m');
 		await waitForInput(rendered, '/m');
 		await press(rendered, keys.tab);
-		await waitForInput(rendered, '/m');
-		expect(hintLine(rendered)).toMatch(/^Tab: m {2}me {2}msg/);
-		await press(rendered, keys.tab);
 		await waitForInput(rendered, '/me');
+		expect(hintLine(rendered)).toMatch(/^Tab: me {2}members {2}msg/);
+		await press(rendered, keys.tab);
+		await waitForInput(rendered, '/members');
 		await press(rendered, keys.tab);
 		await waitForInput(rendered, '/msg');
 		await press(rendered, 'b');
