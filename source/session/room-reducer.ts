@@ -1,0 +1,119 @@
+import type {HubItem, RoomEvent, Welcome} from '../protocol/items.js';
+import {entryFromEvent} from './entries.js';
+import {applyMembership, membersFromWelcome} from './membership.js';
+import type {NewEntry} from './session-store.js';
+import type {FileOffer, SessionSnapshot} from './types.js';
+
+/** The part of a member's view that what the hub sends changes, and the last event number shown. */
+export type RoomState = Pick<SessionSnapshot, 'status' | 'statusDetail' | 'refusal' | 'myName' | 'members' | 'offers' | 'fingerprint' | 'rate'> & {
+	/** The newest room event shown: an event numbered at or below it is a repeat. */
+	readonly lastSeq: number;
+};
+
+/** What one item does: the state after it (the same object when nothing changed) and the entries it adds, in order. */
+export type RoomStep = {readonly state: RoomState; readonly entries: readonly NewEntry[]};
+
+type OfferEvent = Extract<RoomEvent, {k: 'offer'}>;
+
+/**
+ * Folds one item from the hub into the member's view: the welcome (members, connected, and the
+ * history it carries between two markers), room events (membership, offers, lines), and notices.
+ * Events already shown (by number) are dropped. Pure: no clock, no I/O; `fingerprint` is the
+ * link's, recorded when the welcome arrives.
+ */
+export function reduceHubItem(state: RoomState, item: HubItem, fingerprint?: string): RoomStep {
+	switch (item.k) {
+		case 'welcome': {
+			return welcome(state, item, fingerprint);
+		}
+
+		case 'notice': {
+			return {state, entries: [{kind: item.level === 'error' ? 'error' : 'notice', text: item.text}]};
+		}
+
+		default: {
+			return item.seq <= state.lastSeq ? {state, entries: []} : roomEvent(state, item);
+		}
+	}
+}
+
+/** The welcome makes us connected at once, so front ends see it before the history it carries. */
+function welcome(before: RoomState, item: Welcome, fingerprint: string | undefined): RoomStep {
+	let state: RoomState = {
+		...before,
+		myName: item.you,
+		members: membersFromWelcome(item),
+		status: 'connected',
+		statusDetail: undefined,
+		refusal: undefined,
+		fingerprint,
+		rate: item.rate,
+	};
+	const entries: NewEntry[] = [];
+	if (item.resync) {
+		entries.push({kind: 'notice', text: 'this client fell behind the room; catching up from its history'});
+	}
+
+	const history = item.history.filter(event => event.seq > before.lastSeq);
+	if (history.length === 0) {
+		return {state, entries};
+	}
+
+	entries.push({kind: 'history-start', text: 'earlier in this room', fromHistory: true});
+	for (const event of history) {
+		state = {...state, lastSeq: event.seq};
+		if (event.k === 'offer') {
+			const step = offer(state, event, true);
+			state = step.state;
+			entries.push(...step.entries);
+		} else {
+			entries.push(entryFromEvent(event, item.you, true));
+		}
+	}
+
+	entries.push({kind: 'history-end', text: 'now', fromHistory: true});
+	return {state, entries};
+}
+
+/** A live room event not shown yet. */
+function roomEvent(before: RoomState, event: RoomEvent): RoomStep {
+	const state = {...before, lastSeq: event.seq};
+	if (event.k === 'offer') {
+		return offer(state, event, false);
+	}
+
+	const membership = applyMembership(state.members, event, state.myName);
+	// The line is worded for the name I had when the event came (a nick of mine renames me after).
+	const entry = entryFromEvent(event, state.myName, false);
+	return {state: membership ? {...state, ...membership} : state, entries: [entry]};
+}
+
+/** An offer is announced when its upload starts, and again when it completes or fails. */
+function offer(before: RoomState, event: OfferEvent, fromHistory: boolean): RoomStep {
+	const next: FileOffer = {
+		id: event.id,
+		name: event.name,
+		size: event.size,
+		from: event.from,
+		sha256: event.sha256,
+		complete: event.complete,
+		failed: event.failed,
+		time: event.time,
+	};
+	const known = before.offers.some(existing => existing.id === next.id);
+	const state = {...before, offers: known ? before.offers.map(existing => (existing.id === next.id ? next : existing)) : [...before.offers, next]};
+	if (!known) {
+		return {state, entries: [entryFromEvent(event, state.myName, fromHistory)]};
+	}
+
+	return {
+		state,
+		entries: next.failed ? [{kind: 'error', seq: event.seq, time: event.time, fromHistory, text: `${next.from}'s upload of ${next.name} failed: ${next.failed}`}] : [],
+	};
+}
+
+/** The room state of a snapshot, with the last event number shown. */
+export function roomState(snapshot: SessionSnapshot, lastSeq: number): RoomState {
+	const {status, statusDetail, refusal, myName, members, offers, fingerprint, rate} = snapshot;
+	return {status, statusDetail, refusal, myName, members, offers, fingerprint, rate, lastSeq};
+}
