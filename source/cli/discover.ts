@@ -1,14 +1,14 @@
 import {findRooms, watchRooms} from '../net/discovery.js';
 import type {RoomList} from '../session/types.js';
+import {CliError} from './cli-error.js';
 import {pickRoom} from './list.js';
 import type {CliOptions} from './options.js';
-import {RuntimeError} from './run-host.js';
 
 /** For `--join` without an address in line mode: the only room found, or an error listing them. */
 export async function onlyRoom(options: CliOptions): Promise<{host: string; port: number}> {
 	const picked = pickRoom(await findRooms({discoveryPort: options.discoveryPort, mdns: options.mdns ? {} : false}), options.discoveryPort);
 	if ('error' in picked) {
-		throw new RuntimeError(picked.error);
+		throw new CliError(picked.error, 1);
 	}
 
 	return {host: picked.room.address, port: picked.room.port};

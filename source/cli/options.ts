@@ -5,6 +5,7 @@ import {parseHostPort} from '../net/address.js';
 import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {DEFAULT_PORT, DEFAULT_TRANSFER_PORT} from '../protocol/limits.js';
 import {checkName} from '../protocol/names.js';
+import {CliError} from './cli-error.js';
 
 export const helpText = `
   Usage
@@ -104,22 +105,19 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
 	return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'socket-chat-tui');
 }
 
-/** A usage error: the message is printed and the process exits 2. */
-export class UsageError extends Error {}
-
 function port(value: number | undefined, flag: string, fallback: number): number {
 	if (value === undefined) {
 		return fallback;
 	}
 
 	if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-		throw new UsageError(`--${flag} takes a port number from 0 to 65535`);
+		throw new CliError(`--${flag} takes a port number from 0 to 65535`, 2);
 	}
 
 	return value;
 }
 
-/** Reads and checks the command line. Throws UsageError for anything a person must fix. */
+/** Reads and checks the command line. Throws a CliError (exit 2) for anything a person must fix. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -148,29 +146,29 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 	});
 	const {flags} = cli;
 	if (cli.input.length > 0) {
-		throw new UsageError(`unexpected argument "${cli.input[0]}" (did you mean --join ${cli.input[0]}?)`);
+		throw new CliError(`unexpected argument "${cli.input[0]}" (did you mean --join ${cli.input[0]}?)`, 2);
 	}
 
 	if (flags.host && flags.join !== undefined) {
-		throw new UsageError('choose one: --host opens a room, --join joins one');
+		throw new CliError('choose one: --host opens a room, --join joins one', 2);
 	}
 
 	if (flags.list && (flags.host || flags.join !== undefined)) {
-		throw new UsageError('--list only lists rooms; run it alone (with --json for JSON)');
+		throw new CliError('--list only lists rooms; run it alone (with --json for JSON)', 2);
 	}
 
 	if (flags.headless && !flags.host) {
-		throw new UsageError('--headless runs a hub alone, so it goes with --host');
+		throw new CliError('--headless runs a hub alone, so it goes with --host', 2);
 	}
 
 	if (flags.plain && flags.json) {
-		throw new UsageError('choose one of --plain and --json');
+		throw new CliError('choose one of --plain and --json', 2);
 	}
 
 	if (flags.name !== undefined) {
 		const check = checkName(flags.name);
 		if (!check.ok) {
-			throw new UsageError(`--name: ${check.reason}`);
+			throw new CliError(`--name: ${check.reason}`, 2);
 		}
 	}
 
@@ -179,7 +177,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 	if (flags.join !== undefined && flags.join.trim() !== '') {
 		const parsed = parseHostPort(flags.join, flags.port ?? DEFAULT_PORT);
 		if ('error' in parsed) {
-			throw new UsageError(`--join: ${parsed.error}`);
+			throw new CliError(`--join: ${parsed.error}`, 2);
 		}
 
 		join = parsed;
@@ -189,17 +187,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 	if (flags.maxFileSize !== undefined) {
 		maxFileSize = parseSize(flags.maxFileSize);
 		if (maxFileSize === undefined) {
-			throw new UsageError(`--max-file-size takes a size such as 500M or 2G, not "${flags.maxFileSize}"`);
+			throw new CliError(`--max-file-size takes a size such as 500M or 2G, not "${flags.maxFileSize}"`, 2);
 		}
 	}
 
 	if (!Number.isInteger(flags.scrollback) || flags.scrollback < 100 || flags.scrollback > 1_000_000) {
-		throw new UsageError('--scrollback takes a number of messages from 100 to 1000000');
+		throw new CliError('--scrollback takes a number of messages from 100 to 1000000', 2);
 	}
 
 	const secret = flags.secret ?? (env.SOCKET_CHAT_SECRET || undefined);
 	if (secret === '') {
-		throw new UsageError('--secret needs a value (or set SOCKET_CHAT_SECRET)');
+		throw new CliError('--secret needs a value (or set SOCKET_CHAT_SECRET)', 2);
 	}
 
 	return {

@@ -8,10 +8,8 @@ import {RoomStore} from '../net/room-store.js';
 import {shareAddresses, shareLabel, type ShareAddress} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
+import {CliError} from './cli-error.js';
 import type {CliOptions} from './options.js';
-
-/** A failure at run time: the message is printed and the process exits 1. */
-export class RuntimeError extends Error {}
 
 export type RunningHub = {
 	readonly hub: Hub;
@@ -33,7 +31,7 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 		try {
 			store = await RoomStore.open(folder);
 		} catch (error) {
-			throw new RuntimeError(`cannot keep the room's history in ${folder}: ${(error as Error).message}. Pick another folder with --data-dir.`);
+			throw new CliError(`cannot keep the room's history in ${folder}: ${(error as Error).message}. Pick another folder with --data-dir.`, 1);
 		}
 	}
 
@@ -55,7 +53,7 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 		const tcp = (error as {what?: string}).what === 'tcp';
 		const address = `${tcp ? 'TCP' : 'UDP'} ${formatHostPort(options.bind ?? '0.0.0.0', tcp ? options.transferPort : options.port)}`;
 		const message = describeBindError(error, 'cannot open the room', address);
-		throw new RuntimeError(tcp ? message.replace('--port', '--transfer-port') : message);
+		throw new CliError(tcp ? message.replace('--port', '--transfer-port') : message, 1);
 	}
 
 	const {hub} = room;
