@@ -118,7 +118,7 @@ describe('a crash in the TUI', () => {
 			30,
 		);
 		terminals.recordOutput('crasher', output);
-		await terminals.waitFor('crasher', '· as crasher');
+		await terminals.waitFor('crasher', '● connected · joined');
 		const shell = Number(readFileSync(pidFile, 'utf8'));
 		const node = await waitFor(() => childOf(shell), {what: 'the program under the shell'});
 		process.kill(node, 'SIGUSR2');
@@ -155,7 +155,8 @@ describe('quitting with messages the hub never acknowledged', () => {
 				110,
 				30,
 			);
-			await terminals.waitFor('quitter', '· as quitter');
+			// Joined (welcomed), not only connecting: the hub stops answering only after that.
+			await terminals.waitFor('quitter', '● connected · joined');
 			// The hub stops answering: what is typed now is never acknowledged.
 			quiet.child.kill('SIGSTOP');
 			// Typed as a person types: two messages, a moment apart.
