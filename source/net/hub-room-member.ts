@@ -1,0 +1,63 @@
+import {randomBytes} from 'node:crypto';
+import type {SessionCipher} from '../protocol/crypto.js';
+import {SEND_WINDOW} from '../protocol/limits.js';
+import {ReliableReceiver} from '../protocol/reliable-receiver.js';
+import {ReliableSender} from '../protocol/reliable-sender.js';
+import {TokenBucket} from '../protocol/token-bucket.js';
+
+/** One member as the hub knows it. */
+export type HubMember = {
+	readonly token: string;
+	name: string;
+	readonly isHost: boolean;
+	/** Normalised "address|port": with the token, what identifies the member's datagrams. */
+	readonly peer: string;
+	/** The address as the socket reported it, to send to. */
+	readonly sendAddress: string;
+	readonly sendPort: number;
+	readonly cid: string;
+	sender: ReliableSender;
+	readonly receiver: ReliableReceiver;
+	lastHeard: number;
+	/** Set once the member left; kept a short while to acknowledge its retransmitted leave. */
+	departedAt?: number;
+	/** Limits its messages, when the room has a rate limit. */
+	readonly bucket?: TokenBucket;
+	/** Messages dropped over the rate limit since the member was last told. */
+	overLimit: number;
+	/** Items (by number) that arrived when the member's bucket was empty: dropped if they are messages. */
+	readonly overLimitItems: Set<number>;
+	lastLimitNotice: number;
+	/** Seals and opens the member's datagrams, in a room with a secret. */
+	cipher?: SessionCipher;
+	/** A ping to answer in the next flush. */
+	pong?: number;
+	/** In durable mode: the ack taken before the last commit, sent once it completed. */
+	heldAck?: string;
+};
+
+/** Messages per member: a token bucket of `burst`, refilled at `perSecond`. */
+export type RateLimit = {readonly perSecond: number; readonly burst: number};
+
+/** Who a joining member is, as its hello and the socket say. */
+export type MemberIdentity = Pick<HubMember, 'name' | 'isHost' | 'peer' | 'sendAddress' | 'sendPort' | 'cid'>;
+
+/** A member just admitted: a fresh token, fresh streams, a full rate bucket. */
+export function newMember(identity: MemberIdentity, now: number, rate: RateLimit | undefined): HubMember {
+	return {
+		...identity,
+		token: randomBytes(8).toString('hex'),
+		sender: new ReliableSender(0, SEND_WINDOW, false),
+		receiver: new ReliableReceiver(0),
+		lastHeard: now,
+		bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
+		overLimit: 0,
+		overLimitItems: new Set(),
+		lastLimitNotice: 0,
+	};
+}
+
+/** Drops what the member's stream to it still held and starts its next epoch. */
+export function restartStream(member: HubMember): void {
+	member.sender = new ReliableSender(member.sender.epoch + 1, SEND_WINDOW, false);
+}

@@ -1,0 +1,134 @@
+import type {MemberRequest, RoomEvent} from '../protocol/items.js';
+import {cleanText} from '../protocol/sanitize.js';
+import type {RoomLog} from './hub-room-log.js';
+import type {HubMember, RateLimit} from './hub-room-member.js';
+import type {MemberTable} from './hub-room-members.js';
+import {checkText, overLimit} from './hub-room-rules.js';
+
+/** A room event before the room numbers and dates it. */
+export type StampedEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq' | 'time'> : never) : never;
+
+/** What the room's rules act on: its members, its history, and what it can send. */
+export type RoomScope = {
+	readonly table: MemberTable;
+	readonly log: RoomLog;
+	readonly rate: RateLimit | undefined;
+	now(): number;
+	notice(member: HubMember, level: 'info' | 'error', text: string, code?: string): void;
+	stamp(event: StampedEvent): RoomEvent;
+	/** Stamps a direct message, sent to its two members only. */
+	stampDirect(from: HubMember, to: HubMember, text: string, id: string | undefined): void;
+	remove(member: HubMember, reason: string): void;
+	/** The host removed a member (kick or ban). */
+	onRemoved?(member: HubMember, reason: string, ban: boolean): void;
+};
+
+/**
+ * The room's rules for one in-order request from a member: a message is stamped once (by its
+ * id) and only within the text and rate limits; a direct message goes to a live member; a new
+ * name must be valid and free; only the host kicks and bans, and not itself. `overLimit`: it
+ * arrived when the member's rate bucket was empty, so a message is dropped and the member told.
+ */
+export function handleRequest(room: RoomScope, member: HubMember, request: MemberRequest, overLimit = false): void {
+	if (request.k === 'say' || request.k === 'me' || request.k === 'dm') {
+		// A message resent after a reconnect was stamped already: acknowledge, do not repeat.
+		if (request.id !== undefined && room.log.stamped(request.id)) {
+			return;
+		}
+
+		if (overLimit) {
+			tellOverLimit(room, member);
+			return;
+		}
+	}
+
+	switch (request.k) {
+		case 'say':
+		case 'me': {
+			const text = messageText(room, member, request.text);
+			if (text !== undefined) {
+				room.stamp({k: 'msg', from: member.name, text, ...(request.k === 'me' ? {me: true} : {}), ...(request.id ? {mid: request.id} : {})});
+			}
+
+			break;
+		}
+
+		case 'dm': {
+			const target = room.table.named(request.to);
+			const text = messageText(room, member, request.text);
+			if (!target) {
+				room.notice(member, 'error', `nobody named "${cleanText(request.to)}" is in the room`, 'no-such-member');
+			} else if (text !== undefined) {
+				room.stampDirect(member, target, text, request.id);
+			}
+
+			break;
+		}
+
+		case 'nick': {
+			rename(room, member, request.name);
+			break;
+		}
+
+		case 'leave': {
+			room.remove(member, 'quit');
+			break;
+		}
+
+		case 'kick':
+		case 'ban': {
+			moderate(room, member, request.name, request.k === 'ban');
+			break;
+		}
+	}
+}
+
+function rename(room: RoomScope, member: HubMember, requested: string): void {
+	const problem = room.table.nameProblem(requested, member);
+	if (problem) {
+		room.notice(member, 'error', `cannot rename: ${problem.reason}`, problem.code);
+		return;
+	}
+
+	const to = requested.normalize('NFC');
+	if (to !== member.name) {
+		const from = member.name;
+		room.table.rename(member, to);
+		room.stamp({k: 'nick', from, to});
+	}
+}
+
+function moderate(room: RoomScope, member: HubMember, name: string, ban: boolean): void {
+	const verb = ban ? 'ban' : 'kick';
+	const target = room.table.named(name);
+	if (!member.isHost) {
+		room.notice(member, 'error', `only the host can ${verb} members`, 'not-host');
+	} else if (!target) {
+		room.notice(member, 'error', `nobody named "${cleanText(name)}" is in the room`, 'no-such-member');
+	} else if (target === member) {
+		room.notice(member, 'error', `you cannot ${verb} yourself; /quit closes the room`, 'self');
+	} else {
+		const reason = ban ? `banned by ${member.name}` : `kicked by ${member.name}`;
+		room.remove(target, reason);
+		room.onRemoved?.(target, reason, ban);
+	}
+}
+
+/** Counts a message dropped over the limit and tells the member (at most once a second). */
+function tellOverLimit(room: RoomScope, member: HubMember): void {
+	const text = overLimit(member, room.rate, room.now());
+	if (text !== undefined) {
+		room.notice(member, 'error', text, 'rate-limited');
+	}
+}
+
+/** A message's text as stamped, or undefined (the member told when it is too long). */
+function messageText(room: RoomScope, member: HubMember, raw: string): string | undefined {
+	const check = checkText(raw);
+	if (check && 'problem' in check) {
+		room.notice(member, 'error', check.problem, 'too-long');
+		return undefined;
+	}
+
+	return check?.text;
+}

@@ -1,0 +1,35 @@
+import type {HubMember, RateLimit} from './hub-room-member.js';
+import type {RoomLog} from './hub-room-log.js';
+
+/** What every welcome says about the room. */
+export type WelcomeFacts = {
+	readonly transferPort?: number;
+	readonly rate?: RateLimit;
+};
+
+/**
+ * What a member is sent first, in order: the welcome (the live members, and the recent history,
+ * or for a member returning with `since`, the count of what it missed), then for a returning
+ * member a notice of any events too old to catch up on, then each missed event as its own item.
+ * `resync`: the member fell behind and gets a fresh start on a new stream epoch.
+ */
+export function welcomeItems(member: HubMember, live: readonly HubMember[], log: RoomLog, facts: WelcomeFacts, resync: boolean, since?: number): string[] {
+	const members = live.map(m => ({name: m.name, ...(m.isHost ? {host: true} : {})}));
+	const missed = since === undefined ? [] : log.missedBy(member.name, since);
+	const history = since === undefined ? log.recent() : [];
+	const {transferPort, rate} = facts;
+	const extra = [
+		resync ? ',"resync":true' : '',
+		transferPort === undefined ? '' : `,"transferPort":${transferPort}`,
+		rate ? `,"rate":${JSON.stringify(rate)}` : '',
+		since === undefined ? '' : `,"catchUp":${missed.length}`,
+	].join('');
+	const items = [`{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${history.join(',')}]${extra}}`];
+	const {oldest} = log;
+	if (since !== undefined && oldest !== undefined && since + 1 < oldest) {
+		items.push(JSON.stringify({k: 'notice', level: 'error', code: 'gap', text: `events ${since + 1} to ${oldest - 1} are too old to catch up on`}));
+	}
+
+	items.push(...missed);
+	return items;
+}
