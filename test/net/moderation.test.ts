@@ -27,12 +27,13 @@ test("a flood is limited and told so, while the others' messages still flow", as
 	const calm = await member('calm');
 	const reader = await member('reader');
 	// Bypass the member's own pacing: send straight into its reliable stream, as a hostile client would.
-	const raw = flooder.link as unknown as {sender: {enqueue(json: string): void}; flusher: {mark(peer: unknown): void}};
+	const raw = flooder.link as unknown as {connection: {sender: {enqueue(json: string): void}; dirty: boolean}; drive(): void};
 	for (let i = 0; i < 200; i++) {
-		raw.sender.enqueue(JSON.stringify({k: 'say', text: `flood ${i}`}));
+		raw.connection.sender.enqueue(JSON.stringify({k: 'say', text: `flood ${i}`}));
 	}
 
-	raw.flusher.mark(flooder.link);
+	raw.connection.dirty = true;
+	raw.drive();
 	calm.link.send({k: 'say', text: 'still here'});
 	await waitFor(() => reader.messages().includes('calm: still here'), {what: "calm's message at the reader"});
 	const notice = await waitFor(() => flooder.items.find(item => item.k === 'notice' && item.code === 'rate-limited'), {what: 'the flooder told'});

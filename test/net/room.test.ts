@@ -182,7 +182,7 @@ describe('identity and hostile datagrams', () => {
 		hub = await startHub();
 		const alice = await member('alice');
 		const bob = await member('bob');
-		const token = (alice.link as unknown as {token: string}).token;
+		const token = alice.link.sessionToken!;
 		const forger = await rawSocket();
 		const forged = JSON.stringify([{t: 'd', g: 0, n: 1, e: {k: 'say', text: 'forged'}}]);
 		forger.send(encodeEnvelope(PROTOCOL_VERSION, token, forged), hub.port, '127.0.0.1');

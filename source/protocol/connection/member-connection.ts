@@ -1,0 +1,654 @@
+import {RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../crypto.js';
+import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
+import {decodeFrames, type Frame} from '../frames.js';
+import {decodeHubItem, type HubItem, type MemberRequest} from '../items.js';
+import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
+import {packFrames} from '../pack.js';
+import {ReliableReceiver} from '../reliable-receiver.js';
+import {ReliableSender} from '../reliable-sender.js';
+import {refusalCode, type JoinOutcome, type RoomAnswer} from './outcomes.js';
+import {PaceQueue} from './pace-queue.js';
+
+/** While joined: talking to the hub, or not hearing it and trying to get back. */
+export type LinkState = 'connected' | 'reconnecting';
+
+/** Silence after which the link says it is reconnecting (two heartbeats missed, and a second). */
+export const SILENT_MS = 2 * HEARTBEAT_MS + 1000;
+/** Longest wait between rejoin attempts. */
+export const REJOIN_BACKOFF_MAX_MS = 8000;
+/** The first wait between rejoin attempts (it doubles). */
+const REJOIN_BACKOFF_MS = 500;
+
+/** What the connection cannot make itself: random bytes (ids, correlation ids). */
+export type MemberDeps = {
+	readonly random: (bytes: number) => Uint8Array;
+};
+
+export type MemberConnectionConfig = {
+	/** host:port of the hub, for messages to people. */
+	readonly address: string;
+	readonly port: number;
+	/** The hub's host key, for the host's own member. */
+	readonly hostKey?: string;
+	readonly helloTimeoutMs?: number;
+	readonly timeoutMs?: number;
+	readonly heartbeatMs?: number;
+	readonly version?: number;
+};
+
+/** What the connection tells its driver, in order. */
+export type MemberEvent =
+	| {readonly type: 'item'; readonly item: HubItem}
+	/** The answer to the handshake under way (`ask`). */
+	| {readonly type: 'answer'; readonly answer: JoinOutcome | RoomAnswer}
+	| {readonly type: 'state'; readonly state: LinkState; readonly detail?: string}
+	/** The session ended for good: removed by the host, or a rejoin refused. */
+	| {readonly type: 'lost'; readonly reason: string}
+	/** Everything sent has been acknowledged. */
+	| {readonly type: 'idle'};
+
+type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; readonly started: number; interval: number; nextAt: number; readonly rejoin: boolean};
+
+/**
+ * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
+ * at `pollTimeout()`), commands (`ask`, `send`, `leave`); datagrams out (`pollTransmit`) and events
+ * (`pollEvent`). The clock is passed in, randomness comes from `deps`. Joining is a handshake the
+ * driver asks for (`ask('query')`, then `ask('hello', name)`); once joined it carries requests
+ * reliably to the hub at the room's pace, hands over the hub's items in order, sends heartbeats,
+ * and rejoins by itself when the hub forgot it.
+ */
+export class MemberConnection {
+	private token = NO_TOKEN;
+	private sender = new ReliableSender(0);
+	private receiver = new ReliableReceiver(0);
+	private readonly pacer = new PaceQueue();
+	private state: LinkState = 'connected';
+	private joinedAs: string | undefined;
+	private lastSeq = 0;
+	private lastSent = 0;
+	private lastHeard = 0;
+	private nextTick: number;
+	private pongRtt: number | undefined;
+	private ask_: Ask | undefined;
+	private cipher: RoomCipher | undefined;
+	private session: SessionCipher | undefined;
+	private lost = false;
+	private closed = false;
+	private rejoining = false;
+	private rejoinAt: number | undefined;
+	private rejoinWait = REJOIN_BACKOFF_MS;
+	private rejoinWhy = '';
+	private rejoinPrev = NO_TOKEN;
+	private ackAt: number | undefined;
+	private dirty = false;
+	private refusedByOs = 0;
+	/** The latest time an input brought. */
+	private now: number;
+	private readonly outbox: Uint8Array[] = [];
+	private readonly events: MemberEvent[] = [];
+	private idPool: Uint8Array = new Uint8Array(0);
+	private idOffset = 0;
+	/** The transfer port the welcome announced. */
+	transferPort: number | undefined;
+
+	constructor(
+		private readonly config: MemberConnectionConfig,
+		private readonly deps: MemberDeps,
+		now: number,
+	) {
+		this.now = now;
+		this.lastHeard = now;
+		this.nextTick = now + this.heartbeatMs / 4;
+	}
+
+	private get heartbeatMs(): number {
+		return this.config.heartbeatMs ?? HEARTBEAT_MS;
+	}
+
+	/** The session token, once joined. */
+	get sessionToken(): string | undefined {
+		return this.token === NO_TOKEN ? undefined : this.token;
+	}
+
+	get rttMs(): number | undefined {
+		return this.sender.rtt.srtt ?? this.pongRtt;
+	}
+
+	/** Requests not yet acknowledged (or still waiting for their pace). */
+	get unacknowledged(): number {
+		return this.sender.backlog + this.pacer.length;
+	}
+
+	get fingerprint(): string | undefined {
+		return this.cipher?.fingerprint;
+	}
+
+	get transferKey(): Buffer | undefined {
+		return this.cipher?.transferKey();
+	}
+
+	/** With a secret: the room key's cipher (the driver derives the key). */
+	setCipher(cipher: RoomCipher): void {
+		this.cipher = cipher;
+	}
+
+	get hasCipher(): boolean {
+		return this.cipher !== undefined;
+	}
+
+	/**
+	 * Starts a handshake: a query for the room's salt, or a hello under `name`; repeated (200 ms,
+	 * doubling to 1 s) until the hub answers or refuses, or the hello timeout passes. The answer
+	 * comes as an `answer` event. A hello that is accepted makes the name the one a rejoin uses.
+	 */
+	ask(kind: 'query' | 'hello', now: number, name?: string): void {
+		this.now = now;
+		this.startAsk(kind, now, name, undefined);
+	}
+
+	/** The socket reported "port unreachable" (ICMP): after two, nothing is listening. */
+	portUnreachable(): void {
+		this.refusedByOs++;
+	}
+
+	/** Queues a request; it is resent until the hub acknowledges it. */
+	send(request: MemberRequest, now: number): void {
+		this.now = now;
+		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
+		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
+		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: this.messageId()} : request);
+		if (limited) {
+			this.pacer.push(json);
+			this.pace(now);
+			return;
+		}
+
+		this.sender.enqueue(json);
+		this.dirty = true;
+	}
+
+	/** Whether an explicit leave is worth sending (joined, not lost). */
+	get canLeave(): boolean {
+		return this.token !== NO_TOKEN && !this.lost;
+	}
+
+	close(): void {
+		this.closed = true;
+		if (this.ask_) {
+			this.ask_ = undefined;
+			this.events.push({type: 'answer', answer: {ok: false, code: 'other', reason: 'closed'}});
+		}
+	}
+
+	pollEvent(): MemberEvent | undefined {
+		return this.events.shift();
+	}
+
+	/** The next datagram to send, if any. */
+	pollTransmit(now: number): Uint8Array | undefined {
+		if (this.outbox.length === 0 && this.dirty) {
+			this.dirty = false;
+			this.flush(now);
+		}
+
+		return this.outbox.shift();
+	}
+
+	/** The earliest time `handleTimeout` has something to do. */
+	pollTimeout(): number | undefined {
+		if (this.closed) {
+			return undefined;
+		}
+
+		let next = this.nextTick;
+		const joined = this.token !== NO_TOKEN;
+		for (const at of [this.ask_?.nextAt, this.ackAt, this.rejoinAt, joined ? this.sender.nextDeadline() : undefined, joined ? this.pacer.nextAt(this.now) : undefined]) {
+			if (at !== undefined && at < next) {
+				next = at;
+			}
+		}
+
+		return next;
+	}
+
+	handleTimeout(now: number): void {
+		if (this.closed) {
+			return;
+		}
+
+		this.now = now;
+		if (this.ask_ && now >= this.ask_.nextAt) {
+			this.attempt(now);
+		}
+
+		if (this.ackAt !== undefined && now >= this.ackAt) {
+			this.ackAt = undefined;
+			this.dirty = true;
+		}
+
+		if (this.rejoinAt !== undefined && now >= this.rejoinAt) {
+			this.rejoinAt = undefined;
+			this.startAsk('hello', now, this.joinedAs, {since: this.lastSeq, prev: this.rejoinPrev});
+		}
+
+		const deadline = this.token === NO_TOKEN ? undefined : this.sender.nextDeadline();
+		if (deadline !== undefined && now >= deadline) {
+			this.dirty = true;
+		}
+
+		if (now >= this.nextTick) {
+			this.nextTick = now + this.heartbeatMs / 4;
+			this.tick(now);
+		}
+
+		this.pace(now);
+	}
+
+	/** A datagram from the hub. */
+	handle(datagram: Uint8Array, now: number): void {
+		if (this.closed) {
+			return;
+		}
+
+		this.now = now;
+		const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+		const envelope = decodeEnvelope(bytes);
+		if (!envelope.ok) {
+			return;
+		}
+
+		const unsealed = this.unseal(bytes, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token);
+		const decoded = unsealed ? decodeFrames(unsealed.body) : undefined;
+		if (!decoded?.ok) {
+			return;
+		}
+
+		if (unsealed?.forgotten) {
+			// Under the room key with our session's token: only the hub saying it forgot us, lately.
+			for (const frame of decoded.frames) {
+				if (frame.t === 'gone' && frame.code === 'unknown' && frame.ts !== undefined && Math.abs(now - frame.ts) <= HELLO_MAX_AGE_MS) {
+					this.frame(frame, envelope.token, now);
+				}
+			}
+
+			return;
+		}
+
+		if (this.cipher && (envelope.flags & FLAG_ENCRYPTED) === 0) {
+			// In a room with a secret only refusals and the room's answer travel in the clear.
+			for (const frame of decoded.frames) {
+				if (frame.t === 'refuse' || frame.t === 'room') {
+					this.frame(frame, envelope.token, now);
+				}
+			}
+
+			return;
+		}
+
+		if (envelope.version !== (this.config.version ?? PROTOCOL_VERSION)) {
+			const refusal = decoded.frames.find(frame => frame.t === 'refuse');
+			if (refusal?.t === 'refuse') {
+				this.answer({ok: false, code: refusalCode(refusal.code), reason: refusal.reason}, now);
+			}
+
+			return;
+		}
+
+		for (const frame of decoded.frames) {
+			this.frame(frame, envelope.token, now);
+		}
+
+		this.ackSoon(now);
+	}
+
+	private startAsk(kind: 'query' | 'hello', now: number, name: string | undefined, rejoin: {since: number; prev: string} | undefined): void {
+		const cid = Buffer.from(this.deps.random(6)).toString('hex');
+		const hostKey = this.config.hostKey ? {hk: this.config.hostKey} : {};
+		const body =
+			kind === 'query'
+				? JSON.stringify([{t: 'query', cid}])
+				: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: now} : {}), ...(rejoin ?? {})}]);
+		this.refusedByOs = 0;
+		this.ask_ = {cid, body, sealed: kind === 'hello' && this.cipher !== undefined, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined};
+		if (kind === 'hello' && !rejoin && name !== undefined) {
+			this.pendingName = name;
+		}
+
+		this.attempt(now);
+	}
+
+	private pendingName: string | undefined;
+
+	private attempt(now: number): void {
+		const ask = this.ask_;
+		if (!ask) {
+			return;
+		}
+
+		const timeout = this.config.helloTimeoutMs ?? 5000;
+		if (now - ask.started >= timeout) {
+			this.answer(
+				{
+					ok: false,
+					code: 'no-answer',
+					reason: `no answer from ${this.config.address} within ${Math.round(timeout / 1000)} s. Is a host running there (socket-chat-tui --host), is the address right, and does a firewall let UDP port ${this.config.port} through?`,
+				},
+				now,
+			);
+		} else if (this.refusedByOs >= 2) {
+			this.answer(
+				{ok: false, code: 'no-answer', reason: `nothing is listening at ${this.config.address} (connection refused). Check the address and port, and that the host is running.`},
+				now,
+			);
+		} else {
+			// Once accepted, the welcome comes on the new session's stream (resent by the hub until
+			// acknowledged): a hello sent again now would carry the new token, which the hub takes
+			// for a session datagram.
+			if (this.token === NO_TOKEN) {
+				this.raw(ask.body, ask.sealed ? 'handshake' : 'clear', now);
+			}
+
+			ask.nextAt = now + ask.interval;
+			ask.interval = Math.min(ask.interval * 2, 1000);
+		}
+	}
+
+	/** Settles the handshake under way. A rejoin's answer is the connection's own business. */
+	private answer(answer: JoinOutcome | RoomAnswer, now: number): void {
+		const ask = this.ask_;
+		if (!ask) {
+			return;
+		}
+
+		this.ask_ = undefined;
+		if (!ask.rejoin) {
+			if ('ok' in answer && answer.ok && this.pendingName !== undefined) {
+				this.joinedAs = this.pendingName;
+			}
+
+			this.events.push({type: 'answer', answer});
+			return;
+		}
+
+		if (!('ok' in answer)) {
+			return;
+		}
+
+		if (answer.ok) {
+			this.lastHeard = now;
+			this.rejoining = false;
+			this.rejoinWait = REJOIN_BACKOFF_MS;
+			this.setState('connected');
+			this.pace(now);
+			this.dirty = true;
+			return;
+		}
+
+		if (answer.code !== 'no-answer' && answer.code !== 'rate-limited' && answer.code !== 'other') {
+			this.rejoining = false;
+			this.markLost(`could not rejoin ${this.config.address}: ${answer.reason}`);
+			return;
+		}
+
+		this.setState('reconnecting', `${this.rejoinWhy}; trying again (${answer.reason.split('.')[0]})`);
+		this.token = NO_TOKEN;
+		this.session = undefined;
+		this.receiver = new ReliableReceiver(0);
+		this.rejoinAt = now + this.rejoinWait;
+		this.rejoinWait = Math.min(this.rejoinWait * 2, REJOIN_BACKOFF_MAX_MS);
+	}
+
+	/**
+	 * The hub forgot us (it restarted, or timed us out during an outage): join again under the
+	 * same name, from where we left off, carrying over what it never acknowledged. Tries until it
+	 * works, with back-off; a refusal (name taken meanwhile, banned) ends the session.
+	 */
+	private rejoin(why: string, now: number): void {
+		if (this.rejoining || this.lost || this.closed || this.joinedAs === undefined) {
+			return;
+		}
+
+		this.rejoining = true;
+		this.rejoinWhy = why;
+		this.setState('reconnecting', why);
+		// The new session is a new stream: what the old one never had acknowledged goes back in
+		// front of the paced queue now, so nothing of the old stream can go out under the new
+		// token with old numbers, and it is sent again at the room's pace once we are back.
+		this.pacer.requeue(this.sender.pendingPayloads());
+		this.sender = new ReliableSender(0);
+		this.rejoinPrev = this.token;
+		this.token = NO_TOKEN;
+		this.session = undefined;
+		this.receiver = new ReliableReceiver(0);
+		this.startAsk('hello', now, this.joinedAs, {since: this.lastSeq, prev: this.rejoinPrev});
+	}
+
+	private setState(state: LinkState, detail?: string): void {
+		if (state === this.state && state === 'connected') {
+			return;
+		}
+
+		this.state = state;
+		this.events.push({type: 'state', state, ...(detail === undefined ? {} : {detail})});
+	}
+
+	private tick(now: number): void {
+		if (this.token === NO_TOKEN || this.lost) {
+			return;
+		}
+
+		const silent = now - this.lastHeard;
+		if (!this.rejoining && silent > (this.config.timeoutMs ?? MEMBER_TIMEOUT_MS)) {
+			// By now the hub has timed us out, or it is a new hub: join again.
+			this.rejoin(`no answer from ${this.config.address} for ${Math.round(silent / 1000)} s`, now);
+			return;
+		}
+
+		if (!this.rejoining && this.state === 'connected' && silent > SILENT_MS) {
+			this.setState('reconnecting', `no answer from ${this.config.address} for ${Math.round(silent / 1000)} s; reconnecting...`);
+		}
+
+		if (now - this.lastSent >= this.heartbeatMs) {
+			this.raw(JSON.stringify([{t: 'ping', ts: now}]), 'session', now);
+		}
+	}
+
+	/** Moves paced messages into the stream while there is a session. */
+	private pace(now: number): void {
+		if (this.token === NO_TOKEN) {
+			return;
+		}
+
+		for (const json of this.pacer.release(now)) {
+			this.sender.enqueue(json);
+			this.dirty = true;
+		}
+	}
+
+	private markLost(reason: string): void {
+		if (this.lost) {
+			return;
+		}
+
+		this.lost = true;
+		this.events.push({type: 'lost', reason});
+	}
+
+	/**
+	 * Acks wait up to MAX_ACK_DELAY_MS so one covers a burst (fewer datagrams both ways), unless
+	 * something else is going out anyway or a gap needs the sender to know now.
+	 */
+	private ackSoon(now: number): void {
+		if (this.receiver.hasGap || this.sender.backlog > this.sender.inFlight) {
+			this.ackAt = undefined;
+			this.dirty = true;
+		} else if (this.receiver.ackDue) {
+			this.ackAt ??= now + MAX_ACK_DELAY_MS;
+		}
+	}
+
+	/**
+	 * The body to decode: as it came, or opened with the session or room key. `forgotten`: it
+	 * carries our session's token but opened only with the room key, as a hub that no longer has
+	 * the session's keys (it restarted) tells us so.
+	 */
+	private unseal(datagram: Buffer, body: Buffer, encrypted: boolean, token: string): {body: Buffer; forgotten?: true} | undefined {
+		if (!encrypted) {
+			return {body};
+		}
+
+		const header = datagram.subarray(0, HEADER_BYTES);
+		if (this.session && token === this.token) {
+			const opened = this.session.open(header, body);
+			if (opened) {
+				return {body: opened};
+			}
+
+			const forgotten = this.cipher?.openHandshake(header, body);
+			return forgotten ? {body: forgotten, forgotten: true} : undefined;
+		}
+
+		const opened = this.token === NO_TOKEN ? this.cipher?.openHandshake(header, body) : undefined;
+		return opened ? {body: opened} : undefined;
+	}
+
+	private frame(frame: Frame, token: string, now: number): void {
+		const ask = this.ask_;
+		if (frame.t === 'refuse') {
+			if (frame.cid === undefined || frame.cid === ask?.cid) {
+				this.answer({ok: false, code: refusalCode(frame.code), reason: frame.reason}, now);
+			}
+
+			return;
+		}
+
+		if (frame.t === 'room') {
+			if (ask && frame.cid === ask.cid) {
+				this.answer(frame, now);
+			}
+
+			return;
+		}
+
+		if (frame.t === 'accept') {
+			if (this.token === NO_TOKEN && ask && frame.cid === ask.cid) {
+				this.token = token;
+				this.session = this.cipher?.session(token, 'member-to-hub');
+			}
+
+			return;
+		}
+
+		if (token !== this.token || this.token === NO_TOKEN) {
+			return;
+		}
+
+		this.lastHeard = now;
+		if (this.state === 'reconnecting' && !this.rejoining) {
+			this.setState('connected');
+		}
+
+		switch (frame.t) {
+			case 'd': {
+				if (this.receiver.accept(frame) === 'new') {
+					for (const delivered of this.receiver.drain()) {
+						const item = delivered.ok ? decodeHubItem(delivered.value) : delivered;
+						if (item.ok) {
+							this.deliver(item.value, now);
+						}
+					}
+				}
+
+				break;
+			}
+
+			case 'ack': {
+				if (frame.g === this.sender.epoch) {
+					this.sender.onAck(frame.c, frame.s, now);
+					if (this.unacknowledged === 0) {
+						this.events.push({type: 'idle'});
+					}
+				}
+
+				break;
+			}
+
+			case 'pong': {
+				this.pongRtt = Math.max(0, now - frame.ts);
+				break;
+			}
+
+			case 'gone': {
+				if (frame.code === 'removed') {
+					this.markLost(`the hub at ${this.config.address} ended this session: ${frame.reason}`);
+				} else {
+					this.rejoin(`the hub at ${this.config.address} no longer knows this session`, now);
+				}
+
+				break;
+			}
+
+			default:
+		}
+	}
+
+	/** Items go out in stream order, the welcome included; it also settles a pending join. */
+	private deliver(item: HubItem, now: number): void {
+		if ('seq' in item) {
+			this.lastSeq = Math.max(this.lastSeq, item.seq);
+		} else if (item.k === 'welcome') {
+			for (const event of item.history) {
+				this.lastSeq = Math.max(this.lastSeq, event.seq);
+			}
+		}
+
+		if (item.k === 'welcome') {
+			this.transferPort = item.transferPort;
+			this.pacer.setRate(item.rate, now);
+			this.answer({ok: true, welcome: item}, now);
+		}
+
+		this.events.push({type: 'item', item});
+	}
+
+	private flush(now: number): void {
+		if (this.token === NO_TOKEN) {
+			// Not joined (or between sessions): stream data and acks wait for a token.
+			return;
+		}
+
+		const frames: string[] = [];
+		if (this.receiver.ackDue) {
+			frames.push(this.receiver.takeAck());
+		}
+
+		frames.push(...this.sender.poll(now));
+		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.session ? SEAL_OVERHEAD : 0))) {
+			this.raw(body, 'session', now);
+		}
+	}
+
+	/** Queues a body as a datagram: sealed with the session key once joined to a room with a secret. */
+	private raw(body: string, mode: 'session' | 'handshake' | 'clear', now: number): void {
+		this.lastSent = now;
+		const version = this.config.version ?? PROTOCOL_VERSION;
+		const sealer = mode === 'session' ? this.session : mode === 'handshake' ? this.cipher : undefined;
+		const datagram = sealer
+			? encodeSealedEnvelope(version, this.token, body, (header, plaintext) =>
+					sealer instanceof RoomCipher ? sealer.sealHandshake(header, plaintext) : sealer.seal(header, plaintext),
+				)
+			: encodeEnvelope(version, this.token, body);
+		this.outbox.push(datagram);
+	}
+
+	/** A message id: 8 random bytes (ids are seen by every member, so they must not be guessable). */
+	private messageId(): string {
+		if (this.idOffset + 8 > this.idPool.length) {
+			this.idPool = this.deps.random(8 * 512);
+			this.idOffset = 0;
+		}
+
+		this.idOffset += 8;
+		return Buffer.from(this.idPool.buffer, this.idPool.byteOffset + this.idOffset - 8, 8).toString('base64url');
+	}
+}
