@@ -1,33 +1,22 @@
 import {randomBytes} from 'node:crypto';
-import dgram from 'node:dgram';
-import {lookup} from 'node:dns/promises';
-import {isIPv6} from 'node:net';
-import {MemberConnection, type LinkState} from '../protocol/connection/member-connection.js';
+import type dgram from 'node:dgram';
+import {MemberConnection, type LinkState, type MemberConnectionConfig} from '../protocol/connection/member-connection.js';
 import type {JoinOutcome, RoomAnswer} from '../protocol/connection/outcomes.js';
 import {deriveRoomKey, RoomCipher} from '../protocol/crypto.js';
 import type {HubItem, MemberRequest} from '../protocol/items.js';
-import {SOCKET_BUFFER_BYTES} from '../protocol/limits.js';
 import type {RoomLink} from '../session/ports.js';
 import {formatHostPort} from './address.js';
+import {connectUdp} from './connected-udp.js';
+import {ConnectionDriver} from './connection-driver.js';
+import {LinkListeners} from './link-listeners.js';
 
 export type {LinkState} from '../protocol/connection/member-connection.js';
 export type {JoinOutcome} from '../protocol/connection/outcomes.js';
 
-export type MemberLinkOptions = {
+export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address'> & {
 	readonly host: string;
-	readonly port: number;
-	/** The hub's host key, for the host's own member. */
-	readonly hostKey?: string;
-	/** How long to wait for the hub to answer a hello. */
-	readonly helloTimeoutMs?: number;
-	/** Silence after which the hub counts as lost. */
-	readonly timeoutMs?: number;
-	/** Idle time after which a heartbeat is sent (default 2 s). */
-	readonly heartbeatMs?: number;
 	/** The room secret, when the room has one. */
 	readonly secret?: string;
-	/** Protocol version to speak (tests use another to check the refusal). */
-	readonly version?: number;
 };
 
 /**
@@ -38,15 +27,11 @@ export type MemberLinkOptions = {
 export class MemberLink implements RoomLink {
 	private socket: dgram.Socket | undefined;
 	private connection: MemberConnection | undefined;
-	private timer: NodeJS.Timeout | undefined;
-	private immediate: NodeJS.Immediate | undefined;
+	private driver: ConnectionDriver | undefined;
 	private answered: ((answer: JoinOutcome | RoomAnswer) => void) | undefined;
 	private resolvedHost: string | undefined;
 	private closed = false;
-	private readonly itemListeners = new Set<(item: HubItem) => void>();
-	private readonly statusListeners = new Set<(state: LinkState, detail?: string) => void>();
-	private readonly lostListeners = new Set<(reason: string) => void>();
-	private readonly idleWaiters = new Set<() => void>();
+	private readonly listeners = new LinkListeners();
 	readonly address: string;
 
 	constructor(private readonly options: MemberLinkOptions) {
@@ -83,18 +68,15 @@ export class MemberLink implements RoomLink {
 	}
 
 	onItem(listener: (item: HubItem) => void): () => void {
-		this.itemListeners.add(listener);
-		return () => this.itemListeners.delete(listener);
+		return LinkListeners.add(this.listeners.items, listener);
 	}
 
 	onStatus(listener: (state: LinkState, detail?: string) => void): () => void {
-		this.statusListeners.add(listener);
-		return () => this.statusListeners.delete(listener);
+		return LinkListeners.add(this.listeners.status, listener);
 	}
 
 	onLost(listener: (reason: string) => void): () => void {
-		this.lostListeners.add(listener);
-		return () => this.lostListeners.delete(listener);
+		return LinkListeners.add(this.listeners.lost, listener);
 	}
 
 	/** Says hello under `name` until the hub welcomes or refuses us, or stays silent too long. */
@@ -142,12 +124,12 @@ export class MemberLink implements RoomLink {
 		return new Promise(resolve => {
 			const done = () => {
 				clearTimeout(timer);
-				this.idleWaiters.delete(done);
+				this.listeners.idle.delete(done);
 				resolve(this.unacknowledged === 0);
 			};
 
 			const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
-			this.idleWaiters.add(done);
+			this.listeners.idle.add(done);
 		});
 	}
 
@@ -169,11 +151,8 @@ export class MemberLink implements RoomLink {
 		this.closed = true;
 		this.connection?.close();
 		this.dispatch();
-		clearTimeout(this.timer);
-		clearImmediate(this.immediate);
-		for (const waiter of [...this.idleWaiters]) {
-			waiter();
-		}
+		this.driver?.stop();
+		this.listeners.wakeIdle();
 
 		const socket = this.socket;
 		this.socket = undefined;
@@ -191,129 +170,52 @@ export class MemberLink implements RoomLink {
 	}
 
 	private async open(): Promise<JoinOutcome | undefined> {
-		let address: string;
-		try {
-			address = (await lookup(this.options.host)).address;
-		} catch {
-			return {ok: false, code: 'no-answer', reason: `cannot resolve "${this.options.host}": check the host name or use its IP address`};
+		const opened = await connectUdp(
+			this.options.host,
+			this.options.port,
+			datagram => {
+				this.connection?.handle(datagram, Date.now());
+				this.drive();
+			},
+			() => this.connection?.portUnreachable(),
+		);
+		if ('error' in opened) {
+			return {ok: false, code: 'no-answer', reason: opened.error};
 		}
 
-		this.resolvedHost = address;
-		const socket = dgram.createSocket({type: isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES});
-		socket.on('message', datagram => {
-			this.connection?.handle(datagram, Date.now());
-			this.drive();
-		});
-		socket.on('error', error => {
-			if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
-				this.connection?.portUnreachable();
-			}
-		});
-		await new Promise<void>((resolve, reject) => {
-			socket.once('error', reject);
-			socket.connect(this.options.port, address, () => {
-				socket.off('error', reject);
-				resolve();
-			});
-		});
-		this.socket = socket;
+		this.socket = opened.socket;
+		this.resolvedHost = opened.address;
 		const {hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version, port} = this.options;
-		this.connection = new MemberConnection(
-			{address: this.address, port, hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version},
-			{random: bytes => randomBytes(bytes)},
-			Date.now(),
+		const connection = new MemberConnection({address: this.address, port, hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version}, {random: bytes => randomBytes(bytes)}, Date.now());
+		this.connection = connection;
+		this.driver = new ConnectionDriver(
+			connection,
+			datagram => this.socket?.send(datagram),
+			() => {
+				this.dispatch();
+			},
 		);
 		this.drive();
 		return undefined;
 	}
 
-	/** After any input: hand over the events, send what is due (next turn, together), re-arm the timer. */
+	/** After any input: events now, datagrams on the next turn, the timer at the next deadline. */
 	private drive(): void {
-		this.dispatch();
-		if (this.closed || !this.connection) {
-			return;
+		if (this.driver) {
+			this.driver.drive();
+		} else {
+			this.dispatch();
 		}
-
-		this.immediate ??= setImmediate(() => {
-			this.immediate = undefined;
-			this.transmit();
-		});
-		this.arm();
-	}
-
-	private transmit(): void {
-		const connection = this.connection;
-		if (!connection || this.closed) {
-			return;
-		}
-
-		const now = Date.now();
-		for (let datagram = connection.pollTransmit(now); datagram; datagram = connection.pollTransmit(now)) {
-			this.socket?.send(datagram);
-		}
-
-		this.dispatch();
-		this.arm();
-	}
-
-	private arm(): void {
-		clearTimeout(this.timer);
-		const at = this.connection?.pollTimeout();
-		if (at === undefined || this.closed) {
-			return;
-		}
-
-		this.timer = setTimeout(
-			() => {
-				this.connection?.handleTimeout(Date.now());
-				this.drive();
-			},
-			Math.max(0, at - Date.now()),
-		);
-		this.timer.unref();
 	}
 
 	private dispatch(): void {
 		for (let event = this.connection?.pollEvent(); event; event = this.connection?.pollEvent()) {
-			switch (event.type) {
-				case 'answer': {
-					const answered = this.answered;
-					this.answered = undefined;
-					answered?.(event.answer);
-					break;
-				}
-
-				case 'item': {
-					for (const listener of this.itemListeners) {
-						listener(event.item);
-					}
-
-					break;
-				}
-
-				case 'state': {
-					for (const listener of this.statusListeners) {
-						listener(event.state, event.detail);
-					}
-
-					break;
-				}
-
-				case 'lost': {
-					for (const listener of this.lostListeners) {
-						listener(event.reason);
-					}
-
-					break;
-				}
-
-				case 'idle': {
-					for (const waiter of [...this.idleWaiters]) {
-						waiter();
-					}
-
-					break;
-				}
+			if (event.type === 'answer') {
+				const answered = this.answered;
+				this.answered = undefined;
+				answered?.(event.answer);
+			} else {
+				this.listeners.dispatch(event);
 			}
 		}
 	}

@@ -30,9 +30,13 @@ export type MemberConnectionConfig = {
 	readonly port: number;
 	/** The hub's host key, for the host's own member. */
 	readonly hostKey?: string;
+	/** How long to wait for the hub to answer a hello (default 5 s). */
 	readonly helloTimeoutMs?: number;
+	/** Silence after which the hub counts as lost and the member rejoins (default 10 s). */
 	readonly timeoutMs?: number;
+	/** Idle time after which a heartbeat is sent (default 2 s). */
 	readonly heartbeatMs?: number;
+	/** Protocol version to speak (tests use another to check the refusal). */
 	readonly version?: number;
 };
 

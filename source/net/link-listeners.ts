@@ -1,0 +1,57 @@
+import type {LinkState, MemberEvent} from '../protocol/connection/member-connection.js';
+import type {HubItem} from '../protocol/items.js';
+
+/** The listeners a member link's users register, and the connection's events handed to them. */
+export class LinkListeners {
+	readonly items = new Set<(item: HubItem) => void>();
+	readonly status = new Set<(state: LinkState, detail?: string) => void>();
+	readonly lost = new Set<(reason: string) => void>();
+	/** Waiting for everything sent to be acknowledged (they check again when called). */
+	readonly idle = new Set<() => void>();
+
+	/** Adds `listener` to `set`; the returned function removes it. */
+	static add<T>(set: Set<T>, listener: T): () => void {
+		set.add(listener);
+		return () => set.delete(listener);
+	}
+
+	/** Hands one event (not the handshake's answer, which the link settles itself) to its listeners. */
+	dispatch(event: Exclude<MemberEvent, {type: 'answer'}>): void {
+		switch (event.type) {
+			case 'item': {
+				for (const listener of this.items) {
+					listener(event.item);
+				}
+
+				break;
+			}
+
+			case 'state': {
+				for (const listener of this.status) {
+					listener(event.state, event.detail);
+				}
+
+				break;
+			}
+
+			case 'lost': {
+				for (const listener of this.lost) {
+					listener(event.reason);
+				}
+
+				break;
+			}
+
+			case 'idle': {
+				this.wakeIdle();
+				break;
+			}
+		}
+	}
+
+	wakeIdle(): void {
+		for (const waiter of [...this.idle]) {
+			waiter();
+		}
+	}
+}
