@@ -1,8 +1,9 @@
+import type {RefusalCode} from '../protocol/connection/outcomes.js';
 import {JOIN_BURST, JOIN_RATE_PER_SECOND, MAX_MEMBERS} from '../protocol/limits.js';
 import {TokenBucket} from '../protocol/token-bucket.js';
 import type {RateLimit} from './hub-room.js';
 
-export type GateRefusal = {readonly code: 'banned' | 'rate-limited' | 'full'; readonly reason: string};
+export type GateRefusal = {readonly code: Extract<RefusalCode, 'banned' | 'rate-limited' | 'full'>; readonly reason: string};
 
 /**
  * Who may try to join: addresses the host banned, join attempts per address (a token bucket),

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
+import type {RefusalCode} from '../protocol/connection/outcomes.js';
 import {RoomCipher, SEAL_OVERHEAD, deriveRoomKey} from '../protocol/crypto.js';
 import {DatagramWriter} from '../protocol/datagram-writer.js';
 import {decodeEnvelope, encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
@@ -315,7 +316,7 @@ export class Hub {
 		}
 	}
 
-	private refuse(to: Reply, cid: string | undefined, code: string, reason: string): void {
+	private refuse(to: Reply, cid: string | undefined, code: RefusalCode, reason: string): void {
 		this.send(to, NO_TOKEN, [{t: 'refuse', ...(cid ? {cid} : {}), code, reason, ...(code === 'version' ? {versions: [...SUPPORTED_VERSIONS]} : {})}]);
 	}
 

@@ -1,8 +1,8 @@
-import type {HubItem, MemberRequest, Welcome} from '../protocol/items.js';
+import type {JoinOutcome} from '../protocol/connection/outcomes.js';
+import type {HubItem, MemberRequest} from '../protocol/items.js';
 
-export type JoinOutcome =
-	| {readonly ok: true; readonly welcome: Welcome}
-	| {readonly ok: false; readonly code: string; readonly reason: string};
+/** How a join ended (defined once, with the refusal codes, in protocol/connection/outcomes.ts). */
+export type {JoinOutcome} from '../protocol/connection/outcomes.js';
 
 /**
  * What the session needs of the network to be in a room. The net layer's MemberLink implements

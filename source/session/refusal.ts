@@ -1,19 +1,7 @@
-import type {Refusal, RefusalCode} from './types.js';
+import {refusalCode} from '../protocol/connection/outcomes.js';
+import type {Refusal} from './types.js';
 
-const refusalCodes = new Set<string>([
-	'name-taken',
-	'name-invalid',
-	'version',
-	'full',
-	'banned',
-	'rate-limited',
-	'no-answer',
-	'secret-required',
-	'wrong-secret',
-	'no-secret',
-] satisfies RefusalCode[]);
-
-/** A refused join as the snapshot shows it: a code the session does not know is 'other'. */
+/** A refused join as the snapshot shows it: a code the protocol does not know is 'other'. */
 export function refusalOf(code: string, reason: string): Refusal {
-	return {code: (refusalCodes.has(code) ? code : 'other') as RefusalCode, reason};
+	return {code: refusalCode(code), reason};
 }

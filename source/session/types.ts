@@ -1,3 +1,5 @@
+import type {RefusalCode} from '../protocol/connection/outcomes.js';
+
 /**
  * The contract between a ChatSession and its front ends (TUI and line mode).
  * Pure types: no sockets, no Ink.
@@ -13,19 +15,12 @@ export type ConnectionState =
 	| 'disconnected' // lost for good (see `statusDetail`)
 	| 'left'; // we left on purpose (/quit, Ctrl+C, end of input)
 
-/** Why the hub refused a join. Name problems can be fixed by trying another name. */
-export type RefusalCode =
-	| 'name-taken'
-	| 'name-invalid'
-	| 'version'
-	| 'full'
-	| 'banned'
-	| 'rate-limited'
-	| 'no-answer'
-	| 'secret-required' // the room has a secret and none was given: ask for it
-	| 'wrong-secret'
-	| 'no-secret' // a secret was given but the room is open
-	| 'other';
+/**
+ * Why the hub refused a join (the protocol's one vocabulary, REFUSAL_CODES). Name problems can be
+ * fixed by trying another name; `secret-required` asks for the secret; `no-secret`: one was given
+ * but the room is open.
+ */
+export type {RefusalCode} from '../protocol/connection/outcomes.js';
 
 export type Refusal = {
 	readonly code: RefusalCode;

@@ -1,4 +1,5 @@
 import type {HubItem, MemberRequest, Welcome} from '../../source/protocol/items.js';
+import type {RefusalCode} from '../../source/protocol/connection/outcomes.js';
 import type {JoinOutcome, RoomLink} from '../../source/session/ports.js';
 
 type Deferred<T> = {readonly promise: Promise<T>; resolve(value: T): void};
@@ -82,7 +83,7 @@ export class FakeLink implements RoomLink {
 	}
 
 	/** Settles the pending join with a refusal. */
-	refuse(code: string, reason: string): void {
+	refuse(code: RefusalCode, reason: string): void {
 		this.takeJoin().resolve({ok: false, code, reason});
 	}
 
