@@ -7,7 +7,7 @@ export type GateRefusal = {readonly code: Extract<RefusalCode, 'banned' | 'rate-
 
 /**
  * Who may try to join: addresses the host banned, join attempts per address (a token bucket),
- * and the member cap. Addresses are the normalised "address|port" peers' address part.
+ * and the member cap. Addresses are peers' normalised addresses (Peer.address).
  */
 export class HubGate {
 	private readonly banned = new Set<string>();

@@ -1,3 +1,4 @@
+import type {Peer} from '../protocol/peer.js';
 import {randomBytes} from 'node:crypto';
 import type {SessionCipher} from '../protocol/crypto.js';
 import {SEND_WINDOW} from '../protocol/limits.js';
@@ -11,7 +12,7 @@ export type HubMember = {
 	name: string;
 	readonly isHost: boolean;
 	/** Normalised "address|port": with the token, what identifies the member's datagrams. */
-	readonly peer: string;
+	readonly peer: Peer;
 	/** The address as the socket reported it, to send to. */
 	readonly sendAddress: string;
 	readonly sendPort: number;

@@ -1,3 +1,4 @@
+import type {Peer} from '../protocol/peer.js';
 import {checkName, nameKey} from '../protocol/names.js';
 import type {HubMember} from './hub-room-member.js';
 
@@ -24,8 +25,8 @@ export class MemberTable {
 		return this.names.get(nameKey(name));
 	}
 
-	findByPeer(peer: string): HubMember | undefined {
-		return this.live().find(member => member.peer === peer);
+	findByPeer(peer: Peer): HubMember | undefined {
+		return this.live().find(member => member.peer.key === peer.key);
 	}
 
 	/** Checks a requested name; undefined when free. `self` may keep (a re-cased) own name. */

@@ -1,3 +1,4 @@
+import type {Peer} from '../protocol/peer.js';
 import type {MemberRequest, RoomEvent} from '../protocol/items.js';
 import {RoomLog} from './hub-room-log.js';
 import {newMember, restartStream, type HubMember, type MemberIdentity, type RateLimit} from './hub-room-member.js';
@@ -92,7 +93,7 @@ export class HubRoom {
 		return this.table.live();
 	}
 
-	findByPeer(peer: string): HubMember | undefined {
+	findByPeer(peer: Peer): HubMember | undefined {
 		return this.table.findByPeer(peer);
 	}
 

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import type {RefusalCode} from '../protocol/connection/outcomes.js';
+import {peerOf, type Peer} from '../protocol/peer.js';
 import {RoomCipher, SEAL_OVERHEAD, deriveRoomKey} from '../protocol/crypto.js';
 import {DatagramWriter} from '../protocol/datagram-writer.js';
 import {decodeEnvelope, encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../protocol/envelope.js';
@@ -98,7 +99,7 @@ export class Hub {
 			onDirty: member => this.flusher.mark(member),
 			onRemoved: (member, reason, ban) => {
 				if (ban) {
-					this.gate.ban(member.peer.split('|')[0]!);
+					this.gate.ban(member.peer.address);
 				}
 
 				this.sendTo(member, JSON.stringify([{t: 'gone', code: 'removed', reason: `you were ${reason}`}]));
@@ -174,7 +175,7 @@ export class Hub {
 	 */
 	memberByToken(token: string, remoteAddress: string): {name: string} | undefined {
 		const member = this.room.members.get(token);
-		const joinedFrom = member?.peer.split('|')[0];
+		const joinedFrom = member?.peer.address;
 		return member && member.departedAt === undefined && joinedFrom === normalizeAddress(remoteAddress) ? {name: member.name} : undefined;
 	}
 
@@ -213,7 +214,7 @@ export class Hub {
 			return;
 		}
 
-		const peer = `${normalizeAddress(rinfo.address)}|${rinfo.port}`;
+		const peer = peerOf(normalizeAddress(rinfo.address), rinfo.port);
 		if (envelope.version !== PROTOCOL_VERSION) {
 			this.drop('version');
 			this.refuse({address: rinfo.address, port: rinfo.port, socket}, undefined, 'version', `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${envelope.version}. Use the same socket-chat-tui release as the host.`);
@@ -242,7 +243,7 @@ export class Hub {
 			return;
 		}
 
-		if (member.peer !== peer) {
+		if (member.peer.key !== peer.key) {
 			this.drop('address-mismatch');
 			return;
 		}
@@ -276,7 +277,7 @@ export class Hub {
 	}
 
 	/** Datagrams without a token: queries and hellos, sealed with the room key when there is a secret. */
-	private handshake(sealed: Buffer, header: Buffer, encrypted: boolean, peer: string, to: Reply): void {
+	private handshake(sealed: Buffer, header: Buffer, encrypted: boolean, peer: Peer, to: Reply): void {
 		let body: Buffer | undefined = sealed;
 		if (encrypted) {
 			if (!this.cipher) {
@@ -284,7 +285,7 @@ export class Hub {
 				return;
 			}
 
-			if (!this.gate.attempt(peer.split('|')[0]!, Date.now())) {
+			if (!this.gate.attempt(peer.address, Date.now())) {
 				this.refuse(to, undefined, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
 				return;
 			}
@@ -320,7 +321,7 @@ export class Hub {
 		this.send(to, NO_TOKEN, [{t: 'refuse', ...(cid ? {cid} : {}), code, reason, ...(code === 'version' ? {versions: [...SUPPORTED_VERSIONS]} : {})}]);
 	}
 
-	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: string, to: Reply, sealed: boolean): void {
+	private hello(frame: Extract<Frame, {t: 'hello'}>, peer: Peer, to: Reply, sealed: boolean): void {
 		const existing = this.room.findByPeer(peer);
 		if (existing?.cid === frame.cid) {
 			this.accept(to, existing, sealed);
@@ -328,7 +329,7 @@ export class Hub {
 		}
 
 		const replaces = this.room.stale(frame.prev, frame.name);
-		const problem = this.gate.check(peer.split('|')[0]!, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name, replaces);
+		const problem = this.gate.check(peer.address, this.room.live().length, Date.now(), sealed) ?? this.room.nameProblem(frame.name, replaces);
 		if (problem) {
 			this.refuse(to, frame.cid, problem.code, problem.reason);
 			return;

@@ -1,3 +1,4 @@
+import {peerOf} from '../../source/protocol/peer.js';
 import {HubRoom, type HubMember, type HubRoomOptions} from '../../source/net/hub-room.js';
 import type {RoomEvent} from '../../source/protocol/items.js';
 
@@ -25,7 +26,7 @@ export function roomFixture(options: Partial<HubRoomOptions> = {}) {
 	/** Admits a member as the hub does once its hello passed the gate and the name check. */
 	function join(name: string, extra: {host?: boolean; since?: number; replaces?: HubMember} = {}): HubMember {
 		port++;
-		return hub.admit({name, isHost: extra.host === true, peer: `127.0.0.1|${port}`, sendAddress: '127.0.0.1', sendPort: port, cid: `c${port}`, since: extra.since, replaces: extra.replaces});
+		return hub.admit({name, isHost: extra.host === true, peer: peerOf('127.0.0.1', port), sendAddress: '127.0.0.1', sendPort: port, cid: `c${port}`, since: extra.since, replaces: extra.replaces});
 	}
 
 	/** Everything the member's stream carried so far, in order (reading it acknowledges it). */
