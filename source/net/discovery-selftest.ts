@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
 import {isIPv6} from 'node:net';
-import {encodeDiscovery} from '../protocol/discovery-wire.js';
+import {ANNOUNCE_INTERVAL_MS, encodeDiscovery} from '../protocol/discovery-wire.js';
 import {DEFAULT_PORT} from '../protocol/limits.js';
 import {formatHostPort} from './address.js';
 import {watchRooms, type RoomWatch} from './discovery-listen.js';
@@ -10,6 +10,9 @@ import type {DiscoveryTarget} from './discovery-targets.js';
 import type {MdnsOptions} from './mdns.js';
 
 /** One target of the self-test: did a probe sent there come back to a listener on this machine? */
+/** Rooms announce every ANNOUNCE_INTERVAL_MS: listening a little longer hears each one at least once. */
+export const SELFTEST_LISTEN_MS = ANNOUNCE_INTERVAL_MS + 300;
+
 export type DiscoveryCheck = DiscoveryTarget & {
 	readonly heard: boolean;
 	/** Why the probe could not even be sent (EACCES, ENETUNREACH ...). */
@@ -40,7 +43,7 @@ export type SelfTestOptions = {
 	readonly targets: readonly DiscoveryTarget[];
 	/** Listen and send on 127.0.0.1 only (tests: nothing leaves the machine). */
 	readonly loopbackOnly?: boolean;
-	/** How long to listen for the probes and for rooms (default 1000 ms). */
+	/** How long to listen for the probes and for rooms (default: one announcement interval and a bit, so every running room is heard). */
 	readonly timeoutMs?: number;
 	/** This machine's hub port, if it hosts a room: hints then name the exact --join to type. */
 	readonly hubPort?: number;
@@ -103,7 +106,7 @@ export async function selfTestDiscovery(options: SelfTestOptions): Promise<Disco
 		})));
 		// Listen the whole time, not just until the probes are back: rooms heard meanwhile are proof too.
 		await new Promise(resolve => {
-			setTimeout(resolve, options.timeoutMs ?? 1000);
+			setTimeout(resolve, options.timeoutMs ?? SELFTEST_LISTEN_MS);
 		});
 	} catch (error) {
 		for (const [index] of targets.entries()) {

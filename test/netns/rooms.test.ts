@@ -86,8 +86,8 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 
 	test('/netinfo on a member reports both paths', async () => {
 		const [ann] = members;
-		// The report listens for about a second: a loaded machine may hear one path's announcement
-		// only on a later ask, so it is asked again (at most three times) until both show.
+		// The report listens for one announcement interval and a bit; a loaded machine may still hear
+		// one path only on a later ask, so it is asked again (at most three times) until both show.
 		let report: Record<string, unknown> | undefined;
 		for (let ask = 0; ask < 3 && !String(report?.text).includes('by broadcast and mdns'); ask++) {
 			const before = ann!.json().length;
