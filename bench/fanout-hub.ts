@@ -70,10 +70,10 @@ export async function hubMembers(port: number, from: number, to: number, deliver
 			if (item.k === 'msg') {
 				if (item.from !== name) deliver(index, item.text);
 			} else if (item.k === 'welcome' && item.resync) {
-				trouble['resyncs']!++;
+				trouble.resyncs!++;
 			}
 		});
-		link.onLost(() => trouble['lost']!++);
+		link.onLost(() => trouble.lost!++);
 		const joined = await link.join(name);
 		if (!joined.ok) throw new Error(`${name} could not join: ${joined.reason}`);
 		return link;

@@ -145,7 +145,7 @@ export async function ircMembers(port: number, from: number, to: number, deliver
 				if (at !== -1) deliver(index, line.slice(at + 16));
 			});
 			client.socket.on('close', () => {
-				if (!closing) trouble['disconnects']!++;
+				if (!closing) trouble.disconnects!++;
 			});
 			clients.push(client);
 		}

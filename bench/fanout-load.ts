@@ -89,7 +89,9 @@ export class Load {
 			const queue: ShardReply[] = [];
 			const waiting: Array<(reply: ShardReply) => void> = [];
 			child.on('message', (reply: ShardReply) => (waiting.length > 0 ? waiting.shift()!(reply) : queue.push(reply)));
-			child.on('exit', () => waiting.splice(0).forEach(resolve => resolve({type: 'failed', error: 'load process exited'})));
+			child.on('exit', () => {
+				for (const resolve of waiting.splice(0)) resolve({type: 'failed', error: 'load process exited'});
+			});
 			const next = async <T extends ShardReply>() =>
 				new Promise<T>(resolve => (queue.length > 0 ? resolve(queue.shift() as T) : waiting.push(resolve as (reply: ShardReply) => void)));
 			shards.push({child, count: to - from, next});

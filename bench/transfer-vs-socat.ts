@@ -85,7 +85,9 @@ function party(args: string[]): Party {
 	const queue: TransferChildMessage[] = [];
 	const waiting: Array<(message: TransferChildMessage) => void> = [];
 	child.on('message', (message: TransferChildMessage) => (waiting.length > 0 ? waiting.shift()!(message) : queue.push(message)));
-	child.on('exit', code => waiting.splice(0).forEach(resolve => resolve({type: 'failed', error: `${args[0]} exited (${code})`})));
+	child.on('exit', code => {
+		for (const resolve of waiting.splice(0)) resolve({type: 'failed', error: `${args[0]} exited (${code})`});
+	});
 	const next = async () => new Promise<TransferChildMessage>(resolve => (queue.length > 0 ? resolve(queue.shift()!) : waiting.push(resolve)));
 	return {child, next};
 }
@@ -98,7 +100,9 @@ async function expect<T extends TransferChildMessage['type']>(from: Party, type:
 
 async function ourTransfer(source: string, sha256: string, size: number, dir: string, limitMs: number): Promise<TransferResult['ours']> {
 	const parties: Party[] = [];
-	const timer = setTimeout(() => parties.forEach(p => p.child.kill('SIGKILL')), limitMs);
+	const timer = setTimeout(() => {
+		for (const p of parties) p.child.kill('SIGKILL');
+	}, limitMs);
 	try {
 		const host = party(['host', '', '', String(size)]);
 		parties.push(host);

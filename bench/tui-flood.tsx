@@ -191,7 +191,7 @@ async function heapAfter(entries: number): Promise<{before: number; after: numbe
 }
 
 const ms = (value: number) => value.toFixed(2).padStart(8);
-const mode = process.env['NODE_ENV'] === 'production' ? 'production' : 'development';
+const mode = process.env.NODE_ENV === 'production' ? 'production' : 'development';
 console.log(`TUI flood benchmark (React ${mode} build, Ink debug rendering, 120x40)\n`);
 console.log('                               median ms   p95 ms   mean ms');
 for (const entries of [50, 50_000]) {

@@ -6,7 +6,7 @@ import {announceSource, discoveryTargets, type DiscoveryTarget, type InterfaceTa
 import {MdnsAnnouncer, type MdnsOptions} from './mdns.js';
 
 export {findRooms, watchRooms, type FindRoomsOptions, type RoomWatch, type WatchOptions} from './discovery-listen.js';
-export {type DiscoverySource, type FoundRoom} from './discovery-rooms.js';
+export type {DiscoverySource, FoundRoom} from './discovery-rooms.js';
 export {discoveryTargets, type DiscoveryTarget, type InterfaceTable} from './discovery-targets.js';
 export {DEFAULT_DISCOVERY_PORT, type AnnouncementFields} from '../protocol/discovery-wire.js';
 

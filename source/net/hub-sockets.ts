@@ -1,4 +1,4 @@
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import {isIPv6} from 'node:net';
 import {normalizeAddress} from './address.js';
 import {isLoopback, type InterfaceTable} from './discovery-targets.js';

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
 import {Spool} from './spool.js';
 import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import type {Readable} from 'node:stream';
 import {type LineSearch, takeLine} from '../protocol/transfer-wire.js';
 import {transferConnect} from './transfer-tls.js';

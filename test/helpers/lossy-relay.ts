@@ -42,7 +42,7 @@ export class LossyRelay {
 		});
 		this.front.on('message', (datagram, rinfo) => {
 			this.upstream(rinfo).then(socket => {
-				this.pass(datagram, target => socket.send(datagram, this.options.hubPort, '127.0.0.1', target));
+				this.pass(target => socket.send(datagram, this.options.hubPort, '127.0.0.1', target));
 			}, () => undefined);
 		});
 		return this.front.address().port;
@@ -71,7 +71,7 @@ export class LossyRelay {
 			socket = created;
 			this.upstreams.set(key, created);
 			created.on('message', datagram => {
-				this.pass(datagram, target => this.front.send(datagram, rinfo.port, rinfo.address, target));
+				this.pass(target => this.front.send(datagram, rinfo.port, rinfo.address, target));
 			});
 			created.on('error', () => undefined);
 			await new Promise<void>(resolve => {
@@ -82,7 +82,7 @@ export class LossyRelay {
 		return socket;
 	}
 
-	private pass(datagram: Buffer, send: (done: () => void) => void): void {
+	private pass(send: (done: () => void) => void): void {
 		if (this.closed) {
 			return;
 		}

@@ -66,7 +66,10 @@ async function tap(hubPort: number): Promise<{port: number; captured: Buffer[]; 
 		toMember(datagram) {
 			if (client) front.send(datagram, client.port, client.address);
 		},
-		close: () => [front, back].forEach(socket => socket.close()),
+		close() {
+			front.close();
+			back.close();
+		},
 	};
 }
 

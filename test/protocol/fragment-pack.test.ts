@@ -58,7 +58,7 @@ describe('splitPayload', () => {
 	});
 
 	test('an emoji that would straddle the budget moves to the next chunk whole', () => {
-		const chunks = splitPayload('a'.repeat(958) + '🦊b', 960);
+		const chunks = splitPayload(`${'a'.repeat(958)}🦊b`, 960);
 		expect(chunks).toEqual(['a'.repeat(958), '🦊b']);
 	});
 

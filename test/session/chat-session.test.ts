@@ -1,4 +1,5 @@
 import {describe, expect, it, vi} from 'vitest';
+import type {RefusalCode} from '../../source/protocol/connection/outcomes.js';
 import type {ConnectionState} from '../../source/session/types.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {FakeLink, makeWelcome} from './fake-link.js';
@@ -208,7 +209,8 @@ describe('refusal and loss', () => {
 		const {link, session} = newSession();
 		session.join('bob');
 		await waitFor(() => link.joinPending, bounded);
-		link.refuse('weird', 'go away');
+		// Outside the vocabulary on purpose: a link could still hand the session a code from a newer hub.
+		link.refuse('weird' as RefusalCode, 'go away');
 		await waitFor(() => session.getSnapshot().status === 'refused', bounded);
 		expect(session.getSnapshot().refusal).toEqual({code: 'other', reason: 'go away'});
 	});
@@ -292,15 +294,15 @@ describe('submitting', () => {
 	describe('the 4,000-byte limit', () => {
 		const fitting: Array<[string, string]> = [
 			['4,000 ASCII bytes', 'a'.repeat(4000)],
-			['1,333 euro signs + 1 byte (4,000 bytes)', '€'.repeat(1333) + 'a'],
+			['1,333 euro signs + 1 byte (4,000 bytes)', `${'€'.repeat(1333)}a`],
 			['1,000 emoji (4,000 bytes)', '😀'.repeat(1000)],
 			['2,000 two-byte chars', 'é'.repeat(2000)],
 		];
 		const tooLong: Array<[string, string, number]> = [
 			['4,001 ASCII bytes', 'a'.repeat(4001), 4001],
 			['1,334 euro signs (4,002 bytes)', '€'.repeat(1334), 4002],
-			['1,000 emoji + 1 byte (4,001 bytes)', '😀'.repeat(1000) + 'a', 4001],
-			['2,000 two-byte chars + 1 byte, only 2,001 characters', 'é'.repeat(2000) + 'a', 4001],
+			['1,000 emoji + 1 byte (4,001 bytes)', `${'😀'.repeat(1000)}a`, 4001],
+			['2,000 two-byte chars + 1 byte, only 2,001 characters', `${'é'.repeat(2000)}a`, 4001],
 		];
 
 		it.each(fitting)('%s is sent', async (_label, text) => {
@@ -323,13 +325,13 @@ describe('submitting', () => {
 
 		it('counts the limit after removing the escaping slash', async () => {
 			const {link, session} = await connectedSession();
-			session.submit('/' + '/'.repeat(4000));
+			session.submit(`/${'/'.repeat(4000)}`);
 			expect(link.sent).toEqual([{k: 'say', text: '/'.repeat(4000)}]);
 		});
 
 		it('applies to /me as well', async () => {
 			const {link, session} = await connectedSession();
-			session.submit('/me ' + 'a'.repeat(4001));
+			session.submit(`/me ${'a'.repeat(4001)}`);
 			await tick();
 			expect(link.sent).toEqual([]);
 			expect(lastEntry(session)?.kind).toBe('error');

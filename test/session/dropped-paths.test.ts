@@ -59,9 +59,9 @@ describe('droppedPaths on Windows', () => {
 	it.each<[string, string[] | undefined]>([
 		[String.raw`C:\Users\a\photo.png`, [String.raw`C:\Users\a\photo.png`]],
 		[String.raw`"C:\Users\a\my photo.png" `, [String.raw`C:\Users\a\my photo.png`]],
-		[String.raw`C:\Users\a\my photo.png` + '\r\n', [String.raw`C:\Users\a\my photo.png`]],
+		[`${String.raw`C:\Users\a\my photo.png`}\r\n`, [String.raw`C:\Users\a\my photo.png`]],
 		[String.raw`'C:\Users\a\my photo.png'`, [String.raw`C:\Users\a\my photo.png`]],
-		[String.raw`"C:\Users\a\my photo.png" D:\c.png` + '\r\n', [String.raw`C:\Users\a\my photo.png`, String.raw`D:\c.png`]],
+		[`${String.raw`"C:\Users\a\my photo.png" D:\c.png`}\r\n`, [String.raw`C:\Users\a\my photo.png`, String.raw`D:\c.png`]],
 		['C:/Users/a/photo.png', ['C:/Users/a/photo.png']],
 		[String.raw`\\server\share\a.txt`, [String.raw`\\server\share\a.txt`]],
 		['file:///C:/Users/a/my%20photo.png', [String.raw`C:\Users\a\my photo.png`]],

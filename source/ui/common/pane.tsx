@@ -14,7 +14,7 @@ type PaneProps = {
 export function paneTop(title: string, width: number, focused: boolean): string {
 	const [left, line, right] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
 	const room = Math.max(0, width - 4);
-	const label = stringWidth(title) > room - 2 ? title.slice(0, Math.max(0, room - 3)) + '…' : title;
+	const label = stringWidth(title) > room - 2 ? `${title.slice(0, Math.max(0, room - 3))}…` : title;
 	const text = label === '' ? '' : ` ${label} `;
 	return left + line + text + line.repeat(Math.max(0, width - 3 - stringWidth(text))) + right;
 }

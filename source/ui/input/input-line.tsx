@@ -14,7 +14,7 @@ export function InputLineView({input, focused, width}: InputLineViewProps) {
 	return (
 		<Box width={width} height={view.rows.length} flexDirection="column">
 			{view.rows.map((row, index) => (
-				// eslint-disable-next-line react/no-array-index-key
+				// biome-ignore lint/suspicious/noArrayIndexKey: a row is its position on screen (row 0 holds the prompt); rows have no identity of their own and no state.
 				<Box key={index} height={1}>
 					<Text color={focused ? 'cyan' : 'gray'} bold>
 						{index === 0 ? (focused ? '› ' : '· ') : '  '}

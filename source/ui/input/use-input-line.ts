@@ -35,7 +35,7 @@ type State = {
 
 type InputLineOptions = {
 	/** Sends the line; a 'refused' answer (too long) keeps it in the input. */
-	readonly onSubmit: (line: string) => SubmitOutcome | void;
+	readonly onSubmit: (line: string) => SubmitOutcome | undefined;
 	/** What Tab completes from, read when Tab is pressed. */
 	readonly source: () => CompletionSource;
 	/** Called on every change of the value made by the person (typing, recall, completion). */

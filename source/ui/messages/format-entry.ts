@@ -147,7 +147,7 @@ export function entryLines(entry: ChatEntry, width: number): readonly string[] {
 		return lines;
 	}
 
-	const time = paint(formatTime(entry.time), sgr.gray) + ' ';
+	const time = `${paint(formatTime(entry.time), sgr.gray)} `;
 	const gap = ' '.repeat(timeColumnWidth);
 	return lines.map((line, index) => (index === 0 ? time : gap) + line);
 }

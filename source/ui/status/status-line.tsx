@@ -16,6 +16,7 @@ export function StatusLine({width, note}: StatusLineProps) {
 		<Box width={width} height={1}>
 			<Text wrap="truncate-end">
 				{parts.map((part, index) => (
+					// biome-ignore lint/suspicious/noArrayIndexKey: a part is its place on the line (part 0 has no separator); parts have no identity of their own and no state, and their texts may repeat.
 					<Text key={index} color={part.colour}>
 						{index === 0 ? '' : ' · '}
 						{part.text}

@@ -6,7 +6,7 @@
 
 /** NO_COLOR (https://no-color.org): any non-empty value turns colours off. */
 function enabled(): boolean {
-	const noColor = process.env['NO_COLOR'];
+	const noColor = process.env.NO_COLOR;
 	return noColor === undefined || noColor === '';
 }
 
@@ -37,7 +37,7 @@ export function paint(text: string, ...styles: readonly SgrStyle[]): string {
 	let close = '';
 	for (const style of styles) {
 		open += `\u001B[${style.open}m`;
-		close = `\u001B[${style.close}m` + close;
+		close = `\u001B[${style.close}m${close}`;
 	}
 
 	return open + text + close;
