@@ -6,10 +6,10 @@ import {pickRoom, runList} from '../../source/cli/list.js';
 import {RoomAnnouncer, type FoundRoom} from '../../source/net/discovery.js';
 
 const lunch: FoundRoom = {
-	address: '192.168.1.8', addresses: ['192.168.1.8'], port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, transferPort: 22_222, version: 1, id: 'a',
+	address: '192.168.1.8', addresses: ['192.168.1.8'], port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, transferPort: 22_222, version: 1, id: 'a', via: ['broadcast'],
 };
 const ops: FoundRoom = {
-	address: 'fd00::9', addresses: ['fd00::9'], port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, id: 'b',
+	address: 'fd00::9', addresses: ['fd00::9'], port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, id: 'b', via: ['mdns'],
 };
 const future: FoundRoom = {...lunch, name: 'next', address: '192.168.1.10', addresses: ['192.168.1.10'], version: 2, id: 'c'};
 
@@ -61,8 +61,8 @@ describe('runList', () => {
 		expect(await runList({discoveryPort: 9997, json: true, output: out.stream, errors: errors.stream, find: async () => [lunch, ops]})).toBe(0);
 		const lines = out.text().trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
 		expect(lines).toEqual([
-			{type: 'room', address: '192.168.1.8', port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, version: 1, transferPort: 22_222, join: 'npx socket-chat-tui --join 192.168.1.8:9999'},
-			{type: 'room', address: 'fd00::9', port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, join: 'npx socket-chat-tui --join [fd00::9]:10000'},
+			{type: 'room', address: '192.168.1.8', port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, version: 1, transferPort: 22_222, via: ['broadcast'], join: 'npx socket-chat-tui --join 192.168.1.8:9999'},
+			{type: 'room', address: 'fd00::9', port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, via: ['mdns'], join: 'npx socket-chat-tui --join [fd00::9]:10000'},
 		]);
 		expect(errors.text()).toBe('');
 	});
