@@ -10,9 +10,6 @@ import {connectUdp} from './connected-udp.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
 
-export type {LinkState} from '../protocol/connection/member-connection.js';
-export type {JoinOutcome} from '../protocol/connection/outcomes.js';
-
 export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address'> & {
 	readonly host: string;
 	/** The room secret, when the room has one. */

@@ -51,7 +51,8 @@ export type MemberEvent =
 	/** Everything sent has been acknowledged. */
 	| {readonly type: 'idle'};
 
-type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; readonly started: number; interval: number; nextAt: number; readonly rejoin: boolean};
+/** The handshake under way; `name`: a first hello's, which a welcome makes the name rejoins use. */
+type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; readonly started: number; interval: number; nextAt: number; readonly rejoin: boolean; readonly name?: string};
 
 /**
  * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
@@ -313,15 +314,10 @@ export class MemberConnection {
 				? JSON.stringify([{t: 'query', cid}])
 				: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: now} : {}), ...(rejoin ?? {})}]);
 		this.refusedByOs = 0;
-		this.ask_ = {cid, body, sealed: kind === 'hello' && this.cipher !== undefined, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined};
-		if (kind === 'hello' && !rejoin && name !== undefined) {
-			this.pendingName = name;
-		}
-
+		const first = kind === 'hello' && !rejoin ? {name} : {};
+		this.ask_ = {cid, body, sealed: kind === 'hello' && this.cipher !== undefined, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined, ...first};
 		this.attempt(now);
 	}
-
-	private pendingName: string | undefined;
 
 	private attempt(now: number): void {
 		const ask = this.ask_;
@@ -366,8 +362,8 @@ export class MemberConnection {
 
 		this.ask_ = undefined;
 		if (!ask.rejoin) {
-			if ('ok' in answer && answer.ok && this.pendingName !== undefined) {
-				this.joinedAs = this.pendingName;
+			if ('ok' in answer && answer.ok && ask.name !== undefined) {
+				this.joinedAs = ask.name;
 			}
 
 			this.events.push({type: 'answer', answer});
