@@ -1,9 +1,6 @@
-import {isIPv4, isIPv6} from 'node:net';
+import {isIPv6} from 'node:net';
 
-/** An IPv4 peer on a dual-stack socket shows as ::ffff:a.b.c.d; identity uses the plain form. */
-export function normalizeAddress(address: string): string {
-	return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
-}
+export {normalizeAddress} from '../protocol/peer.js';
 
 /** "host:port", with IPv6 hosts in brackets. */
 export function formatHostPort(host: string, port: number): string {

@@ -1,23 +1,25 @@
-/** What a pure connection offers its driver (quinn-proto's shape). */
-export type Pollable = {
+/** What a pure connection offers its driver (quinn-proto's shape); `T` is what it transmits. */
+export type Pollable<T> = {
 	handleTimeout(now: number): void;
-	pollTransmit(now: number): Uint8Array | undefined;
+	pollTransmit(now: number): T | undefined;
 	pollTimeout(): number | undefined;
 };
 
 /**
- * Drives a pure connection on real time: after every input, `events` hands over what it said;
- * its datagrams go out together on the next turn of the event loop (a burst of input packs into
- * few datagrams), and one timer wakes it at the deadline it asks for.
+ * Drives a pure connection or endpoint on real time: after every input, `events` hands over what
+ * it said; its datagrams go out together on the next turn of the event loop (a burst of input
+ * packs into few datagrams), and one timer wakes it at the deadline it asks for (re-armed only
+ * when that deadline moves, as inputs come thousands a second at the hub).
  */
-export class ConnectionDriver {
+export class ConnectionDriver<T = Uint8Array> {
 	private timer: NodeJS.Timeout | undefined;
+	private timerAt: number | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private stopped = false;
 
 	constructor(
-		private readonly connection: Pollable,
-		private readonly transmit: (datagram: Uint8Array) => void,
+		private readonly connection: Pollable<T>,
+		private readonly transmit: (datagram: T) => void,
 		private readonly events: () => void,
 		private readonly now: () => number = Date.now,
 	) {}
@@ -57,14 +59,20 @@ export class ConnectionDriver {
 	}
 
 	private arm(): void {
+		const at = this.stopped ? undefined : this.connection.pollTimeout();
+		if (at === this.timerAt) {
+			return;
+		}
+
 		clearTimeout(this.timer);
-		const at = this.connection.pollTimeout();
-		if (at === undefined || this.stopped) {
+		this.timerAt = at;
+		if (at === undefined) {
 			return;
 		}
 
 		this.timer = setTimeout(
 			() => {
+				this.timerAt = undefined;
 				this.connection.handleTimeout(this.now());
 				this.drive();
 			},

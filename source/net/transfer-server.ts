@@ -6,6 +6,7 @@ import {serveDownload} from './transfer-server-download.js';
 import {serveUpload} from './transfer-server-upload.js';
 import {ChunkReader, endWithLine} from './transfer-socket.js';
 import {transferListener} from './transfer-tls.js';
+import {normalizeAddress} from './address.js';
 
 export type {TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
 
@@ -155,8 +156,4 @@ export class TransferServer {
 			onDownload: (start) => hook(() => options.onDownload?.(start)),
 		};
 	}
-}
-
-function normalizeAddress(address: string): string {
-	return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -67,12 +67,16 @@ function open(key: Buffer, header: Buffer, body: Buffer): Buffer | undefined {
 export class RoomCipher {
 	readonly fingerprint: string;
 
-	constructor(private readonly roomKey: Buffer) {
+	/** `random` makes the handshake nonces (injected, so a simulation replays exactly). */
+	constructor(
+		private readonly roomKey: Buffer,
+		private readonly random: (bytes: number) => Uint8Array = randomBytes,
+	) {
 		this.fingerprint = fingerprint(roomKey);
 	}
 
 	sealHandshake(header: Buffer, plaintext: Buffer): Buffer {
-		return seal(this.roomKey, randomBytes(NONCE_BYTES), header, plaintext);
+		return seal(this.roomKey, Buffer.from(this.random(NONCE_BYTES)), header, plaintext);
 	}
 
 	openHandshake(header: Buffer, body: Buffer): Buffer | undefined {

@@ -1,5 +1,5 @@
-import type {Peer} from '../protocol/peer.js';
-import type {MemberRequest, RoomEvent} from '../protocol/items.js';
+import type {Peer} from '../peer.js';
+import type {MemberRequest, RoomEvent} from '../items.js';
 import {RoomLog} from './hub-room-log.js';
 import {newMember, restartStream, type HubMember, type MemberIdentity, type RateLimit} from './hub-room-member.js';
 import {MemberTable, type NameProblem} from './hub-room-members.js';
@@ -12,6 +12,8 @@ export type {StampedEvent} from './hub-room-requests.js';
 
 export type HubRoomOptions = {
 	readonly now: () => number;
+	/** A fresh session token: 16 hex digits from the endpoint's randomness. */
+	readonly token: () => string;
 	/** Every stamped room event (the headless host logs these). */
 	readonly onEvent: (event: RoomEvent) => void;
 	/** A member has something to send. */
@@ -74,6 +76,16 @@ export class HubRoom {
 		};
 	}
 
+	/** A token no known session holds. */
+	private newToken(): string {
+		let token = this.options.token();
+		while (this.members.has(token)) {
+			token = this.options.token();
+		}
+
+		return token;
+	}
+
 	/** Takes what is held for members so far (to release once its events are durable). */
 	takeHeld(): readonly HeldItem[] {
 		return this.streams.takeHeld();
@@ -121,7 +133,7 @@ export class HubRoom {
 		}
 
 		const name = fields.name.normalize('NFC');
-		const member = newMember({...identity, name}, this.now(), this.options.rate);
+		const member = newMember({...identity, name}, this.newToken(), this.now(), this.options.rate);
 		this.table.claim(member);
 		if (!replaces) {
 			this.stamp({k: 'join', name, ...(fields.isHost ? {host: true} : {})});

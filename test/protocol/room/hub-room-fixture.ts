@@ -1,6 +1,6 @@
-import {peerOf} from '../../source/protocol/peer.js';
-import {HubRoom, type HubMember, type HubRoomOptions} from '../../source/net/hub-room.js';
-import type {RoomEvent} from '../../source/protocol/items.js';
+import {peerOf} from '../../../source/protocol/peer.js';
+import {HubRoom, type HubMember, type HubRoomOptions} from '../../../source/protocol/room/hub-room.js';
+import type {RoomEvent} from '../../../source/protocol/items.js';
 
 /** An item as a member's stream carries it (parsed JSON: a welcome, a notice or a room event). */
 export type Sent = Record<string, unknown> & {k: string};
@@ -14,8 +14,10 @@ export function roomFixture(options: Partial<HubRoomOptions> = {}) {
 	let port = 40_000;
 	const events: RoomEvent[] = [];
 	const removed: Array<{name: string; reason: string; ban: boolean}> = [];
+	let tokens = 0;
 	const hub = new HubRoom({
 		now: () => now,
+		token: () => (++tokens).toString(16).padStart(16, '0'),
 		onEvent: event => events.push(event),
 		onDirty: () => undefined,
 		onRemoved: (member, reason, ban) => removed.push({name: member.name, reason, ban}),

@@ -1,12 +1,18 @@
-import {peerOf} from '../../source/protocol/peer.js';
+import {peerOf} from '../../../source/protocol/peer.js';
 import {describe, expect, test} from 'vitest';
-import type {RoomEvent} from '../../source/protocol/items.js';
-import {HubRoom} from '../../source/net/hub-room.js';
+import type {RoomEvent} from '../../../source/protocol/items.js';
+import {HubRoom} from '../../../source/protocol/room/hub-room.js';
+
+/** Tokens 0000000000000001, 0000000000000002, ... */
+function counterTokens(): () => string {
+	let count = 0;
+	return () => (++count).toString(16).padStart(16, '0');
+}
 
 /** A room with no sockets: what it stamps is collected. */
 function room() {
 	const events: RoomEvent[] = [];
-	const hub = new HubRoom({now: () => 1_000, onEvent: event => events.push(event), onDirty: () => undefined});
+	const hub = new HubRoom({now: () => 1_000, token: counterTokens(), onEvent: event => events.push(event), onDirty: () => undefined});
 	const alice = hub.admit({name: 'alice', isHost: false, peer: peerOf('127.0.0.1', 1), sendAddress: '127.0.0.1', sendPort: 1, cid: 'a'});
 	const said = () => events.filter(event => event.k === 'msg').map(event => (event.k === 'msg' ? event.text : ''));
 	return {hub, alice, said};
@@ -44,7 +50,7 @@ describe('HubRoom: message ids, so a message resent after a reconnect is stamped
 describe('HubRoom with a store (durable): what it holds, it asks to send', () => {
 	test('an event stamped while durable is held, and every live member is marked for the next round of sends', () => {
 		const dirty: string[] = [];
-		const hub = new HubRoom({now: () => 1_000, onEvent: () => undefined, onDirty: member => dirty.push(member.name), durable: true});
+		const hub = new HubRoom({now: () => 1_000, token: counterTokens(), onEvent: () => undefined, onDirty: member => dirty.push(member.name), durable: true});
 		const alice = hub.admit({name: 'alice', isHost: false, peer: peerOf('127.0.0.1', 1), sendAddress: '127.0.0.1', sendPort: 1, cid: 'a'});
 		const bob = hub.admit({name: 'bob', isHost: false, peer: peerOf('127.0.0.1', 2), sendAddress: '127.0.0.1', sendPort: 2, cid: 'b'});
 		hub.release(hub.takeHeld());

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {LOG_EVENTS} from '../../source/net/hub-room-log.js';
-import {HISTORY_EVENTS, MAX_BACKLOG_ITEMS} from '../../source/protocol/limits.js';
-import type {RoomEvent} from '../../source/protocol/items.js';
+import {LOG_EVENTS} from '../../../source/protocol/room/hub-room-log.js';
+import {HISTORY_EVENTS, MAX_BACKLOG_ITEMS} from '../../../source/protocol/limits.js';
+import type {RoomEvent} from '../../../source/protocol/items.js';
 import {roomFixture} from './hub-room-fixture.js';
 
 describe("HubRoom history: a newcomer's welcome", () => {

@@ -1,10 +1,9 @@
-import type {Peer} from '../protocol/peer.js';
-import {randomBytes} from 'node:crypto';
-import type {SessionCipher} from '../protocol/crypto.js';
-import {SEND_WINDOW} from '../protocol/limits.js';
-import {ReliableReceiver} from '../protocol/reliable-receiver.js';
-import {ReliableSender} from '../protocol/reliable-sender.js';
-import {TokenBucket} from '../protocol/token-bucket.js';
+import type {Peer} from '../peer.js';
+import type {SessionCipher} from '../crypto.js';
+import {SEND_WINDOW} from '../limits.js';
+import {ReliableReceiver} from '../reliable-receiver.js';
+import {ReliableSender} from '../reliable-sender.js';
+import {TokenBucket} from '../token-bucket.js';
 
 /** One member as the hub knows it. */
 export type HubMember = {
@@ -43,11 +42,11 @@ export type RateLimit = {readonly perSecond: number; readonly burst: number};
 /** Who a joining member is, as its hello and the socket say. */
 export type MemberIdentity = Pick<HubMember, 'name' | 'isHost' | 'peer' | 'sendAddress' | 'sendPort' | 'cid'>;
 
-/** A member just admitted: a fresh token, fresh streams, a full rate bucket. */
-export function newMember(identity: MemberIdentity, now: number, rate: RateLimit | undefined): HubMember {
+/** A member just admitted: its fresh token (16 hex digits), fresh streams, a full rate bucket. */
+export function newMember(identity: MemberIdentity, token: string, now: number, rate: RateLimit | undefined): HubMember {
 	return {
 		...identity,
-		token: randomBytes(8).toString('hex'),
+		token,
 		sender: new ReliableSender(0, SEND_WINDOW, false),
 		receiver: new ReliableReceiver(0),
 		lastHeard: now,

@@ -1,6 +1,6 @@
-import type {RefusalCode} from '../protocol/connection/outcomes.js';
-import {JOIN_BURST, JOIN_RATE_PER_SECOND, MAX_MEMBERS} from '../protocol/limits.js';
-import {TokenBucket} from '../protocol/token-bucket.js';
+import type {RefusalCode} from '../connection/outcomes.js';
+import {JOIN_BURST, JOIN_RATE_PER_SECOND, MAX_MEMBERS} from '../limits.js';
+import {TokenBucket} from '../token-bucket.js';
 import type {RateLimit} from './hub-room.js';
 
 export type GateRefusal = {readonly code: Extract<RefusalCode, 'banned' | 'rate-limited' | 'full'>; readonly reason: string};

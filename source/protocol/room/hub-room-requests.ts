@@ -1,5 +1,5 @@
-import type {MemberRequest, RoomEvent} from '../protocol/items.js';
-import {cleanText} from '../protocol/sanitize.js';
+import type {MemberRequest, RoomEvent} from '../items.js';
+import {cleanText} from '../sanitize.js';
 import type {RoomLog} from './hub-room-log.js';
 import type {HubMember, RateLimit} from './hub-room-member.js';
 import type {MemberTable} from './hub-room-members.js';

@@ -1,4 +1,4 @@
-import {MAX_BACKLOG_ITEMS} from '../protocol/limits.js';
+import {MAX_BACKLOG_ITEMS} from '../limits.js';
 import {restartStream, type HubMember} from './hub-room-member.js';
 
 /** Something meant for one member, held until the events behind it are durable. */

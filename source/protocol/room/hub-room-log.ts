@@ -1,5 +1,5 @@
-import {HISTORY_EVENTS} from '../protocol/limits.js';
-import type {RoomEvent} from '../protocol/items.js';
+import {HISTORY_EVENTS} from '../limits.js';
+import type {RoomEvent} from '../items.js';
 
 type Logged = {readonly seq: number; readonly json: string; readonly dm?: {readonly from: string; readonly to: string}};
 

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import type {HubMember} from '../../source/net/hub-room.js';
+import type {HubMember} from '../../../source/protocol/room/hub-room.js';
 import {roomFixture} from './hub-room-fixture.js';
 
 type Room = ReturnType<typeof roomFixture>;

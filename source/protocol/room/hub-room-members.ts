@@ -1,5 +1,5 @@
-import type {Peer} from '../protocol/peer.js';
-import {checkName, nameKey} from '../protocol/names.js';
+import type {Peer} from '../peer.js';
+import {checkName, nameKey} from '../names.js';
 import type {HubMember} from './hub-room-member.js';
 
 /** Why a name cannot be had: not a valid name, or another member's (ignoring case and width). */

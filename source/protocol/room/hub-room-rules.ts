@@ -1,5 +1,5 @@
-import {MAX_TEXT_BYTES} from '../protocol/limits.js';
-import {cleanMessage, utf8Bytes} from '../protocol/sanitize.js';
+import {MAX_TEXT_BYTES} from '../limits.js';
+import {cleanMessage, utf8Bytes} from '../sanitize.js';
 import type {HubMember, RateLimit} from './hub-room-member.js';
 
 /** A message's text as the room stamps it, or why it is not sent (nothing to say when blank). */

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {MAX_TEXT_BYTES} from '../../source/protocol/limits.js';
+import {MAX_TEXT_BYTES} from '../../../source/protocol/limits.js';
 import {roomFixture} from './hub-room-fixture.js';
 
 const lines = (events: ReturnType<ReturnType<typeof roomFixture>['seen']>) =>

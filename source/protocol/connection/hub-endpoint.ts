@@ -1,0 +1,426 @@
+import type {RoomCipher} from '../crypto.js';
+import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
+import {decodeFrames, type Frame} from '../frames.js';
+import {decodeMemberRequest, type RoomEvent} from '../items.js';
+import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND} from '../limits.js';
+import {normalizeAddress, peerOf} from '../peer.js';
+import {HubGate} from '../room/hub-gate.js';
+import {HubRoom, type HubMember, type RateLimit, type StampedEvent} from '../room/hub-room.js';
+import type {HeldItem} from '../room/hub-room-streams.js';
+import {DeadlineSet} from './deadline-set.js';
+import {HubHandshake} from './hub-handshake.js';
+import {flushMember, sessionDatagram} from './hub-wire.js';
+
+/** How often members' silence and departed sessions are looked at. */
+export const SWEEP_MS = 500;
+
+export type HubEndpointConfig = {
+	/** Silence after which a member is dropped as timed out. */
+	readonly memberTimeoutMs?: number;
+	/** Announced in the welcome, for file transfers. */
+	readonly transferPort?: number;
+	/** Messages per member (default 10 a second, bursts of 20); false for none (benchmarks). */
+	readonly rateLimit?: RateLimit | false;
+	/** Members at most (default 256). */
+	readonly maxMembers?: number;
+	/** Join attempts per source address (default a burst of 5, one more per 2 s); false for none. */
+	readonly joinLimit?: RateLimit | false;
+	/** The room key's cipher and salt, in a room with a secret (the shell derives the key). */
+	readonly secret?: {readonly cipher: RoomCipher; readonly salt: Uint8Array};
+	/**
+	 * The room's history, when it has a store: the events kept, oldest first (the room goes on from
+	 * them, same numbers). Nothing is then sent or acknowledged before the events behind it are
+	 * committed (`pollCommit`, `committed`).
+	 */
+	readonly durable?: {readonly recent: readonly string[]};
+	/** The host key (else one from `random`). */
+	readonly hostKey?: string;
+};
+
+/** What the endpoint cannot make itself: random bytes, and the store's append. */
+export type HubDeps = {
+	readonly random: (bytes: number) => Uint8Array;
+	/** Appends a stamped event to the store; durable once the next commit completes. */
+	readonly persist?: (json: string) => void;
+};
+
+/** A datagram to send: to an address and port, by the socket (`via`) the shell named. */
+export type Transmit<Via> = {readonly datagram: Uint8Array; readonly address: string; readonly port: number; readonly via: Via};
+
+/** Datagrams received and sent, and why any were dropped, counted. */
+export type HubStats = {
+	received: number;
+	sent: number;
+	dropped: Record<string, number>;
+};
+
+/** A round of sends waiting for the store: its members, and what is held for them. */
+type Round = {readonly peers: HubMember[]; readonly batch: readonly HeldItem[]; readonly upTo: number; handed: boolean};
+
+/**
+ * The hub with no I/O: datagrams in with their source and the socket they came by (`handle`),
+ * timers (`handleTimeout` at `pollTimeout()`), commands (`announce`); datagrams out
+ * (`pollTransmit`), stamped room events (`pollEvent`), and in a durable room the commits the
+ * store must make (`pollCommit`, then `committed`). Members are known by token and source
+ * address together; anything else is dropped and counted. Every reply leaves by the socket its
+ * request came in on. `Via` is whatever the shell names its sockets by.
+ */
+export class HubEndpoint<Via> {
+	/** Given to the host's own member: a hello carrying it is marked as the host. */
+	readonly hostKey: string;
+	readonly stats: HubStats = {received: 0, sent: 0, dropped: {}};
+	readonly room: HubRoom;
+	private readonly gate: HubGate;
+	private readonly handshake: HubHandshake<Via>;
+	private readonly routes = new Map<HubMember, Via>();
+	private readonly dirty = new Set<HubMember>();
+	private readonly deadlines = new DeadlineSet<HubMember>(member => member.sender.nextDeadline());
+	private outbox: Array<Transmit<Via>> = [];
+	private outboxHead = 0;
+	private readonly events: RoomEvent[] = [];
+	private round: Round | undefined;
+	/** Events persisted, and how many of them a completed commit covers. */
+	private appended = 0;
+	private committedUpTo = 0;
+	private sweepAt: number;
+	private now: number;
+
+	constructor(
+		private readonly config: HubEndpointConfig,
+		deps: HubDeps,
+		now: number,
+	) {
+		this.now = now;
+		this.sweepAt = now + SWEEP_MS;
+		this.hostKey = config.hostKey ?? Buffer.from(deps.random(16)).toString('hex');
+		const rate = config.rateLimit === false ? undefined : (config.rateLimit ?? {perSecond: RATE_PER_SECOND, burst: RATE_BURST});
+		this.gate = new HubGate(config.joinLimit, config.maxMembers);
+		this.room = new HubRoom({
+			now: () => this.now,
+			token: () => Buffer.from(deps.random(8)).toString('hex'),
+			onEvent: event => this.events.push(event),
+			onDirty: member => this.dirty.add(member),
+			onRemoved: (member, reason, ban) => {
+				if (ban) {
+					this.gate.ban(member.peer.address);
+				}
+
+				this.toMember(member, sessionDatagram(member, JSON.stringify([{t: 'gone', code: 'removed', reason: `you were ${reason}`}])));
+			},
+			transferPort: config.transferPort,
+			rate,
+			persist: config.durable
+				? json => {
+						this.appended++;
+						deps.persist?.(json);
+					}
+				: undefined,
+			recent: config.durable?.recent,
+			durable: Boolean(config.durable),
+		});
+		this.handshake = new HubHandshake<Via>({
+			room: this.room,
+			gate: this.gate,
+			cipher: config.secret?.cipher,
+			salt: config.secret?.salt,
+			hostKey: this.hostKey,
+			send: transmit => this.push(transmit),
+			drop: reason => this.drop(reason),
+			admitted: (member, via) => this.routes.set(member, via),
+		});
+	}
+
+	/** A datagram from `address`:`port` (as the socket reported it), received on `via`. */
+	handle(datagram: Uint8Array, address: string, port: number, via: Via, now: number): void {
+		this.tick(now);
+		this.stats.received++;
+		const buffer = Buffer.isBuffer(datagram) ? datagram : Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+		const envelope = decodeEnvelope(buffer);
+		if (!envelope.ok) {
+			this.drop(envelope.code);
+			return;
+		}
+
+		const from = {address, port, via, peer: peerOf(normalizeAddress(address), port)};
+		const encrypted = (envelope.flags & FLAG_ENCRYPTED) !== 0;
+		if (envelope.version !== PROTOCOL_VERSION) {
+			this.drop('version');
+			this.handshake.refuseVersion(from, envelope.version);
+			return;
+		}
+
+		const header = buffer.subarray(0, HEADER_BYTES);
+		if (envelope.token === NO_TOKEN) {
+			this.handshake.receive(envelope.body, header, encrypted, from, now);
+			return;
+		}
+
+		const member = this.room.members.get(envelope.token);
+		if (!member) {
+			this.drop('unknown-token');
+			this.handshake.unknownSession(from, envelope.token, encrypted, now);
+			return;
+		}
+
+		if (member.peer.key !== from.peer.key) {
+			this.drop('address-mismatch');
+			return;
+		}
+
+		this.routes.set(member, via);
+		let body: Buffer | undefined = envelope.body;
+		if (member.cipher) {
+			body = encrypted ? member.cipher.open(header, body) : undefined;
+			if (!body) {
+				this.drop('bad-seal');
+				return;
+			}
+		} else if (encrypted) {
+			this.drop('unexpected-seal');
+			return;
+		}
+
+		const decoded = decodeFrames(body);
+		if (!decoded.ok) {
+			this.drop(decoded.code);
+			return;
+		}
+
+		member.lastHeard = now;
+		for (const frame of decoded.frames) {
+			this.memberFrame(member, frame, now);
+		}
+
+		this.dirty.add(member);
+	}
+
+	/** The timer asked for by `pollTimeout` expired (or any time after it). */
+	handleTimeout(now: number): void {
+		const jumpedBack = this.tick(now);
+		if (now >= this.sweepAt) {
+			this.sweepAt = now + SWEEP_MS;
+			this.sweep(now);
+		}
+
+		for (const member of this.deadlines.due(now, jumpedBack)) {
+			this.dirty.add(member);
+		}
+	}
+
+	/** The next datagram to send, if any: replies first, then every member with something owed. */
+	pollTransmit(now: number): Transmit<Via> | undefined {
+		if (this.outboxHead >= this.outbox.length) {
+			this.outbox = [];
+			this.outboxHead = 0;
+			this.tick(now);
+			this.startRound(now);
+		}
+
+		return this.outboxHead < this.outbox.length ? this.outbox[this.outboxHead++] : undefined;
+	}
+
+	/** When `handleTimeout` should next run. */
+	pollTimeout(): number | undefined {
+		const resend = this.deadlines.next();
+		return resend === undefined ? this.sweepAt : Math.min(resend, this.sweepAt);
+	}
+
+	/** The next room event stamped, in order (the headless host logs these). */
+	pollEvent(): RoomEvent | undefined {
+		return this.events.shift();
+	}
+
+	/**
+	 * True once for each round of sends that waits for the store: the shell then commits (writes
+	 * and syncs) everything persisted so far, and calls `committed` when done, or failed.
+	 */
+	pollCommit(): boolean {
+		if (this.round && !this.round.handed) {
+			this.round.handed = true;
+			return true;
+		}
+
+		return false;
+	}
+
+	/** The commit asked for by `pollCommit` is done: the round's acks and events go out. */
+	committed(now: number): void {
+		const round = this.round;
+		if (!round) {
+			return;
+		}
+
+		this.tick(now);
+		this.round = undefined;
+		this.release(round, now);
+	}
+
+	/** Stamps a room event that did not come from a member's request (file offers). */
+	announce(event: StampedEvent, now: number): RoomEvent {
+		this.tick(now);
+		return this.room.stamp(event);
+	}
+
+	/** A socket went away: its members' replies go by `replacement` (another of its family) instead. */
+	reroute(closed: Via, replacement: Via | undefined): void {
+		for (const [member, via] of this.routes) {
+			if (via === closed) {
+				if (replacement === undefined) {
+					this.routes.delete(member);
+				} else {
+					this.routes.set(member, replacement);
+				}
+			}
+		}
+	}
+
+	/** Takes the latest time; true when it went backwards (a clock jump). */
+	private tick(now: number): boolean {
+		const jumpedBack = now < this.now;
+		this.now = now;
+		if (jumpedBack || this.sweepAt - now > SWEEP_MS) {
+			this.sweepAt = Math.min(this.sweepAt, now + SWEEP_MS);
+		}
+
+		return jumpedBack;
+	}
+
+	private drop(reason: string): void {
+		this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+	}
+
+	private push(transmit: Transmit<Via>): void {
+		this.stats.sent++;
+		this.outbox.push(transmit);
+	}
+
+	private toMember(member: HubMember, datagram: Uint8Array): void {
+		const via = this.routes.get(member);
+		if (via !== undefined) {
+			this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
+		}
+	}
+
+	private memberFrame(member: HubMember, frame: Frame, now: number): void {
+		switch (frame.t) {
+			case 'd': {
+				if (member.receiver.accept(frame) !== 'new') {
+					return;
+				}
+
+				if (('e' in frame || frame.p[0] === 0) && !this.room.charge(member)) {
+					member.overLimitItems.add(frame.n);
+				}
+
+				for (const delivered of member.receiver.drain()) {
+					const request = delivered.ok ? decodeMemberRequest(delivered.value) : delivered;
+					const over = delivered.ok && member.overLimitItems.delete(delivered.seq);
+					if (!request.ok) {
+						this.drop('bad-payload');
+					} else if (member.departedAt === undefined) {
+						this.room.request(member, request.value, over);
+					}
+				}
+
+				return;
+			}
+
+			case 'ack': {
+				if (frame.g === member.sender.epoch) {
+					member.sender.onAck(frame.c, frame.s, now);
+				}
+
+				return;
+			}
+
+			case 'ping': {
+				member.pong = frame.ts;
+				return;
+			}
+
+			default: {
+				this.drop('unexpected-frame');
+			}
+		}
+	}
+
+	/**
+	 * Flushes every member marked since the last round. In a durable room, first takes the acks
+	 * due and what is held for members; when events were persisted since the last commit, the round
+	 * waits for the shell's commit (and later rounds wait for it), else it goes out at once.
+	 */
+	private startRound(now: number): void {
+		if (this.round || this.dirty.size === 0) {
+			return;
+		}
+
+		const peers = [...this.dirty];
+		this.dirty.clear();
+		if (!this.config.durable) {
+			this.flush(peers, now);
+			return;
+		}
+
+		for (const member of peers) {
+			if (member.receiver.ackDue) {
+				member.heldAck = member.receiver.takeAck();
+			}
+		}
+
+		const round: Round = {peers, batch: this.room.takeHeld(), upTo: this.appended, handed: false};
+		if (this.appended > this.committedUpTo) {
+			this.round = round;
+			return;
+		}
+
+		this.release(round, now);
+	}
+
+	private release(round: Round, now: number): void {
+		this.committedUpTo = Math.max(this.committedUpTo, round.upTo);
+		this.room.release(round.batch);
+		// Released items mark their members again: they are flushed here, not in another round.
+		for (const member of round.peers) {
+			this.dirty.delete(member);
+		}
+
+		this.flush(round.peers, now);
+	}
+
+	private flush(peers: readonly HubMember[], now: number): void {
+		const durable = Boolean(this.config.durable);
+		for (const member of peers) {
+			const via = this.routes.get(member);
+			if (via !== undefined) {
+				flushMember(member, now, durable, datagram => {
+					this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
+				});
+			}
+
+			this.deadlines.arm(member);
+		}
+	}
+
+	private sweep(now: number): void {
+		this.gate.sweep(now);
+		const timeout = this.config.memberTimeoutMs ?? MEMBER_TIMEOUT_MS;
+		for (const member of this.room.members.values()) {
+			if (member.departedAt !== undefined) {
+				if (now - member.departedAt > LINGER_MS) {
+					this.room.forget(member);
+				}
+			} else if (now - member.lastHeard > timeout) {
+				this.room.remove(member, 'timed out');
+			}
+		}
+
+		// Sessions the room forgot (lingered out, or replaced by their member's new one).
+		for (const member of this.routes.keys()) {
+			if (this.room.members.get(member.token) !== member) {
+				this.routes.delete(member);
+				this.deadlines.forget(member);
+				this.dirty.delete(member);
+			}
+		}
+	}
+}

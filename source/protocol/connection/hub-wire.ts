@@ -1,0 +1,63 @@
+import {SEAL_OVERHEAD, type RoomCipher} from '../crypto.js';
+import {DatagramWriter} from '../datagram-writer.js';
+import {encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES} from '../envelope.js';
+import type {Frame} from '../frames.js';
+import {PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
+import type {HubMember} from '../room/hub-room.js';
+
+/**
+ * A datagram outside a session: in the clear (refusals and room answers, before any key is
+ * shared), or sealed under the room key when `cipher` is given (an accept, a forgotten session's
+ * gone, in a room with a secret).
+ */
+export function handshakeDatagram(token: string, frames: readonly Frame[], cipher?: RoomCipher): Uint8Array {
+	const body = JSON.stringify(frames);
+	return cipher
+		? encodeSealedEnvelope(PROTOCOL_VERSION, token, body, (header, plaintext) => cipher.sealHandshake(header, plaintext))
+		: encodeEnvelope(PROTOCOL_VERSION, token, body);
+}
+
+/** A datagram in the member's session, sealed with its session key when the room has a secret. */
+export function sessionDatagram(member: HubMember, body: string): Uint8Array {
+	const cipher = member.cipher;
+	return cipher
+		? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => cipher.seal(header, plaintext))
+		: encodeEnvelope(PROTOCOL_VERSION, member.token, body);
+}
+
+/**
+ * Everything the member is owed now, as datagrams handed to `emit`: its ack (in a durable room,
+ * only the one taken before the last commit), a pong, then resends and new items of its stream.
+ * Datagrams are written straight into bytes (the fan-out's hot path: no string per delivery).
+ */
+export function flushMember(member: HubMember, now: number, durable: boolean, emit: (datagram: Uint8Array) => void): void {
+	const cipher = member.cipher;
+	const header = encodeHeader(PROTOCOL_VERSION, member.token, cipher ? FLAG_ENCRYPTED : 0);
+	const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (cipher ? SEAL_OVERHEAD : 0);
+	const writer = new DatagramWriter(header, room, datagram => {
+		emit(cipher ? Buffer.concat([header, cipher.seal(header, datagram.subarray(HEADER_BYTES))]) : datagram);
+	});
+
+	// Control frames are ASCII: their bytes are their length.
+	if (durable) {
+		if (member.heldAck !== undefined) {
+			writer.frame(member.heldAck, member.heldAck.length);
+			member.heldAck = undefined;
+		}
+	} else if (member.receiver.ackDue) {
+		const ack = member.receiver.takeAck();
+		writer.frame(ack, ack.length);
+	}
+
+	if (member.pong !== undefined) {
+		const pong = `{"t":"pong","ts":${member.pong}}`;
+		writer.frame(pong, pong.length);
+		member.pong = undefined;
+	}
+
+	if (member.departedAt === undefined) {
+		member.sender.pollWith(now, writer);
+	}
+
+	writer.end();
+}
