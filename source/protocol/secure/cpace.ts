@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto';
 import {ristretto255, ristretto255_hasher} from '@noble/curves/ed25519.js';
 import {bytesToNumberLE} from '@noble/curves/utils.js';
 import {sha512} from '@noble/hashes/sha2.js';
 import {concatBytes, utf8ToBytes} from '@noble/hashes/utils.js';
 import {generatorString, lvCat, transcriptIr, transcriptOc} from './cpace-strings.js';
+import {drawBytes, systemRandom, type RandomSource} from './random.js';
 
 /**
  * CPace, the balanced PAKE of draft-irtf-cfrg-cpace (checked against draft 21), with the cipher
@@ -14,9 +14,6 @@ import {generatorString, lvCat, transcriptIr, transcriptOc} from './cpace-string
 
 /** A ristretto255 group element, as @noble/curves represents it. */
 export type RistrettoPoint = InstanceType<typeof ristretto255.Point>;
-
-/** Where bytes come from: `n` uniformly random octets. Injected so that tests are deterministic. */
-export type RandomSource = (n: number) => Uint8Array;
 
 /** G.DSI of G_Ristretto255. */
 export const CPACE_DSI = utf8ToBytes('CPaceRistretto255');
@@ -31,8 +28,6 @@ export const CPACE_IDENTITY: Readonly<Uint8Array> = new Uint8Array(CPACE_ELEMENT
 /** G.group_size_bits: sampled scalars keep this many low bits. */
 const GROUP_SIZE_BITS = 252;
 
-const defaultRandom: RandomSource = (n) => new Uint8Array(randomBytes(n));
-
 /** calculate_generator: ristretto255 element derivation (RFC 9496) of SHA-512(generator_string). */
 export function calculateGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array): RistrettoPoint {
 	if (!ristretto255_hasher.deriveToCurve) {
@@ -46,13 +41,9 @@ export function calculateGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Ar
  * sample_scalar as the draft recommends: 32 random bytes, the bits above 252 cleared, read little
  * endian. Always below the group order; zero (probability 2^-252) is drawn again.
  */
-export function sampleScalar(random: RandomSource = defaultRandom): bigint {
+export function sampleScalar(random: RandomSource = systemRandom): bigint {
 	for (;;) {
-		const bytes = Uint8Array.from(random(CPACE_ELEMENT_BYTES));
-		if (bytes.length !== CPACE_ELEMENT_BYTES) {
-			throw new Error(`the random source gave ${bytes.length} bytes, not ${CPACE_ELEMENT_BYTES}`);
-		}
-
+		const bytes = drawBytes(random, CPACE_ELEMENT_BYTES);
 		const last = CPACE_ELEMENT_BYTES - 1;
 		bytes[last] = bytes[last]! & ((1 << (GROUP_SIZE_BITS % 8)) - 1);
 		const scalar = bytesToNumberLE(bytes);
