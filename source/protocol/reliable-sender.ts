@@ -46,6 +46,8 @@ export class ReliableSender {
 	/** Payloads not yet wholly acknowledged, with the item numbers they span, oldest first. */
 	private readonly payloads: Array<{json: string; first: number; last: number}> = [];
 	private payloadHead = 0;
+	/** The cumulative ack: every item up to it was delivered, in order, at the other end. */
+	private delivered = 0;
 
 	/**
 	 * `keepPayloads: false` where `pendingPayloads` is never asked (the hub's streams): one object
@@ -71,25 +73,16 @@ export class ReliableSender {
 	}
 
 	/**
-	 * The payloads some item of which is still unacknowledged, in order: what a new stream must
-	 * carry when this one is abandoned (the member rejoined after the hub forgot it).
+	 * The payloads not wholly covered by the cumulative ack, in order: what a new stream must carry
+	 * when this one is abandoned (the member rejoined after the hub forgot it). A selectively
+	 * acknowledged item counts as pending: the peer holds it but delivers in order, so it was not
+	 * delivered, and an abandoned stream never will be. The hub stamps a message once by its id.
 	 */
 	pendingPayloads(): string[] {
-		const lowest = this.lowestUnacked();
-		const nextUnsent = this.queueHead < this.queue.length ? this.queue[this.queueHead]!.seq : this.nextSeq;
 		const out: string[] = [];
 		for (let index = this.payloadHead; index < this.payloads.length; index++) {
-			const {json, first, last} = this.payloads[index]!;
-			if (last < lowest) {
-				continue;
-			}
-
-			let pending = last >= nextUnsent;
-			for (let seq = Math.max(first, lowest); !pending && seq <= last; seq++) {
-				pending = this.inflight.has(seq);
-			}
-
-			if (pending) {
+			const {json, last} = this.payloads[index]!;
+			if (last > this.delivered) {
 				out.push(json);
 			}
 		}
@@ -131,6 +124,23 @@ export class ReliableSender {
 		return this.inflight.size > 0 ? this.earliestDeadline : undefined;
 	}
 
+	/**
+	 * The clock went back to `now` (a clock jump): items sent "later" than now count as sent now,
+	 * so their resends come within one timeout instead of when the old clock's time comes again.
+	 */
+	rebase(now: number): void {
+		const rto = this.rtt.rto();
+		this.earliestDeadline = Number.POSITIVE_INFINITY;
+		for (const item of this.inflight.values()) {
+			if (item.sentAt > now) {
+				item.sentAt = now;
+				item.deadline = Math.min(item.deadline, now + rto);
+			}
+
+			this.earliestDeadline = Math.min(this.earliestDeadline, item.deadline);
+		}
+	}
+
 	/** Frames to send now: resends that are due, then new items as the window allows. */
 	poll(now: number): string[] {
 		const out: string[] = [];
@@ -170,6 +180,7 @@ export class ReliableSender {
 		let progressed = false;
 		const highestSent = this.queueHead < this.queue.length ? this.queue[this.queueHead]!.seq - 1 : this.nextSeq - 1;
 		const upTo = Math.min(cumulative, highestSent);
+		this.delivered = Math.max(this.delivered, upTo);
 		for (const [seq, item] of this.inflight) {
 			if (seq > upTo) {
 				break;
@@ -199,8 +210,7 @@ export class ReliableSender {
 		}
 
 		if (progressed) {
-			const lowest = this.lowestUnacked();
-			while (this.payloadHead < this.payloads.length && this.payloads[this.payloadHead]!.last < lowest) {
+			while (this.payloadHead < this.payloads.length && this.payloads[this.payloadHead]!.last <= this.delivered) {
 				this.payloadHead++;
 			}
 
@@ -245,7 +255,7 @@ export class ReliableSender {
 	}
 
 	private acknowledge(item: Item, now: number): void {
-		if (item.sends === 1) {
+		if (item.sends === 1 && now >= item.sentAt) {
 			this.rtt.sample(now - item.sentAt);
 		}
 

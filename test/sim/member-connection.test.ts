@@ -211,12 +211,34 @@ describe('once joined, on simulated time', () => {
 		expect(sim.eventsOf('lost')).toEqual([]);
 	});
 
-	test('a rejoin refused for good (the name was taken meanwhile) ends the session', () => {
+	test('a rejoin refused for good (banned meanwhile) ends the session', () => {
 		const sim = new Harness();
 		sim.join('bob');
 		sim.fromHub([JSON.stringify({t: 'gone', reason: 'who?', code: 'unknown'})]);
 		expect(sim.eventsOf('state')[0]).toMatchObject({state: 'reconnecting'});
-		sim.fromHub([JSON.stringify({t: 'refuse', cid: sim.lastCid(), code: 'name-taken', reason: 'taken'})], NO_TOKEN);
+		sim.fromHub([JSON.stringify({t: 'refuse', cid: sim.lastCid(), code: 'banned', reason: 'banned'})], NO_TOKEN);
+		expect(sim.eventsOf('lost')[0]?.reason).toContain('could not rejoin 10.0.0.1:9999: banned');
+	});
+
+	test('a rejoin refused for its name is tried again while the hub may still hold our own old session, then ends the session', () => {
+		const sim = new Harness();
+		sim.join('bob');
+		const start = sim.now;
+		sim.fromHub([JSON.stringify({t: 'gone', reason: 'who?', code: 'unknown'})]);
+		let refusals = 0;
+		// The hub times out a silent session after MEMBER_TIMEOUT_MS: until then the name may be our own.
+		while (sim.eventsOf('lost').length === 0 && sim.now - start < MEMBER_TIMEOUT_MS + 10_000) {
+			const cid = sim.lastCid();
+			sim.fromHub([JSON.stringify({t: 'refuse', cid, code: 'name-taken', reason: 'taken'})], NO_TOKEN);
+			refusals++;
+			if (sim.now - start < MEMBER_TIMEOUT_MS) {
+				expect(sim.eventsOf('lost')).toEqual([]);
+			}
+
+			sim.advance(sim.now + 1000);
+		}
+
+		expect(refusals).toBeGreaterThan(3);
 		expect(sim.eventsOf('lost')[0]?.reason).toContain('could not rejoin 10.0.0.1:9999: taken');
 	});
 

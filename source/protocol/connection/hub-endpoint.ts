@@ -186,6 +186,15 @@ export class HubEndpoint<Via> {
 			return;
 		}
 
+		if (member.departure === 'timed-out' || member.departure === 'removed') {
+			// Acknowledging what it sends now would drop it: told instead, so it rejoins (timed out)
+			// with what it never had acknowledged, or knows it was removed.
+			this.drop('departed');
+			const gone = member.departure === 'removed' ? {code: 'removed', reason: 'you were removed from this room'} : {code: 'unknown', reason: 'the hub timed out this session'};
+			this.toMember(member, sessionDatagram(member, JSON.stringify([{t: 'gone', ...gone}])));
+			return;
+		}
+
 		member.lastHeard = now;
 		for (const frame of decoded.frames) {
 			this.memberFrame(member, frame, now);
@@ -278,6 +287,16 @@ export class HubEndpoint<Via> {
 	private tick(now: number): boolean {
 		const jumpedBack = now < this.now;
 		this.now = now;
+		if (jumpedBack) {
+			// Times set by the old clock would keep sessions alive, or streams waiting, until that
+			// time came again.
+			for (const member of this.room.members.values()) {
+				member.sender.rebase(now);
+				member.lastHeard = Math.min(member.lastHeard, now);
+				member.departedAt = member.departedAt === undefined ? undefined : Math.min(member.departedAt, now);
+			}
+		}
+
 		if (jumpedBack || this.sweepAt - now > SWEEP_MS) {
 			this.sweepAt = Math.min(this.sweepAt, now + SWEEP_MS);
 		}
@@ -397,7 +416,12 @@ export class HubEndpoint<Via> {
 				});
 			}
 
-			this.deadlines.arm(member);
+			// A departed session sends nothing more of its stream: its resend deadline is over.
+			if (member.departedAt === undefined) {
+				this.deadlines.arm(member);
+			} else {
+				this.deadlines.forget(member);
+			}
 		}
 	}
 

@@ -100,7 +100,10 @@ export class HubHandshake<Via> {
 			return;
 		}
 
-		const replaces = room.stale(frame.prev, frame.name);
+		// A session being replaced: the one the hello names (`prev`), or one under this name from
+		// this very address and port (the member's rejoin whose accept it never heard).
+		const sameSocket = existing && room.stale(existing.token, frame.name);
+		const replaces = room.stale(frame.prev, frame.name) ?? sameSocket;
 		const problem = gate.check(from.peer.address, room.live().length, now, sealed) ?? room.nameProblem(frame.name, replaces);
 		if (problem) {
 			this.refuse(from, frame.cid, problem.code, problem.reason);

@@ -16,6 +16,8 @@ export type LinkState = 'connected' | 'reconnecting';
 export const SILENT_MS = 2 * HEARTBEAT_MS + 1000;
 /** Longest wait between rejoin attempts. */
 export const REJOIN_BACKOFF_MAX_MS = 8000;
+/** How long after losing the hub a rejoin refused for its name is tried again: the hub's member timeout, and a margin. */
+const REJOIN_NAME_GRACE_MS = MEMBER_TIMEOUT_MS + 5000;
 /** The first wait between rejoin attempts (it doubles). */
 const REJOIN_BACKOFF_MS = 500;
 
@@ -52,7 +54,7 @@ export type MemberEvent =
 	| {readonly type: 'idle'};
 
 /** The handshake under way; `name`: a first hello's, which a welcome makes the name rejoins use. */
-type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; readonly started: number; interval: number; nextAt: number; readonly rejoin: boolean; readonly name?: string};
+type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; started: number; interval: number; nextAt: number; readonly rejoin: boolean; readonly name?: string};
 
 /**
  * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
@@ -84,6 +86,7 @@ export class MemberConnection {
 	private rejoinWait = REJOIN_BACKOFF_MS;
 	private rejoinWhy = '';
 	private rejoinPrev = NO_TOKEN;
+	private rejoinStarted = 0;
 	private ackAt: number | undefined;
 	private dirty = false;
 	private refusedByOs = 0;
@@ -147,7 +150,7 @@ export class MemberConnection {
 	 * comes as an `answer` event. A hello that is accepted makes the name the one a rejoin uses.
 	 */
 	ask(kind: 'query' | 'hello', now: number, name?: string): void {
-		this.now = now;
+		this.clock(now);
 		this.startAsk(kind, now, name, undefined);
 	}
 
@@ -158,7 +161,7 @@ export class MemberConnection {
 
 	/** Queues a request; it is resent until the hub acknowledges it. */
 	send(request: MemberRequest, now: number): void {
-		this.now = now;
+		this.clock(now);
 		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
 		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
 		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: this.messageId()} : request);
@@ -221,7 +224,7 @@ export class MemberConnection {
 			return;
 		}
 
-		this.now = now;
+		this.clock(now);
 		if (this.ask_ && now >= this.ask_.nextAt) {
 			this.attempt(now);
 		}
@@ -255,7 +258,7 @@ export class MemberConnection {
 			return;
 		}
 
-		this.now = now;
+		this.clock(now);
 		const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
 		const envelope = decodeEnvelope(bytes);
 		if (!envelope.ok) {
@@ -384,13 +387,24 @@ export class MemberConnection {
 			return;
 		}
 
-		if (answer.code !== 'no-answer' && answer.code !== 'rate-limited' && answer.code !== 'other') {
+		// Our name may still be held by a session of ours the hub has not timed out yet (its
+		// accept or welcome was lost): that clears within the hub's member timeout.
+		const ghost = answer.code === 'name-taken' && now - this.rejoinStarted <= REJOIN_NAME_GRACE_MS;
+		if (answer.code !== 'no-answer' && answer.code !== 'rate-limited' && answer.code !== 'other' && !ghost) {
 			this.rejoining = false;
 			this.markLost(`could not rejoin ${this.config.address}: ${answer.reason}`);
 			return;
 		}
 
 		this.setState('reconnecting', `${this.rejoinWhy}; trying again (${answer.reason.split('.')[0]})`);
+		if (this.token !== NO_TOKEN) {
+			// The hub accepted this attempt and then went quiet: that session is the one to replace,
+			// and what went out on it starts again on the next one's stream, from its first number.
+			this.rejoinPrev = this.token;
+			this.pacer.requeue(this.sender.pendingPayloads());
+			this.sender = new ReliableSender(0);
+		}
+
 		this.token = NO_TOKEN;
 		this.session = undefined;
 		this.receiver = new ReliableReceiver(0);
@@ -409,6 +423,7 @@ export class MemberConnection {
 		}
 
 		this.rejoining = true;
+		this.rejoinStarted = now;
 		this.rejoinWhy = why;
 		this.setState('reconnecting', why);
 		// The new session is a new stream: what the old one never had acknowledged goes back in
@@ -421,6 +436,29 @@ export class MemberConnection {
 		this.session = undefined;
 		this.receiver = new ReliableReceiver(0);
 		this.startAsk('hello', now, this.joinedAs, {since: this.lastSeq, prev: this.rejoinPrev});
+	}
+
+	/**
+	 * Takes the time an input brought. When it went back (a clock jump), every timer set by the
+	 * old clock is brought within its own span of now, so nothing waits for that time to come again.
+	 */
+	private clock(now: number): void {
+		if (now < this.now) {
+			this.sender.rebase(now);
+			this.lastHeard = Math.min(this.lastHeard, now);
+			this.lastSent = Math.min(this.lastSent, now);
+			this.nextTick = Math.min(this.nextTick, now + this.heartbeatMs / 4);
+			this.ackAt = this.ackAt === undefined ? undefined : Math.min(this.ackAt, now);
+			this.rejoinAt = this.rejoinAt === undefined ? undefined : Math.min(this.rejoinAt, now + this.rejoinWait);
+			if (this.ask_) {
+				this.ask_.nextAt = Math.min(this.ask_.nextAt, now);
+				this.ask_.started = Math.min(this.ask_.started, now);
+			}
+
+			this.rejoinStarted = Math.min(this.rejoinStarted, now);
+		}
+
+		this.now = now;
 	}
 
 	private setState(state: LinkState, detail?: string): void {

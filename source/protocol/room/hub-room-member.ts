@@ -21,6 +21,12 @@ export type HubMember = {
 	lastHeard: number;
 	/** Set once the member left; kept a short while to acknowledge its retransmitted leave. */
 	departedAt?: number;
+	/**
+	 * How it left: by its own leave (its datagrams are still acknowledged, so the leave completes),
+	 * or taken out, timed out or removed by the host (its datagrams get a gone instead: nothing it
+	 * sends is acknowledged and then dropped).
+	 */
+	departure?: 'quit' | 'timed-out' | 'removed';
 	/** Limits its messages, when the room has a rate limit. */
 	readonly bucket?: TokenBucket;
 	/** Messages dropped over the rate limit since the member was last told. */

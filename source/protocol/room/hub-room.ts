@@ -171,6 +171,7 @@ export class HubRoom {
 		}
 
 		member.departedAt = this.now();
+		member.departure = reason === 'quit' ? 'quit' : reason === 'timed out' ? 'timed-out' : 'removed';
 		this.table.release(member);
 		restartStream(member);
 		this.stamp({k: 'leave', name: member.name, reason});
