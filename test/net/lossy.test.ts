@@ -23,7 +23,9 @@ function rawMessages(member: TestMember): RoomEvent[] {
 	return member.items.flatMap(item => (item.k === 'welcome' ? item.history : item.k === 'msg' ? [item] : [])).filter(event => event.k === 'msg');
 }
 
-test.each([1, 2, 3])('seed %i: at 20 percent loss, 5 percent duplication and reordering, every message arrives once, in one order', async seed => {
+// One seed over real sockets, as a smoke test; the simulator runs the same link (seeds 1 to 3,
+// and hundreds of others) exactly repeatably in test/sim/room.test.ts.
+test.each([1])('seed %i: at 20 percent loss, 5 percent duplication and reordering, every message arrives once, in one order', async seed => {
 	hub = await startHub();
 	relay = new LossyRelay({hubPort: hub.port, seed, drop: 0.2, duplicate: 0.05, reorder: 0.1, maxDelayMs: 25});
 	const relayPort = await relay.start();

@@ -1,0 +1,101 @@
+import type {HubEndpointConfig} from '../../../source/protocol/connection/hub-endpoint.js';
+import {CLEAN, type Cut, type LinkProfile} from './network.js';
+import {Random} from './random.js';
+
+/** One member's part: when it joins, and when it says each of its lines. */
+export type MemberPlan = {readonly name: string; readonly joinAt: number; readonly says: readonly number[]};
+
+/** Something done to the room at a time: the faults loopback cannot make. */
+export type Fault =
+	| {readonly kind: 'crash'; readonly at: number; readonly downMs: number}
+	| {readonly kind: 'jump'; readonly at: number; readonly target: 'hub' | number; readonly byMs: number}
+	| {readonly kind: 'rebind'; readonly at: number; readonly member: number};
+
+/**
+ * A whole scenario, drawn from its seed: the members and their lines, the link's faults until
+ * `quietAt` (loss, duplication, delay, reordering, MTU), cuts (partitions, one-way links), hub
+ * crashes with the store, clock jumps, address changes; then a clean network until `endAt`, by
+ * which everything said must have arrived.
+ */
+export type Scenario = {
+	readonly seed: number;
+	readonly members: readonly MemberPlan[];
+	readonly link: LinkProfile;
+	readonly cleanLink: LinkProfile;
+	readonly cuts: readonly Cut[];
+	readonly faults: readonly Fault[];
+	readonly durable: boolean;
+	/** Longest a store's sync takes, ms. */
+	readonly syncMs: number;
+	readonly hubConfig: HubEndpointConfig;
+	readonly quietAt: number;
+	readonly endAt: number;
+};
+
+const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+/** When faults may start: after everyone's first join. */
+const FAULTS_FROM = 3000;
+
+/** The scenario a seed stands for: the same seed gives the same scenario, on any machine. */
+export function scenarioFrom(seed: number): Scenario {
+	const random = new Random(seed);
+	const count = random.int(2, 5);
+	const quietAt = FAULTS_FROM + random.int(15_000, 40_000);
+	const members = NAMES.slice(0, count).map(name => ({
+		name,
+		joinAt: random.int(0, 1500),
+		says: Array.from({length: random.int(2, 12)}, () => random.int(2500, quietAt)).sort((a, b) => a - b),
+	}));
+	const calm = random.chance(0.1);
+	const link: LinkProfile = calm
+		? CLEAN
+		: {
+				loss: random.pick([0, 0.05, 0.1, 0.2, 0.3]),
+				duplicate: random.pick([0, 0.02, 0.05, 0.1]),
+				delayMs: random.int(1, 40),
+				jitterMs: random.pick([0, 2, 10, 30]),
+				mtu: random.pick([65_507, 1500, 1252]),
+			};
+	const durable = random.chance(0.75);
+	return {
+		seed,
+		members,
+		link,
+		cleanLink: {...CLEAN, delayMs: link.delayMs},
+		cuts: calm ? [] : cuts(random, count, quietAt),
+		faults: calm ? [] : faults(random, count, quietAt, durable),
+		durable,
+		syncMs: random.int(1, 20),
+		hubConfig: {},
+		quietAt,
+		endAt: quietAt + 45_000,
+	};
+}
+
+function cuts(random: Random, count: number, quietAt: number): Cut[] {
+	return Array.from({length: random.int(0, 3)}, () => {
+		const from = random.int(FAULTS_FROM, quietAt - 1000);
+		const until = Math.min(quietAt, from + random.int(500, 25_000));
+		const hosts = random.chance(0.25) ? 'all' : [`10.0.1.${random.int(1, count)}`];
+		return {hosts, from, until, direction: random.pick(['both', 'both', 'outbound', 'inbound'] as const)};
+	});
+}
+
+function faults(random: Random, count: number, quietAt: number, durable: boolean): Fault[] {
+	const out: Fault[] = [];
+	// A hub without a store forgets the room when it dies: only durable rooms promise to survive it.
+	for (let crashes = durable ? random.int(0, 2) : 0; crashes > 0; crashes--) {
+		out.push({kind: 'crash', at: random.int(FAULTS_FROM, quietAt - 1000), downMs: random.int(100, 6000)});
+	}
+
+	for (let jumps = random.int(0, 2); jumps > 0; jumps--) {
+		const byMs = random.int(1000, 120_000) * (random.chance(0.5) ? -1 : 1);
+		out.push({kind: 'jump', at: random.int(FAULTS_FROM, quietAt), target: random.chance(0.5) ? 'hub' : random.int(0, count - 1), byMs});
+	}
+
+	if (random.chance(0.3)) {
+		out.push({kind: 'rebind', at: random.int(FAULTS_FROM, quietAt), member: random.int(0, count - 1)});
+	}
+
+	return out.sort((a, b) => a.at - b.at);
+}
