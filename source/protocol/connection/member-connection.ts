@@ -1,13 +1,12 @@
-import {RoomCipher, SEAL_OVERHEAD, type SessionCipher} from '../crypto.js';
-import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
+import {type RoomCipher, SEAL_OVERHEAD} from '../crypto.js';
+import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import {decodeFrames, type Frame} from '../frames.js';
-import {decodeHubItem, type HubItem, type MemberRequest} from '../items.js';
-import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MAX_ACK_DELAY_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
+import type {HubItem, MemberRequest} from '../items.js';
+import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
-import {ReliableReceiver} from '../reliable-receiver.js';
-import {ReliableSender} from '../reliable-sender.js';
+import {MemberKeys, type SealMode} from './member-keys.js';
+import {MemberStream} from './member-stream.js';
 import {refusalCode, type JoinOutcome, type RoomAnswer} from './outcomes.js';
-import {PaceQueue} from './pace-queue.js';
 
 /** While joined: talking to the hub, or not hearing it and trying to get back. */
 export type LinkState = 'connected' | 'reconnecting';
@@ -66,19 +65,15 @@ type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolea
  */
 export class MemberConnection {
 	private token = NO_TOKEN;
-	private sender = new ReliableSender(0);
-	private receiver = new ReliableReceiver(0);
-	private readonly pacer = new PaceQueue();
+	private readonly stream: MemberStream;
+	private readonly keys = new MemberKeys();
 	private state: LinkState = 'connected';
 	private joinedAs: string | undefined;
-	private lastSeq = 0;
 	private lastSent = 0;
 	private lastHeard = 0;
 	private nextTick: number;
 	private pongRtt: number | undefined;
 	private ask_: Ask | undefined;
-	private cipher: RoomCipher | undefined;
-	private session: SessionCipher | undefined;
 	private lost = false;
 	private closed = false;
 	private rejoining = false;
@@ -87,15 +82,11 @@ export class MemberConnection {
 	private rejoinWhy = '';
 	private rejoinPrev = NO_TOKEN;
 	private rejoinStarted = 0;
-	private ackAt: number | undefined;
-	private dirty = false;
 	private refusedByOs = 0;
 	/** The latest time an input brought. */
 	private now: number;
 	private readonly outbox: Uint8Array[] = [];
 	private readonly events: MemberEvent[] = [];
-	private idPool: Uint8Array = new Uint8Array(0);
-	private idOffset = 0;
 	/** The transfer port the welcome announced. */
 	transferPort: number | undefined;
 
@@ -107,6 +98,7 @@ export class MemberConnection {
 		this.now = now;
 		this.lastHeard = now;
 		this.nextTick = now + this.heartbeatMs / 4;
+		this.stream = new MemberStream(deps.random);
 	}
 
 	private get heartbeatMs(): number {
@@ -119,29 +111,29 @@ export class MemberConnection {
 	}
 
 	get rttMs(): number | undefined {
-		return this.sender.rtt.srtt ?? this.pongRtt;
+		return this.stream.srtt ?? this.pongRtt;
 	}
 
 	/** Requests not yet acknowledged (or still waiting for their pace). */
 	get unacknowledged(): number {
-		return this.sender.backlog + this.pacer.length;
+		return this.stream.unacknowledged;
 	}
 
 	get fingerprint(): string | undefined {
-		return this.cipher?.fingerprint;
+		return this.keys.fingerprint;
 	}
 
 	get transferKey(): Buffer | undefined {
-		return this.cipher?.transferKey();
+		return this.keys.transferKey;
 	}
 
 	/** With a secret: the room key's cipher (the driver derives the key). */
 	setCipher(cipher: RoomCipher): void {
-		this.cipher = cipher;
+		this.keys.setCipher(cipher);
 	}
 
 	get hasCipher(): boolean {
-		return this.cipher !== undefined;
+		return this.keys.hasCipher;
 	}
 
 	/**
@@ -162,17 +154,7 @@ export class MemberConnection {
 	/** Queues a request; it is resent until the hub acknowledges it. */
 	send(request: MemberRequest, now: number): void {
 		this.clock(now);
-		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
-		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
-		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: this.messageId()} : request);
-		if (limited) {
-			this.pacer.push(json);
-			this.pace(now);
-			return;
-		}
-
-		this.sender.enqueue(json);
-		this.dirty = true;
+		this.stream.queue(request, now, this.token !== NO_TOKEN);
 	}
 
 	/** Whether an explicit leave is worth sending (joined, not lost). */
@@ -194,8 +176,8 @@ export class MemberConnection {
 
 	/** The next datagram to send, if any. */
 	pollTransmit(now: number): Uint8Array | undefined {
-		if (this.outbox.length === 0 && this.dirty) {
-			this.dirty = false;
+		if (this.outbox.length === 0 && this.stream.dirty) {
+			this.stream.dirty = false;
 			this.flush(now);
 		}
 
@@ -209,8 +191,7 @@ export class MemberConnection {
 		}
 
 		let next = this.nextTick;
-		const joined = this.token !== NO_TOKEN;
-		for (const at of [this.ask_?.nextAt, this.ackAt, this.rejoinAt, joined ? this.sender.nextDeadline() : undefined, joined ? this.pacer.nextAt(this.now) : undefined]) {
+		for (const at of [this.ask_?.nextAt, this.rejoinAt, this.stream.nextDeadline(this.now, this.token !== NO_TOKEN)]) {
 			if (at !== undefined && at < next) {
 				next = at;
 			}
@@ -229,19 +210,9 @@ export class MemberConnection {
 			this.attempt(now);
 		}
 
-		if (this.ackAt !== undefined && now >= this.ackAt) {
-			this.ackAt = undefined;
-			this.dirty = true;
-		}
-
 		if (this.rejoinAt !== undefined && now >= this.rejoinAt) {
 			this.rejoinAt = undefined;
-			this.startAsk('hello', now, this.joinedAs, {since: this.lastSeq, prev: this.rejoinPrev});
-		}
-
-		const deadline = this.token === NO_TOKEN ? undefined : this.sender.nextDeadline();
-		if (deadline !== undefined && now >= deadline) {
-			this.dirty = true;
+			this.startAsk('hello', now, this.joinedAs, {since: this.stream.lastSeq, prev: this.rejoinPrev});
 		}
 
 		if (now >= this.nextTick) {
@@ -249,7 +220,7 @@ export class MemberConnection {
 			this.tick(now);
 		}
 
-		this.pace(now);
+		this.stream.handleTimeout(now, this.token !== NO_TOKEN);
 	}
 
 	/** A datagram from the hub. */
@@ -265,7 +236,7 @@ export class MemberConnection {
 			return;
 		}
 
-		const unsealed = this.unseal(bytes, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token);
+		const unsealed = this.keys.unseal(bytes, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token, this.token);
 		const decoded = unsealed ? decodeFrames(unsealed.body) : undefined;
 		if (!decoded?.ok) {
 			return;
@@ -282,7 +253,7 @@ export class MemberConnection {
 			return;
 		}
 
-		if (this.cipher && (envelope.flags & FLAG_ENCRYPTED) === 0) {
+		if (this.keys.hasCipher && (envelope.flags & FLAG_ENCRYPTED) === 0) {
 			// In a room with a secret only refusals and the room's answer travel in the clear.
 			for (const frame of decoded.frames) {
 				if (frame.t === 'refuse' || frame.t === 'room') {
@@ -306,7 +277,7 @@ export class MemberConnection {
 			this.frame(frame, envelope.token, now);
 		}
 
-		this.ackSoon(now);
+		this.stream.ackSoon(now);
 	}
 
 	private startAsk(kind: 'query' | 'hello', now: number, name: string | undefined, rejoin: {since: number; prev: string} | undefined): void {
@@ -315,10 +286,10 @@ export class MemberConnection {
 		const body =
 			kind === 'query'
 				? JSON.stringify([{t: 'query', cid}])
-				: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.cipher ? {ts: now} : {}), ...(rejoin ?? {})}]);
+				: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.keys.hasCipher ? {ts: now} : {}), ...(rejoin ?? {})}]);
 		this.refusedByOs = 0;
 		const first = kind === 'hello' && !rejoin ? {name} : {};
-		this.ask_ = {cid, body, sealed: kind === 'hello' && this.cipher !== undefined, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined, ...first};
+		this.ask_ = {cid, body, sealed: kind === 'hello' && this.keys.hasCipher, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined, ...first};
 		this.attempt(now);
 	}
 
@@ -382,8 +353,8 @@ export class MemberConnection {
 			this.rejoining = false;
 			this.rejoinWait = REJOIN_BACKOFF_MS;
 			this.setState('connected');
-			this.pace(now);
-			this.dirty = true;
+			this.stream.release(now, true);
+			this.stream.dirty = true;
 			return;
 		}
 
@@ -398,16 +369,14 @@ export class MemberConnection {
 
 		this.setState('reconnecting', `${this.rejoinWhy}; trying again (${answer.reason.split('.')[0]})`);
 		if (this.token !== NO_TOKEN) {
-			// The hub accepted this attempt and then went quiet: that session is the one to replace,
-			// and what went out on it starts again on the next one's stream, from its first number.
+			// The hub accepted this attempt and then went quiet: that session is the one to replace.
 			this.rejoinPrev = this.token;
-			this.pacer.requeue(this.sender.pendingPayloads());
-			this.sender = new ReliableSender(0);
 		}
 
+		// What went out on an accepted attempt starts again on the next one's stream, from its first number.
+		this.stream.restart();
 		this.token = NO_TOKEN;
-		this.session = undefined;
-		this.receiver = new ReliableReceiver(0);
+		this.keys.endSession();
 		this.rejoinAt = now + this.rejoinWait;
 		this.rejoinWait = Math.min(this.rejoinWait * 2, REJOIN_BACKOFF_MAX_MS);
 	}
@@ -426,16 +395,13 @@ export class MemberConnection {
 		this.rejoinStarted = now;
 		this.rejoinWhy = why;
 		this.setState('reconnecting', why);
-		// The new session is a new stream: what the old one never had acknowledged goes back in
-		// front of the paced queue now, so nothing of the old stream can go out under the new
-		// token with old numbers, and it is sent again at the room's pace once we are back.
-		this.pacer.requeue(this.sender.pendingPayloads());
-		this.sender = new ReliableSender(0);
+		// The new session is a new stream: what the old one never delivered is sent again on it,
+		// at the room's pace, once we are back.
+		this.stream.restart();
 		this.rejoinPrev = this.token;
 		this.token = NO_TOKEN;
-		this.session = undefined;
-		this.receiver = new ReliableReceiver(0);
-		this.startAsk('hello', now, this.joinedAs, {since: this.lastSeq, prev: this.rejoinPrev});
+		this.keys.endSession();
+		this.startAsk('hello', now, this.joinedAs, {since: this.stream.lastSeq, prev: this.rejoinPrev});
 	}
 
 	/**
@@ -444,11 +410,10 @@ export class MemberConnection {
 	 */
 	private clock(now: number): void {
 		if (now < this.now) {
-			this.sender.rebase(now);
+			this.stream.rebase(now);
 			this.lastHeard = Math.min(this.lastHeard, now);
 			this.lastSent = Math.min(this.lastSent, now);
 			this.nextTick = Math.min(this.nextTick, now + this.heartbeatMs / 4);
-			this.ackAt = this.ackAt === undefined ? undefined : Math.min(this.ackAt, now);
 			this.rejoinAt = this.rejoinAt === undefined ? undefined : Math.min(this.rejoinAt, now + this.rejoinWait);
 			if (this.ask_) {
 				this.ask_.nextAt = Math.min(this.ask_.nextAt, now);
@@ -491,18 +456,6 @@ export class MemberConnection {
 		}
 	}
 
-	/** Moves paced messages into the stream while there is a session. */
-	private pace(now: number): void {
-		if (this.token === NO_TOKEN) {
-			return;
-		}
-
-		for (const json of this.pacer.release(now)) {
-			this.sender.enqueue(json);
-			this.dirty = true;
-		}
-	}
-
 	private markLost(reason: string): void {
 		if (this.lost) {
 			return;
@@ -516,40 +469,6 @@ export class MemberConnection {
 	 * Acks wait up to MAX_ACK_DELAY_MS so one covers a burst (fewer datagrams both ways), unless
 	 * something else is going out anyway or a gap needs the sender to know now.
 	 */
-	private ackSoon(now: number): void {
-		if (this.receiver.hasGap || this.sender.backlog > this.sender.inFlight) {
-			this.ackAt = undefined;
-			this.dirty = true;
-		} else if (this.receiver.ackDue) {
-			this.ackAt ??= now + MAX_ACK_DELAY_MS;
-		}
-	}
-
-	/**
-	 * The body to decode: as it came, or opened with the session or room key. `forgotten`: it
-	 * carries our session's token but opened only with the room key, as a hub that no longer has
-	 * the session's keys (it restarted) tells us so.
-	 */
-	private unseal(datagram: Buffer, body: Buffer, encrypted: boolean, token: string): {body: Buffer; forgotten?: true} | undefined {
-		if (!encrypted) {
-			return {body};
-		}
-
-		const header = datagram.subarray(0, HEADER_BYTES);
-		if (this.session && token === this.token) {
-			const opened = this.session.open(header, body);
-			if (opened) {
-				return {body: opened};
-			}
-
-			const forgotten = this.cipher?.openHandshake(header, body);
-			return forgotten ? {body: forgotten, forgotten: true} : undefined;
-		}
-
-		const opened = this.token === NO_TOKEN ? this.cipher?.openHandshake(header, body) : undefined;
-		return opened ? {body: opened} : undefined;
-	}
-
 	private frame(frame: Frame, token: string, now: number): void {
 		const ask = this.ask_;
 		if (frame.t === 'refuse') {
@@ -571,7 +490,7 @@ export class MemberConnection {
 		if (frame.t === 'accept') {
 			if (this.token === NO_TOKEN && ask && frame.cid === ask.cid) {
 				this.token = token;
-				this.session = this.cipher?.session(token, 'member-to-hub');
+				this.keys.beginSession(token);
 			}
 
 			return;
@@ -588,24 +507,16 @@ export class MemberConnection {
 
 		switch (frame.t) {
 			case 'd': {
-				if (this.receiver.accept(frame) === 'new') {
-					for (const delivered of this.receiver.drain()) {
-						const item = delivered.ok ? decodeHubItem(delivered.value) : delivered;
-						if (item.ok) {
-							this.deliver(item.value, now);
-						}
-					}
+				for (const item of this.stream.receive(frame)) {
+					this.deliver(item, now);
 				}
 
 				break;
 			}
 
 			case 'ack': {
-				if (frame.g === this.sender.epoch) {
-					this.sender.onAck(frame.c, frame.s, now);
-					if (this.unacknowledged === 0) {
-						this.events.push({type: 'idle'});
-					}
+				if (this.stream.acknowledged(frame, now)) {
+					this.events.push({type: 'idle'});
 				}
 
 				break;
@@ -632,17 +543,9 @@ export class MemberConnection {
 
 	/** Items go out in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem, now: number): void {
-		if ('seq' in item) {
-			this.lastSeq = Math.max(this.lastSeq, item.seq);
-		} else if (item.k === 'welcome') {
-			for (const event of item.history) {
-				this.lastSeq = Math.max(this.lastSeq, event.seq);
-			}
-		}
-
 		if (item.k === 'welcome') {
 			this.transferPort = item.transferPort;
-			this.pacer.setRate(item.rate, now);
+			this.stream.setRate(item.rate, now);
 			this.answer({ok: true, welcome: item}, now);
 		}
 
@@ -655,38 +558,14 @@ export class MemberConnection {
 			return;
 		}
 
-		const frames: string[] = [];
-		if (this.receiver.ackDue) {
-			frames.push(this.receiver.takeAck());
-		}
-
-		frames.push(...this.sender.poll(now));
-		for (const body of packFrames(frames, SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.session ? SEAL_OVERHEAD : 0))) {
+		for (const body of packFrames(this.stream.frames(now), SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.keys.sealed ? SEAL_OVERHEAD : 0))) {
 			this.raw(body, 'session', now);
 		}
 	}
 
 	/** Queues a body as a datagram: sealed with the session key once joined to a room with a secret. */
-	private raw(body: string, mode: 'session' | 'handshake' | 'clear', now: number): void {
+	private raw(body: string, mode: SealMode, now: number): void {
 		this.lastSent = now;
-		const version = this.config.version ?? PROTOCOL_VERSION;
-		const sealer = mode === 'session' ? this.session : mode === 'handshake' ? this.cipher : undefined;
-		const datagram = sealer
-			? encodeSealedEnvelope(version, this.token, body, (header, plaintext) =>
-					sealer instanceof RoomCipher ? sealer.sealHandshake(header, plaintext) : sealer.seal(header, plaintext),
-				)
-			: encodeEnvelope(version, this.token, body);
-		this.outbox.push(datagram);
-	}
-
-	/** A message id: 8 random bytes (ids are seen by every member, so they must not be guessable). */
-	private messageId(): string {
-		if (this.idOffset + 8 > this.idPool.length) {
-			this.idPool = this.deps.random(8 * 512);
-			this.idOffset = 0;
-		}
-
-		this.idOffset += 8;
-		return Buffer.from(this.idPool.buffer, this.idPool.byteOffset + this.idOffset - 8, 8).toString('base64url');
+		this.outbox.push(this.keys.seal(this.config.version ?? PROTOCOL_VERSION, this.token, body, mode));
 	}
 }

@@ -1,0 +1,179 @@
+import type {Frame} from '../frames.js';
+import {decodeHubItem, type HubItem, type MemberRequest} from '../items.js';
+import {MAX_ACK_DELAY_MS} from '../limits.js';
+import {ReliableReceiver} from '../reliable-receiver.js';
+import {ReliableSender} from '../reliable-sender.js';
+import {PaceQueue} from './pace-queue.js';
+
+/**
+ * A member's two reliable streams within one session, with no I/O: its requests to the hub (paced
+ * at the room's rate, each message with an id so a resend is stamped once) and the hub's items to
+ * it (in order, acknowledged within MAX_ACK_DELAY_MS). `restart` begins the next session's streams,
+ * carrying over what the hub never delivered.
+ */
+export class MemberStream {
+	private sender = new ReliableSender(0);
+	private receiver = new ReliableReceiver(0);
+	private readonly pacer = new PaceQueue();
+	private ackAt: number | undefined;
+	private idPool: Uint8Array = new Uint8Array(0);
+	private idOffset = 0;
+	/** Something waits for the next flush. */
+	dirty = false;
+	/** The highest room event number received in order: where a rejoin catches up from. */
+	lastSeq = 0;
+
+	constructor(private readonly random: (bytes: number) => Uint8Array) {}
+
+	get srtt(): number | undefined {
+		return this.sender.rtt.srtt;
+	}
+
+	/** Requests not yet acknowledged (or still waiting for their pace). */
+	get unacknowledged(): number {
+		return this.sender.backlog + this.pacer.length;
+	}
+
+	/** Queues a request: messages wait for their pace (`release`), others go into the stream at once. */
+	queue(request: MemberRequest, now: number, open: boolean): void {
+		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
+		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
+		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: this.messageId()} : request);
+		if (limited) {
+			this.pacer.push(json);
+			this.release(now, open);
+			return;
+		}
+
+		this.sender.enqueue(json);
+		this.dirty = true;
+	}
+
+	/** Moves paced messages into the stream while the session is `open`. */
+	release(now: number, open: boolean): void {
+		if (!open) {
+			return;
+		}
+
+		for (const json of this.pacer.release(now)) {
+			this.sender.enqueue(json);
+			this.dirty = true;
+		}
+	}
+
+	/** The room's limit, from the welcome: the pace follows it. */
+	setRate(rate: {perSecond: number; burst: number} | undefined, now: number): void {
+		this.pacer.setRate(rate, now);
+	}
+
+	/** The earliest of its timers (delayed ack, resend, pace), while the session is `open`. */
+	nextDeadline(now: number, open: boolean): number | undefined {
+		if (!open) {
+			return undefined;
+		}
+
+		let next: number | undefined;
+		for (const at of [this.ackAt, this.sender.nextDeadline(), this.pacer.nextAt(now)]) {
+			if (at !== undefined && (next === undefined || at < next)) {
+				next = at;
+			}
+		}
+
+		return next;
+	}
+
+	handleTimeout(now: number, open: boolean): void {
+		if (this.ackAt !== undefined && now >= this.ackAt) {
+			this.ackAt = undefined;
+			this.dirty = true;
+		}
+
+		const deadline = open ? this.sender.nextDeadline() : undefined;
+		if (deadline !== undefined && now >= deadline) {
+			this.dirty = true;
+		}
+
+		this.release(now, open);
+	}
+
+	/** A data frame of the hub's stream: the items it completes, in order, decoded. */
+	receive(frame: Extract<Frame, {t: 'd'}>): HubItem[] {
+		const items: HubItem[] = [];
+		if (this.receiver.accept(frame) !== 'new') {
+			return items;
+		}
+
+		for (const delivered of this.receiver.drain()) {
+			const item = delivered.ok ? decodeHubItem(delivered.value) : delivered;
+			if (item.ok) {
+				const events = 'seq' in item.value ? [item.value] : item.value.k === 'welcome' ? item.value.history : [];
+				for (const event of events) {
+					this.lastSeq = Math.max(this.lastSeq, event.seq);
+				}
+
+				items.push(item.value);
+			}
+		}
+
+		return items;
+	}
+
+	/** An ack from the hub; true when it leaves nothing unacknowledged. */
+	acknowledged(frame: Extract<Frame, {t: 'ack'}>, now: number): boolean {
+		if (frame.g !== this.sender.epoch) {
+			return false;
+		}
+
+		this.sender.onAck(frame.c, frame.s, now);
+		return this.unacknowledged === 0;
+	}
+
+	/** After a datagram from the hub: ack at once when something is missing or waiting, else soon. */
+	ackSoon(now: number): void {
+		if (this.receiver.hasGap || this.sender.backlog > this.sender.inFlight) {
+			this.ackAt = undefined;
+			this.dirty = true;
+		} else if (this.receiver.ackDue) {
+			this.ackAt ??= now + MAX_ACK_DELAY_MS;
+		}
+	}
+
+	/** The frames to send now: an ack if one is due, then resends and new items. */
+	frames(now: number): string[] {
+		const frames: string[] = [];
+		if (this.receiver.ackDue) {
+			frames.push(this.receiver.takeAck());
+		}
+
+		frames.push(...this.sender.poll(now));
+		return frames;
+	}
+
+	/**
+	 * The next session's streams: what the hub never delivered goes back in front of the paced
+	 * queue, so nothing of the old stream goes out under a new token with old numbers.
+	 */
+	restart(): void {
+		this.pacer.requeue(this.sender.pendingPayloads());
+		this.sender = new ReliableSender(0);
+		this.receiver = new ReliableReceiver(0);
+		this.ackAt = undefined;
+	}
+
+	/** The clock went back (see ReliableSender.rebase). */
+	rebase(now: number): void {
+		this.sender.rebase(now);
+		this.ackAt = this.ackAt === undefined ? undefined : Math.min(this.ackAt, now);
+	}
+
+	/** A message id: 8 random bytes (ids are seen by every member, so they must not be guessable). */
+	private messageId(): string {
+		if (this.idOffset + 8 > this.idPool.length) {
+			this.idPool = this.random(8 * 512);
+			this.idOffset = 0;
+		}
+
+		this.idOffset += 8;
+		return Buffer.from(this.idPool.buffer, this.idPool.byteOffset + this.idOffset - 8, 8).toString('base64url');
+	}
+}
