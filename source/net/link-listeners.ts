@@ -1,4 +1,5 @@
 import type {LinkState, MemberEvent} from '../protocol/connection/member-connection.js';
+import type {JoinOutcome, RoomAnswer} from '../protocol/connection/outcomes.js';
 import type {HubItem} from '../protocol/items.js';
 
 /** The listeners a member link's users register, and the connection's events handed to them. */
@@ -8,6 +9,22 @@ export class LinkListeners {
 	readonly lost = new Set<(reason: string) => void>();
 	/** Waiting for everything sent to be acknowledged (they check again when called). */
 	readonly idle = new Set<() => void>();
+
+	/** Settles the handshake under way (the link's own promise). */
+	answered: ((answer: JoinOutcome | RoomAnswer) => void) | undefined;
+
+	/** Takes every event the connection has said: the handshake's answer, then the rest to their listeners. */
+	drain(connection: {pollEvent(): MemberEvent | undefined} | undefined): void {
+		for (let event = connection?.pollEvent(); event; event = connection?.pollEvent()) {
+			if (event.type === 'answer') {
+				const answered = this.answered;
+				this.answered = undefined;
+				answered?.(event.answer);
+			} else {
+				this.dispatch(event);
+			}
+		}
+	}
 
 	/** Adds `listener` to `set`; the returned function removes it. */
 	static add<T>(set: Set<T>, listener: T): () => void {
@@ -47,6 +64,27 @@ export class LinkListeners {
 				break;
 			}
 		}
+	}
+
+	/**
+	 * Resolves with `idle()` once it holds, or once `timeoutMs` passes or the link wakes its
+	 * waiters on closing (then with what `idle()` says at that moment).
+	 */
+	async whenIdle(idle: () => boolean, timeoutMs?: number): Promise<boolean> {
+		if (idle()) {
+			return true;
+		}
+
+		return new Promise(resolve => {
+			const done = () => {
+				clearTimeout(timer);
+				this.idle.delete(done);
+				resolve(idle());
+			};
+
+			const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
+			this.idle.add(done);
+		});
 	}
 
 	wakeIdle(): void {

@@ -2,13 +2,14 @@ import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {MemberConnection, type LinkState, type MemberConnectionConfig} from '../protocol/connection/member-connection.js';
 import type {JoinOutcome, RoomAnswer} from '../protocol/connection/outcomes.js';
-import {deriveRoomKey, RoomCipher} from '../protocol/crypto.js';
+import {RoomCipher} from '../protocol/crypto.js';
 import type {HubItem, MemberRequest} from '../protocol/items.js';
 import type {RoomLink} from '../session/ports.js';
 import {formatHostPort} from './address.js';
 import {connectUdp} from './connected-udp.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
+import {roomCipherFor} from './room-cipher-for.js';
 
 export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address'> & {
 	readonly host: string;
@@ -25,7 +26,6 @@ export class MemberLink implements RoomLink {
 	private socket: dgram.Socket | undefined;
 	private connection: MemberConnection | undefined;
 	private driver: ConnectionDriver | undefined;
-	private answered: ((answer: JoinOutcome | RoomAnswer) => void) | undefined;
 	private resolvedHost: string | undefined;
 	private closed = false;
 	private readonly listeners = new LinkListeners();
@@ -86,20 +86,12 @@ export class MemberLink implements RoomLink {
 		}
 
 		if (secret !== undefined && !this.connection!.hasCipher) {
-			const room = await this.ask('query');
-			if ('ok' in room) {
-				return room;
+			const cipher = await roomCipherFor(this.address, await this.ask('query'), secret);
+			if (!(cipher instanceof RoomCipher)) {
+				return cipher;
 			}
 
-			if (!room.secret || !room.salt) {
-				return {
-					ok: false,
-					code: 'no-secret',
-					reason: `the room at ${this.address} has no secret, but you gave one: it is open, and anyone on the network can read it. Join without a secret if that is fine.`,
-				};
-			}
-
-			this.connection!.setCipher(new RoomCipher(await deriveRoomKey(secret, Buffer.from(room.salt, 'base64'))));
+			this.connection!.setCipher(cipher);
 		}
 
 		const outcome = await this.ask('hello', name);
@@ -114,20 +106,7 @@ export class MemberLink implements RoomLink {
 
 	/** Resolves true once everything sent was acknowledged; false if `timeoutMs` passes first, or the link closes. */
 	async flushed(timeoutMs?: number): Promise<boolean> {
-		if (this.unacknowledged === 0) {
-			return true;
-		}
-
-		return new Promise(resolve => {
-			const done = () => {
-				clearTimeout(timer);
-				this.listeners.idle.delete(done);
-				resolve(this.unacknowledged === 0);
-			};
-
-			const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
-			this.listeners.idle.add(done);
-		});
+		return this.listeners.whenIdle(() => this.unacknowledged === 0, timeoutMs);
 	}
 
 	/** Sends an explicit leave, waits (bounded) for it to be acknowledged, and closes. */
@@ -160,7 +139,7 @@ export class MemberLink implements RoomLink {
 
 	private async ask(kind: 'query' | 'hello', name?: string): Promise<JoinOutcome | RoomAnswer> {
 		return new Promise(resolve => {
-			this.answered = resolve;
+			this.listeners.answered = resolve;
 			this.connection!.ask(kind, Date.now(), name);
 			this.drive();
 		});
@@ -185,13 +164,7 @@ export class MemberLink implements RoomLink {
 		const {hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version, port} = this.options;
 		const connection = new MemberConnection({address: this.address, port, hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version}, {random: bytes => randomBytes(bytes)}, Date.now());
 		this.connection = connection;
-		this.driver = new ConnectionDriver(
-			connection,
-			datagram => this.socket?.send(datagram),
-			() => {
-				this.dispatch();
-			},
-		);
+		this.driver = new ConnectionDriver(connection, datagram => this.socket?.send(datagram), () => this.dispatch());
 		this.drive();
 		return undefined;
 	}
@@ -206,14 +179,6 @@ export class MemberLink implements RoomLink {
 	}
 
 	private dispatch(): void {
-		for (let event = this.connection?.pollEvent(); event; event = this.connection?.pollEvent()) {
-			if (event.type === 'answer') {
-				const answered = this.answered;
-				this.answered = undefined;
-				answered?.(event.answer);
-			} else {
-				this.listeners.dispatch(event);
-			}
-		}
+		this.listeners.drain(this.connection);
 	}
 }
