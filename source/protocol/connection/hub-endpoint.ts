@@ -1,14 +1,15 @@
 import type {RoomCipher} from '../crypto.js';
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
-import {decodeFrames, type Frame} from '../frames.js';
-import {decodeMemberRequest, type RoomEvent} from '../items.js';
+import {decodeFrames} from '../frames.js';
+import type {RoomEvent} from '../items.js';
 import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND} from '../limits.js';
 import {normalizeAddress, peerOf} from '../peer.js';
 import {HubGate} from '../room/hub-gate.js';
 import {HubRoom, type HubMember, type RateLimit, type StampedEvent} from '../room/hub-room.js';
-import type {HeldItem} from '../room/hub-room-streams.js';
+import {CommitGate, type Round} from './commit-gate.js';
 import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
+import {memberFrame} from './hub-member-frames.js';
 import {flushMember, sessionDatagram} from './hub-wire.js';
 
 /** How often members' silence and departed sessions are looked at. */
@@ -54,8 +55,6 @@ export type HubStats = {
 	dropped: Record<string, number>;
 };
 
-/** A round of sends waiting for the store: its members, and what is held for them. */
-type Round = {readonly peers: HubMember[]; readonly batch: readonly HeldItem[]; readonly upTo: number; handed: boolean};
 
 /**
  * The hub with no I/O: datagrams in with their source and the socket they came by (`handle`),
@@ -78,10 +77,7 @@ export class HubEndpoint<Via> {
 	private outbox: Array<Transmit<Via>> = [];
 	private outboxHead = 0;
 	private readonly events: RoomEvent[] = [];
-	private round: Round | undefined;
-	/** Events persisted, and how many of them a completed commit covers. */
-	private appended = 0;
-	private committedUpTo = 0;
+	private readonly commits = new CommitGate();
 	private sweepAt: number;
 	private now: number;
 
@@ -111,7 +107,7 @@ export class HubEndpoint<Via> {
 			rate,
 			persist: config.durable
 				? json => {
-						this.appended++;
+						this.commits.appended();
 						deps.persist?.(json);
 					}
 				: undefined,
@@ -197,7 +193,7 @@ export class HubEndpoint<Via> {
 
 		member.lastHeard = now;
 		for (const frame of decoded.frames) {
-			this.memberFrame(member, frame, now);
+			memberFrame(this.room, member, frame, now, reason => this.drop(reason));
 		}
 
 		this.dirty.add(member);
@@ -244,24 +240,16 @@ export class HubEndpoint<Via> {
 	 * and syncs) everything persisted so far, and calls `committed` when done, or failed.
 	 */
 	pollCommit(): boolean {
-		if (this.round && !this.round.handed) {
-			this.round.handed = true;
-			return true;
-		}
-
-		return false;
+		return this.commits.pollCommit();
 	}
 
 	/** The commit asked for by `pollCommit` is done: the round's acks and events go out. */
 	committed(now: number): void {
-		const round = this.round;
-		if (!round) {
-			return;
+		const round = this.commits.committed();
+		if (round) {
+			this.tick(now);
+			this.release(round, now);
 		}
-
-		this.tick(now);
-		this.round = undefined;
-		this.release(round, now);
 	}
 
 	/** Stamps a room event that did not come from a member's request (file offers). */
@@ -320,56 +308,13 @@ export class HubEndpoint<Via> {
 		}
 	}
 
-	private memberFrame(member: HubMember, frame: Frame, now: number): void {
-		switch (frame.t) {
-			case 'd': {
-				if (member.receiver.accept(frame) !== 'new') {
-					return;
-				}
-
-				if (('e' in frame || frame.p[0] === 0) && !this.room.charge(member)) {
-					member.overLimitItems.add(frame.n);
-				}
-
-				for (const delivered of member.receiver.drain()) {
-					const request = delivered.ok ? decodeMemberRequest(delivered.value) : delivered;
-					const over = delivered.ok && member.overLimitItems.delete(delivered.seq);
-					if (!request.ok) {
-						this.drop('bad-payload');
-					} else if (member.departedAt === undefined) {
-						this.room.request(member, request.value, over);
-					}
-				}
-
-				return;
-			}
-
-			case 'ack': {
-				if (frame.g === member.sender.epoch) {
-					member.sender.onAck(frame.c, frame.s, now);
-				}
-
-				return;
-			}
-
-			case 'ping': {
-				member.pong = frame.ts;
-				return;
-			}
-
-			default: {
-				this.drop('unexpected-frame');
-			}
-		}
-	}
-
 	/**
 	 * Flushes every member marked since the last round. In a durable room, first takes the acks
 	 * due and what is held for members; when events were persisted since the last commit, the round
 	 * waits for the shell's commit (and later rounds wait for it), else it goes out at once.
 	 */
 	private startRound(now: number): void {
-		if (this.round || this.dirty.size === 0) {
+		if (this.commits.busy || this.dirty.size === 0) {
 			return;
 		}
 
@@ -386,17 +331,13 @@ export class HubEndpoint<Via> {
 			}
 		}
 
-		const round: Round = {peers, batch: this.room.takeHeld(), upTo: this.appended, handed: false};
-		if (this.appended > this.committedUpTo) {
-			this.round = round;
-			return;
+		const round = this.commits.begin({peers, batch: this.room.takeHeld()});
+		if (round) {
+			this.release(round, now);
 		}
-
-		this.release(round, now);
 	}
 
 	private release(round: Round, now: number): void {
-		this.committedUpTo = Math.max(this.committedUpTo, round.upTo);
 		this.room.release(round.batch);
 		// Released items mark their members again: they are flushed here, not in another round.
 		for (const member of round.peers) {
