@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph';
 import {NAME_MAX_CHARS} from './limits.js';
 
 export type NameCheck = {readonly ok: true; readonly name: string} | {readonly ok: false; readonly reason: string};
@@ -35,4 +36,30 @@ export function checkName(raw: string): NameCheck {
 /** The key two names collide on: compatibility-normalised and case-folded ("Ａlice" = "alice"). */
 export function nameKey(name: string): string {
 	return name.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
+/** Default ignorable code points (variation selectors, the Hangul fillers, ...): UTS #39 drops them. */
+const ignorable = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * The UTS #39 skeleton of a text (Unicode Security Mechanisms, section 4): NFD, default ignorable
+ * code points removed, each character replaced by its prototype from Unicode's confusables.txt
+ * (the mapping the `unhomoglyph` package ships), NFD again. Texts with the same skeleton can be
+ * mistaken for each other: "аlice" (Cyrillic а), "a1ice" and "alice" are all "alice"; "m" is "rn".
+ * For comparing only: a skeleton is not a name to show.
+ */
+export function skeleton(text: string): string {
+	return unhomoglyph(text.normalize('NFD').replace(ignorable, '')).normalize('NFD');
+}
+
+/**
+ * The keys on which two names look alike, both UTS #39 skeletons, compared kind by kind (the first
+ * with the first, the second with the second): the skeleton of the case-folded name (`nameKey`),
+ * for "аlice" ~ "Alice" and "АLICE" ~ "alice"; and the skeleton of the case-folded skeleton of the
+ * name as written, for the look-alikes that only a capital has: "PaypaI" (capital I) ~ "paypal",
+ * "B0B" ~ "bob". Names are one per member ignoring case, so either way they are the same name to
+ * the eye.
+ */
+export function lookalikeKeys(name: string): readonly [folded: string, written: string] {
+	return [skeleton(nameKey(name)), skeleton(nameKey(skeleton(name)))];
 }

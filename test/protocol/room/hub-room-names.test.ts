@@ -40,6 +40,62 @@ describe('HubRoom names: one per live member, compared ignoring case and width',
 	});
 });
 
+describe('HubRoom names: a look-alike of a present name (UTS #39 skeleton) is refused like a taken one', () => {
+	const lookalike = '\u0430lice'; // Cyrillic а
+	const reason = `the name "${lookalike}" looks like "alice", who is in this room; pick another`;
+
+	test('a join is refused while the original is present, and allowed once it left', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		expect(room.hub.nameProblem(lookalike)).toEqual({code: 'name-taken', reason});
+		expect(room.hub.nameProblem('a1ice')?.code).toBe('name-taken');
+		room.hub.remove(alice, 'quit');
+		expect(room.hub.nameProblem(lookalike)).toBeUndefined();
+		expect(room.hub.nameProblem('a1ice')).toBeUndefined();
+	});
+
+	test('a rename is refused while the original is present, and allowed once it left', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		const bob = room.join('bob');
+		room.hub.request(bob, {k: 'nick', name: lookalike});
+		expect(room.notices(bob)).toEqual([{k: 'notice', level: 'error', code: 'name-taken', text: `cannot rename: ${reason}`}]);
+		expect(bob.name).toBe('bob');
+		room.hub.request(alice, {k: 'leave'});
+		room.hub.request(bob, {k: 'nick', name: lookalike});
+		expect(room.events.at(-1)).toMatchObject({k: 'nick', from: 'bob', to: lookalike});
+		// Now the look-alike is the present name, and the original looks like it.
+		expect(room.hub.nameProblem('alice')).toEqual({code: 'name-taken', reason: `the name "alice" looks like "${lookalike}", who is in this room; pick another`});
+	});
+
+	test('a rename frees the old name\'s look-alikes and takes the new one\'s', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		room.hub.request(alice, {k: 'nick', name: 'paypal'});
+		expect(room.hub.nameProblem(lookalike)).toBeUndefined();
+		expect(room.hub.nameProblem('PaypaI')?.code).toBe('name-taken');
+	});
+
+	test('a member may take a look-alike of its own name, and re-case it', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		room.hub.request(alice, {k: 'nick', name: lookalike});
+		room.hub.request(alice, {k: 'nick', name: 'ALICE'});
+		expect(room.notices(alice)).toEqual([]);
+		expect(room.events.filter(event => event.k === 'nick')).toMatchObject([{from: 'alice', to: lookalike}, {from: lookalike, to: 'ALICE'}]);
+	});
+
+	test('a session replacing its own stale one keeps its name beside no look-alike of it', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		expect(room.hub.nameProblem('Alice', alice)).toBeUndefined();
+		const again = room.join('alice', {replaces: alice});
+		expect(room.hub.nameProblem(lookalike)).toEqual({code: 'name-taken', reason});
+		room.hub.remove(again, 'quit');
+		expect(room.hub.nameProblem(lookalike)).toBeUndefined();
+	});
+});
+
 describe('HubRoom renames', () => {
 	test('/nick renames everywhere; a taken name is refused', () => {
 		const room = roomFixture();
