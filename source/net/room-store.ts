@@ -1,4 +1,4 @@
-import {mkdir, open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
+import {chmod, mkdir, open, readFile, rename, stat, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
 
 /** Events kept in memory for catching members up, and kept in the log when it is compacted. */
@@ -11,11 +11,18 @@ export type RoomMeta = {
 	salt?: string;
 };
 
+/** The mode of the room's files: the history holds DMs, so only their owner may read them. */
+export const ROOM_FILE_MODE = 0o600;
+/** The mode of the room's folder, and of the folders made for it. */
+export const ROOM_DIR_MODE = 0o700;
+
 /**
  * A room's history on disk: an append-only log of room events (one JSON object per line) and
  * a small meta file. Appends are grouped: `commit` writes everything appended since the last
  * commit in one write and one fdatasync, so the hub can acknowledge only what is durable
  * without paying a sync per event. A torn last line (a crash mid-write) is ignored on open.
+ * Files are of mode 0600 in a folder of mode 0700; a room folder made by an older version (0644
+ * in 0755) is given those modes on open.
  */
 export class RoomStore {
 	private pending: string[] = [];
@@ -34,7 +41,9 @@ export class RoomStore {
 	}
 
 	static async open(dir: string): Promise<RoomStore> {
-		await mkdir(dir, {recursive: true});
+		await mkdir(dir, {recursive: true, mode: ROOM_DIR_MODE});
+		await restrict(dir, ROOM_DIR_MODE);
+		await restrict(path.join(dir, 'meta.json'), ROOM_FILE_MODE);
 		const log = path.join(dir, 'events.jsonl');
 		const text = await readFile(log, 'utf8').catch(() => '');
 		const events: string[] = [];
@@ -53,7 +62,7 @@ export class RoomStore {
 
 		const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8').catch(() => '{}')) as RoomMeta;
 		const kept = events.slice(-KEPT_EVENTS);
-		const file = await open(log, 'a');
+		const file = await openPrivate(log, 'a');
 		const store = new RoomStore(dir, file, kept, meta, Buffer.byteLength(text));
 		if (store.bytes > COMPACT_BYTES) {
 			await store.compact();
@@ -71,7 +80,7 @@ export class RoomStore {
 	async saveMeta(meta: RoomMeta): Promise<void> {
 		Object.assign(this.meta, meta);
 		const temporary = path.join(this.dir, 'meta.json.tmp');
-		await writeFile(temporary, JSON.stringify(this.meta));
+		await writePrivate(temporary, JSON.stringify(this.meta));
 		await rename(temporary, path.join(this.dir, 'meta.json'));
 	}
 
@@ -123,10 +132,39 @@ export class RoomStore {
 	private async compact(): Promise<void> {
 		const log = path.join(this.dir, 'events.jsonl');
 		const temporary = `${log}.tmp`;
-		await writeFile(temporary, this.events.length > 0 ? `${this.events.join('\n')}\n` : '');
+		await writePrivate(temporary, this.events.length > 0 ? `${this.events.join('\n')}\n` : '');
 		await this.file.close();
 		await rename(temporary, log);
-		this.file = await open(log, 'a');
+		this.file = await openPrivate(log, 'a');
 		this.bytes = Buffer.byteLength(this.events.join('\n'));
 	}
+}
+
+/** Opens (or creates) a file of mode 0600, also when it was there with a wider mode. */
+async function openPrivate(file: string, flags: 'a' | 'w'): Promise<FileHandle> {
+	const handle = await open(file, flags, ROOM_FILE_MODE);
+	try {
+		await handle.chmod(ROOM_FILE_MODE);
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+
+	return handle;
+}
+
+/** Writes a whole file of mode 0600 (a stale one left by a crash is truncated and narrowed). */
+async function writePrivate(file: string, data: string): Promise<void> {
+	const handle = await openPrivate(file, 'w');
+	try {
+		await handle.writeFile(data);
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Takes group and other permissions off an existing file or folder; nothing if it is not there. */
+async function restrict(where: string, mode: number): Promise<void> {
+	const found = await stat(where).catch(() => undefined);
+	if (found !== undefined && (found.mode & 0o077) !== 0) await chmod(where, mode);
 }

@@ -166,7 +166,7 @@ export class SpoolEntry {
 export class Spool {
 	/** Create the spool folder inside `parent` (default: the system's temp folder). */
 	static async create(quota: number, parent: string = os.tmpdir()): Promise<Spool> {
-		await mkdir(parent, {recursive: true});
+		await mkdir(parent, {recursive: true, mode: 0o700});
 		return new Spool(await mkdtemp(path.join(parent, 'socket-chat-spool-')), quota);
 	}
 

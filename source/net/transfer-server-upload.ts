@@ -41,7 +41,7 @@ export async function serveUpload(socket: Socket, reader: ChunkReader, request: 
 
 	let file: FileHandle;
 	try {
-		file = await open(entry.path, 'wx');
+		file = await open(entry.path, 'wx', 0o600);
 	} catch (error) {
 		await spool.fail(entry, describeFsError(error));
 		return refuse('failed', `the host could not store the file: ${describeFsError(error)}`);
