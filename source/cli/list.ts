@@ -13,7 +13,7 @@ export function joinCommand(room: Pick<FoundRoom, 'address' | 'port'>): string {
 /** What a person should know about a room before joining (secret, another protocol version). */
 function notes(room: FoundRoom): string[] {
 	return [
-		...(room.secret ? ['secret: add --secret TEXT'] : []),
+		...(room.secret ? ['secret: add --secret-file PATH'] : []),
 		...(room.version === PROTOCOL_VERSION ? [] : [`speaks protocol ${room.version}, this is ${PROTOCOL_VERSION}: use the host's socket-chat-tui release`]),
 	];
 }

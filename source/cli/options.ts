@@ -6,6 +6,7 @@ import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {DEFAULT_PORT, DEFAULT_TRANSFER_PORT} from '../protocol/limits.js';
 import {checkName} from '../protocol/names.js';
 import {CliError} from './cli-error.js';
+import {readSecretFile} from './secret-file.js';
 
 export const helpText = `
   Usage
@@ -37,9 +38,11 @@ export const helpText = `
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --max-file-size SIZE with --host: largest file members may send (default 1G)
-    --secret TEXT        a room only those who know TEXT can read or enter; every
-                         datagram and file is encrypted (or set SOCKET_CHAT_SECRET,
-                         which keeps it out of the process list)
+    --secret-file PATH   a room only those who know the secret in PATH can read or
+                         enter; every datagram and file is encrypted (a trailing line
+                         break is ignored). Or set SOCKET_CHAT_SECRET
+    --secret TEXT        the same with the secret on the command line, where other
+                         users of this machine can read it (ps, /proc/PID/cmdline)
     --help, --version
 
   In the room
@@ -74,7 +77,7 @@ export type CliOptions = {
 	readonly line?: 'plain' | 'json';
 	readonly downloadDir: string;
 	readonly maxFileSize?: number;
-	/** From --secret, or the SOCKET_CHAT_SECRET environment variable (which stays out of ps). */
+	/** From --secret-file, --secret, or the SOCKET_CHAT_SECRET environment variable (the first and the last stay out of ps). */
 	readonly secret?: string;
 };
 
@@ -136,6 +139,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			downloadDir: {type: 'string'},
 			maxFileSize: {type: 'string'},
 			secret: {type: 'string'},
+			secretFile: {type: 'string'},
 			list: {type: 'boolean', default: false},
 			room: {type: 'string'},
 			discoveryPort: {type: 'number'},
@@ -195,9 +199,13 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		throw new CliError('--scrollback takes a number of messages from 100 to 1000000', 2);
 	}
 
-	const secret = flags.secret ?? (env.SOCKET_CHAT_SECRET || undefined);
+	if (flags.secret !== undefined && flags.secretFile !== undefined) {
+		throw new CliError('choose one of --secret and --secret-file', 2);
+	}
+
+	const secret = flags.secretFile === undefined ? (flags.secret ?? (env.SOCKET_CHAT_SECRET || undefined)) : readSecretFile(flags.secretFile);
 	if (secret === '') {
-		throw new CliError('--secret needs a value (or set SOCKET_CHAT_SECRET)', 2);
+		throw new CliError('--secret needs a value (or use --secret-file PATH, or set SOCKET_CHAT_SECRET)', 2);
 	}
 
 	return {

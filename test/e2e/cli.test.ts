@@ -41,6 +41,8 @@ describe('usage', () => {
 		[['--join', '127.0.0.1', '--plain'], /needs --name/],
 		[['--host', '--port', '70000'], /--port/],
 		[['--join', '127.0.0.1', '--name', 'x', '--plain', '--scrollback', '5'], /--scrollback/],
+		[['--join', '127.0.0.1', '--name', 'x', '--secret-file', '/nonexistent/secret'], /--secret-file: there is no file \/nonexistent\/secret/],
+		[['--host', '--secret', 'x', '--secret-file', '/nonexistent/secret'], /choose one of --secret and --secret-file/],
 	])('%j is a usage error: exit 2', async (args, message) => {
 		const run = cli(args);
 		expect(await run.exited()).toBe(2);

@@ -41,7 +41,7 @@ describe('pickRoom', () => {
 		expect(lines[0]).toBe('2 rooms found; say which one to join:');
 		expect(lines[1]).toMatch(/^ {2}ROOM +HOST +MEMBERS +JOIN WITH$/);
 		expect(lines[2]).toMatch(/^ {2}lunch +laptop +3 +npx socket-chat-tui --join 192\.168\.1\.8:9999$/);
-		expect(lines[3]).toMatch(/^ {2}ops +box +1 +npx socket-chat-tui --join \[fd00::9\]:10000 +\(secret: add --secret TEXT\)$/);
+		expect(lines[3]).toMatch(/^ {2}ops +box +1 +npx socket-chat-tui --join \[fd00::9\]:10000 +\(secret: add --secret-file PATH\)$/);
 	});
 });
 

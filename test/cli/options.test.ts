@@ -1,0 +1,80 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {CliError} from '../../source/cli/cli-error.js';
+import {helpText, parseOptions} from '../../source/cli/options.js';
+
+let dir: string;
+const join = ['--join', '127.0.0.1', '--name', 'bob'];
+
+beforeAll(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'options-'));
+});
+
+afterAll(async () => {
+	await rm(dir, {recursive: true, force: true});
+});
+
+async function secretFile(name: string, content: string): Promise<string> {
+	const file = path.join(dir, name);
+	await writeFile(file, content, {mode: 0o600});
+	return file;
+}
+
+/** The CliError parseOptions throws for these arguments. */
+function usageError(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliError {
+	try {
+		parseOptions(argv, env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(CliError);
+		return error as CliError;
+	}
+
+	throw new Error(`no error for ${argv.join(' ')}`);
+}
+
+describe('the room secret', () => {
+	test('--secret-file reads the secret, without its trailing line break; spaces inside and around stay', async () => {
+		expect(parseOptions([...join, '--secret-file', await secretFile('plain', 'correct horse')], {}).secret).toBe('correct horse');
+		expect(parseOptions([...join, '--secret-file', await secretFile('newline', ' correct horse \n')], {}).secret).toBe(' correct horse ');
+		expect(parseOptions([...join, '--secret-file', await secretFile('crlf', 'correct horse\r\n')], {}).secret).toBe('correct horse');
+	});
+
+	test('--secret-file wins over SOCKET_CHAT_SECRET, as --secret does', async () => {
+		const file = await secretFile('wins', 'from the file\n');
+		expect(parseOptions([...join, '--secret-file', file], {SOCKET_CHAT_SECRET: 'from the environment'}).secret).toBe('from the file');
+		expect(parseOptions(join, {SOCKET_CHAT_SECRET: 'from the environment'}).secret).toBe('from the environment');
+	});
+
+	test('an empty secret file is a usage error that names it', async () => {
+		for (const content of ['', '\n', '\r\n\n']) {
+			const file = await secretFile('empty', content);
+			const error = usageError([...join, '--secret-file', file]);
+			expect(error.exitCode).toBe(2);
+			expect(error.message).toContain(file);
+			expect(error.message).toMatch(/empty/);
+		}
+	});
+
+	test('a missing secret file, or a folder, is a usage error that names the path', () => {
+		const missing = path.join(dir, 'no-such-file');
+		const error = usageError([...join, '--secret-file', missing]);
+		expect(error.exitCode).toBe(2);
+		expect(error.message).toBe(`--secret-file: there is no file ${missing}`);
+		const folder = usageError([...join, '--secret-file', dir]);
+		expect(folder.exitCode).toBe(2);
+		expect(folder.message).toContain(dir);
+	});
+
+	test('--secret and --secret-file together are a usage error', async () => {
+		const error = usageError([...join, '--secret', 'x', '--secret-file', await secretFile('both', 'y')]);
+		expect(error.exitCode).toBe(2);
+		expect(error.message).toMatch(/choose one of --secret and --secret-file/);
+	});
+
+	test('the help offers --secret-file and says what --secret shows to other users', () => {
+		expect(helpText).toContain('--secret-file PATH');
+		expect(helpText).toMatch(/--secret TEXT[\s\S]*other\s+users[\s\S]*\/proc\/PID\/cmdline/);
+	});
+});
