@@ -1,4 +1,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {waitFor} from './wait-for.js';
 
@@ -17,7 +20,9 @@ export type CliProcess = {
 
 /** Starts `node dist/cli.js ARGS` (built by `npm test` before the tests run). */
 export function runCli(args: readonly string[]): CliProcess {
-	return watchProcess(spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, FORCE_COLOR: '0'}}), args.join(' '));
+	// A data folder of its own (history, pinned room keys), never the real one's.
+	const data = mkdtempSync(path.join(process.env.XDG_DATA_HOME ?? tmpdir(), 'cli-data-'));
+	return watchProcess(spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, XDG_DATA_HOME: data, FORCE_COLOR: '0'}}), args.join(' '));
 }
 
 /** Collects a started CLI's output as it arrives, and its exit code; `label` names it in failures. */

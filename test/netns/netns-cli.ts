@@ -1,4 +1,7 @@
 import {spawn} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {cliPath, watchProcess, type CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -10,7 +13,8 @@ export const started = new Set<CliProcess>();
  * child is node itself). mDNS is on: in a test namespace it reaches only the test network.
  */
 export function cliIn(ns: string, args: readonly string[]): CliProcess & {write(line: string): void} {
-	const environment: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
+	// A data folder of its own (history, pinned room keys), never the real one's.
+	const environment: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0', XDG_DATA_HOME: mkdtempSync(path.join(process.env.XDG_DATA_HOME ?? tmpdir(), 'netns-data-'))};
 	delete environment.SOCKET_CHAT_MDNS;
 	const child = spawn('ip', ['netns', 'exec', ns, process.execPath, cliPath, ...args], {stdio: 'pipe', env: environment});
 	const cli = Object.assign(watchProcess(child, `${args.join(' ')} in ${ns}`, 20_000), {
