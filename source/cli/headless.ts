@@ -11,7 +11,7 @@ export async function runHeadless(room: RunningHub, json: boolean, output: NodeJ
 		output.write(
 			room.hub.fingerprint
 				? `private room: members need the secret; fingerprint ${room.hub.fingerprint} (members see the same)\n`
-				: 'open room: anyone on the network can read it (--secret-file makes it private)\n',
+				: 'open room: anyone on the network can join and read it (--secret-file makes it private)\n',
 		);
 		output.write(`socket-chat-tui hub: room open on UDP port ${room.port} (files on TCP port ${room.transferPort}). Others join with:\n`);
 		for (const hint of joinHints(room)) {

@@ -2,6 +2,7 @@ import {hostname} from 'node:os';
 import {formatNetInfo, gatherNetInfo} from '../net/netinfo.js';
 import {loopbackFor} from '../net/interfaces.js';
 import {MemberLink} from '../net/member-link.js';
+import {knownRoomPins} from '../net/room-pins.js';
 import {TransferAgent} from '../net/transfer-agent.js';
 import {ChatSession} from '../session/chat-session.js';
 import {pathPlatform} from '../session/commands/split-args.js';
@@ -15,7 +16,9 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 		throw new Error('no room to join');
 	}
 
-	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret});
+	// The host's own member joins over loopback and needs no pin; everyone else pins the room's key.
+	const pins = room ? undefined : knownRoomPins(options.knownRoomsFile, hub.host, hub.port, options.acceptNewKey);
+	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret, pins});
 	return new ChatSession({
 		hostname: hostname(),
 		link,

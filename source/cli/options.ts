@@ -43,6 +43,8 @@ export const helpText = `
                          break is ignored). Or set SOCKET_CHAT_SECRET
     --secret TEXT        the same with the secret on the command line, where other
                          users of this machine can read it (ps, /proc/PID/cmdline)
+    --accept-new-key     with --join: trust a room whose host key changed since you last
+                         joined it (compare its fingerprint with the host first)
     --help, --version
 
   In the room
@@ -68,6 +70,10 @@ export type CliOptions = {
 	readonly room?: string;
 	/** Where the host keeps the room's history; false when nothing is kept. */
 	readonly dataDir: string | false;
+	/** The member's pins of the rooms' host keys (known-rooms.json in the data folder). */
+	readonly knownRoomsFile: string;
+	/** `--accept-new-key`: a room whose host key changed is trusted, and the new key pinned. */
+	readonly acceptNewKey: boolean;
 	/** Messages kept in the messages pane. */
 	readonly scrollback: number;
 	readonly name?: string;
@@ -145,6 +151,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			discoveryPort: {type: 'number'},
 			mdns: {type: 'boolean', default: true},
 			dataDir: {type: 'string'},
+			acceptNewKey: {type: 'boolean', default: false},
 			scrollback: {type: 'number', default: 10_000},
 		},
 	});
@@ -219,6 +226,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		// A room on a port the system picks cannot be found again after a restart: keep no
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),
+		knownRoomsFile: path.join(flags.dataDir ?? defaultDataDir(env), 'known-rooms.json'),
+		acceptNewKey: flags.acceptNewKey,
 		headless: flags.headless,
 		join,
 		name: flags.name,

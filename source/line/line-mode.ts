@@ -128,7 +128,7 @@ function announceWelcome(snapshot: SessionSnapshot, format: LineFormat, emit: (v
 			...(snapshot.fingerprint ? {fingerprint: snapshot.fingerprint} : {}),
 		});
 	} else {
-		const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can read it';
+		const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can join and read it';
 		output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName} (${privacy}); ${names.length} here: ${names.join(', ')}\n`);
 	}
 }

@@ -1,26 +1,28 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {HubEndpoint, type HubEndpointConfig, type HubStats, type Transmit} from '../protocol/connection/hub-endpoint.js';
-import {RoomCipher, deriveRoomKey} from '../protocol/crypto.js';
+import {transferIdentity} from '../protocol/secure/handshake.js';
+import {generateIdentity, type HubIdentity, identityFingerprint} from '../protocol/secure/identity.js';
 import type {RoomEvent} from '../protocol/items.js';
 import {normalizeAddress} from '../protocol/peer.js';
 import type {StampedEvent} from '../protocol/room/hub-room.js';
 import {ConnectionDriver} from './connection-driver.js';
 import type {InterfaceTable} from './discovery-targets.js';
+import {loadOrCreateIdentity} from './hub-identity-file.js';
 import {HubSockets} from './hub-sockets.js';
 import type {LocalAddress} from './local-addresses.js';
 import type {RoomStore} from './room-store.js';
 
 export type {HubStats} from '../protocol/connection/hub-endpoint.js';
 
-export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable'> & {
+export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable' | 'identity'> & {
 	/** Address to bind; all interfaces (dual-stack) when absent. */
 	readonly bind?: string;
 	readonly port: number;
-	/** The room secret: every datagram is then encrypted and authenticated. */
+	/** The room secret: only those who know it can join (every join runs CPace over it). */
 	readonly secret?: string;
-	/** The room key already derived from the secret (with its salt), instead of `secret`. */
-	readonly roomKey?: {readonly key: Buffer; readonly salt: Buffer};
+	/** The hub's long-term key (from its data folder); a new one for this run when absent. */
+	readonly identity?: HubIdentity;
 	/**
 	 * The room's history on disk: the room goes on from it after a restart (same numbers), and
 	 * nothing is sent or acknowledged before the events behind it are written and synced.
@@ -43,22 +45,24 @@ export class Hub {
 	private driver: ConnectionDriver<Transmit<dgram.Socket>> | undefined;
 	private readonly listeners = new Set<(event: RoomEvent) => void>();
 	private boundPort = 0;
-	private cipher: RoomCipher | undefined;
+	private identity: HubIdentity | undefined;
 
 	constructor(private readonly options: HubOptions) {}
 
 	/** Binds the sockets; rejects with the system error (EADDRINUSE ...) when it cannot. */
 	async start(): Promise<{port: number; address: string}> {
 		const {options} = this;
-		const roomKey = options.roomKey ?? (options.secret === undefined ? undefined : await newRoomKey(options.secret, options.store));
-		this.cipher = roomKey ? new RoomCipher(roomKey.key) : undefined;
+		// The room's long-term key lives in its data folder (members pin it); without one, this run's.
+		this.identity = options.identity ?? (options.store ? (await loadOrCreateIdentity(options.store.dir)).identity : generateIdentity());
 		const store = options.store;
 		const endpoint = new HubEndpoint<dgram.Socket>(
 			{
 				...options,
-				secret: roomKey && this.cipher ? {cipher: this.cipher, salt: roomKey.salt} : undefined,
+				secret: options.secret,
+				identity: this.identity,
 				durable: store ? {recent: store.events} : undefined,
 				hostKey: this.hostKey,
+				ephemeralIdentity: !options.identity && !options.store,
 			},
 			{random: bytes => randomBytes(bytes), persist: store ? json => store.append(json) : undefined},
 			Date.now(),
@@ -102,9 +106,9 @@ export class Hub {
 		return this.boundPort;
 	}
 
-	/** For a room with a secret, the key's fingerprint people compare aloud. */
+	/** In a private room, the fingerprint of the hub's key, which people compare aloud (members pin the key in every room). */
 	get fingerprint(): string | undefined {
-		return this.cipher?.fingerprint;
+		return this.identity && this.options.secret !== undefined ? identityFingerprint(this.identity.publicKey) : undefined;
 	}
 
 	/** Room events as they are stamped (the headless host logs these). */
@@ -125,6 +129,17 @@ export class Hub {
 		const member = this.started.room.members.get(token);
 		const joinedFrom = member?.peer.address;
 		return member && member.departedAt === undefined && joinedFrom === normalizeAddress(remoteAddress) ? {name: member.name} : undefined;
+	}
+
+	/** The TLS pre-shared key of the live session whose transfers go by this PSK identity. */
+	transferPskOf(identity: string): Buffer | undefined {
+		for (const member of this.endpoint?.room.live() ?? []) {
+			if (member.transferPsk && transferIdentity(member.transferPsk) === identity) {
+				return Buffer.from(member.transferPsk);
+			}
+		}
+
+		return undefined;
 	}
 
 	/** Stamps a room event that did not come from a member's request (file offers). */
@@ -171,17 +186,4 @@ export class Hub {
 			this.options.store!.commit().then(() => done(), done);
 		}
 	}
-}
-
-/**
- * The room key from the secret, with the room's salt: the stored one when the room goes on
- * after a restart (so its members' keys still match), else a fresh one, then stored.
- */
-export async function newRoomKey(secret: string, store?: RoomStore): Promise<{key: Buffer; salt: Buffer}> {
-	const salt = store?.meta.salt ? Buffer.from(store.meta.salt, 'base64') : randomBytes(16);
-	if (store && !store.meta.salt) {
-		await store.saveMeta({salt: salt.toString('base64')});
-	}
-
-	return {key: await deriveRoomKey(secret, salt), salt};
 }

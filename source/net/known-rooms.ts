@@ -81,6 +81,12 @@ export class KnownRooms {
 	}
 
 	/** Whether `publicKey` is the key pinned for `room` (a `roomKey`), a different one, or the first seen. */
+	/** The key pinned for a room, and when, if one is. */
+	pinned(room: string): {key: Uint8Array; pinnedAt: string} | undefined {
+		const pin = this.pins.get(room);
+		return pin && {key: new Uint8Array(Buffer.from(pin.key, 'base64')), pinnedAt: pin.pinnedAt};
+	}
+
 	check(room: string, publicKey: Uint8Array): KnownRoomCheck {
 		assertRoomKey(room);
 		const pin = this.pins.get(room);

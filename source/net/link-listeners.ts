@@ -1,5 +1,5 @@
 import type {LinkState, MemberEvent} from '../protocol/connection/member-connection.js';
-import type {JoinOutcome, RoomAnswer} from '../protocol/connection/outcomes.js';
+import type {JoinOutcome} from '../protocol/connection/outcomes.js';
 import type {HubItem} from '../protocol/items.js';
 
 /** The listeners a member link's users register, and the connection's events handed to them. */
@@ -11,7 +11,7 @@ export class LinkListeners {
 	readonly idle = new Set<() => void>();
 
 	/** Settles the handshake under way (the link's own promise). */
-	answered: ((answer: JoinOutcome | RoomAnswer) => void) | undefined;
+	answered: ((answer: JoinOutcome) => void) | undefined;
 
 	/** Takes every event the connection has said: the handshake's answer, then the rest to their listeners. */
 	drain(connection: {pollEvent(): MemberEvent | undefined} | undefined): void {

@@ -1,20 +1,19 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {MemberConnection, type LinkState, type MemberConnectionConfig} from '../protocol/connection/member-connection.js';
-import type {JoinOutcome, RoomAnswer} from '../protocol/connection/outcomes.js';
-import {RoomCipher} from '../protocol/crypto.js';
+import type {JoinOutcome} from '../protocol/connection/outcomes.js';
 import type {HubItem, MemberRequest} from '../protocol/items.js';
 import type {RoomLink} from '../session/ports.js';
 import {formatHostPort} from './address.js';
 import {connectUdp} from './connected-udp.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
-import {roomCipherFor} from './room-cipher-for.js';
+import type {RoomPins} from './room-pins.js';
 
-export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address'> & {
+export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address' | 'pinnedKey'> & {
 	readonly host: string;
-	/** The room secret, when the room has one. */
-	readonly secret?: string;
+	/** The room's pinned hub key (a member joining another host; none for the host's own). */
+	readonly pins?: RoomPins;
 };
 
 /**
@@ -54,12 +53,17 @@ export class MemberLink implements RoomLink {
 		return this.connection?.unacknowledged ?? 0;
 	}
 
-	/** For a room with a secret, the key's fingerprint people compare aloud. */
+	/** The fingerprint of the hub's key, which people compare aloud. */
 	get fingerprint(): string | undefined {
 		return this.connection?.fingerprint;
 	}
 
-	/** For a room with a secret, the key its file transfers use. */
+	/** The hub's long-term key, once joined (to pin). */
+	get hubKey(): Uint8Array | undefined {
+		return this.connection?.hubKey;
+	}
+
+	/** In a room with a secret, this session's key for its file transfers. */
 	get transferKey(): Buffer | undefined {
 		return this.connection?.transferKey;
 	}
@@ -76,26 +80,38 @@ export class MemberLink implements RoomLink {
 		return LinkListeners.add(this.listeners.lost, listener);
 	}
 
-	/** Says hello under `name` until the hub welcomes or refuses us, or stays silent too long. */
-	async join(name: string, secret = this.options.secret): Promise<JoinOutcome> {
+	/** Joins under `name`: until the hub welcomes or refuses us, or stays silent too long. */
+	async join(name: string): Promise<JoinOutcome> {
+		const {pins} = this.options;
 		if (!this.connection) {
-			const failed = await this.open();
+			let pinnedKey: Uint8Array | undefined;
+			try {
+				pinnedKey = await pins?.pinned();
+			} catch (error) {
+				return {ok: false, code: 'other', reason: (error as Error).message};
+			}
+
+			const failed = await this.open(pinnedKey);
 			if (failed) {
 				return failed;
 			}
 		}
 
-		if (secret !== undefined && !this.connection!.hasCipher) {
-			const cipher = await roomCipherFor(this.address, await this.ask('query'), secret);
-			if (!(cipher instanceof RoomCipher)) {
-				return cipher;
-			}
-
-			this.connection!.setCipher(cipher);
+		const outcome = await new Promise<JoinOutcome>(resolve => {
+			this.listeners.answered = resolve;
+			this.connection!.join(name, Date.now());
+			this.drive();
+		});
+		const {hubKey, shownKey, pinnedKey} = this.connection!;
+		if (!outcome.ok && outcome.code === 'hub-key-changed' && pins && shownKey && pinnedKey) {
+			return {...outcome, reason: pins.explain(pinnedKey, shownKey)};
 		}
 
-		const outcome = await this.ask('hello', name);
-		return 'ok' in outcome ? outcome : {ok: false, code: 'other', reason: 'unexpected answer'};
+		if (outcome.ok && hubKey && pins && !this.connection!.hubKeyEphemeral) {
+			await pins.remember(hubKey).catch(() => undefined);
+		}
+
+		return outcome;
 	}
 
 	/** Queues a request; it is resent until the hub acknowledges it. */
@@ -137,15 +153,7 @@ export class MemberLink implements RoomLink {
 		} catch {}
 	}
 
-	private async ask(kind: 'query' | 'hello', name?: string): Promise<JoinOutcome | RoomAnswer> {
-		return new Promise(resolve => {
-			this.listeners.answered = resolve;
-			this.connection!.ask(kind, Date.now(), name);
-			this.drive();
-		});
-	}
-
-	private async open(): Promise<JoinOutcome | undefined> {
+	private async open(pinnedKey: Uint8Array | undefined): Promise<JoinOutcome | undefined> {
 		const opened = await connectUdp(
 			this.options.host,
 			this.options.port,
@@ -161,8 +169,7 @@ export class MemberLink implements RoomLink {
 
 		this.socket = opened.socket;
 		this.resolvedHost = opened.address;
-		const {hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version, port} = this.options;
-		const connection = new MemberConnection({address: this.address, port, hostKey, helloTimeoutMs, timeoutMs, heartbeatMs, version}, {random: bytes => randomBytes(bytes)}, Date.now());
+		const connection = new MemberConnection({...this.options, address: this.address, pinnedKey}, {random: bytes => new Uint8Array(randomBytes(bytes))}, Date.now());
 		this.connection = connection;
 		this.driver = new ConnectionDriver(connection, datagram => this.socket?.send(datagram), () => this.dispatch());
 		this.drive();

@@ -1,6 +1,5 @@
 import type {RoomEvent} from '../protocol/items.js';
-import {RoomCipher} from '../protocol/crypto.js';
-import {Hub, newRoomKey, type HubOptions} from './hub.js';
+import {Hub, type HubOptions} from './hub.js';
 import {TransferServer} from './transfer-server.js';
 
 export type RoomHostOptions = Omit<HubOptions, 'transferPort'> & {
@@ -24,9 +23,10 @@ export class RoomHost {
 
 	constructor(private readonly options: RoomHostOptions) {}
 
-	private createTransferServer(psk: Buffer | undefined): TransferServer {
+	private createTransferServer(): TransferServer {
 		return new TransferServer({
-			psk,
+			// In a private room, transfers run in TLS under the uploader's own session key.
+			psk: this.options.secret === undefined ? undefined : identity => this.started?.transferPskOf(identity),
 			host: this.options.bind,
 			port: this.options.transferPort,
 			maxFileSize: this.options.maxFileSize,
@@ -67,13 +67,12 @@ export class RoomHost {
 	 * Rejects with the system error, its `what` naming which of the two failed.
 	 */
 	async start(): Promise<{port: number; transferPort: number}> {
-		const roomKey = this.options.secret === undefined ? undefined : await newRoomKey(this.options.secret, this.options.store);
-		const server = this.createTransferServer(roomKey && new RoomCipher(roomKey.key).transferKey());
+		const server = this.createTransferServer();
 		this.server = server;
 		const {port: transferPort} = await server.listen().catch((error: unknown) => {
 			throw Object.assign(error as Error, {what: 'tcp'});
 		});
-		const hub = new Hub({...this.options, transferPort, roomKey});
+		const hub = new Hub({...this.options, transferPort});
 		await hub.start().catch(async (error: unknown) => {
 			await server.close();
 			throw Object.assign(error as Error, {what: 'udp'});

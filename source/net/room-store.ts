@@ -30,7 +30,8 @@ export class RoomStore {
 	private bytes: number;
 
 	private constructor(
-		private readonly dir: string,
+		/** The room's data folder. */
+		readonly dir: string,
 		private file: FileHandle,
 		/** Recent events as JSON, oldest first (at most KEPT_EVENTS). */
 		readonly events: string[],

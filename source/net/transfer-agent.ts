@@ -1,3 +1,5 @@
+import {transferIdentity} from '../protocol/secure/handshake.js';
+import type {TransferPsk} from './transfer-tls.js';
 import {statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -55,13 +57,14 @@ export class TransferAgent implements TransferPort {
 		return {path: result.path, sha256: result.sha256};
 	}
 
-	private endpoint(): {host: string; port: number; token: string; psk?: Buffer} {
+	private endpoint(): {host: string; port: number; token: string; psk?: TransferPsk} {
 		const endpoint = this.link.transferEndpoint;
 		const token = this.link.sessionToken;
 		if (!endpoint || !token) {
 			throw new Error('not in a room with file transfer yet');
 		}
 
-		return {...endpoint, token, psk: this.link.transferKey};
+		const key = this.link.transferKey;
+		return {...endpoint, token, psk: key && {identity: transferIdentity(key), key}};
 	}
 }

@@ -1,3 +1,4 @@
+import type {TransferPsk} from './transfer-tls.js';
 import {decodeResponse, type Failure, type ResponseKind, type TransferDone, type UploadAccepted, type DownloadAccepted} from '../protocol/transfer-wire.js';
 import {TransferError} from './transfer-error.js';
 import type {ChunkReader} from './transfer-socket.js';
@@ -14,7 +15,7 @@ export type TransferEndpoint = {
 	/** Give up on a connection that is silent this long, in ms (default 30 s). */
 	readonly timeoutMs?: number;
 	/** The room's transfer key, in a room with a secret: the connection is then TLS. */
-	readonly psk?: Buffer;
+	readonly psk?: TransferPsk;
 };
 
 type Responses = {'upload-accepted': UploadAccepted; 'download-accepted': DownloadAccepted; done: TransferDone};

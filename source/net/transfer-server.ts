@@ -37,8 +37,8 @@ export type TransferServerOptions = {
 	onUploadFailed(id: string, reason: string): void;
 	/** A download starts (optional; for logs and notices). */
 	onDownload?(start: TransferDownloadStart): void;
-	/** The room's transfer key, in a room with a secret: connections are then TLS 1.3 with it. */
-	readonly psk?: Buffer;
+	/** In a room with a secret, each session's transfer key by its token: connections are then TLS 1.3 with it. */
+	readonly psk?: (identity: string) => Buffer | undefined;
 };
 
 /**

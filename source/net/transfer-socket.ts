@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type {Readable} from 'node:stream';
 import {type LineSearch, takeLine} from '../protocol/transfer-wire.js';
-import {transferConnect} from './transfer-tls.js';
+import {transferConnect, type TransferPsk} from './transfer-tls.js';
 
 /** Pull-based reading of a stream, one chunk at a time, with push-back. Backpressure for free. */
 export class ChunkReader {
@@ -52,7 +52,7 @@ export class ChunkReader {
 }
 
 /** Open a TCP connection (TLS with a room's transfer key), honouring an AbortSignal and a timeout. */
-export async function connect(host: string, port: number, timeoutMs: number, signal?: AbortSignal, psk?: Buffer): Promise<net.Socket> {
+export async function connect(host: string, port: number, timeoutMs: number, signal?: AbortSignal, psk?: TransferPsk): Promise<net.Socket> {
 	signal?.throwIfAborted();
 	const {socket, ready} = transferConnect(host, port, psk);
 	try {

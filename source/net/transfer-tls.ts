@@ -2,21 +2,24 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 /**
- * In a room with a secret, file transfers run inside TLS 1.3 with a pre-shared key derived
- * from the room key: no certificates, and (EC)DHE on top of the key for forward secrecy.
- * Everything after the TCP handshake (names, tokens, bytes) is encrypted and authenticated.
+ * In a room with a secret, file transfers run inside TLS 1.3 with a pre-shared key: the member's
+ * own session's (from its join handshake), named by its session token as the PSK identity. No
+ * certificates, and (EC)DHE on top of the key for forward secrecy. Everything after the TCP
+ * handshake (names, tokens, bytes) is encrypted and authenticated.
  *
  * A TLS 1.3 server may ignore the client's PSK and authenticate with a certificate instead, so the
  * client refuses every certificate: only a server that holds the key gets a byte.
  */
-const IDENTITY = 'socket-chat-tui transfer v1';
+
+/** A client's pre-shared key: its session token (the PSK identity) and the key. */
+export type TransferPsk = {readonly identity: string; readonly key: Buffer};
 const common: {minVersion: tls.SecureVersion; ciphers: string} = {
 	minVersion: 'TLSv1.3',
 	ciphers: 'TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384',
 };
 
 /** The transfer server's listener: TLS with the room's transfer key, or plain TCP without one. */
-export function transferListener(psk: Buffer | undefined, onConnection: (socket: net.Socket) => void): net.Server {
+export function transferListener(psk: ((identity: string) => Buffer | undefined) | undefined, onConnection: (socket: net.Socket) => void): net.Server {
 	if (!psk) {
 		return net.createServer({allowHalfOpen: true}, onConnection);
 	}
@@ -25,7 +28,7 @@ export function transferListener(psk: Buffer | undefined, onConnection: (socket:
 		{
 			...common,
 			allowHalfOpen: true,
-			pskCallback: (_socket, identity) => (identity === IDENTITY ? psk : null),
+			pskCallback: (_socket, identity) => psk(identity) ?? null,
 		},
 		onConnection,
 	);
@@ -36,7 +39,7 @@ function refuseCertificate(): Error {
 }
 
 /** Opens a connection to the transfer server; resolves once TLS (if any) is established. */
-export function transferConnect(host: string, port: number, psk: Buffer | undefined): {socket: net.Socket; ready: 'connect' | 'secureConnect'} {
+export function transferConnect(host: string, port: number, psk: TransferPsk | undefined): {socket: net.Socket; ready: 'connect' | 'secureConnect'} {
 	if (!psk) {
 		return {socket: net.connect({host, port}), ready: 'connect'};
 	}
@@ -48,7 +51,7 @@ export function transferConnect(host: string, port: number, psk: Buffer | undefi
 		host,
 		port,
 		allowHalfOpen: true,
-		pskCallback: () => ({identity: IDENTITY, psk}),
+		pskCallback: () => ({identity: psk.identity, psk: psk.key}),
 		// No certificate authority is trusted, unauthorized servers are refused whatever
 		// NODE_TLS_REJECT_UNAUTHORIZED says, and a certificate that verifies all the same is refused
 		// here: Node asks this only of a handshake that a certificate authenticated, never of a PSK one.

@@ -10,6 +10,19 @@ import {MAX_FRAGMENTS, MAX_SACK_RANGES} from './limits.js';
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const epoch = z.number().int().min(0).max(0xff_ff_ff_ff);
 const cid = z.string().min(1).max(64);
+/** Bytes as base64url (no padding), at most `chars` characters. */
+const b64 = (chars: number) => z.string().max(chars).regex(/^[A-Za-z0-9_-]*$/);
+
+/** The fields of a hello, sealed inside it (`s`) under the handshake's hello key. */
+export const helloFieldsSchema = z.object({
+	name: z.string().max(512),
+	hk: z.string().max(64).optional(),
+	/** Rejoining: the last room sequence number this member has shown. */
+	since: z.number().int().nonnegative().optional(),
+	/** Rejoining: the token of the session this one replaces. */
+	prev: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+});
+export type HelloFields = z.infer<typeof helloFieldsSchema>;
 
 /**
  * A data frame carries either a whole payload `e`, or a fragment: `p` [index, count] and its
@@ -29,20 +42,12 @@ const dataFrame = z
 	.refine(f => ('e' in f ? f.p === undefined && f.x === undefined : f.p !== undefined && f.x !== undefined && f.p[0] < f.p[1]), 'a data frame has e, or p and x');
 
 export const frameSchema = z.discriminatedUnion('t', [
-	z.object({
-		t: z.literal('hello'),
-		cid,
-		name: z.string().max(512),
-		hk: z.string().max(64).optional(),
-		ts: z.number().optional(),
-		/** Rejoining: the last room sequence number this member has shown. */
-		since: z.number().int().nonnegative().optional(),
-		/** Rejoining: the token of the session this one replaces. */
-		prev: z.string().regex(/^[0-9a-f]{16}$/).optional(),
-	}),
-	z.object({t: z.literal('query'), cid}),
-	z.object({t: z.literal('room'), cid, secret: z.boolean(), salt: z.string().max(64).optional()}),
-	z.object({t: z.literal('accept'), cid}),
+	// The handshake (docs/protocol.md, "Joining"): binary values are base64url.
+	z.object({t: z.literal('query'), cid, n: b64(24)}),
+	// `e`: the hub's key is new each run (it has no data folder): not worth pinning.
+	z.object({t: z.literal('room'), cid, secret: z.boolean(), id: b64(44), n: b64(24), y: b64(44), e: z.boolean().optional()}),
+	z.object({t: z.literal('hello'), cid, n: b64(24), y: b64(44), s: b64(2048)}),
+	z.object({t: z.literal('accept'), cid, sig: b64(88)}),
 	z.object({
 		t: z.literal('refuse'),
 		cid: cid.optional(),
@@ -50,8 +55,8 @@ export const frameSchema = z.discriminatedUnion('t', [
 		reason: z.string().max(1000),
 		versions: z.array(z.number().int()).max(16).optional(),
 	}),
-	// `ts` (the hub's clock, ms): on a `gone` sealed with the room key, which a member takes only while fresh.
-	z.object({t: z.literal('gone'), reason: z.string().max(1000), code: z.enum(['unknown', 'removed']).optional(), ts: z.number().optional()}),
+	// `ts` and `sig`: on a `gone` for a session the hub no longer knows, signed by its long-term key.
+	z.object({t: z.literal('gone'), reason: z.string().max(1000), code: z.enum(['unknown', 'removed']).optional(), ts: z.number().optional(), sig: b64(88).optional()}),
 	dataFrame,
 	z.object({
 		t: z.literal('ack'),

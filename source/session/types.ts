@@ -130,7 +130,7 @@ export type SessionSnapshot = {
 	readonly rttMs?: number;
 	/**
 	 * For a room with a secret: a short string of the room key that everyone in the room sees the
-	 * same, to compare aloud. Absent for an open room (anyone on the network can read it).
+	 * same, to compare aloud. Absent for an open room (anyone on the network can join and read it).
 	 */
 	readonly fingerprint?: string;
 	/** The hub's limit on messages, from its welcome (members pace themselves below it). */

@@ -142,7 +142,7 @@ describe('runLineMode --plain', () => {
 		await waitFor(() => run.captured.err.includes('\n'), {...bounded, what: 'stderr line'});
 		run.input.end();
 		expect(await run.exitCode()).toBe(0);
-		const joined = '* joined 127.0.0.1:9999 as alice (open room: anyone on the network can read it); 2 here: bob, alice';
+		const joined = '* joined 127.0.0.1:9999 as alice (open room: anyone on the network can join and read it); 2 here: bob, alice';
 		const lines = run.outLines();
 		expect(lines.filter(line => line === joined)).toHaveLength(1);
 		expect(lines.indexOf(joined)).toBeLessThan(lines.indexOf('bob: hi'));

@@ -3,15 +3,16 @@ import dgram from 'node:dgram';
 import {PassThrough} from 'node:stream';
 import {describe, expect, test} from 'vitest';
 import {pickRoom, runList} from '../../source/cli/list.js';
+import {PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {RoomAnnouncer, type FoundRoom} from '../../source/net/discovery.js';
 
 const lunch: FoundRoom = {
-	address: '192.168.1.8', addresses: ['192.168.1.8'], port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, transferPort: 22_222, version: 1, id: 'a', via: ['broadcast'],
+	address: '192.168.1.8', addresses: ['192.168.1.8'], port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, transferPort: 22_222, version: PROTOCOL_VERSION, id: 'a', via: ['broadcast'],
 };
 const ops: FoundRoom = {
-	address: 'fd00::9', addresses: ['fd00::9'], port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, id: 'b', via: ['mdns'],
+	address: 'fd00::9', addresses: ['fd00::9'], port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: PROTOCOL_VERSION, id: 'b', via: ['mdns'],
 };
-const future: FoundRoom = {...lunch, name: 'next', address: '192.168.1.10', addresses: ['192.168.1.10'], version: 2, id: 'c'};
+const future: FoundRoom = {...lunch, name: 'next', address: '192.168.1.10', addresses: ['192.168.1.10'], version: PROTOCOL_VERSION + 1, id: 'c'};
 
 function capture(): {stream: PassThrough; text: () => string} {
 	const stream = new PassThrough();
@@ -52,7 +53,7 @@ describe('runList', () => {
 		expect(code).toBe(0);
 		expect(out.text()).toContain('2 rooms found:\n');
 		expect(out.text()).toContain('npx socket-chat-tui --join 192.168.1.8:9999\n');
-		expect(out.text()).toMatch(/--join 192\.168\.1\.10:9999 +\(speaks protocol 2, this is 1/);
+		expect(out.text()).toMatch(new RegExp(`--join 192\\.168\\.1\\.10:9999 +\\(speaks protocol ${PROTOCOL_VERSION + 1}, this is ${PROTOCOL_VERSION}`));
 	});
 
 	test('json: one object per room and line, nothing else on stdout', async () => {
@@ -61,8 +62,8 @@ describe('runList', () => {
 		expect(await runList({discoveryPort: 9997, json: true, output: out.stream, errors: errors.stream, find: async () => [lunch, ops]})).toBe(0);
 		const lines = out.text().trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
 		expect(lines).toEqual([
-			{type: 'room', address: '192.168.1.8', port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, version: 1, transferPort: 22_222, via: ['broadcast'], join: 'npx socket-chat-tui --join 192.168.1.8:9999'},
-			{type: 'room', address: 'fd00::9', port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: 1, via: ['mdns'], join: 'npx socket-chat-tui --join [fd00::9]:10000'},
+			{type: 'room', address: '192.168.1.8', port: 9999, name: 'lunch', host: 'laptop', members: 3, secret: false, version: PROTOCOL_VERSION, transferPort: 22_222, via: ['broadcast'], join: 'npx socket-chat-tui --join 192.168.1.8:9999'},
+			{type: 'room', address: 'fd00::9', port: 10_000, name: 'ops', host: 'box', members: 1, secret: true, version: PROTOCOL_VERSION, via: ['mdns'], join: 'npx socket-chat-tui --join [fd00::9]:10000'},
 		]);
 		expect(errors.text()).toBe('');
 	});
@@ -93,7 +94,7 @@ describe('runList', () => {
 			bind: '127.0.0.1',
 			discoveryPort,
 			intervalMs: 100,
-			info: () => ({room: 'lunch', host: 'laptop', port: 4321, members: 2, secret: false, version: 1}),
+			info: () => ({room: 'lunch', host: 'laptop', port: 4321, members: 2, secret: false, version: PROTOCOL_VERSION}),
 		});
 		await announcer.start();
 		try {

@@ -68,6 +68,9 @@ test('a hub killed with SIGKILL and restarted on the same port and data folder: 
 	const alice = await joinMember(port, 'alice');
 	const bob = await joinMember(port, 'bob');
 	members.push(alice, bob);
+	const bobStates: string[] = [];
+	bob.link.onStatus((state, detail) => bobStates.push(`${state} ${detail ?? ''}`));
+	bob.link.onLost(reason => bobStates.push(`lost ${reason}`));
 	const talking = Promise.all([talk(alice, 'alice', 30, 100), talk(bob, 'bob', 30, 100)]);
 	await waitFor(() => received(bob).length >= 10, {what: 'some lines before the crash'});
 	first.child.kill('SIGKILL');
@@ -79,7 +82,7 @@ test('a hub killed with SIGKILL and restarted on the same port and data folder: 
 	await talking;
 	await waitFor(() => [alice, bob].every(member => received(member).length >= 60), {
 		timeoutMs: 30_000,
-		what: () => `60 lines at each member (have ${received(alice).length}, ${received(bob).length})`,
+		what: () => `60 lines at each member (have ${received(alice).length}, ${received(bob).length}; bob notices ${JSON.stringify(bob.items.filter(i => i.k === "notice"))}, states ${JSON.stringify(bobStates)})`,
 	});
 	expectExactlyOnceInOneOrder([alice, bob], {alice: 30, bob: 30});
 	// The restarted room went on with the same numbers: no event number was used twice.

@@ -5,6 +5,7 @@ import {MemberLink} from '../../source/net/member-link.js';
 import {encodeEnvelope} from '../../source/protocol/envelope.js';
 import {MAX_TEXT_BYTES, PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
+import {RawMember} from '../helpers/raw-member.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 let hub: Hub | undefined;
@@ -112,7 +113,7 @@ describe('a room on 127.0.0.1', () => {
 		const outcome = await link.join('future');
 		link.close();
 		expect(outcome).toMatchObject({ok: false, code: 'version'});
-		expect(outcome.ok === false && outcome.reason).toMatch(/speaks protocol version 1; you speak version 9/);
+		expect(outcome.ok === false && outcome.reason).toMatch(new RegExp(`speaks protocol version ${PROTOCOL_VERSION}; you speak version 9`));
 	});
 
 	test('a port already in use is an error', async () => {
@@ -198,24 +199,26 @@ describe('identity and hostile datagrams', () => {
 		const alice = await member('alice');
 		const bob = await member('bob');
 		const attacker = await rawSocket();
+		// A join under a 400-character name: refused, under the join's keys.
+		const longName = await RawMember.connect(hub.port, 'y'.repeat(400), {join: false});
 		const junk = [
 			Buffer.from('hello, this is not ours'),
 			Buffer.from('SC'),
-			Buffer.from('SC\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000{not json'),
+			Buffer.from(`SC${String.fromCharCode(PROTOCOL_VERSION)}\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000{not json`),
 			encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', '[{"t":"hello"}]'),
 			encodeEnvelope(PROTOCOL_VERSION, 'ffffffffffffffff', '[{"t":"d","g":0,"n":1,"e":{}}]'),
 		];
 		const refusals: string[] = [];
 		attacker.on('message', datagram => refusals.push(datagram.toString('utf8', 12)));
-		attacker.send(encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', JSON.stringify([{t: 'hello', cid: 'x', name: 'y'.repeat(400)}])), hub.port, '127.0.0.1');
 		for (const datagram of junk) {
 			attacker.send(datagram, hub.port, '127.0.0.1');
 		}
 
 		const dropped = () => Object.values(hub!.stats.dropped).reduce((sum, n) => sum + n, 0);
 		await waitFor(() => dropped() >= junk.length, {what: () => `${junk.length} drops (have ${JSON.stringify(hub!.stats.dropped)})`});
-		const refusal = await waitFor(() => refusals.find(body => body.includes('"refuse"')), {what: 'a refusal of the 400-character name'});
-		expect(JSON.parse(refusal)).toMatchObject([{t: 'refuse', cid: 'x', code: 'name-invalid'}]);
+		const refusal = await waitFor(() => longName.frames.find(frame => frame.t === 'refuse'), {what: 'a refusal of the 400-character name'});
+		expect(refusal).toMatchObject({t: 'refuse', cid: 'raw-yyyyyyyy', code: 'name-invalid'});
+		longName.close();
 		expect(refusals.some(body => body.includes('"gone"'))).toBe(true);
 		expect(hub.stats.dropped['bad-magic']).toBe(1);
 		expect(hub.stats.dropped['too-short']).toBe(1);
@@ -233,16 +236,8 @@ describe('a member that falls too far behind', () => {
 	test('is resynchronised from history on a new stream epoch', async () => {
 		hub = await startHub({rateLimit: false});
 		const alice = await member('alice');
-		const slow = dgram.createSocket('udp4');
-		const received: Array<Record<string, unknown>> = [];
-		slow.on('message', datagram => {
-			received.push(...(JSON.parse(datagram.toString('utf8', 12)) as Array<Record<string, unknown>>));
-		});
-		await new Promise<void>(resolve => {
-			slow.bind(0, '127.0.0.1', resolve);
-		});
-		slow.send(encodeEnvelope(PROTOCOL_VERSION, '0000000000000000', JSON.stringify([{t: 'hello', cid: 'slow1', name: 'slow'}])), hub.port, '127.0.0.1');
-		await waitFor(() => received.some(frame => frame.t === 'accept'), {what: 'slow accepted'});
+		const slow = await RawMember.connect(hub.port, 'slow');
+		const received = slow.frames;
 		// It never acknowledges anything, so everything piles up in its backlog at the hub.
 		for (let i = 0; i < 8400; i++) {
 			alice.link.send({k: 'say', text: `m${i}`});

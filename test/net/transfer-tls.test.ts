@@ -97,7 +97,7 @@ test.each([
 	const file = path.join(dir, 'report.txt');
 	await writeFile(file, randomBytes(64 * 1024));
 
-	const upload = uploadFile({host: '127.0.0.1', port: impostor.port, token: aliceToken, psk: randomBytes(32), path: file, timeoutMs: 3000});
+	const upload = uploadFile({host: '127.0.0.1', port: impostor.port, token: aliceToken, psk: {identity: aliceToken, key: randomBytes(32)}, path: file, timeoutMs: 3000});
 	const error = await within(10_000, upload.then(() => undefined, (error: unknown) => error), 'the upload');
 	expect(Buffer.concat(impostor.received).byteLength, 'bytes the impostor received').toBe(0);
 	expect(error).toBeInstanceOf(TransferError);
@@ -107,11 +107,11 @@ test.each([
 test('the same client still uploads to a transfer server that holds the room key', async () => {
 	trustImpostor();
 	const psk = randomBytes(32);
-	const {server, port, events} = await startServer({psk});
+	const {server, port, events} = await startServer({psk: identity => (identity === aliceToken ? psk : undefined)});
 	servers.push(server);
 	const dir = await scratch.dir();
 	const file = path.join(dir, 'report.txt');
 	await writeFile(file, randomBytes(64 * 1024));
-	const sent = await uploadFile({host: '127.0.0.1', port, token: aliceToken, psk, path: file});
+	const sent = await uploadFile({host: '127.0.0.1', port, token: aliceToken, psk: {identity: aliceToken, key: psk}, path: file});
 	expect((await events.next('done', sent.id)).detail).toBe(sent.sha256);
 });

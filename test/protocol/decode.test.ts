@@ -60,17 +60,18 @@ function noNegativeZero(value: number): number {
 const text = (minLength: number, maxCodePoints: number) => fc.string({unit: 'binary', minLength, maxLength: maxCodePoints});
 
 const cid = text(1, 32);
+/** base64url text, as the handshake's binary fields travel. */
+const b64 = (maxLength: number) => fc.string({unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength});
 const epoch = fc.integer({min: 0, max: 0xff_ff_ff_ff});
 const seq = fc.integer({min: 1, max: Number.MAX_SAFE_INTEGER});
 const timestamp = fc.double({noNaN: true, noDefaultInfinity: true}).map(noNegativeZero);
 const jsonPayload = fc.jsonValue({maxDepth: 4}).map(value => JSON.parse(JSON.stringify(value)) as unknown);
 
 const frameArbitraries = {
-	hello: fc.record(
-		{t: fc.constant('hello' as const), cid, name: text(0, 256), hk: text(0, 32)},
-		{requiredKeys: ['t', 'cid', 'name']},
-	),
-	accept: fc.record({t: fc.constant('accept' as const), cid}),
+	query: fc.record({t: fc.constant('query' as const), cid, n: b64(24)}),
+	room: fc.record({t: fc.constant('room' as const), cid, secret: fc.boolean(), id: b64(44), n: b64(24), y: b64(44)}),
+	hello: fc.record({t: fc.constant('hello' as const), cid, n: b64(24), y: b64(44), s: b64(2048)}),
+	accept: fc.record({t: fc.constant('accept' as const), cid, sig: b64(88)}),
 	refuse: fc.record(
 		{
 			t: fc.constant('refuse' as const),

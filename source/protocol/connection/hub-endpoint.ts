@@ -1,10 +1,10 @@
-import type {RoomCipher} from '../crypto.js';
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import {decodeFrames} from '../frames.js';
 import type {RoomEvent} from '../items.js';
 import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND} from '../limits.js';
 import {normalizeAddress, peerOf} from '../peer.js';
 import {HubGate} from '../room/hub-gate.js';
+import type {HubIdentity} from '../secure/identity.js';
 import {HubRoom, type HubMember, type RateLimit, type StampedEvent} from '../room/hub-room.js';
 import {CommitGate, type Round} from './commit-gate.js';
 import {DeadlineSet} from './deadline-set.js';
@@ -26,8 +26,12 @@ export type HubEndpointConfig = {
 	readonly maxMembers?: number;
 	/** Join attempts per source address (default a burst of 5, one more per 2 s); false for none. */
 	readonly joinLimit?: RateLimit | false;
-	/** The room key's cipher and salt, in a room with a secret (the shell derives the key). */
-	readonly secret?: {readonly cipher: RoomCipher; readonly salt: Uint8Array};
+	/** The room secret, in a private room: every join runs CPace over it. */
+	readonly secret?: string;
+	/** The hub's long-term key: it signs every join, and members pin it. */
+	readonly identity: HubIdentity;
+	/** The key is this run's only (no data folder): members are told not to pin it. */
+	readonly ephemeralIdentity?: boolean;
 	/**
 	 * The room's history, when it has a store: the events kept, oldest first (the room goes on from
 	 * them, same numbers). Nothing is then sent or acknowledged before the events behind it are
@@ -117,8 +121,10 @@ export class HubEndpoint<Via> {
 		this.handshake = new HubHandshake<Via>({
 			room: this.room,
 			gate: this.gate,
-			cipher: config.secret?.cipher,
-			salt: config.secret?.salt,
+			secret: config.secret,
+			identity: config.identity,
+			ephemeral: config.ephemeralIdentity === true,
+			random: deps.random,
 			hostKey: this.hostKey,
 			send: transmit => this.push(transmit),
 			drop: reason => this.drop(reason),
@@ -147,14 +153,14 @@ export class HubEndpoint<Via> {
 
 		const header = buffer.subarray(0, HEADER_BYTES);
 		if (envelope.token === NO_TOKEN) {
-			this.handshake.receive(envelope.body, header, encrypted, from, now);
+			this.handshake.receive(envelope.body, encrypted, from, now);
 			return;
 		}
 
 		const member = this.room.members.get(envelope.token);
 		if (!member) {
 			this.drop('unknown-token');
-			this.handshake.unknownSession(from, envelope.token, encrypted, now);
+			this.handshake.unknownSession(from, envelope.token, now);
 			return;
 		}
 
@@ -368,6 +374,7 @@ export class HubEndpoint<Via> {
 
 	private sweep(now: number): void {
 		this.gate.sweep(now);
+		this.handshake.sweep(now);
 		const timeout = this.config.memberTimeoutMs ?? MEMBER_TIMEOUT_MS;
 		for (const member of this.room.members.values()) {
 			if (member.departedAt !== undefined) {

@@ -1,23 +1,21 @@
-import {SEAL_OVERHEAD, type RoomCipher} from '../crypto.js';
+import {SEAL_OVERHEAD, type SessionCipher} from '../crypto.js';
 import {DatagramWriter} from '../datagram-writer.js';
-import {encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES} from '../envelope.js';
+import {encodeEnvelope, encodeHeader, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import type {Frame} from '../frames.js';
 import {PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import type {HubMember} from '../room/hub-room.js';
 
-/**
- * A datagram outside a session: in the clear (refusals and room answers, before any key is
- * shared), or sealed under the room key when `cipher` is given (an accept, a forgotten session's
- * gone, in a room with a secret).
- */
-export function handshakeDatagram(token: string, frames: readonly Frame[], cipher?: RoomCipher): Uint8Array {
-	const body = JSON.stringify(frames);
-	return cipher
-		? encodeSealedEnvelope(PROTOCOL_VERSION, token, body, (header, plaintext) => cipher.sealHandshake(header, plaintext))
-		: encodeEnvelope(PROTOCOL_VERSION, token, body);
+/** A datagram in the clear, before any key is shared (the room's answer, a refusal, a signed gone). */
+export function handshakeDatagram(token: string, frames: readonly Frame[]): Uint8Array {
+	return encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify(frames));
 }
 
-/** A datagram in the member's session, sealed with its session key when the room has a secret. */
+/** A datagram of a join whose keys are agreed but that has no session yet (a refusal after the hello). */
+export function sealedHandshakeDatagram(cipher: SessionCipher, frames: readonly Frame[]): Uint8Array {
+	return encodeSealedEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify(frames), (header, plaintext) => cipher.seal(header, plaintext));
+}
+
+/** A datagram in the member's session, sealed with its session key. */
 export function sessionDatagram(member: HubMember, body: string): Uint8Array {
 	const cipher = member.cipher;
 	return cipher

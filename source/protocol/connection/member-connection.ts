@@ -1,12 +1,15 @@
-import {type RoomCipher, SEAL_OVERHEAD} from '../crypto.js';
+import {SEAL_OVERHEAD} from '../crypto.js';
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
-import {decodeFrames, type Frame} from '../frames.js';
+import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
 import type {HubItem, MemberRequest} from '../items.js';
 import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
 import {MemberKeys, type SealMode} from './member-keys.js';
 import {MemberStream} from './member-stream.js';
-import {refusalCode, type JoinOutcome, type RoomAnswer} from './outcomes.js';
+import {fromBase64, toBase64} from '../secure/base64.js';
+import {memberReply, NONCE_BYTES, sealHello, verifyAccept, verifyGone} from '../secure/handshake.js';
+import {identityFingerprint} from '../secure/identity.js';
+import {refusalCode, type JoinOutcome} from './outcomes.js';
 
 /** While joined: talking to the hub, or not hearing it and trying to get back. */
 export type LinkState = 'connected' | 'reconnecting';
@@ -15,7 +18,7 @@ export type LinkState = 'connected' | 'reconnecting';
 export const SILENT_MS = 2 * HEARTBEAT_MS + 1000;
 /** Longest wait between rejoin attempts. */
 export const REJOIN_BACKOFF_MAX_MS = 8000;
-/** How long after losing the hub a rejoin refused for its name is tried again: the hub's member timeout, and a margin. */
+/** How long after its first refusal for its name a rejoin is tried again: the hub's member timeout, and a margin. */
 const REJOIN_NAME_GRACE_MS = MEMBER_TIMEOUT_MS + 5000;
 /** The first wait between rejoin attempts (it doubles). */
 const REJOIN_BACKOFF_MS = 500;
@@ -39,21 +42,41 @@ export type MemberConnectionConfig = {
 	readonly heartbeatMs?: number;
 	/** Protocol version to speak (tests use another to check the refusal). */
 	readonly version?: number;
+	/** The room secret, for a private room (CPace's password). */
+	readonly secret?: string;
+	/** The hub key this member pinned for the room: a hub showing another is refused. */
+	readonly pinnedKey?: Uint8Array;
 };
 
 /** What the connection tells its driver, in order. */
 export type MemberEvent =
 	| {readonly type: 'item'; readonly item: HubItem}
-	/** The answer to the handshake under way (`ask`). */
-	| {readonly type: 'answer'; readonly answer: JoinOutcome | RoomAnswer}
+	/** The answer to the join under way (`join`). */
+	| {readonly type: 'answer'; readonly answer: JoinOutcome}
 	| {readonly type: 'state'; readonly state: LinkState; readonly detail?: string}
 	/** The session ended for good: removed by the host, or a rejoin refused. */
 	| {readonly type: 'lost'; readonly reason: string}
 	/** Everything sent has been acknowledged. */
 	| {readonly type: 'idle'};
 
-/** The handshake under way; `name`: a first hello's, which a welcome makes the name rejoins use. */
-type Ask = {readonly cid: string; readonly body: string; readonly sealed: boolean; started: number; interval: number; nextAt: number; readonly rejoin: boolean; readonly name?: string};
+/**
+ * The join under way: its query (then its hello, once the hub answered), resent on a schedule;
+ * `fields`: what the hello carries, sealed; `name`: a first join's, which a welcome makes the name
+ * rejoins use.
+ */
+type Ask = {
+	readonly cid: string;
+	readonly nonce: Uint8Array;
+	readonly fields: HelloFields;
+	body: string;
+	stage: 'query' | 'hello';
+	hubKey?: Uint8Array;
+	started: number;
+	interval: number;
+	nextAt: number;
+	readonly rejoin: boolean;
+	readonly name?: string;
+};
 
 /**
  * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
@@ -81,7 +104,8 @@ export class MemberConnection {
 	private rejoinWait = REJOIN_BACKOFF_MS;
 	private rejoinWhy = '';
 	private rejoinPrev = NO_TOKEN;
-	private rejoinStarted = 0;
+	/** When a rejoin was first refused for its name (undefined: not yet, in this rejoin). */
+	private nameTakenSince: number | undefined;
 	private refusedByOs = 0;
 	/** The latest time an input brought. */
 	private now: number;
@@ -119,31 +143,40 @@ export class MemberConnection {
 		return this.stream.unacknowledged;
 	}
 
+	/** In a private room, the fingerprint of the hub's key, to compare aloud. */
 	get fingerprint(): string | undefined {
-		return this.keys.fingerprint;
+		return this.config.secret === undefined ? undefined : this.keys.fingerprint;
 	}
 
+	/** In a private room, this session's key for its file transfers (an open room's go in the clear). */
 	get transferKey(): Buffer | undefined {
-		return this.keys.transferKey;
+		return this.config.secret === undefined ? undefined : this.keys.transferKey;
 	}
 
-	/** With a secret: the room key's cipher (the driver derives the key). */
-	setCipher(cipher: RoomCipher): void {
-		this.keys.setCipher(cipher);
+	/** A key the hub showed that was not the one expected (see `hub-key-changed`). */
+	shownKey: Uint8Array | undefined;
+
+	/** The key this connection was told to insist on. */
+	get pinnedKey(): Uint8Array | undefined {
+		return this.keys.hubKey ?? this.config.pinnedKey;
 	}
 
-	get hasCipher(): boolean {
-		return this.keys.hasCipher;
+	/** The hub said its key is new each run (it has no data folder): nothing to pin. */
+	hubKeyEphemeral = false;
+
+	/** The hub's long-term key, once a join was accepted (the shell pins it). */
+	get hubKey(): Uint8Array | undefined {
+		return this.keys.hubKey;
 	}
 
 	/**
-	 * Starts a handshake: a query for the room's salt, or a hello under `name`; repeated (200 ms,
+	 * Joins under `name`: a query, then (at the hub's answer) a hello, each repeated (200 ms,
 	 * doubling to 1 s) until the hub answers or refuses, or the hello timeout passes. The answer
-	 * comes as an `answer` event. A hello that is accepted makes the name the one a rejoin uses.
+	 * comes as an `answer` event. A join that is accepted makes the name the one a rejoin uses.
 	 */
-	ask(kind: 'query' | 'hello', now: number, name?: string): void {
+	join(name: string, now: number): void {
 		this.clock(now);
-		this.startAsk(kind, now, name, undefined);
+		this.startAsk(now, {name}, false, name);
 	}
 
 	/** The socket reported "port unreachable" (ICMP): after two, nothing is listening. */
@@ -212,7 +245,7 @@ export class MemberConnection {
 
 		if (this.rejoinAt !== undefined && now >= this.rejoinAt) {
 			this.rejoinAt = undefined;
-			this.startAsk('hello', now, this.joinedAs, {since: this.stream.lastSeq, prev: this.rejoinPrev});
+			this.startAsk(now, {name: this.joinedAs!, since: this.stream.lastSeq, prev: this.rejoinPrev}, true);
 		}
 
 		if (now >= this.nextTick) {
@@ -236,60 +269,89 @@ export class MemberConnection {
 			return;
 		}
 
-		const unsealed = this.keys.unseal(bytes, envelope.body, (envelope.flags & FLAG_ENCRYPTED) !== 0, envelope.token, this.token);
+		const encrypted = (envelope.flags & FLAG_ENCRYPTED) !== 0;
+		const unsealed = this.keys.unseal(bytes, envelope.body, encrypted, envelope.token, this.token);
 		const decoded = unsealed ? decodeFrames(unsealed.body) : undefined;
 		if (!decoded?.ok) {
 			return;
 		}
 
-		if (unsealed?.forgotten) {
-			// Under the room key with our session's token: only the hub saying it forgot us, lately.
-			for (const frame of decoded.frames) {
-				if (frame.t === 'gone' && frame.code === 'unknown' && frame.ts !== undefined && Math.abs(now - frame.ts) <= HELLO_MAX_AGE_MS) {
-					this.frame(frame, envelope.token, now);
-				}
-			}
-
-			return;
-		}
-
-		if (this.keys.hasCipher && (envelope.flags & FLAG_ENCRYPTED) === 0) {
-			// In a room with a secret only refusals and the room's answer travel in the clear.
-			for (const frame of decoded.frames) {
-				if (frame.t === 'refuse' || frame.t === 'room') {
-					this.frame(frame, envelope.token, now);
-				}
-			}
-
-			return;
-		}
-
 		if (envelope.version !== (this.config.version ?? PROTOCOL_VERSION)) {
 			const refusal = decoded.frames.find(frame => frame.t === 'refuse');
-			if (refusal?.t === 'refuse') {
-				this.answer({ok: false, code: refusalCode(refusal.code), reason: refusal.reason}, now);
+			if (refusal?.t === 'refuse' && !encrypted) {
+				this.answer({ok: false, code: refusalCode(refusal.code), reason: refusal.reason}, now, false);
+			}
+
+			return;
+		}
+
+		if (!encrypted) {
+			// In the clear: only the handshake's answers, refusals before any key, and the hub's signed gone.
+			for (const frame of decoded.frames) {
+				this.clearFrame(frame, envelope.token, now);
 			}
 
 			return;
 		}
 
 		for (const frame of decoded.frames) {
-			this.frame(frame, envelope.token, now);
+			this.frame(frame, envelope.token, now, unsealed?.handshake === true);
 		}
 
 		this.stream.ackSoon(now);
 	}
 
-	private startAsk(kind: 'query' | 'hello', now: number, name: string | undefined, rejoin: {since: number; prev: string} | undefined): void {
+	private startAsk(now: number, fields: HelloFields, rejoin: boolean, name?: string): void {
 		const cid = Buffer.from(this.deps.random(6)).toString('hex');
+		const nonce = this.deps.random(NONCE_BYTES);
 		const hostKey = this.config.hostKey ? {hk: this.config.hostKey} : {};
-		const body =
-			kind === 'query'
-				? JSON.stringify([{t: 'query', cid}])
-				: JSON.stringify([{t: 'hello', cid, name, ...hostKey, ...(this.keys.hasCipher ? {ts: now} : {}), ...(rejoin ?? {})}]);
 		this.refusedByOs = 0;
-		const first = kind === 'hello' && !rejoin ? {name} : {};
-		this.ask_ = {cid, body, sealed: kind === 'hello' && this.keys.hasCipher, started: now, interval: 200, nextAt: now, rejoin: rejoin !== undefined, ...first};
+		this.keys.endSession();
+		const body = JSON.stringify([{t: 'query', cid, n: toBase64(nonce)}]);
+		this.ask_ = {cid, nonce, fields: {...fields, ...hostKey}, body, stage: 'query', started: now, interval: 200, nextAt: now, rejoin, ...(name === undefined ? {} : {name})};
+		this.attempt(now);
+	}
+
+	/** The hub's answer to our query: check its key, agree the keys, and send the hello. */
+	private roomAnswer(frame: Extract<Frame, {t: 'room'}>, now: number): void {
+		const ask = this.ask_;
+		const hubKey = fromBase64(frame.id);
+		const hubNonce = fromBase64(frame.n);
+		const hubShare = fromBase64(frame.y);
+		if (ask?.stage !== 'query' || frame.cid !== ask.cid || hubKey?.length !== 32 || !hubNonce || !hubShare) {
+			return;
+		}
+
+		const {secret} = this.config;
+		if (secret !== undefined && !frame.secret) {
+			this.answer({ok: false, code: 'no-secret', reason: `the room at ${this.config.address} has no secret, but you gave one: it is open, so anyone on the network can join it and read what is said there. Join without a secret if that is fine.`}, now, false);
+			return;
+		}
+
+		if (secret === undefined && frame.secret) {
+			this.answer({ok: false, code: 'secret-required', reason: 'this room needs a secret: give it with --secret-file or SOCKET_CHAT_SECRET'}, now, false);
+			return;
+		}
+
+		const expected = this.keys.hubKey ?? this.config.pinnedKey;
+		if (expected && !equalBytes(expected, hubKey)) {
+			this.shownKey = hubKey;
+			this.answer({ok: false, code: 'hub-key-changed', reason: keyChanged(this.config.address, expected, hubKey)}, now, true);
+			return;
+		}
+
+		const reply = memberReply({cid: ask.cid, memberNonce: ask.nonce, hubNonce, hubKey, hubShare, secret, random: this.deps.random});
+		if (!reply) {
+			return;
+		}
+
+		this.keys.agreed(reply.keys);
+		this.hubKeyEphemeral = frame.e === true;
+		ask.hubKey = hubKey;
+		ask.stage = 'hello';
+		ask.body = JSON.stringify([{t: 'hello', cid: ask.cid, n: toBase64(ask.nonce), y: toBase64(reply.share), s: toBase64(sealHello(reply.keys, JSON.stringify(ask.fields)))}]);
+		ask.interval = 200;
+		ask.nextAt = now;
 		this.attempt(now);
 	}
 
@@ -308,18 +370,20 @@ export class MemberConnection {
 					reason: `no answer from ${this.config.address} within ${Math.round(timeout / 1000)} s. Is a host running there (socket-chat-tui --host), is the address right, and does a firewall let UDP port ${this.config.port} through?`,
 				},
 				now,
+				false,
 			);
 		} else if (this.refusedByOs >= 2) {
 			this.answer(
 				{ok: false, code: 'no-answer', reason: `nothing is listening at ${this.config.address} (connection refused). Check the address and port, and that the host is running.`},
 				now,
+				false,
 			);
 		} else {
 			// Once accepted, the welcome comes on the new session's stream (resent by the hub until
 			// acknowledged): a hello sent again now would carry the new token, which the hub takes
 			// for a session datagram.
 			if (this.token === NO_TOKEN) {
-				this.raw(ask.body, ask.sealed ? 'handshake' : 'clear', now);
+				this.raw(ask.body, 'clear', now);
 			}
 
 			ask.nextAt = now + ask.interval;
@@ -327,8 +391,12 @@ export class MemberConnection {
 		}
 	}
 
-	/** Settles the handshake under way. A rejoin's answer is the connection's own business. */
-	private answer(answer: JoinOutcome | RoomAnswer, now: number): void {
+	/**
+	 * Settles the join under way. A rejoin's answer is the connection's own business: a refusal
+	 * that came in the clear (`trusted` false: anyone on the path can send one) only makes it try
+	 * again; one under the join's keys can end the session.
+	 */
+	private answer(answer: JoinOutcome, now: number, trusted: boolean): void {
 		const ask = this.ask_;
 		if (!ask) {
 			return;
@@ -344,9 +412,6 @@ export class MemberConnection {
 			return;
 		}
 
-		if (!('ok' in answer)) {
-			return;
-		}
 
 		if (answer.ok) {
 			this.lastHeard = now;
@@ -360,8 +425,12 @@ export class MemberConnection {
 
 		// Our name may still be held by a session of ours the hub has not timed out yet (its
 		// accept or welcome was lost): that clears within the hub's member timeout.
-		const ghost = answer.code === 'name-taken' && now - this.rejoinStarted <= REJOIN_NAME_GRACE_MS;
-		if (answer.code !== 'no-answer' && answer.code !== 'rate-limited' && answer.code !== 'other' && !ghost) {
+		if (answer.code === 'name-taken') {
+			this.nameTakenSince ??= now;
+		}
+
+		const ghost = answer.code === 'name-taken' && now - this.nameTakenSince! <= REJOIN_NAME_GRACE_MS;
+		if (trusted && answer.code !== 'no-answer' && answer.code !== 'rate-limited' && answer.code !== 'other' && !ghost) {
 			this.rejoining = false;
 			this.markLost(`could not rejoin ${this.config.address}: ${answer.reason}`);
 			return;
@@ -392,7 +461,7 @@ export class MemberConnection {
 		}
 
 		this.rejoining = true;
-		this.rejoinStarted = now;
+		this.nameTakenSince = undefined;
 		this.rejoinWhy = why;
 		this.setState('reconnecting', why);
 		// The new session is a new stream: what the old one never delivered is sent again on it,
@@ -401,7 +470,7 @@ export class MemberConnection {
 		this.rejoinPrev = this.token;
 		this.token = NO_TOKEN;
 		this.keys.endSession();
-		this.startAsk('hello', now, this.joinedAs, {since: this.stream.lastSeq, prev: this.rejoinPrev});
+		this.startAsk(now, {name: this.joinedAs, since: this.stream.lastSeq, prev: this.rejoinPrev}, true);
 	}
 
 	/**
@@ -420,7 +489,7 @@ export class MemberConnection {
 				this.ask_.started = Math.min(this.ask_.started, now);
 			}
 
-			this.rejoinStarted = Math.min(this.rejoinStarted, now);
+			this.nameTakenSince = this.nameTakenSince === undefined ? undefined : Math.min(this.nameTakenSince, now);
 		}
 
 		this.now = now;
@@ -436,7 +505,8 @@ export class MemberConnection {
 	}
 
 	private tick(now: number): void {
-		if (this.token === NO_TOKEN || this.lost) {
+		// Before the first welcome, the join's own timeout is the one that counts.
+		if (this.token === NO_TOKEN || this.lost || this.joinedAs === undefined) {
 			return;
 		}
 
@@ -469,28 +539,39 @@ export class MemberConnection {
 	 * Acks wait up to MAX_ACK_DELAY_MS so one covers a burst (fewer datagrams both ways), unless
 	 * something else is going out anyway or a gap needs the sender to know now.
 	 */
-	private frame(frame: Frame, token: string, now: number): void {
+	/** A frame that came in the clear. */
+	private clearFrame(frame: Frame, token: string, now: number): void {
 		const ask = this.ask_;
-		if (frame.t === 'refuse') {
-			if (frame.cid === undefined || frame.cid === ask?.cid) {
-				this.answer({ok: false, code: refusalCode(frame.code), reason: frame.reason}, now);
-			}
-
-			return;
-		}
-
 		if (frame.t === 'room') {
-			if (ask && frame.cid === ask.cid) {
-				this.answer(frame, now);
+			this.roomAnswer(frame, now);
+		} else if (frame.t === 'refuse' && ask && frame.cid === ask.cid) {
+			// Before the keys (a wrong secret, too many attempts): believed on a first join, where a
+			// person reads it; a rejoin only tries again.
+			this.answer({ok: false, code: refusalCode(frame.code), reason: frame.reason}, now, false);
+		} else if (frame.t === 'gone' && token === this.token && token !== NO_TOKEN && frame.ts !== undefined && frame.sig !== undefined) {
+			// The hub no longer has our session's keys (it restarted): its long-term key vouches instead.
+			const signature = fromBase64(frame.sig);
+			const hubKey = this.keys.hubKey;
+			if (hubKey && signature && Math.abs(now - frame.ts) <= HELLO_MAX_AGE_MS && verifyGone(hubKey, signature, token, frame.ts)) {
+				this.lastHeard = now;
+				this.rejoin(`the hub at ${this.config.address} no longer knows this session`, now);
 			}
-
-			return;
 		}
+	}
 
-		if (frame.t === 'accept') {
-			if (this.token === NO_TOKEN && ask && frame.cid === ask.cid) {
-				this.token = token;
-				this.keys.beginSession(token);
+	/** A frame that came sealed: under the join's keys (`handshake`), or the session's. */
+	private frame(frame: Frame, token: string, now: number, handshake: boolean): void {
+		const ask = this.ask_;
+		if (handshake) {
+			if (frame.t === 'refuse' && ask && frame.cid === ask.cid) {
+				this.answer({ok: false, code: refusalCode(frame.code), reason: frame.reason}, now, true);
+			} else if (frame.t === 'accept' && ask?.hubKey && frame.cid === ask.cid && token !== NO_TOKEN) {
+				const signature = fromBase64(frame.sig);
+				const transcript = this.keys.handshakeTranscript;
+				if (signature && transcript && verifyAccept(ask.hubKey, signature, transcript, token)) {
+					this.token = token;
+					this.keys.beginSession(ask.hubKey);
+				}
 			}
 
 			return;
@@ -546,7 +627,7 @@ export class MemberConnection {
 		if (item.k === 'welcome') {
 			this.transferPort = item.transferPort;
 			this.stream.setRate(item.rate, now);
-			this.answer({ok: true, welcome: item}, now);
+			this.answer({ok: true, welcome: item}, now, true);
 		}
 
 		this.events.push({type: 'item', item});
@@ -568,4 +649,13 @@ export class MemberConnection {
 		this.lastSent = now;
 		this.outbox.push(this.keys.seal(this.config.version ?? PROTOCOL_VERSION, this.token, body, mode));
 	}
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+/** What a person reads when the hub shows another key than the one pinned for the room. */
+function keyChanged(address: string, pinned: Uint8Array, shown: Uint8Array): string {
+	return `the host at ${address} shows another key than the one this member knows for it: ${identityFingerprint(shown)}, not ${identityFingerprint(pinned)}. Either the host lost or replaced its data folder, or someone is posing as it. Compare the fingerprint with the host in person; to trust the new key on purpose, join with --accept-new-key.`;
 }

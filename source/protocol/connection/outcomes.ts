@@ -17,6 +17,7 @@ export const REFUSAL_CODES = [
 	'secret-required',
 	'wrong-secret',
 	'no-secret',
+	'hub-key-changed',
 	'other',
 ] as const;
 

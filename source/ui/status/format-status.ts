@@ -44,7 +44,7 @@ export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
 	if (snapshot.status === 'connected') {
 		parts.push(
 			snapshot.fingerprint === undefined
-				? {text: 'open room: anyone on the network can read it', colour: 'yellow'}
+				? {text: 'open room: anyone on the network can join and read it', colour: 'yellow'}
 				: {text: `private ${snapshot.fingerprint}`, colour: 'green'},
 		);
 	}

@@ -2,6 +2,7 @@ import {createHash, type Hash} from 'node:crypto';
 import {HubEndpoint} from '../../../source/protocol/connection/hub-endpoint.js';
 import {MemberConnection, type MemberEvent} from '../../../source/protocol/connection/member-connection.js';
 import type {HubItem, RoomEvent} from '../../../source/protocol/items.js';
+import {generateIdentity, type HubIdentity} from '../../../source/protocol/secure/identity.js';
 import {reduceHubItem, type RoomState} from '../../../source/session/room-reducer.js';
 import {checkShown} from './invariants.js';
 import {type LinkProfile, type SimAddress, SimNetwork} from './network.js';
@@ -45,8 +46,9 @@ export class SimMember {
 	constructor(
 		readonly index: number,
 		readonly name: string,
+		sharedHost = false,
 	) {
-		this.address = {address: `10.0.1.${index + 1}`, port: 40_000 + index};
+		this.address = {address: `10.0.1.${sharedHost ? 1 : index + 1}`, port: 40_000 + index};
 	}
 }
 
@@ -82,7 +84,9 @@ export class World {
 		this.network = new SimNetwork(random.fork(), () => (this.healed ? scenario.cleanLink : faults));
 		this.network.cuts.push(...scenario.cuts);
 		this.store = new SimStore(random.fork(), () => random.int(1, scenario.syncMs));
-		this.members = scenario.members.map((plan, index) => new SimMember(index, plan.name));
+		const keys = random.fork();
+		this.identity = generateIdentity(bytes => keys.bytes(bytes));
+		this.members = scenario.members.map((plan, index) => new SimMember(index, plan.name, scenario.sharedHost));
 		for (const member of this.members) {
 			// Clocks on one network disagree a little.
 			member.offset += random.int(-500, 500);
@@ -107,7 +111,7 @@ export class World {
 		this.hub.restartAt = undefined;
 		this.hub.timerOffset = this.hub.offset;
 		this.hub.endpoint = new HubEndpoint<'udp'>(
-			{...this.scenario.hubConfig, durable: this.scenario.durable ? {recent} : undefined},
+			{...this.scenario.hubConfig, identity: this.identity, durable: this.scenario.durable ? {recent} : undefined},
 			{random: bytes => random.bytes(bytes), persist: json => this.store.append(json)},
 			this.hubNow,
 		);
@@ -122,6 +126,8 @@ export class World {
 	}
 
 	private recent: readonly string[] = [];
+	/** The hub's long-term key: kept in its data folder, so the same across restarts. */
+	private readonly identity: HubIdentity;
 
 	restartHub(): void {
 		this.startHub(this.recent);
@@ -132,9 +138,10 @@ export class World {
 		const random = this.random.fork();
 		member.joinAttempts++;
 		member.retryAt = undefined;
+		member.linkState = 'connected';
 		const now = this.now + member.offset;
 		member.connection = new MemberConnection({address: `${HUB.address}:${HUB.port}`, port: HUB.port}, {random: bytes => random.bytes(bytes)}, now);
-		member.connection.ask('hello', now, member.name);
+		member.connection.join(member.name, now);
 		this.drainMember(member);
 	}
 
