@@ -42,6 +42,15 @@ export class ReliableReceiver {
 		return this.expected - 1;
 	}
 
+	/** Whether `accept` would take this frame as new (nothing changes). */
+	isNew(frame: DataFrame): boolean {
+		if (frame.g !== this.epoch) {
+			return frame.g > this.epoch;
+		}
+
+		return !(frame.n < this.expected || frame.n === this.next?.n || this.buffer.has(frame.n) || frame.n >= this.expected + RECEIVE_WINDOW);
+	}
+
 	accept(frame: DataFrame): Accepted {
 		if (frame.g < this.epoch) {
 			return 'old-epoch';

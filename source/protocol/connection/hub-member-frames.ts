@@ -8,24 +8,35 @@ import type {HubMember, HubRoom} from '../room/hub-room.js';
  * arrivals follow the sender's timing and in-order delivery does not); acks move the hub's stream
  * to the member; a ping is answered in the next flush.
  */
+/** A whole item that is a message (`say`, `me`, `dm`): only messages are limited. */
+function isMessage(item: unknown): boolean {
+	const kind = (item as {k?: unknown} | null)?.k;
+	return kind === 'say' || kind === 'me' || kind === 'dm';
+}
+
 export function memberFrame(room: HubRoom, member: HubMember, frame: Frame, now: number, drop: (reason: string) => void): void {
 	switch (frame.t) {
 		case 'd': {
+			// A message over the room's rate is not taken at all (not acknowledged): the member sends it
+			// again later. So a paced member's lines, bunched by loss or an outage, wait instead of
+			// being dropped, and a flood gets into the room no faster than the rate.
+			const limited = 'e' in frame ? isMessage(frame.e) : frame.p[0] === 0;
+			if (limited && member.receiver.isNew(frame) && !room.charge(member)) {
+				drop('held-back');
+				room.heldBack(member);
+				return;
+			}
+
 			if (member.receiver.accept(frame) !== 'new') {
 				return;
 			}
 
-			if (('e' in frame || frame.p[0] === 0) && !room.charge(member)) {
-				member.overLimitItems.add(frame.n);
-			}
-
 			for (const delivered of member.receiver.drain()) {
 				const request = delivered.ok ? decodeMemberRequest(delivered.value) : delivered;
-				const over = delivered.ok && member.overLimitItems.delete(delivered.seq);
 				if (!request.ok) {
 					drop('bad-payload');
 				} else if (member.departedAt === undefined) {
-					room.request(member, request.value, over);
+					room.request(member, request.value);
 				}
 			}
 

@@ -20,6 +20,8 @@ export class MemberStream {
 	private idOffset = 0;
 	/** Something waits for the next flush. */
 	dirty = false;
+	/** The session's welcome set the pace (see `release`). */
+	private paced = false;
 	/** The highest room event number received in order: where a rejoin catches up from. */
 	lastSeq = 0;
 
@@ -49,9 +51,13 @@ export class MemberStream {
 		this.dirty = true;
 	}
 
-	/** Moves paced messages into the stream while the session is `open`. */
+	/**
+	 * Moves paced messages into the stream while the session is `open` and its welcome set the
+	 * pace: between a rejoin's accept and its welcome the hub's new limit is not known yet, and a
+	 * burst released on the old pace could exceed it (the hub drops what is over).
+	 */
 	release(now: number, open: boolean): void {
-		if (!open) {
+		if (!open || !this.paced) {
 			return;
 		}
 
@@ -64,6 +70,7 @@ export class MemberStream {
 	/** The room's limit, from the welcome: the pace follows it. */
 	setRate(rate: {perSecond: number; burst: number} | undefined, now: number): void {
 		this.pacer.setRate(rate, now);
+		this.paced = true;
 	}
 
 	/** The earliest of its timers (delayed ack, resend, pace), while the session is `open`. */
@@ -73,7 +80,7 @@ export class MemberStream {
 		}
 
 		let next: number | undefined;
-		for (const at of [this.ackAt, this.sender.nextDeadline(), this.pacer.nextAt(now)]) {
+		for (const at of [this.ackAt, this.sender.nextDeadline(), this.paced ? this.pacer.nextAt(now) : undefined]) {
 			if (at !== undefined && (next === undefined || at < next)) {
 				next = at;
 			}
@@ -158,6 +165,7 @@ export class MemberStream {
 		this.sender = new ReliableSender(0);
 		this.receiver = new ReliableReceiver(0);
 		this.ackAt = undefined;
+		this.paced = false;
 	}
 
 	/** The clock went back (see ReliableSender.rebase). */

@@ -29,13 +29,12 @@ export type HubMember = {
 	departure?: 'quit' | 'timed-out' | 'removed';
 	/** Limits its messages, when the room has a rate limit. */
 	readonly bucket?: TokenBucket;
-	/** Messages dropped over the rate limit since the member was last told. */
-	overLimit: number;
-	/** Items (by number) that arrived when the member's bucket was empty: dropped if they are messages. */
-	readonly overLimitItems: Set<number>;
+	/** When it was last told a message was held back over the limit. */
 	lastLimitNotice: number;
-	/** Seals and opens the member's datagrams, in a room with a secret. */
+	/** Seals and opens the member's datagrams: its session's keys, from the handshake. */
 	cipher?: SessionCipher;
+	/** Its file transfers' TLS pre-shared key, from the same handshake. */
+	transferPsk?: Uint8Array;
 	/** A ping to answer in the next flush. */
 	pong?: number;
 	/** In durable mode: the ack taken before the last commit, sent once it completed. */
@@ -57,8 +56,6 @@ export function newMember(identity: MemberIdentity, token: string, now: number, 
 		receiver: new ReliableReceiver(0),
 		lastHeard: now,
 		bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
-		overLimit: 0,
-		overLimitItems: new Set(),
 		lastLimitNotice: 0,
 	};
 }

@@ -3,7 +3,7 @@ import {cleanText} from '../sanitize.js';
 import type {RoomLog} from './hub-room-log.js';
 import type {HubMember, RateLimit} from './hub-room-member.js';
 import type {MemberTable} from './hub-room-members.js';
-import {checkText, overLimit} from './hub-room-rules.js';
+import {checkText} from './hub-room-rules.js';
 
 /** A room event before the room numbers and dates it. */
 export type StampedEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq' | 'time'> : never) : never;
@@ -25,19 +25,14 @@ export type RoomScope = {
 
 /**
  * The room's rules for one in-order request from a member: a message is stamped once (by its
- * id) and only within the text and rate limits; a direct message goes to a live member; a new
- * name must be valid and free; only the host kicks and bans, and not itself. `overLimit`: it
- * arrived when the member's rate bucket was empty, so a message is dropped and the member told.
+ * id) and only within the text limit (the rate limit holds messages back before they are taken:
+ * `charge`, `heldBack`); a direct message goes to a live member; a new
+ * name must be valid and free; only the host kicks and bans, and not itself.
  */
-export function handleRequest(room: RoomScope, member: HubMember, request: MemberRequest, overLimit = false): void {
+export function handleRequest(room: RoomScope, member: HubMember, request: MemberRequest): void {
 	if (request.k === 'say' || request.k === 'me' || request.k === 'dm') {
 		// A message resent after a reconnect was stamped already: acknowledge, do not repeat.
 		if (request.id !== undefined && room.log.stamped(request.id)) {
-			return;
-		}
-
-		if (overLimit) {
-			tellOverLimit(room, member);
 			return;
 		}
 	}
@@ -111,14 +106,6 @@ function moderate(room: RoomScope, member: HubMember, name: string, ban: boolean
 		const reason = ban ? `banned by ${member.name}` : `kicked by ${member.name}`;
 		room.remove(target, reason);
 		room.onRemoved?.(target, reason, ban);
-	}
-}
-
-/** Counts a message dropped over the limit and tells the member (at most once a second). */
-function tellOverLimit(room: RoomScope, member: HubMember): void {
-	const text = overLimit(member, room.rate, room.now());
-	if (text !== undefined) {
-		room.notice(member, 'error', text, 'rate-limited');
 	}
 }
 

@@ -17,17 +17,14 @@ export function checkText(raw: string): TextCheck {
 }
 
 /**
- * Counts a message dropped over the rate limit. Returns what to tell the member when it is
- * due (at most once a second, with the count since the last time), undefined otherwise.
+ * A message held back over the rate limit. Returns what to tell the member when it is due (at
+ * most once a second), undefined otherwise.
  */
-export function overLimit(member: HubMember, rate: RateLimit | undefined, now: number): string | undefined {
-	member.overLimit++;
+export function heldBack(member: HubMember, rate: RateLimit | undefined, now: number): string | undefined {
 	if (now - member.lastLimitNotice < 1000) {
 		return undefined;
 	}
 
-	const text = `slow down: the room takes ${rate?.perSecond ?? 0} messages a second (bursts of ${rate?.burst ?? 0}); ${member.overLimit} dropped`;
-	member.overLimit = 0;
 	member.lastLimitNotice = now;
-	return text;
+	return `slow down: the room takes ${rate?.perSecond ?? 0} messages a second (bursts of ${rate?.burst ?? 0}); the rest wait their turn`;
 }

@@ -6,6 +6,7 @@ import {MemberTable, type NameProblem} from './hub-room-members.js';
 import {handleRequest, type RoomScope, type StampedEvent} from './hub-room-requests.js';
 import {MemberStreams, type HeldItem} from './hub-room-streams.js';
 import {welcomeItems} from './hub-room-welcome.js';
+import {heldBack} from './hub-room-rules.js';
 
 export type {HubMember, RateLimit} from './hub-room-member.js';
 export type {StampedEvent} from './hub-room-requests.js';
@@ -147,12 +148,17 @@ export class HubRoom {
 		return member;
 	}
 
-	/**
-	 * Handles one in-order request from a member by the room's rules (`handleRequest`).
-	 * `overLimit`: it arrived when the member's rate bucket was empty (see `charge`).
-	 */
-	request(member: HubMember, request: MemberRequest, overLimit = false): void {
-		handleRequest(this.scope, member, request, overLimit);
+	/** Handles one in-order request from a member by the room's rules (`handleRequest`). */
+	request(member: HubMember, request: MemberRequest): void {
+		handleRequest(this.scope, member, request);
+	}
+
+	/** A message of the member's was held back over the rate limit: it is told (at most once a second). */
+	heldBack(member: HubMember): void {
+		const text = heldBack(member, this.options.rate, this.now());
+		if (text !== undefined) {
+			this.notice(member, 'error', text, 'rate-limited');
+		}
 	}
 
 	/**

@@ -27,9 +27,11 @@ export type Scenario = {
 	readonly durable: boolean;
 	/** Longest a store's sync takes, ms. */
 	readonly syncMs: number;
-	readonly hubConfig: HubEndpointConfig;
+	readonly hubConfig: Omit<HubEndpointConfig, 'identity'>;
 	readonly quietAt: number;
 	readonly endAt: number;
+	/** All members on one host (one address, ports of their own), as behind a NAT or on one machine: they share the hub's limits per address. */
+	readonly sharedHost?: boolean;
 };
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
@@ -41,11 +43,16 @@ export function scenarioFrom(seed: number): Scenario {
 	const random = new Random(seed);
 	const count = random.int(2, 5);
 	const quietAt = FAULTS_FROM + random.int(15_000, 40_000);
-	const members = NAMES.slice(0, count).map(name => ({
-		name,
-		joinAt: random.int(0, 1500),
-		says: Array.from({length: random.int(2, 12)}, () => random.int(2500, quietAt)).sort((a, b) => a - b),
-	}));
+	const members = NAMES.slice(0, count).map(name => {
+		const says = Array.from({length: random.int(2, 12)}, () => random.int(2500, quietAt));
+		if (random.chance(0.3)) {
+			// Piped input: a run of lines at about the room's limit, so a queue builds behind the pace.
+			const from = random.int(2500, quietAt - 5000);
+			says.push(...Array.from({length: random.int(15, 40)}, (_, index) => from + index * 100));
+		}
+
+		return {name, joinAt: random.int(0, 1500), says: says.sort((a, b) => a - b)};
+	});
 	const calm = random.chance(0.1);
 	const link: LinkProfile = calm
 		? CLEAN
@@ -69,6 +76,7 @@ export function scenarioFrom(seed: number): Scenario {
 		hubConfig: {},
 		quietAt,
 		endAt: quietAt + 45_000,
+		sharedHost: random.chance(0.3),
 	};
 }
 
