@@ -21,6 +21,8 @@ export const helloFieldsSchema = z.object({
 	since: z.number().int().nonnegative().optional(),
 	/** Rejoining: the token of the session this one replaces. */
 	prev: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+	/** Rejoining: the resume secret the replaced session's welcome carried. */
+	resume: z.string().max(64).optional(),
 });
 export type HelloFields = z.infer<typeof helloFieldsSchema>;
 

@@ -66,6 +66,8 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 		rate: z.object({perSecond: z.number().positive(), burst: z.number().int().positive()}).optional(),
 		/** Events after the member's `since` follow the welcome as separate items: this many. */
 		catchUp: z.number().int().nonnegative().optional(),
+		/** The session's resume secret: a rejoin shows it to be caught up on its direct messages. */
+		resume: z.string().max(64).optional(),
 	}),
 	z.object({
 		k: z.literal('notice'),

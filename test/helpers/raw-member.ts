@@ -28,7 +28,7 @@ export class RawMember {
 	}
 
 	/** Opens a socket on 127.0.0.1 and runs the handshake under `name` (join: wait for the accept). */
-	static async connect(port: number, name: string, options: {secret?: string; join?: boolean} = {}): Promise<RawMember> {
+	static async connect(port: number, name: string, options: {secret?: string; join?: boolean; fields?: Record<string, unknown>} = {}): Promise<RawMember> {
 		const socket = dgram.createSocket('udp4');
 		await new Promise<void>(resolve => {
 			socket.bind(0, '127.0.0.1', resolve);
@@ -48,7 +48,7 @@ export class RawMember {
 			random: systemRandom,
 		})!;
 		member.cipher = new SessionCipher(Buffer.from(reply.keys.session.memberToHub), Buffer.from(reply.keys.session.hubToMember));
-		member.clear([{t: 'hello', cid, n: toBase64(nonce), y: toBase64(reply.share), s: toBase64(sealHello(reply.keys, JSON.stringify({name})))}]);
+		member.clear([{t: 'hello', cid, n: toBase64(nonce), y: toBase64(reply.share), s: toBase64(sealHello(reply.keys, JSON.stringify({name, ...options.fields})))}]);
 		if (options.join !== false) {
 			await waitFor(() => member.token !== NO_TOKEN, {what: `${name} accepted`});
 		}

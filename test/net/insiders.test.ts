@@ -15,6 +15,7 @@ import {fromBase64} from '../../source/protocol/secure/base64.js';
 import {type HandshakeKeys, memberReply, openHello} from '../../source/protocol/secure/handshake.js';
 import {generateIdentity, identityFingerprint} from '../../source/protocol/secure/identity.js';
 import {systemRandom} from '../../source/protocol/secure/random.js';
+import {RawMember} from '../helpers/raw-member.js';
 import {joinMember, startHub, type TestMember} from '../helpers/room.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -174,4 +175,23 @@ test('in an open room too, a passive listener reads nothing of what is said', as
 	for (const text of ['north gate', 'the map', 'bob-the-builder', 'carol']) {
 		expect(wireText).not.toContain(text);
 	}
+});
+
+test("a new member under a freed name is caught up on none of the old one's direct messages", async () => {
+	const hub = await startHub({secret: SECRET});
+	hubs.push(hub);
+	const alice = await joinMember(hub.port, 'alice', {secret: SECRET});
+	const bob = await joinMember(hub.port, 'bob', {secret: SECRET});
+	members.push(alice);
+	alice.link.send({k: 'dm', to: 'bob', text: 'the vault code is 4711'});
+	alice.link.send({k: 'say', text: 'public line'});
+	await waitFor(() => bob.items.some(item => item.k === 'msg'), {what: 'both at bob'});
+	await bob.link.leave();
+	await waitFor(() => !hub.memberNames().includes('bob'), {what: 'bob gone'});
+	// Mallory takes the name and claims a rejoin from the start of the room.
+	const mallory = await RawMember.connect(hub.port, 'bob', {secret: SECRET, fields: {since: 0, resume: 'guessed'}});
+	const items = () => mallory.frames.flatMap(frame => (frame.t === 'd' && typeof frame.e === 'object' && frame.e ? [frame.e as {k: string; text?: string}] : []));
+	await waitFor(() => items().some(item => item.k === 'msg' && item.text === 'public line'), {what: () => `the public line caught up (have ${JSON.stringify(items().map(item => item.k))})`});
+	expect(items().some(item => item.k === 'dm')).toBe(false);
+	mallory.close();
 });

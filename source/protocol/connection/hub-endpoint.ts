@@ -117,6 +117,7 @@ export class HubEndpoint<Via> {
 				: undefined,
 			recent: config.durable?.recent,
 			durable: Boolean(config.durable),
+			privateRoom: config.secret !== undefined,
 		});
 		this.handshake = new HubHandshake<Via>({
 			room: this.room,

@@ -177,6 +177,7 @@ export class HubHandshake<Via> {
 			cid,
 			since: fields.since,
 			replaces,
+			resume: fields.resume,
 		});
 		member.cipher = pending.cipher;
 		member.transferPsk = pending.keys.session.transferPsk;

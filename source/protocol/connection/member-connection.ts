@@ -106,6 +106,8 @@ export class MemberConnection {
 	private rejoinPrev = NO_TOKEN;
 	/** When a rejoin was first refused for its name (undefined: not yet, in this rejoin). */
 	private nameTakenSince: number | undefined;
+	/** The resume secret of the session's welcome: a rejoin shows it (see HubMember.resume). */
+	private resume: string | undefined;
 	private refusedByOs = 0;
 	/** The latest time an input brought. */
 	private now: number;
@@ -245,7 +247,7 @@ export class MemberConnection {
 
 		if (this.rejoinAt !== undefined && now >= this.rejoinAt) {
 			this.rejoinAt = undefined;
-			this.startAsk(now, {name: this.joinedAs!, since: this.stream.lastSeq, prev: this.rejoinPrev}, true);
+			this.startAsk(now, {name: this.joinedAs!, since: this.stream.lastSeq, prev: this.rejoinPrev, ...this.resumeField()}, true);
 		}
 
 		if (now >= this.nextTick) {
@@ -470,7 +472,7 @@ export class MemberConnection {
 		this.rejoinPrev = this.token;
 		this.token = NO_TOKEN;
 		this.keys.endSession();
-		this.startAsk(now, {name: this.joinedAs, since: this.stream.lastSeq, prev: this.rejoinPrev}, true);
+		this.startAsk(now, {name: this.joinedAs, since: this.stream.lastSeq, prev: this.rejoinPrev, ...this.resumeField()}, true);
 	}
 
 	/**
@@ -493,6 +495,10 @@ export class MemberConnection {
 		}
 
 		this.now = now;
+	}
+
+	private resumeField(): {resume?: string} {
+		return this.resume === undefined ? {} : {resume: this.resume};
 	}
 
 	private setState(state: LinkState, detail?: string): void {
@@ -625,6 +631,7 @@ export class MemberConnection {
 	/** Items go out in stream order, the welcome included; it also settles a pending join. */
 	private deliver(item: HubItem, now: number): void {
 		if (item.k === 'welcome') {
+			this.resume = item.resume ?? this.resume;
 			this.transferPort = item.transferPort;
 			this.stream.setRate(item.rate, now);
 			this.answer({ok: true, welcome: item}, now, true);

@@ -56,9 +56,9 @@ export class RoomLog {
 		return this.history.slice(-HISTORY_EVENTS);
 	}
 
-	/** Every kept event after `since` that `name` may see (public, or a direct message of theirs). */
-	missedBy(name: string, since: number): string[] {
-		return this.log.filter(entry => entry.seq > since && (!entry.dm || entry.dm.from === name || entry.dm.to === name)).map(entry => entry.json);
+	/** Every kept event after `since` that `name` may see: public, and with `dms` its direct messages. */
+	missedBy(name: string, since: number, dms: boolean): string[] {
+		return this.log.filter(entry => entry.seq > since && (!entry.dm || (dms && (entry.dm.from === name || entry.dm.to === name)))).map(entry => entry.json);
 	}
 
 	/** Keeps an event for history, catch-up and duplicate detection. */

@@ -35,6 +35,11 @@ export type HubMember = {
 	cipher?: SessionCipher;
 	/** Its file transfers' TLS pre-shared key, from the same handshake. */
 	transferPsk?: Uint8Array;
+	/**
+	 * Its resume secret, sent in its welcome (inside the session): a rejoin that shows it proves
+	 * it continues this session, and only then is it caught up on its direct messages.
+	 */
+	resume?: string;
 	/** A ping to answer in the next flush. */
 	pong?: number;
 	/** In durable mode: the ack taken before the last commit, sent once it completed. */

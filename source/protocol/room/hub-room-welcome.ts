@@ -11,11 +11,12 @@ export type WelcomeFacts = {
  * What a member is sent first, in order: the welcome (the live members, and the recent history,
  * or for a member returning with `since`, the count of what it missed), then for a returning
  * member a notice of any events too old to catch up on, then each missed event as its own item.
- * `resync`: the member fell behind and gets a fresh start on a new stream epoch.
+ * `resync`: the member fell behind and gets a fresh start on a new stream epoch. `dms`: the
+ * returning member proved it continues its session, so its direct messages are caught up too.
  */
-export function welcomeItems(member: HubMember, live: readonly HubMember[], log: RoomLog, facts: WelcomeFacts, resync: boolean, since?: number): string[] {
+export function welcomeItems(member: HubMember, live: readonly HubMember[], log: RoomLog, facts: WelcomeFacts, resync: boolean, since?: number, dms = false): string[] {
 	const members = live.map(m => ({name: m.name, ...(m.isHost ? {host: true} : {})}));
-	const missed = since === undefined ? [] : log.missedBy(member.name, since);
+	const missed = since === undefined ? [] : log.missedBy(member.name, since, dms);
 	const history = since === undefined ? log.recent() : [];
 	const {transferPort, rate} = facts;
 	const extra = [
@@ -23,6 +24,7 @@ export function welcomeItems(member: HubMember, live: readonly HubMember[], log:
 		transferPort === undefined ? '' : `,"transferPort":${transferPort}`,
 		rate ? `,"rate":${JSON.stringify(rate)}` : '',
 		since === undefined ? '' : `,"catchUp":${missed.length}`,
+		member.resume === undefined ? '' : `,"resume":${JSON.stringify(member.resume)}`,
 	].join('');
 	const items = [`{"k":"welcome","you":${JSON.stringify(member.name)},"members":${JSON.stringify(members)},"history":[${history.join(',')}]${extra}}`];
 	const {oldest} = log;

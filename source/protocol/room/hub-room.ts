@@ -7,6 +7,10 @@ import {handleRequest, type RoomScope, type StampedEvent} from './hub-room-reque
 import {MemberStreams, type HeldItem} from './hub-room-streams.js';
 import {welcomeItems} from './hub-room-welcome.js';
 import {heldBack} from './hub-room-rules.js';
+import {nameKey} from '../names.js';
+
+/** Names whose last resume secret is remembered, at most. */
+const MAX_RESUMES = 4096;
 
 export type {HubMember, RateLimit} from './hub-room-member.js';
 export type {StampedEvent} from './hub-room-requests.js';
@@ -33,6 +37,8 @@ export type HubRoomOptions = {
 	 * behind it are durable, so nothing is seen or acknowledged that a crash could lose.
 	 */
 	readonly durable?: boolean;
+	/** A private room: a rejoin that proves its session (its resume secret) is caught up on its DMs. Never in an open one. */
+	readonly privateRoom?: boolean;
 };
 
 /**
@@ -45,6 +51,8 @@ export class HubRoom {
 	/** Every known session by token (departed ones until forgotten). */
 	readonly members: Map<string, HubMember>;
 	private readonly table = new MemberTable();
+	/** The last resume secret handed out under each name (by name key), newest last. */
+	private readonly resumes = new Map<string, string>();
 	private readonly log: RoomLog;
 	private readonly streams: MemberStreams;
 	private readonly now: () => number;
@@ -125,8 +133,8 @@ export class HubRoom {
 	 * A returning member (`since`) is caught up on what it missed; one replacing its own stale
 	 * session (`replaces`) takes it over without a leave and a join.
 	 */
-	admit(fields: MemberIdentity & {since?: number; replaces?: HubMember}): HubMember {
-		const {since, replaces, ...identity} = fields;
+	admit(fields: MemberIdentity & {since?: number; replaces?: HubMember; resume?: string}): HubMember {
+		const {since, replaces, resume, ...identity} = fields;
 		if (replaces) {
 			replaces.departedAt = this.now();
 			this.table.release(replaces);
@@ -135,13 +143,24 @@ export class HubRoom {
 
 		const name = fields.name.normalize('NFC');
 		const member = newMember({...identity, name}, this.newToken(), this.now(), this.options.rate);
+		// Only the session that was handed the name's last resume secret continues it: not a new
+		// member under a freed name, not anyone after a restart (the secrets live in memory).
+		const key = nameKey(name);
+		const proven = this.options.privateRoom === true && resume !== undefined && this.resumes.get(key) === resume;
+		member.resume = this.options.token() + this.options.token();
+		this.resumes.delete(key);
+		this.resumes.set(key, member.resume);
+		if (this.resumes.size > MAX_RESUMES) {
+			this.resumes.delete(this.resumes.keys().next().value!);
+		}
+
 		this.table.claim(member);
 		if (!replaces) {
 			this.stamp({k: 'join', name, ...(fields.isHost ? {host: true} : {})});
 		}
 
 		this.table.track(member);
-		for (const json of welcomeItems(member, this.live(), this.log, this.options, false, since)) {
+		for (const json of welcomeItems(member, this.live(), this.log, this.options, false, since, proven)) {
 			this.streams.enqueue(member, json);
 		}
 

@@ -26,9 +26,9 @@ export function roomFixture(options: Partial<HubRoomOptions> = {}) {
 	const inboxes = new Map<HubMember, {items: Sent[]; parts: string[]}>();
 
 	/** Admits a member as the hub does once its hello passed the gate and the name check. */
-	function join(name: string, extra: {host?: boolean; since?: number; replaces?: HubMember} = {}): HubMember {
+	function join(name: string, extra: {host?: boolean; since?: number; replaces?: HubMember; resume?: string} = {}): HubMember {
 		port++;
-		return hub.admit({name, isHost: extra.host === true, peer: peerOf('127.0.0.1', port), sendAddress: '127.0.0.1', sendPort: port, cid: `c${port}`, since: extra.since, replaces: extra.replaces});
+		return hub.admit({name, isHost: extra.host === true, peer: peerOf('127.0.0.1', port), sendAddress: '127.0.0.1', sendPort: port, cid: `c${port}`, since: extra.since, replaces: extra.replaces, resume: extra.resume});
 	}
 
 	/** Everything the member's stream carried so far, in order (reading it acknowledges it). */

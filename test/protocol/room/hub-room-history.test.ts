@@ -29,8 +29,8 @@ describe("HubRoom history: a newcomer's welcome", () => {
 });
 
 describe('HubRoom catch-up: a member returning with the last number it saw', () => {
-	test('gets everything after it, its own direct messages included and no one else’s, each its own item after the welcome', () => {
-		const room = roomFixture();
+	test('gets everything after it, its own direct messages included (it showed its resume secret) and no one else’s, each its own item after the welcome', () => {
+		const room = roomFixture({privateRoom: true});
 		const alice = room.join('alice');
 		const bob = room.join('bob');
 		const carol = room.join('carol');
@@ -40,11 +40,40 @@ describe('HubRoom catch-up: a member returning with the last number it saw', () 
 		room.hub.request(alice, {k: 'dm', to: 'carol', text: 'for carol'});
 		room.hub.request(carol, {k: 'dm', to: 'bob', text: 'from carol'});
 		room.hub.request(alice, {k: 'say', text: 'two'});
-		const back = room.join('bob', {replaces: bob, since});
+		const back = room.join('bob', {replaces: bob, since, resume: bob.resume});
 		const items = room.inbox(back);
 		expect(items[0]).toMatchObject({k: 'welcome', you: 'bob', history: [], catchUp: 4});
 		expect(items.slice(1).map(item => item.text)).toEqual(['one', 'for bob', 'from carol', 'two']);
 		expect(room.notices(back)).toEqual([]);
+	});
+
+	test('a new member under a freed name, without the old session\'s resume secret, gets none of its direct messages', () => {
+		const room = roomFixture({privateRoom: true});
+		const alice = room.join('alice');
+		const bob = room.join('bob');
+		const since = room.hub.lastSeq;
+		room.hub.request(alice, {k: 'dm', to: 'bob', text: 'for the real bob'});
+		room.hub.request(alice, {k: 'say', text: 'public'});
+		room.hub.remove(bob, 'quit');
+		// Another "bob", claiming a rejoin: a guessed secret, then none.
+		for (const resume of ['0123456789abcdef0123456789abcdef', undefined]) {
+			const impostor = room.join('bob', {since, ...(resume ? {resume} : {})});
+			const texts = room.inbox(impostor).slice(1).map(item => item.text);
+			expect(texts).toContain('public');
+			expect(texts).not.toContain('for the real bob');
+			room.hub.remove(impostor, 'quit');
+		}
+	});
+
+	test('in an open room, direct messages are never caught up, even with the resume secret', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		const bob = room.join('bob');
+		const since = room.hub.lastSeq;
+		room.hub.request(alice, {k: 'dm', to: 'bob', text: 'psst'});
+		const back = room.join('bob', {replaces: bob, since, resume: bob.resume});
+		expect(bob.resume).toMatch(/^[0-9a-f]{32}$/);
+		expect(room.inbox(back).slice(1).map(item => item.text)).not.toContain('psst');
 	});
 
 	test('is told which events are too old to catch up on, when the log no longer reaches back', () => {
