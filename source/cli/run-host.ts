@@ -4,7 +4,7 @@ import type {Hub} from '../net/hub.js';
 import {PROTOCOL_VERSION} from '../protocol/limits.js';
 import path from 'node:path';
 import {RoomHost} from '../net/room-host.js';
-import {RoomStore} from '../net/room-store.js';
+import {HistoryKeyError, RoomStore} from '../net/room-store.js';
 import {shareAddresses, shareLabel, type ShareAddress} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
@@ -26,12 +26,15 @@ export type RunningHub = {
 /** Opens the room: binds the TCP transfer server and the UDP hub. */
 export async function openRoom(options: CliOptions): Promise<RunningHub> {
 	let store: RoomStore | undefined;
-	const folder = options.dataDir === false ? undefined : path.join(options.dataDir, `room-${options.port}`);
+	// A private room's history has a folder of its own (sealed under its secret): a later open
+	// room on the same port never serves it.
+	const folder = options.dataDir === false ? undefined : path.join(options.dataDir, `room-${options.port}${options.secret === undefined ? '' : '-private'}`);
 	if (folder) {
 		try {
-			store = await RoomStore.open(folder);
+			store = await RoomStore.open(folder, {secret: options.secret});
 		} catch (error) {
-			throw new CliError(`cannot keep the room's history in ${folder}: ${(error as Error).message}. Pick another folder with --data-dir.`, 1);
+			const why = error instanceof HistoryKeyError ? `${error.message} (give the room's own secret, or start a new room in another folder)` : (error as Error).message;
+			throw new CliError(`cannot keep the room's history in ${folder}: ${why}. Pick another folder with --data-dir.`, 1);
 		}
 	}
 

@@ -1,5 +1,6 @@
 import {chmod, mkdir, open, readFile, rename, stat, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
+import {HistoryCipher, type HistoryKeyMeta} from './history-cipher.js';
 
 /** Events kept in memory for catching members up, and kept in the log when it is compacted. */
 export const KEPT_EVENTS = 10_000;
@@ -7,9 +8,14 @@ export const KEPT_EVENTS = 10_000;
 const COMPACT_BYTES = 16 * 1024 * 1024;
 
 export type RoomMeta = {
-	/** The room secret's salt, so members' keys still match after a restart. */
-	salt?: string;
+	/** A private room's: its history is sealed under a key from its secret (HistoryCipher). */
+	history?: HistoryKeyMeta;
 };
+
+/** The history holds a private room, but this secret is not the one it was kept under (or none was given). */
+export class HistoryKeyError extends Error {
+	override readonly name = 'HistoryKeyError';
+}
 
 /** The mode of the room's files: the history holds DMs, so only their owner may read them. */
 export const ROOM_FILE_MODE = 0o600;
@@ -33,6 +39,7 @@ export class RoomStore {
 		/** The room's data folder. */
 		readonly dir: string,
 		private file: FileHandle,
+		private readonly cipher: HistoryCipher | undefined,
 		/** Recent events as JSON, oldest first (at most KEPT_EVENTS). */
 		readonly events: string[],
 		readonly meta: RoomMeta,
@@ -41,16 +48,40 @@ export class RoomStore {
 		this.bytes = bytes;
 	}
 
-	static async open(dir: string): Promise<RoomStore> {
+	/**
+	 * Opens (or makes) the history in `dir`. With `secret` (a private room) it is sealed at rest;
+	 * a history kept under another secret, or a private one opened without its secret, is a
+	 * HistoryKeyError: it is never read, nor written over.
+	 */
+	static async open(dir: string, options: {secret?: string} = {}): Promise<RoomStore> {
 		await mkdir(dir, {recursive: true, mode: ROOM_DIR_MODE});
 		await restrict(dir, ROOM_DIR_MODE);
 		await restrict(path.join(dir, 'meta.json'), ROOM_FILE_MODE);
+		const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8').catch(() => '{}')) as RoomMeta;
+		let cipher: HistoryCipher | undefined;
+		if (options.secret !== undefined) {
+			const keyed = await HistoryCipher.forSecret(options.secret, meta.history);
+			if (!keyed) {
+				throw new HistoryKeyError(`the history in ${dir} was kept under another secret`);
+			}
+
+			cipher = keyed.cipher;
+			meta.history = keyed.meta;
+		} else if (meta.history) {
+			throw new HistoryKeyError(`${dir} holds a private room's history, and no secret was given`);
+		}
+
 		const log = path.join(dir, 'events.jsonl');
 		const text = await readFile(log, 'utf8').catch(() => '');
 		const events: string[] = [];
 		let lastSeq = 0;
-		for (const line of text.split('\n')) {
+		for (const stored of text.split('\n')) {
 			try {
+				const line = cipher ? cipher.open(stored) : stored;
+				if (line === undefined) {
+					continue;
+				}
+
 				const event = JSON.parse(line) as {seq?: unknown};
 				if (typeof event.seq === 'number' && event.seq > lastSeq) {
 					lastSeq = event.seq;
@@ -61,10 +92,13 @@ export class RoomStore {
 			}
 		}
 
-		const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8').catch(() => '{}')) as RoomMeta;
 		const kept = events.slice(-KEPT_EVENTS);
 		const file = await openPrivate(log, 'a');
-		const store = new RoomStore(dir, file, kept, meta, Buffer.byteLength(text));
+		const store = new RoomStore(dir, file, cipher, kept, meta, Buffer.byteLength(text));
+		if (cipher) {
+			await store.saveMeta({history: meta.history});
+		}
+
 		if (store.bytes > COMPACT_BYTES) {
 			await store.compact();
 		}
@@ -108,7 +142,7 @@ export class RoomStore {
 				return;
 			}
 
-			const lines = `${this.pending.join('\n')}\n`;
+			const lines = `${this.pending.map(json => this.encode(json)).join('\n')}\n`;
 			this.pending = [];
 			await this.file.write(lines);
 			await this.file.datasync();
@@ -129,11 +163,16 @@ export class RoomStore {
 		await this.file.close();
 	}
 
+	/** A line as stored: sealed in a private room. */
+	private encode(json: string): string {
+		return this.cipher ? this.cipher.seal(json) : json;
+	}
+
 	/** Rewrites the log with only the kept events (atomically: a new file renamed over the old). */
 	private async compact(): Promise<void> {
 		const log = path.join(this.dir, 'events.jsonl');
 		const temporary = `${log}.tmp`;
-		await writePrivate(temporary, this.events.length > 0 ? `${this.events.join('\n')}\n` : '');
+		await writePrivate(temporary, this.events.length > 0 ? `${this.events.map(json => this.encode(json)).join('\n')}\n` : '');
 		await this.file.close();
 		await rename(temporary, log);
 		this.file = await openPrivate(log, 'a');

@@ -1,4 +1,4 @@
-import {createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, scrypt} from 'node:crypto';
+import {createCipheriv, createDecipheriv, scrypt} from 'node:crypto';
 
 const ALGORITHM = 'chacha20-poly1305';
 const KEY_BYTES = 32;
@@ -6,13 +6,11 @@ export const NONCE_BYTES = 12;
 export const TAG_BYTES = 16;
 /** What encryption adds to a datagram body. */
 export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES;
-/** scrypt cost: about 100 ms and 32 MiB here, once per join; a guess costs an attacker the same. */
+/** scrypt cost: about 100 ms and 32 MiB here, once per start of a private room; a guess at a stolen history costs the same. */
 const SCRYPT = {N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024};
 const REPLAY_WINDOW = 1024;
 
-export type Direction = 'hub-to-member' | 'member-to-hub';
-
-/** Derives the room key from the secret and the room's salt (slow on purpose). */
+/** A key from the secret and a salt, slow on purpose (a private room's history at rest is sealed under it). */
 export async function deriveRoomKey(secret: string, salt: Buffer): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		scrypt(Buffer.from(secret.normalize('NFC'), 'utf8'), salt, KEY_BYTES, SCRYPT, (error, key) => {
@@ -23,18 +21,6 @@ export async function deriveRoomKey(secret: string, salt: Buffer): Promise<Buffe
 			}
 		});
 	});
-}
-
-/** A short string people can compare aloud: the same for everyone holding the same room key. */
-export function fingerprint(roomKey: Buffer): string {
-	const digest = createHash('sha256').update('socket-chat-tui fingerprint v1').update(roomKey).digest();
-	const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
-	let text = '';
-	for (let index = 0; index < 12; index++) {
-		text += alphabet[digest[index]! % alphabet.length];
-	}
-
-	return `${text.slice(0, 4)}-${text.slice(4, 8)}-${text.slice(8, 12)}`;
 }
 
 function seal(key: Buffer, nonce: Buffer, header: Buffer, plaintext: Buffer): Buffer {
@@ -56,44 +42,6 @@ function open(key: Buffer, header: Buffer, body: Buffer): Buffer | undefined {
 		return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 	} catch {
 		return undefined;
-	}
-}
-
-/**
- * The room key's two uses. Handshake datagrams (hello, accept, refuse before a session exists)
- * are sealed with it under random nonces; a session's datagrams use keys derived per member and
- * per direction, with counter nonces, so no nonce is ever used twice under one key.
- */
-export class RoomCipher {
-	readonly fingerprint: string;
-
-	/** `random` makes the handshake nonces (injected, so a simulation replays exactly). */
-	constructor(
-		private readonly roomKey: Buffer,
-		private readonly random: (bytes: number) => Uint8Array = randomBytes,
-	) {
-		this.fingerprint = fingerprint(roomKey);
-	}
-
-	sealHandshake(header: Buffer, plaintext: Buffer): Buffer {
-		return seal(this.roomKey, Buffer.from(this.random(NONCE_BYTES)), header, plaintext);
-	}
-
-	openHandshake(header: Buffer, body: Buffer): Buffer | undefined {
-		return open(this.roomKey, header, body);
-	}
-
-	/** The pre-shared key file transfers use (TLS 1.3 PSK), derived from the room key. */
-	transferKey(): Buffer {
-		return Buffer.from(hkdfSync('sha256', this.roomKey, Buffer.alloc(0), 'socket-chat-tui v1 transfer', KEY_BYTES));
-	}
-
-	/** The session keys of the member holding `token`, for sending in `send` and receiving the other way. */
-	session(token: string, send: Direction): SessionCipher {
-		const key = (direction: Direction) =>
-			Buffer.from(hkdfSync('sha256', this.roomKey, Buffer.from(token, 'hex'), `socket-chat-tui v1 ${direction}`, KEY_BYTES));
-		const receive: Direction = send === 'hub-to-member' ? 'member-to-hub' : 'hub-to-member';
-		return new SessionCipher(key(send), key(receive));
 	}
 }
 

@@ -27,7 +27,7 @@ async function openStore(dir: string): Promise<RoomStore> {
 	stores.push(store);
 	store.append(JSON.stringify({seq: 1, k: 'dm', from: 'alice', to: 'bob', text: 'only for bob'}));
 	await store.commit();
-	await store.saveMeta({salt: 'c2FsdA'});
+	await store.saveMeta({});
 	return store;
 }
 
