@@ -3,8 +3,12 @@ import {NAME_MAX_CHARS} from './limits.js';
 
 export type NameCheck = {readonly ok: true; readonly name: string} | {readonly ok: false; readonly reason: string};
 
-/** Control, format (zero-width, bidi), separator and unassigned/private characters. */
-const forbidden = /[\p{C}\p{Z}\s]/u;
+/**
+ * Control, format (zero-width, bidi), separator and unassigned/private characters, and the
+ * default-ignorable ones that show as nothing (the Hangul fillers, variation selectors): a name
+ * must be seen.
+ */
+const forbidden = /[\p{C}\p{Z}\s\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * Checks a requested member name: NFC-normalised, 1-32 characters, no control, format or

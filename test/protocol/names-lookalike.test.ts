@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import fc from 'fast-check';
-import {lookalikeKeys, skeleton} from '../../source/protocol/names.js';
+import {checkName, lookalikeKeys, skeleton} from '../../source/protocol/names.js';
 import {roomFixture} from './room/hub-room-fixture.js';
 
 /** What the hub says to `requested` while `present` is in the room (undefined: the name is free). */
@@ -71,11 +71,18 @@ describe('a look-alike of a present name is refused like a taken one', () => {
 		['fullwidth letters and a Cyrillic е', 'alice', '\uFF41\uFF4C\uFF49\uFF43\u0435'],
 		['Lisu A', 'alice', '\uA4EElice'],
 		['a combining mark that looks like the acute', 'alic\u00E9', 'alice\u0954'],
-		['a trailing Hangul filler', 'alice', 'alice\u3164'],
-		['a variation selector', 'alice', 'alice\uFE0F'],
-		['a combining grapheme joiner', 'alice', 'ali\u034Fce'],
 	])('%s: %j beside %j', (_label, present, requested) => {
 		expect(problemBeside(present, requested)).toEqual(looksLike(requested, present));
+	});
+
+	test.each([
+		['a trailing Hangul filler', 'alice\u3164'],
+		['a variation selector', 'alice\uFE0F'],
+		['a combining grapheme joiner', 'ali\u034Fce'],
+		['nothing but a Hangul filler', '\u3164'],
+	])('%s: %j is refused as invalid (it shows as nothing), whoever is present', (_label, requested) => {
+		expect(problemBeside('alice', requested)?.code).toBe('name-invalid');
+		expect(checkName(requested).ok).toBe(false);
 	});
 
 	test.each([
