@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url';
 import type {FanoutResult, TargetResult} from './fanout.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
+import type {JoinResult} from './join.js';
 import type {StartupResult} from './startup.js';
 import type {TransferResult} from './transfer-vs-socat.js';
 import {fixed, ratio, thousands, type Machine} from './util.js';
@@ -17,6 +18,7 @@ export type Results = {
 	readonly profile?: ProfileSummary;
 	readonly transfer?: TransferResult;
 	readonly startup?: StartupResult;
+	readonly join?: JoinResult;
 	readonly tui?: {output: string; note?: string};
 	readonly skipped: string[];
 };
@@ -123,7 +125,7 @@ function fanoutSection(fanout: FanoutResult): string[] {
 
 function summary(results: Results): string[] {
 	const lines = [`| measure | ours | baseline | ratio | target | |`, `|---|---:|---:|---:|---|---|`];
-	const {fanout, transfer, startup} = results;
+	const {fanout, transfer, startup, join} = results;
 	if (fanout?.irc?.ladder && fanout.hub.ladder) {
 		const hub = fanout.hub.ladder;
 		const irc = fanout.irc.ladder;
@@ -160,6 +162,11 @@ function summary(results: Results): string[] {
 
 	if (startup) {
 		lines.push(`| start-up: \`--help\`, \`--host --headless\` until hosting (median of ${startup.runs}) | ${fixed(startup.helpMs, 0)} ms, ${fixed(startup.hostMs, 0)} ms | | | | |`);
+	}
+
+	if (join) {
+		const worst = Math.max(...join.openAll, ...join.privateAll);
+		lines.push(`| a join on loopback, the handshake included: open, private (median of ${join.runs}) | ${fixed(join.openMs, 1)} ms, ${fixed(join.privateMs, 1)} ms | | | < 300 ms | ${verdict(worst < 300)} |`);
 	}
 
 	return lines;

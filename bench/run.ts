@@ -2,7 +2,7 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,transfer,startup,tui   some of them
+ *   npm run bench -- --only=fanout,transfer,startup,join,tui   some of them
  * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
  * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
  * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
@@ -16,6 +16,7 @@ import {runFanout} from './fanout.js';
 import {ensureTools} from './fanout-irc.js';
 import {summariseProfile} from './profile-summary.js';
 import {renderResults, type Results} from './report.js';
+import {runJoin} from './join.js';
 import {runStartup} from './startup.js';
 import {runTransfer} from './transfer-vs-socat.js';
 import {machine, nowMs} from './util.js';
@@ -62,6 +63,12 @@ if (wanted('startup')) {
 	log('start-up...');
 	results.startup = await runStartup(quick ? 5 : 15);
 	log(`start-up: --help ${results.startup.helpMs.toFixed(0)} ms, --host --headless ${results.startup.hostMs.toFixed(0)} ms (medians)`);
+}
+
+if (wanted('join')) {
+	log('joins...');
+	results.join = await runJoin(quick ? 10 : 30);
+	log(`join on loopback: open ${results.join.openMs.toFixed(1)} ms, private ${results.join.privateMs.toFixed(1)} ms (medians)`);
 }
 
 if (wanted('fanout')) {
