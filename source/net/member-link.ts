@@ -80,8 +80,11 @@ export class MemberLink implements RoomLink {
 		return LinkListeners.add(this.listeners.lost, listener);
 	}
 
-	/** Joins under `name`: until the hub welcomes or refuses us, or stays silent too long. */
-	async join(name: string): Promise<JoinOutcome> {
+	/**
+	 * Joins under `name` (with `secret`, when a person gave one after a refusal; else the one the
+	 * link was made with): until the hub welcomes or refuses us, or stays silent too long.
+	 */
+	async join(name: string, secret?: string): Promise<JoinOutcome> {
 		const {pins} = this.options;
 		if (!this.connection) {
 			let pinnedKey: Uint8Array | undefined;
@@ -99,7 +102,7 @@ export class MemberLink implements RoomLink {
 
 		const outcome = await new Promise<JoinOutcome>(resolve => {
 			this.listeners.answered = resolve;
-			this.connection!.join(name, Date.now());
+			this.connection!.join(name, Date.now(), secret ?? this.options.secret);
 			this.drive();
 		});
 		const {hubKey, shownKey, pinnedKey} = this.connection!;

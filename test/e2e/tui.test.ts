@@ -57,3 +57,25 @@ test('a terminal too small says so, and recovers when it grows', async () => {
 	t.resize('tiny', 100, 30);
 	await t.waitFor('tiny', 'Members (1)');
 });
+
+test('a private room asks for its secret in a hidden prompt; a wrong one asks again; the right one joins', async () => {
+	terminals = new Terminals();
+	const t = terminals;
+	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
+	t.start('host', `SOCKET_CHAT_SECRET=sesame ${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice`);
+	const [, port] = await t.waitFor('host', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	t.start('bob', `${cli} --join 127.0.0.1:${port} --name bob`);
+	await t.waitFor('bob', 'Room secret:');
+	t.type('bob', 'wrong', 'Enter');
+	await t.waitFor('bob', 'wrong room secret');
+	expect(t.screen('bob')).not.toMatch(/Room secret: wrong/);
+	t.type('bob', 'sesame');
+	// Masked while typed: the screen shows stars, never the secret.
+	await t.waitFor('bob', 'Room secret: ******');
+	expect(t.screen('bob')).not.toContain('sesame');
+	t.type('bob', 'Enter');
+	await t.waitFor('bob', 'Members (2)');
+	await t.waitFor('host', 'Members (2)');
+	t.type('bob', 'psst', 'Enter');
+	await t.waitFor('host', 'bob: psst');
+});

@@ -122,6 +122,17 @@ test('no secret for a room that needs one, and a secret for an open room, are bo
 	expect(outcome.ok === false && outcome.reason).toContain('anyone on the network can join it');
 });
 
+test("a secret given after the room asked for one (the TUI's hidden prompt) joins on the same link", async () => {
+	hub = await startHub({secret: 'right'});
+	const link = new MemberLink({host: '127.0.0.1', port: hub.port});
+	links.push(link);
+	expect(await link.join('bob')).toMatchObject({ok: false, code: 'secret-required'});
+	expect(await link.join('bob', 'wrong')).toMatchObject({ok: false, code: 'wrong-secret'});
+	expect(await link.join('bob', 'right')).toMatchObject({ok: true});
+	expect(hub.memberNames()).toEqual(['bob']);
+	expect(link.fingerprint).toBe(hub.fingerprint);
+});
+
 test('replayed and tampered datagrams are dropped; the room goes on', async () => {
 	hub = await startHub({secret: 's3cret'});
 	const wire = await tap(hub.port);

@@ -125,6 +125,7 @@ export class MemberConnection {
 		this.lastHeard = now;
 		this.nextTick = now + this.heartbeatMs / 4;
 		this.stream = new MemberStream(deps.random);
+		this.secret = config.secret;
 	}
 
 	private get heartbeatMs(): number {
@@ -147,12 +148,12 @@ export class MemberConnection {
 
 	/** In a private room, the fingerprint of the hub's key, to compare aloud. */
 	get fingerprint(): string | undefined {
-		return this.config.secret === undefined ? undefined : this.keys.fingerprint;
+		return this.secret === undefined ? undefined : this.keys.fingerprint;
 	}
 
 	/** In a private room, this session's key for its file transfers (an open room's go in the clear). */
 	get transferKey(): Buffer | undefined {
-		return this.config.secret === undefined ? undefined : this.keys.transferKey;
+		return this.secret === undefined ? undefined : this.keys.transferKey;
 	}
 
 	/** A key the hub showed that was not the one expected (see `hub-key-changed`). */
@@ -162,6 +163,9 @@ export class MemberConnection {
 	get pinnedKey(): Uint8Array | undefined {
 		return this.keys.hubKey ?? this.config.pinnedKey;
 	}
+
+	/** The room secret this connection joins with (a person may give it after a refusal: `join`). */
+	private secret: string | undefined;
 
 	/** The hub said its key is new each run (it has no data folder): nothing to pin. */
 	hubKeyEphemeral = false;
@@ -176,8 +180,9 @@ export class MemberConnection {
 	 * doubling to 1 s) until the hub answers or refuses, or the hello timeout passes. The answer
 	 * comes as an `answer` event. A join that is accepted makes the name the one a rejoin uses.
 	 */
-	join(name: string, now: number): void {
+	join(name: string, now: number, secret = this.secret): void {
 		this.clock(now);
+		this.secret = secret;
 		this.startAsk(now, {name}, false, name);
 	}
 
@@ -324,7 +329,7 @@ export class MemberConnection {
 			return;
 		}
 
-		const {secret} = this.config;
+		const {secret} = this;
 		if (secret !== undefined && !frame.secret) {
 			this.answer({ok: false, code: 'no-secret', reason: `the room at ${this.config.address} has no secret, but you gave one: it is open, so anyone on the network can join it and read what is said there. Join without a secret if that is fine.`}, now, false);
 			return;
