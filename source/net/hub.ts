@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {HubEndpoint, type HubEndpointConfig, type HubStats, type Transmit} from '../protocol/connection/hub-endpoint.js';
-import {transferIdentity} from '../protocol/secure/handshake.js';
+import {transferMember, transferPsk} from '../protocol/room/hub-room-transfers.js';
 import {generateIdentity, type HubIdentity, identityFingerprint} from '../protocol/secure/identity.js';
 import type {RoomEvent} from '../protocol/items.js';
 import {normalizeAddress} from '../protocol/peer.js';
@@ -121,25 +121,14 @@ export class Hub {
 		return this.started.room.live().map(member => member.name);
 	}
 
-	/**
-	 * The live member holding this token, if the TCP connection comes from the address it joined
-	 * from: the transfer server authenticates with this.
-	 */
+	/** The live member holding this token, if the TCP connection comes from the address it joined from. */
 	memberByToken(token: string, remoteAddress: string): {name: string} | undefined {
-		const member = this.started.room.members.get(token);
-		const joinedFrom = member?.peer.address;
-		return member && member.departedAt === undefined && joinedFrom === normalizeAddress(remoteAddress) ? {name: member.name} : undefined;
+		return transferMember(this.started.room, token, normalizeAddress(remoteAddress));
 	}
 
 	/** The TLS pre-shared key of the live session whose transfers go by this PSK identity. */
 	transferPskOf(identity: string): Buffer | undefined {
-		for (const member of this.endpoint?.room.live() ?? []) {
-			if (member.transferPsk && transferIdentity(member.transferPsk) === identity) {
-				return Buffer.from(member.transferPsk);
-			}
-		}
-
-		return undefined;
+		return this.endpoint && transferPsk(this.endpoint.room, identity);
 	}
 
 	/** Stamps a room event that did not come from a member's request (file offers). */
