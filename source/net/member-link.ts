@@ -8,7 +8,7 @@ import {formatHostPort} from './address.js';
 import {connectUdp} from './connected-udp.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
-import type {RoomPins} from './room-pins.js';
+import {lookUpPin, type RoomPins, settlePin} from './room-pins.js';
 
 export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address' | 'pinnedKey'> & {
 	readonly host: string;
@@ -85,16 +85,9 @@ export class MemberLink implements RoomLink {
 	 * link was made with): until the hub welcomes or refuses us, or stays silent too long.
 	 */
 	async join(name: string, secret?: string): Promise<JoinOutcome> {
-		const {pins} = this.options;
 		if (!this.connection) {
-			let pinnedKey: Uint8Array | undefined;
-			try {
-				pinnedKey = await pins?.pinned();
-			} catch (error) {
-				return {ok: false, code: 'other', reason: (error as Error).message};
-			}
-
-			const failed = await this.open(pinnedKey);
+			const pin = await lookUpPin(this.options.pins);
+			const failed = pin.failed ?? (await this.open(pin.key));
 			if (failed) {
 				return failed;
 			}
@@ -105,16 +98,7 @@ export class MemberLink implements RoomLink {
 			this.connection!.join(name, Date.now(), secret ?? this.options.secret);
 			this.drive();
 		});
-		const {hubKey, shownKey, pinnedKey} = this.connection!;
-		if (!outcome.ok && outcome.code === 'hub-key-changed' && pins && shownKey && pinnedKey) {
-			return {...outcome, reason: pins.explain(pinnedKey, shownKey)};
-		}
-
-		if (outcome.ok && hubKey && pins && !this.connection!.hubKeyEphemeral) {
-			await pins.remember(hubKey).catch(() => undefined);
-		}
-
-		return outcome;
+		return settlePin(this.options.pins, outcome, this.connection!);
 	}
 
 	/** Queues a request; it is resent until the hub acknowledges it. */
