@@ -4,11 +4,11 @@ import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
 import type {HubItem, MemberRequest} from '../items.js';
 import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
+import {type Ask, askFailed, judgeRoom, newAsk} from './member-join.js';
 import {MemberKeys, type SealMode} from './member-keys.js';
 import {MemberStream} from './member-stream.js';
-import {fromBase64, toBase64} from '../secure/base64.js';
-import {memberReply, NONCE_BYTES, sealHello, verifyAccept, verifyGone} from '../secure/handshake.js';
-import {identityFingerprint} from '../secure/identity.js';
+import {fromBase64} from '../secure/base64.js';
+import {verifyAccept, verifyGone} from '../secure/handshake.js';
 import {refusalCode, type JoinOutcome} from './outcomes.js';
 
 /** While joined: talking to the hub, or not hearing it and trying to get back. */
@@ -58,25 +58,6 @@ export type MemberEvent =
 	| {readonly type: 'lost'; readonly reason: string}
 	/** Everything sent has been acknowledged. */
 	| {readonly type: 'idle'};
-
-/**
- * The join under way: its query (then its hello, once the hub answered), resent on a schedule;
- * `fields`: what the hello carries, sealed; `name`: a first join's, which a welcome makes the name
- * rejoins use.
- */
-type Ask = {
-	readonly cid: string;
-	readonly nonce: Uint8Array;
-	readonly fields: HelloFields;
-	body: string;
-	stage: 'query' | 'hello';
-	hubKey?: Uint8Array;
-	started: number;
-	interval: number;
-	nextAt: number;
-	readonly rejoin: boolean;
-	readonly name?: string;
-};
 
 /**
  * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
@@ -309,57 +290,25 @@ export class MemberConnection {
 	}
 
 	private startAsk(now: number, fields: HelloFields, rejoin: boolean, name?: string): void {
-		const cid = Buffer.from(this.deps.random(6)).toString('hex');
-		const nonce = this.deps.random(NONCE_BYTES);
 		const hostKey = this.config.hostKey ? {hk: this.config.hostKey} : {};
 		this.refusedByOs = 0;
 		this.keys.endSession();
-		const body = JSON.stringify([{t: 'query', cid, n: toBase64(nonce)}]);
-		this.ask_ = {cid, nonce, fields: {...fields, ...hostKey}, body, stage: 'query', started: now, interval: 200, nextAt: now, rejoin, ...(name === undefined ? {} : {name})};
+		this.ask_ = newAsk(this.deps.random, now, {...fields, ...hostKey}, rejoin, name);
 		this.attempt(now);
 	}
 
-	/** The hub's answer to our query: check its key, agree the keys, and send the hello. */
+	/** The hub's answer to our query: a refusal of our own, or the keys and the hello (`judgeRoom`). */
 	private roomAnswer(frame: Extract<Frame, {t: 'room'}>, now: number): void {
-		const ask = this.ask_;
-		const hubKey = fromBase64(frame.id);
-		const hubNonce = fromBase64(frame.n);
-		const hubShare = fromBase64(frame.y);
-		if (ask?.stage !== 'query' || frame.cid !== ask.cid || hubKey?.length !== 32 || !hubNonce || !hubShare) {
-			return;
+		const context = {secret: this.secret, expected: this.keys.hubKey ?? this.config.pinnedKey, address: this.config.address, random: this.deps.random};
+		const judged = judgeRoom(this.ask_, frame, context, now);
+		if (judged && 'refuse' in judged) {
+			this.shownKey = judged.shown ?? this.shownKey;
+			this.answer(judged.refuse, now, judged.trusted);
+		} else if (judged) {
+			this.keys.agreed(judged.keys);
+			this.hubKeyEphemeral = judged.ephemeral;
+			this.attempt(now);
 		}
-
-		const {secret} = this;
-		if (secret !== undefined && !frame.secret) {
-			this.answer({ok: false, code: 'no-secret', reason: `the room at ${this.config.address} has no secret, but you gave one: it is open, so anyone on the network can join it and read what is said there. Join without a secret if that is fine.`}, now, false);
-			return;
-		}
-
-		if (secret === undefined && frame.secret) {
-			this.answer({ok: false, code: 'secret-required', reason: 'this room needs a secret: give it with --secret-file or SOCKET_CHAT_SECRET'}, now, false);
-			return;
-		}
-
-		const expected = this.keys.hubKey ?? this.config.pinnedKey;
-		if (expected && !equalBytes(expected, hubKey)) {
-			this.shownKey = hubKey;
-			this.answer({ok: false, code: 'hub-key-changed', reason: keyChanged(this.config.address, expected, hubKey)}, now, true);
-			return;
-		}
-
-		const reply = memberReply({cid: ask.cid, memberNonce: ask.nonce, hubNonce, hubKey, hubShare, secret, random: this.deps.random});
-		if (!reply) {
-			return;
-		}
-
-		this.keys.agreed(reply.keys);
-		this.hubKeyEphemeral = frame.e === true;
-		ask.hubKey = hubKey;
-		ask.stage = 'hello';
-		ask.body = JSON.stringify([{t: 'hello', cid: ask.cid, n: toBase64(ask.nonce), y: toBase64(reply.share), s: toBase64(sealHello(reply.keys, JSON.stringify(ask.fields)))}]);
-		ask.interval = 200;
-		ask.nextAt = now;
-		this.attempt(now);
 	}
 
 	private attempt(now: number): void {
@@ -368,34 +317,21 @@ export class MemberConnection {
 			return;
 		}
 
-		const timeout = this.config.helloTimeoutMs ?? 5000;
-		if (now - ask.started >= timeout) {
-			this.answer(
-				{
-					ok: false,
-					code: 'no-answer',
-					reason: `no answer from ${this.config.address} within ${Math.round(timeout / 1000)} s. Is a host running there (socket-chat-tui --host), is the address right, and does a firewall let UDP port ${this.config.port} through?`,
-				},
-				now,
-				false,
-			);
-		} else if (this.refusedByOs >= 2) {
-			this.answer(
-				{ok: false, code: 'no-answer', reason: `nothing is listening at ${this.config.address} (connection refused). Check the address and port, and that the host is running.`},
-				now,
-				false,
-			);
-		} else {
-			// Once accepted, the welcome comes on the new session's stream (resent by the hub until
-			// acknowledged): a hello sent again now would carry the new token, which the hub takes
-			// for a session datagram.
-			if (this.token === NO_TOKEN) {
-				this.raw(ask.body, 'clear', now);
-			}
-
-			ask.nextAt = now + ask.interval;
-			ask.interval = Math.min(ask.interval * 2, 1000);
+		const failed = askFailed(ask, now, this.config.helloTimeoutMs ?? 5000, this.refusedByOs, this.config.address, this.config.port);
+		if (failed) {
+			this.answer(failed, now, false);
+			return;
 		}
+
+		// Once accepted, the welcome comes on the new session's stream (resent by the hub until
+		// acknowledged): a hello sent again now would carry the new token, which the hub takes
+		// for a session datagram.
+		if (this.token === NO_TOKEN) {
+			this.raw(ask.body, 'clear', now);
+		}
+
+		ask.nextAt = now + ask.interval;
+		ask.interval = Math.min(ask.interval * 2, 1000);
 	}
 
 	/**
@@ -661,13 +597,4 @@ export class MemberConnection {
 		this.lastSent = now;
 		this.outbox.push(this.keys.seal(this.config.version ?? PROTOCOL_VERSION, this.token, body, mode));
 	}
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((byte, index) => byte === b[index]);
-}
-
-/** What a person reads when the hub shows another key than the one pinned for the room. */
-function keyChanged(address: string, pinned: Uint8Array, shown: Uint8Array): string {
-	return `the host at ${address} shows another key than the one this member knows for it: ${identityFingerprint(shown)}, not ${identityFingerprint(pinned)}. Either the host lost or replaced its data folder, or someone is posing as it. Compare the fingerprint with the host in person; to trust the new key on purpose, join with --accept-new-key.`;
 }
