@@ -127,9 +127,10 @@ export function describeChange(room: string, pinnedFingerprint: string, newFinge
 		`  pinned key:  ${pinnedFingerprint}`,
 		`  key now:     ${newFingerprint}`,
 		'Either the host reinstalled or lost its data folder (a new key is made then), or someone is',
-		'posing as the host to read and change what you send. Not joined: nothing was sent.',
-		'Ask the host in person, or by a channel you trust (not this chat), which fingerprint its room',
-		`shows. Only if it is ${newFingerprint}, accept the new key on purpose: join again with ${ACCEPT_NEW_KEY_FLAG}.`,
+		'posing as the host to read and change what you send. Not joined: neither your name nor',
+		'anything you typed was sent. Ask the host in person, or by a channel you trust (not this',
+		`chat), which fingerprint its room shows. Only if it is ${newFingerprint}, accept the new key on`,
+		`purpose: join again with ${ACCEPT_NEW_KEY_FLAG}.`,
 	].join('\n');
 }
 
