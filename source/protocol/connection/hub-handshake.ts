@@ -131,7 +131,17 @@ export class HubHandshake<Via> {
 		}
 
 		const share = fromBase64(frame.y);
-		pending.keys ??= share && pending.offer.finish(share);
+		if (!pending.keys && share) {
+			pending.keys = pending.offer.finish(share);
+			if (!pending.keys) {
+				// An invalid share spent the join's one secret scalar: the join is over (the member
+				// starts again with a new query), and no later hello may finish it again.
+				this.pending.delete(`${from.peer.key} ${frame.cid}`);
+				this.options.drop('bad-share');
+				return;
+			}
+		}
+
 		const sealed = fromBase64(frame.s);
 		const json = pending.keys && sealed && openHello(pending.keys, sealed);
 		const fields = json === undefined ? undefined : parseFields(json);
