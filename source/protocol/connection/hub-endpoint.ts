@@ -292,8 +292,9 @@ export class HubEndpoint<Via> {
 			}
 		}
 
-		if (jumpedBack || this.sweepAt - now > SWEEP_MS) {
-			this.sweepAt = Math.min(this.sweepAt, now + SWEEP_MS);
+		// A sweep set by a clock that went back would not come for a while.
+		if (this.sweepAt - now > SWEEP_MS) {
+			this.sweepAt = now + SWEEP_MS;
 		}
 
 		return jumpedBack;

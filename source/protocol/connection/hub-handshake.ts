@@ -156,10 +156,10 @@ export class HubHandshake<Via> {
 		}
 
 		pending.cipher ??= new SessionCipher(Buffer.from(pending.keys.session.hubToMember), Buffer.from(pending.keys.session.memberToHub));
-		this.admit(frame.cid, fields, pending as Required<Pending>, from, now);
+		this.admit(frame.cid, fields, pending as Required<Pending>, from);
 	}
 
-	private admit(cid: string, fields: HelloFields, pending: Required<Pending>, from: Source<Via>, now: number): void {
+	private admit(cid: string, fields: HelloFields, pending: Required<Pending>, from: Source<Via>): void {
 		const {room, gate} = this.options;
 		const existing = room.findByPeer(from.peer);
 		if (existing?.cid === cid) {
@@ -171,7 +171,7 @@ export class HubHandshake<Via> {
 		// this very address and port (the member's rejoin whose accept it never heard).
 		const sameSocket = existing && room.stale(existing.token, fields.name);
 		const replaces = room.stale(fields.prev, fields.name) ?? sameSocket;
-		const problem = gate.check(from.peer.address, room.live().length, now, true) ?? room.nameProblem(fields.name, replaces);
+		const problem = gate.check(from.peer.address, room.live().length) ?? room.nameProblem(fields.name, replaces);
 		if (problem) {
 			const refusal = [{t: 'refuse' as const, cid, code: problem.code, reason: problem.reason}];
 			this.options.send({datagram: sealedHandshakeDatagram(pending.cipher, refusal), address: from.address, port: from.port, via: from.via});

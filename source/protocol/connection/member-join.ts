@@ -1,3 +1,4 @@
+import {equalBytes} from '@noble/curves/utils.js';
 import type {Frame, HelloFields} from '../frames.js';
 import {fromBase64, toBase64} from '../secure/base64.js';
 import {type HandshakeKeys, memberReply, NONCE_BYTES, sealHello} from '../secure/handshake.js';
@@ -96,10 +97,6 @@ export function askFailed(ask: Ask, now: number, timeoutMs: number, refusedByOs:
 	}
 
 	return undefined;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
 
 /** What a person reads when the hub shows another key than the one pinned for the room (the shell words it in full). */

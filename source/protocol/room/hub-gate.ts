@@ -33,14 +33,10 @@ export class HubGate {
 		return bucket.take(now);
 	}
 
-	/** Why a new member from `address` cannot join now, if it cannot. `attempted`: its bucket was already charged. */
-	check(address: string, members: number, now: number, attempted: boolean): GateRefusal | undefined {
+	/** Why a new member from `address` cannot join now, if it cannot (its attempt was charged at the query: `attempt`). */
+	check(address: string, members: number): GateRefusal | undefined {
 		if (this.banned.has(address)) {
 			return {code: 'banned', reason: 'the host has banned your address from this room'};
-		}
-
-		if (!attempted && !this.attempt(address, now)) {
-			return {code: 'rate-limited', reason: 'too many join attempts from your address; wait a few seconds and try again'};
 		}
 
 		if (members >= this.maxMembers) {
