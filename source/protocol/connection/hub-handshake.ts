@@ -59,7 +59,7 @@ export class HubHandshake<Via> {
 			if (frame.t === 'query') {
 				this.query(frame, from, now);
 			} else if (frame.t === 'hello') {
-				this.hello(frame, from, now);
+				this.hello(frame, from);
 			}
 		}
 	}
@@ -123,7 +123,7 @@ export class HubHandshake<Via> {
 		this.reply(from, NO_TOKEN, [{t: 'room', cid: frame.cid, secret: this.options.secret !== undefined, id: toBase64(this.options.identity.publicKey), n: toBase64(offer.nonce), y: toBase64(offer.share), ...(this.options.ephemeral ? {e: true} : {})}]);
 	}
 
-	private hello(frame: Extract<Frame, {t: 'hello'}>, from: Source<Via>, now: number): void {
+	private hello(frame: Extract<Frame, {t: 'hello'}>, from: Source<Via>): void {
 		const pending = this.pending.get(`${from.peer.key} ${frame.cid}`);
 		if (pending?.memberNonce !== frame.n) {
 			this.options.drop('unknown-handshake');
