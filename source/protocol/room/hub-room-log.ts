@@ -1,17 +1,20 @@
 import {HISTORY_EVENTS} from '../limits.js';
 import type {RoomEvent} from '../items.js';
+import {nameKey} from '../names.js';
 
 type Logged = {readonly seq: number; readonly json: string; readonly dm?: {readonly from: string; readonly to: string}};
 
 /** Recent events kept for catching a returning member up. */
 export const LOG_EVENTS = 10_000;
-/** Message ids remembered to drop a message resent after a reconnect. */
+/** Message ids (each with its sender) remembered to drop a message resent after a reconnect. */
 export const REMEMBERED_IDS = 20_000;
 
 /**
  * The room's one numbered history: the last number given, the recent events for a new member's
  * welcome (public ones only) and for catching a returning member up (its direct messages too),
- * and the message ids already stamped. Bounded: old entries are dropped in batches.
+ * and the message ids already stamped, each scoped to its sender's name: ids are the member's
+ * own, so nobody can pre-empt another's message by sending its id first. Bounded: old entries are
+ * dropped in batches.
  */
 export class RoomLog {
 	private seq = 0;
@@ -46,9 +49,9 @@ export class RoomLog {
 		return ++this.seq;
 	}
 
-	/** Whether a message with this id was stamped already (among the last `REMEMBERED_IDS`). */
-	stamped(id: string): boolean {
-		return this.ids.has(id);
+	/** Whether a message from `from` with this id was stamped already (among the last `REMEMBERED_IDS`). */
+	stamped(from: string, id: string): boolean {
+		return this.ids.has(idKey(from, id));
 	}
 
 	/** The recent public events a new member's welcome carries. */
@@ -76,7 +79,7 @@ export class RoomLog {
 			}
 		}
 
-		const mid = 'mid' in event ? event.mid : undefined;
+		const mid = 'mid' in event && event.mid !== undefined ? idKey(event.from, event.mid) : undefined;
 		if (mid !== undefined && !this.ids.has(mid)) {
 			// Deleting a set's first entry and asking for the next first walks every slot deleted
 			// before it until the set is rebuilt: 5.5% of the hub's time at saturation.
@@ -91,4 +94,9 @@ export class RoomLog {
 			this.ids.add(mid);
 		}
 	}
+}
+
+/** A message id as the sender scopes it: its name (as names compare) and the id. */
+function idKey(from: string, id: string): string {
+	return `${nameKey(from)}\n${id}`;
 }

@@ -31,8 +31,9 @@ export type RoomScope = {
  */
 export function handleRequest(room: RoomScope, member: HubMember, request: MemberRequest): void {
 	if (request.k === 'say' || request.k === 'me' || request.k === 'dm') {
-		// A message resent after a reconnect was stamped already: acknowledge, do not repeat.
-		if (request.id !== undefined && room.log.stamped(request.id)) {
+		// A message resent after a reconnect was stamped already: acknowledge, do not repeat. Ids are
+		// the sender's: another member's message under the same id is its own message.
+		if (request.id !== undefined && room.log.stamped(member.name, request.id)) {
 			return;
 		}
 	}

@@ -114,4 +114,30 @@ describe('HubRoom message ids: a message resent after a reconnect is stamped onc
 		expect(room.events.at(-1)).toMatchObject({k: 'msg', mid: 'a1'});
 		expect(room.notices(alice)).toEqual([]);
 	});
+
+	test('ids are the sender\'s own: a member who sends another\'s id first pre-empts nothing', () => {
+		const room = roomFixture();
+		const alice = room.join('alice');
+		const mallory = room.join('mallory');
+		const bob = room.join('bob');
+		room.hub.request(mallory, {k: 'say', text: 'first!', id: 'a1'});
+		room.hub.request(mallory, {k: 'dm', to: 'bob', text: 'me too', id: 'a2'});
+		room.hub.request(alice, {k: 'say', text: 'hi', id: 'a1'});
+		room.hub.request(alice, {k: 'dm', to: 'bob', text: 'psst', id: 'a2'});
+		room.hub.request(alice, {k: 'say', text: 'hi', id: 'a1'});
+		expect(lines(room.seen(bob))).toEqual(['mallory: first!', 'mallory -> bob: me too', 'alice: hi', 'alice -> bob: psst']);
+	});
+
+	test('a sender\'s ids are remembered across a restart, still as its own', () => {
+		const first = roomFixture();
+		const alice = first.join('alice');
+		first.join('mallory');
+		first.hub.request(alice, {k: 'say', text: 'hi', id: 'a1'});
+		const second = roomFixture({recent: first.events.map(event => JSON.stringify(event))});
+		const again = second.join('Alice');
+		const mallory = second.join('mallory');
+		second.hub.request(again, {k: 'say', text: 'hi', id: 'a1'});
+		second.hub.request(mallory, {k: 'say', text: 'mine', id: 'a1'});
+		expect(second.events.filter(event => event.k === 'msg').map(event => event.from)).toEqual(['mallory']);
+	});
 });
