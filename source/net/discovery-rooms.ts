@@ -12,7 +12,7 @@ export type FoundRoom = DiscoveredRoom & {
 	readonly version: number;
 	/** The announcer's random id (new each time a hub starts). */
 	readonly id: string;
-	/** Every address the room was heard from (a hub on several networks, or on this machine). */
+	/** Every address the room was heard from (a hub on several networks, or on this machine), the latest last. */
 	readonly addresses: readonly string[];
 	/** How it was heard: by the broadcast announcement, by DNS-SD over mDNS, or both. */
 	readonly via: readonly DiscoverySource[];
@@ -23,8 +23,14 @@ export type FoundRoom = DiscoveredRoom & {
 /** The two ways a room is found. */
 export type DiscoverySource = 'broadcast' | 'mdns';
 
-/** At most this many rooms are tracked, so a flood of fake announcements cannot grow memory. */
+/**
+ * At most this many rooms are tracked, so a flood of fake announcements cannot grow memory. When
+ * the table is full, the room heard least recently makes way for the new one: a flood can push a
+ * real room out for a moment, never keep it out (its next announcement brings it back).
+ */
 export const MAX_TRACKED_ROOMS = 256;
+/** A room keeps at most this many of the addresses it was heard from (the latest). */
+export const MAX_ROOM_ADDRESSES = 8;
 
 type Entry = {room: FoundRoom; heardAt: number};
 
@@ -34,6 +40,7 @@ type Entry = {room: FoundRoom; heardAt: number};
  * restarts on the same address and port replaces its old entry. No sockets, no timers.
  */
 export class RoomTable {
+	/** In the order last heard: the first is the room heard least recently. */
 	private readonly entries = new Map<string, Entry>();
 	private snapshot: readonly FoundRoom[] = [];
 
@@ -47,10 +54,10 @@ export class RoomTable {
 
 		const previous = this.entries.get(announcement.id)?.room;
 		if (!previous && this.entries.size >= MAX_TRACKED_ROOMS) {
-			return this.refresh();
+			this.entries.delete(this.entries.keys().next().value!);
 		}
 
-		const addresses = [...(previous?.addresses.filter(address => address !== from) ?? []), from];
+		const addresses = [...(previous?.addresses.filter(address => address !== from) ?? []), from].slice(-MAX_ROOM_ADDRESSES);
 		const address = !isLoopback(from) || !previous || isLoopback(previous.address) ? from : previous.address;
 		const room: FoundRoom = {
 			address,
@@ -66,6 +73,7 @@ export class RoomTable {
 			via: [...new Set([...(previous?.via ?? []), via])].sort(),
 			...(fingerprint ?? previous?.fingerprint ? {fingerprint: fingerprint ?? previous?.fingerprint} : {}),
 		};
+		this.entries.delete(announcement.id);
 		this.entries.set(announcement.id, {room, heardAt: now});
 		return this.refresh();
 	}
