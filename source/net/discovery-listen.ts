@@ -62,7 +62,7 @@ export type RoomWatch = {
 	rooms(): readonly FoundRoom[];
 	/** Called whenever `rooms()` changes; returns the unsubscribe function. */
 	subscribe(listener: () => void): () => void;
-	/** Datagrams on the port that were ignored, counted by reason. */
+	/** Datagrams on the port that were ignored, counted by reason ("rate-limited": over their source's limit). */
 	readonly ignored: Readonly<Record<string, number>>;
 	/** The mDNS browser's interfaces and errors, when it runs. */
 	mdnsStatus(): {readonly interfaces: readonly string[]; readonly failures: ReadonlyMap<string, string>} | undefined;
@@ -79,10 +79,14 @@ export type WatchOptions = ListenOptions & {
 	readonly onMdns?: (heard: MdnsHeard) => void;
 };
 
-/** Listens for announcements until closed. Rejects when the port cannot be bound at all. */
+/**
+ * Listens for announcements until closed. Rejects when the port cannot be bound at all. Each
+ * source address may add only so many rooms (see RoomTable), and a full table forgets the room
+ * heard least recently, so a flood of fake rooms cannot keep a real one out.
+ */
 export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 	const sockets = await bindAll(options.discoveryPort, options.bind === undefined ? ['0.0.0.0', '::'] : [options.bind]);
-	const table = new RoomTable();
+	const table = new RoomTable({limitSources: true});
 	const listeners = new Set<() => void>();
 	const ignored: Record<string, number> = {};
 	const expireMs = options.expireMs ?? (3 * ANNOUNCE_INTERVAL_MS) + 1000;
@@ -101,8 +105,15 @@ export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 
 		const from = normalizeAddress(rinfo.address);
 		options.onMessage?.(decoded.message, from);
-		if (decoded.message.k === 'room' && table.add(decoded.message, from, Date.now())) {
+		if (decoded.message.k !== 'room') {
+			return;
+		}
+
+		const dropped = table.limited;
+		if (table.add(decoded.message, from, Date.now())) {
 			changed();
+		} else if (table.limited > dropped) {
+			ignored['rate-limited'] = (ignored['rate-limited'] ?? 0) + 1;
 		}
 	};
 
