@@ -44,7 +44,7 @@ async function runLines(options: CliOptions, room: RunningHub | undefined): Prom
 async function run(argv: readonly string[]): Promise<number> {
 	const options = parseOptions(argv);
 	if (options.mode === 'list') {
-		return runList({discoveryPort: options.discoveryPort, mdns: options.mdns, json: options.line === 'json', output: process.stdout, errors: process.stderr});
+		return runList({discoveryPort: options.discoveryPort, mdns: options.mdns, json: options.line === 'json', output: process.stdout, errors: process.stderr, knownRoomsFile: options.knownRoomsFile});
 	}
 
 	const fullScreen = !options.line && !options.headless && process.stdout.isTTY === true && process.stdin.isTTY === true;

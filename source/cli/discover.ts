@@ -1,4 +1,5 @@
 import {findRooms, watchRooms} from '../net/discovery.js';
+import {pinnedFingerprints} from '../net/known-rooms.js';
 import type {RoomList} from '../session/types.js';
 import {CliError} from './cli-error.js';
 import {pickRoom} from './list.js';
@@ -16,11 +17,13 @@ export async function onlyRoom(options: CliOptions): Promise<{host: string; port
 
 /**
  * For `--join` without an address in the TUI: listens a moment; one room is joined at once,
- * otherwise the start screen lists the rooms live for the person to pick.
+ * otherwise the start screen lists the rooms live for the person to pick, those with a pinned key
+ * first and marked (an unreadable pins file only loses the marks: joining reports it).
  */
 export async function roomsForTui(options: CliOptions): Promise<{only?: {host: string; port: number}; list: RoomList; close(): Promise<void>}> {
 	const mdns = options.mdns ? {} : false;
-	const watch = await watchRooms({discoveryPort: options.discoveryPort, mdns});
+	const pins = await pinnedFingerprints(options.knownRoomsFile).catch(() => undefined);
+	const watch = await watchRooms({discoveryPort: options.discoveryPort, mdns, ...(pins ? {pins} : {})});
 	const rooms = await findRooms({discoveryPort: options.discoveryPort, timeoutMs: 1500, mdns}).catch(() => []);
 	const only = rooms.length === 1 ? {host: rooms[0]!.address, port: rooms[0]!.port} : undefined;
 	return {only, list: watch, close: async () => watch.close()};

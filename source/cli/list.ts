@@ -1,6 +1,8 @@
 import stringWidth from 'string-width';
 import {formatHostPort} from '../net/address.js';
 import {findRooms, type FindRoomsOptions, type FoundRoom} from '../net/discovery.js';
+import type {PinLookup} from '../net/discovery-rooms.js';
+import {pinnedFingerprints} from '../net/known-rooms.js';
 import {mdnsDefault, type MdnsOptions} from '../net/mdns.js';
 import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {PROTOCOL_VERSION} from '../protocol/limits.js';
@@ -10,9 +12,16 @@ export function joinCommand(room: Pick<FoundRoom, 'address' | 'port'>): string {
 	return `npx socket-chat-tui --join ${formatHostPort(room.address, room.port)}`;
 }
 
-/** What a person should know about a room before joining (secret, another protocol version). */
+/** What the pins say of a listed room, as a note. */
+export const PIN_NOTES = {
+	pinned: 'key pinned: you joined it before',
+	mismatch: 'WARNING: listed with another key than the one you pinned',
+} as const;
+
+/** What a person should know about a room before joining (its pin, secret, another protocol version). */
 function notes(room: FoundRoom): string[] {
 	return [
+		...(room.pin ? [PIN_NOTES[room.pin]] : []),
 		...(room.secret ? ['secret: add --secret-file PATH'] : []),
 		...(room.version === PROTOCOL_VERSION ? [] : [`speaks protocol ${room.version}, this is ${PROTOCOL_VERSION}: use the host's socket-chat-tui release`]),
 	];
@@ -55,6 +64,7 @@ export function roomJson(room: FoundRoom): Record<string, unknown> {
 		version: room.version,
 		...(room.transferPort === undefined ? {} : {transferPort: room.transferPort}),
 		...(room.fingerprint === undefined ? {} : {fingerprint: room.fingerprint}),
+		...(room.pin === undefined ? {} : {pin: room.pin}),
 		via: room.via,
 		join: joinCommand(room),
 	};
@@ -73,6 +83,8 @@ export type ListOptions = {
 	readonly bind?: string;
 	/** Browse DNS-SD over mDNS too (default: yes, unless SOCKET_CHAT_MDNS=off). */
 	readonly mdns?: MdnsOptions | false | boolean;
+	/** The member's pins (known-rooms.json): rooms with a pinned key are listed first and marked. */
+	readonly knownRoomsFile?: string;
 	/** The search itself (tests pass a fake). */
 	readonly find?: (options: FindRoomsOptions) => Promise<FoundRoom[]>;
 };
@@ -84,10 +96,19 @@ export type ListOptions = {
 export async function runList(options: ListOptions): Promise<number> {
 	const timeoutMs = options.timeoutMs ?? 3000;
 	const errors = options.errors ?? options.output;
+	let pins: PinLookup | undefined;
+	if (options.knownRoomsFile) {
+		try {
+			pins = await pinnedFingerprints(options.knownRoomsFile);
+		} catch (error) {
+			errors.write(`socket-chat-tui: ${(error as Error).message}\nThe rooms are listed without their pins.\n`);
+		}
+	}
+
 	let rooms: FoundRoom[];
 	try {
 		const mdns = options.mdns === undefined || options.mdns === true ? mdnsDefault() : options.mdns;
-		rooms = await (options.find ?? findRooms)({discoveryPort: options.discoveryPort, timeoutMs, mdns, ...(options.bind ? {bind: options.bind} : {})});
+		rooms = await (options.find ?? findRooms)({discoveryPort: options.discoveryPort, timeoutMs, mdns, ...(options.bind ? {bind: options.bind} : {}), ...(pins ? {pins} : {})});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 		errors.write(`socket-chat-tui: cannot listen for rooms on UDP port ${options.discoveryPort} (${code}); join by address: npx socket-chat-tui --join ADDR[:PORT]\n`);

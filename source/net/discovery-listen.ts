@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import {isIPv6} from 'node:net';
 import {ANNOUNCE_INTERVAL_MS, decodeDiscovery, type DiscoveryMessage} from '../protocol/discovery-wire.js';
 import {normalizeAddress} from './address.js';
-import {RoomTable, type FoundRoom} from './discovery-rooms.js';
+import {RoomTable, type FoundRoom, type PinLookup} from './discovery-rooms.js';
 import {MdnsBrowser, type MdnsHeard, type MdnsOptions} from './mdns.js';
 
 /**
@@ -54,6 +54,8 @@ export type ListenOptions = {
 	readonly bind?: string;
 	/** Browse DNS-SD over mDNS as well, there (default: no; the CLI turns it on). */
 	readonly mdns?: MdnsOptions | false;
+	/** The member's pinned hub keys: rooms at a pinned address and port are marked and listed first. */
+	readonly pins?: PinLookup;
 };
 
 /** A live list of the rooms heard, for a picker. */
@@ -86,7 +88,7 @@ export type WatchOptions = ListenOptions & {
  */
 export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 	const sockets = await bindAll(options.discoveryPort, options.bind === undefined ? ['0.0.0.0', '::'] : [options.bind]);
-	const table = new RoomTable({limitSources: true});
+	const table = new RoomTable({limitSources: true, ...(options.pins ? {pins: options.pins} : {})});
 	const listeners = new Set<() => void>();
 	const ignored: Record<string, number> = {};
 	const expireMs = options.expireMs ?? (3 * ANNOUNCE_INTERVAL_MS) + 1000;

@@ -1,6 +1,6 @@
 import type {Announcement} from '../protocol/discovery-wire.js';
 import {TokenBucket} from '../protocol/token-bucket.js';
-import type {DiscoveredRoom} from '../session/types.js';
+import type {DiscoveredRoom, PinMark} from '../session/types.js';
 import {isLoopback} from './discovery-targets.js';
 
 /**
@@ -23,6 +23,12 @@ export type FoundRoom = DiscoveredRoom & {
 
 /** The two ways a room is found. */
 export type DiscoverySource = 'broadcast' | 'mdns';
+
+/**
+ * The fingerprint of the hub key pinned for a room at `address`:`port` (known-rooms.json), or
+ * undefined when none is pinned there.
+ */
+export type PinLookup = (address: string, port: number) => string | undefined;
 
 /**
  * At most this many rooms are tracked, so a flood of fake announcements cannot grow memory. When
@@ -48,6 +54,8 @@ export type RoomTableOptions = {
 	 * MAX_ROOMS_PER_SOURCE). Default: no limit; `watchRooms` limits.
 	 */
 	readonly limitSources?: boolean;
+	/** The pinned keys: a room at a pinned address and port is marked (`pin`) and listed first. */
+	readonly pins?: PinLookup;
 };
 
 type Entry = {room: FoundRoom; heardAt: number};
@@ -114,6 +122,7 @@ export class RoomTable {
 		const addresses = [...(previous?.addresses.filter(address => address !== from) ?? []), from].slice(-MAX_ROOM_ADDRESSES);
 		const address = !isLoopback(from) || !previous || isLoopback(previous.address) ? from : previous.address;
 		const known = fingerprint ?? previous?.fingerprint;
+		const pin = pinMark(this.options.pins?.(address, announcement.port), known);
 		const room: FoundRoom = {
 			address,
 			port: announcement.port,
@@ -127,6 +136,7 @@ export class RoomTable {
 			addresses,
 			via: [...new Set([...(previous?.via ?? []), via])].sort(),
 			...(known ? {fingerprint: known} : {}),
+			...(pin ? {pin} : {}),
 		};
 		this.entries.delete(announcement.id);
 		this.entries.set(announcement.id, {room, heardAt: now});
@@ -151,7 +161,10 @@ export class RoomTable {
 		return this.refresh();
 	}
 
-	/** The rooms, sorted by name then address; the same array until something visible changes. */
+	/**
+	 * The rooms, those with a pinned key first, each part sorted by name then address; the same
+	 * array until something visible changes.
+	 */
 	rooms(): readonly FoundRoom[] {
 		return this.snapshot;
 	}
@@ -175,7 +188,7 @@ export class RoomTable {
 	private refresh(): boolean {
 		const next = [...this.entries.values()]
 			.map(entry => entry.room)
-			.sort((a, b) => a.name.localeCompare(b.name) || a.address.localeCompare(b.address) || a.port - b.port);
+			.sort((a, b) => pinRank(a) - pinRank(b) || a.name.localeCompare(b.name) || a.address.localeCompare(b.address) || a.port - b.port);
 		if (JSON.stringify(next) === JSON.stringify(this.snapshot)) {
 			return false;
 		}
@@ -183,4 +196,17 @@ export class RoomTable {
 		this.snapshot = next;
 		return true;
 	}
+}
+
+/** A room at a pinned address is "pinned" unless the fingerprint it was listed with is another. */
+function pinMark(pinned: string | undefined, listed: string | undefined): PinMark | undefined {
+	if (pinned === undefined) {
+		return undefined;
+	}
+
+	return listed === undefined || listed === pinned ? 'pinned' : 'mismatch';
+}
+
+function pinRank(room: FoundRoom): number {
+	return room.pin === 'pinned' ? 0 : 1;
 }

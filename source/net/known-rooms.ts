@@ -118,6 +118,25 @@ export class KnownRooms {
 }
 
 /**
+ * The fingerprint of the key pinned for each address and port, as the pins in `file` are now:
+ * what marks the rooms discovery lists (`--list`, the start screen). Throws as `KnownRooms.open`.
+ */
+export async function pinnedFingerprints(file: string): Promise<(address: string, port: number) => string | undefined> {
+	const rooms = await KnownRooms.open(file);
+	return (address, port) => {
+		let room: string;
+		try {
+			room = roomKey(address, port);
+		} catch {
+			return undefined;
+		}
+
+		const pin = rooms.pinned(room);
+		return pin && identityFingerprint(pin.key);
+	};
+}
+
+/**
  * What a person reads when `room` shows another key than the one pinned for it: what it may
  * mean, how to tell, and how to accept the new key on purpose.
  */

@@ -199,7 +199,15 @@ export type DiscoveredRoom = {
 	readonly members: number;
 	/** True when joining needs the room secret. */
 	readonly secret: boolean;
+	/** Whether its address and port have a pinned hub key (known-rooms.json), and whether the listing contradicts it. */
+	readonly pin?: PinMark;
 };
+
+/**
+ * "pinned": the room's address and port have a pinned hub key, and the listing shows no other
+ * (joining insists on that key). "mismatch": the listing shows another key than the pinned one.
+ */
+export type PinMark = 'pinned' | 'mismatch';
 
 /** A live list of discovered rooms (useSyncExternalStore-friendly: same array until it changes). */
 export type RoomList = {

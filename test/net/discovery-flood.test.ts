@@ -12,6 +12,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {RoomAnnouncer, watchRooms} from '../../source/net/discovery.js';
 import type {Hub} from '../../source/net/hub.js';
+import {KnownRooms, roomKey} from '../../source/net/known-rooms.js';
 import {encodeDiscovery} from '../../source/protocol/discovery-wire.js';
 import {PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {cliPath, watchProcess, type CliProcess} from '../helpers/cli-process.js';
@@ -75,7 +76,7 @@ async function wildcardSocket(port: number): Promise<{queued: number; drops: num
 	return undefined;
 }
 
-/** The real `--list --json`, with a data folder of its own. */
+/** The real `--list --json`, with a data folder (and so pins) of its own. */
 async function list(discoveryPort: number, data: string): Promise<CliProcess> {
 	const child = spawn(process.execPath, [cliPath, '--list', '--json', '--discovery-port', String(discoveryPort)], {
 		stdio: 'pipe',
@@ -126,11 +127,13 @@ describe.skipIf(process.platform !== 'linux')('--list during a flood of 1,000 fa
 		expect(rooms.length).toBeLessThan(100);
 	});
 
-	test('from 125 addresses (the table fills): the real hub announced after them is still listed', async () => {
+	test('from 125 addresses (the table fills): the real hub, whose key is pinned, is still listed, first and marked', async () => {
 		const discoveryPort = await freeUdpPort();
 		const hub = await realHub();
 		const sources = await fakeSources(125);
 		const data = await mkdtemp(path.join(process.env.XDG_DATA_HOME ?? tmpdir(), 'flood-'));
+		const pins = await KnownRooms.open(path.join(data, 'socket-chat-tui', 'known-rooms.json'));
+		await pins.pin(roomKey('127.0.0.1', hub.port), new Uint8Array(32).fill(7), new Date());
 		const listing = await list(discoveryPort, data);
 		await flood(sources, 1000, discoveryPort);
 		await waitFor(async () => (await wildcardSocket(discoveryPort))?.queued === 0, {what: 'the fakes to be read'});
@@ -140,7 +143,8 @@ describe.skipIf(process.platform !== 'linux')('--list during a flood of 1,000 fa
 		const rooms = listing.json();
 		// The table was full of fakes when the real room came (unless the kernel dropped many of them).
 		expect(rooms.length + drops).toBeGreaterThanOrEqual(256);
-		expect(rooms).toContainEqual(expect.objectContaining({type: 'room', address: '127.0.0.1', port: hub.port, name: 'zz the real one'}));
+		expect(rooms[0]).toMatchObject({type: 'room', address: '127.0.0.1', port: hub.port, name: 'zz the real one', pin: 'pinned'});
+		expect(rooms.filter(room => room.pin !== undefined)).toHaveLength(1);
 	});
 });
 

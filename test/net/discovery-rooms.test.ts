@@ -1,11 +1,11 @@
 /**
  * The table of rooms heard, against a flood of fake announcements: a full table forgets the room
  * heard least recently (it never refuses the new one), each source address may add only so many
- * rooms, and a hub's own schedule is never limited. Pure.
+ * rooms, a hub's own schedule is never limited, and rooms with a pinned key come first. Pure.
  */
 import {describe, expect, test} from 'vitest';
 import {
-	MAX_ROOMS_PER_SOURCE, MAX_TRACKED_ROOMS, MAX_TRACKED_SOURCES, RoomTable, SOURCE_BURST, SOURCE_ROOMS_PER_SECOND,
+	MAX_ROOMS_PER_SOURCE, MAX_TRACKED_ROOMS, MAX_TRACKED_SOURCES, RoomTable, SOURCE_BURST, SOURCE_ROOMS_PER_SECOND, type PinLookup,
 } from '../../source/net/discovery-rooms.js';
 import {POKE_GAP_MS} from '../../source/net/discovery.js';
 import {ANNOUNCE_INTERVAL_MS, type Announcement} from '../../source/protocol/discovery-wire.js';
@@ -148,5 +148,32 @@ describe('source limits', () => {
 
 		expect(table.rooms().filter(found => found.id.startsWith('hub')).map(found => found.addresses)).toEqual(hubs.map(() => ['192.168.1.8', '127.0.0.1']));
 		expect(table.limited).toBeGreaterThan(0);
+	});
+});
+
+describe('rooms with a pinned key', () => {
+	const pins: PinLookup = (address, port) => (address === '192.168.1.9' && port === 9999 ? 'aaaa-bbbb-cccc-dddd' : undefined);
+
+	test('are listed first and marked; another listed fingerprint is marked as a warning, not first', () => {
+		const table = new RoomTable({pins});
+		table.add(room({id: 'a', room: 'a-room'}), '192.168.1.8', 0);
+		table.add(room({id: 'z', room: 'z-room'}), '192.168.1.9', 0);
+		expect(table.rooms().map(found => [found.name, found.pin])).toEqual([['z-room', 'pinned'], ['a-room', undefined]]);
+		expect(table.rooms()[1]).not.toHaveProperty('pin');
+
+		table.add(room({id: 'z', room: 'z-room'}), '192.168.1.9', 1, 'mdns', 'aaaa-bbbb-cccc-dddd');
+		expect(table.rooms()[0]).toMatchObject({name: 'z-room', pin: 'pinned'});
+		table.add(room({id: 'z', room: 'z-room'}), '192.168.1.9', 2, 'mdns', 'eeee-ffff-gggg-hhhh');
+		expect(table.rooms().map(found => [found.name, found.pin])).toEqual([['a-room', undefined], ['z-room', 'mismatch']]);
+	});
+
+	test('the mark goes with the address a member would join, not with every address heard', () => {
+		const table = new RoomTable({pins: (address, port) => (address === '127.0.0.1' && port === 9999 ? 'aaaa-bbbb-cccc-dddd' : undefined)});
+		table.add(room(), '127.0.0.1', 0);
+		expect(table.rooms()[0]).toMatchObject({address: '127.0.0.1', pin: 'pinned'});
+		// Heard on the LAN too, it is listed (and joined) at its LAN address, which has no pin.
+		table.add(room(), '192.168.1.8', 1);
+		expect(table.rooms()[0]!.address).toBe('192.168.1.8');
+		expect(table.rooms()[0]).not.toHaveProperty('pin');
 	});
 });

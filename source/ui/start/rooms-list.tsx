@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {DiscoveredRoom} from '../../session/types.js';
 import {useAfter} from '../common/use-after.js';
-import {roomRows} from './room-rows.js';
+import {pinMarkers, roomRows} from './room-rows.js';
 
 /** How long the list may stay empty before the screen says what else to do. */
 export const noRoomsHintAfterMs = 3000;
@@ -18,7 +18,7 @@ type RoomsListProps = {
 	readonly hintAfterMs?: number;
 };
 
-/** "Rooms on this network": one line per room found, or that none are found yet. */
+/** "Rooms on this network": one line per room found (those with a pinned key first, marked), or that none are found yet. */
 export function RoomsList({rooms, selected, height, hintAfterMs = noRoomsHintAfterMs}: RoomsListProps) {
 	const waited = useAfter(hintAfterMs);
 	const {rows, more} = roomRows(rooms, height, selected);
@@ -35,6 +35,7 @@ export function RoomsList({rooms, selected, height, hintAfterMs = noRoomsHintAft
 				<Text key={row.address} wrap="truncate-end" color={row.selected ? 'cyan' : undefined}>
 					{row.selected ? '› ' : '  '}
 					{row.text}
+					{row.pin ? <Text color={row.pin === 'pinned' ? 'green' : 'red'}>{pinMarkers[row.pin]}</Text> : undefined}
 					{row.secret ? <Text color="yellow"> · secret</Text> : undefined}
 				</Text>
 			))}
