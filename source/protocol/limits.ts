@@ -59,3 +59,8 @@ export const MAX_MEMBERS = 256;
 
 /** An encrypted hello older or newer than this is refused (replays of old hellos). */
 export const HELLO_MAX_AGE_MS = 60_000;
+
+/** File transfer (docs/transfer.md, "Limits"): an offer's file is dropped this long after its sender left the room. */
+export const OFFER_GRACE_MS = 10 * 60_000;
+/** ... or this long after it was offered, whichever comes first. */
+export const OFFER_MAX_AGE_MS = 24 * 60 * 60_000;
