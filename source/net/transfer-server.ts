@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import {TRANSFER_CONNECTIONS_PER_ADDRESS, TRANSFER_HANDSHAKE_TIMEOUT_MS, TRANSFER_MAX_CONNECTIONS} from '../protocol/limits.js';
 import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
 import {Spool} from './spool.js';
 import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
@@ -29,6 +30,12 @@ export type TransferServerOptions = {
 	readonly headerTimeoutMs?: number;
 	/** A transfer with no traffic for this long is dropped, in ms (default 60 s). */
 	readonly idleTimeoutMs?: number;
+	/** Limit for a TLS handshake, in ms (default TRANSFER_HANDSHAKE_TIMEOUT_MS, 10 s). */
+	readonly handshakeTimeoutMs?: number;
+	/** Connections held at once (default TRANSFER_MAX_CONNECTIONS, 128). */
+	readonly maxConnections?: number;
+	/** Connections held at once from one address (default TRANSFER_CONNECTIONS_PER_ADDRESS, 16). */
+	readonly connectionsPerAddress?: number;
 	/** A member's name for a session token, or undefined to refuse. */
 	authorize(token: string, remoteAddress: string): {readonly name: string} | undefined;
 	/** An upload was accepted: announce the offer now (its bytes are still on their way). */
@@ -50,14 +57,27 @@ export class TransferServer {
 	readonly #server: net.Server;
 	readonly #sockets = new Set<net.Socket>();
 	readonly #tasks = new Set<Promise<void>>();
+	/** Every connection held, a TLS handshake running included. */
+	readonly #connections = new Set<net.Socket>();
+	/** Connections held, by remote address. */
+	readonly #perAddress = new Map<string, number>();
 	#spool: Spool | undefined;
 	#closed = false;
 
 	constructor(options: TransferServerOptions) {
 		this.#options = options;
-		this.#server = transferListener(options.psk, (socket) => {
-			this.#accept(socket);
-		});
+		this.#server = transferListener(
+			options.psk,
+			(socket) => {
+				this.#accept(socket);
+			},
+			{
+				handshakeTimeoutMs: options.handshakeTimeoutMs ?? TRANSFER_HANDSHAKE_TIMEOUT_MS,
+				maxConnections: options.maxConnections ?? TRANSFER_MAX_CONNECTIONS,
+			},
+		);
+		// Before TLS (or the request) begins: an address holding its share of connections gets no more.
+		this.#server.prependListener('connection', (raw: net.Socket) => this.#countAddress(raw));
 	}
 
 	/** Create the spool folder and start listening. */
@@ -84,14 +104,37 @@ export class TransferServer {
 		const stopped = new Promise<void>((resolve) => {
 			this.#server.close(() => resolve());
 		});
-		for (const socket of this.#sockets) socket.destroy();
+		for (const socket of [...this.#sockets, ...this.#connections]) socket.destroy();
 		await Promise.allSettled([...this.#tasks]);
 		await stopped;
 		await this.#spool?.destroy();
 	}
 
+	#countAddress(raw: net.Socket): void {
+		if (this.#closed) {
+			raw.destroy();
+			return;
+		}
+
+		const address = normalizeAddress(raw.remoteAddress ?? '');
+		const held = this.#perAddress.get(address) ?? 0;
+		if (held >= (this.#options.connectionsPerAddress ?? TRANSFER_CONNECTIONS_PER_ADDRESS)) {
+			raw.destroy();
+			return;
+		}
+
+		this.#perAddress.set(address, held + 1);
+		this.#connections.add(raw);
+		raw.once('close', () => {
+			this.#connections.delete(raw);
+			const left = (this.#perAddress.get(address) ?? 1) - 1;
+			if (left > 0) this.#perAddress.set(address, left);
+			else this.#perAddress.delete(address);
+		});
+	}
+
 	#accept(socket: net.Socket): void {
-		if (this.#closed || this.#spool === undefined) {
+		if (this.#closed || this.#spool === undefined || socket.destroyed) {
 			socket.destroy();
 			return;
 		}

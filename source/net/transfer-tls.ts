@@ -18,20 +18,39 @@ const common: {minVersion: tls.SecureVersion; ciphers: string} = {
 	ciphers: 'TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384',
 };
 
-/** The transfer server's listener: TLS with the room's transfer key, or plain TCP without one. */
-export function transferListener(psk: ((identity: string) => Buffer | undefined) | undefined, onConnection: (socket: net.Socket) => void): net.Server {
-	if (!psk) {
-		return net.createServer({allowHalfOpen: true}, onConnection);
-	}
+/** How a transfer listener bounds the connections it holds. */
+export type TransferListenerLimits = {
+	/** A TLS handshake not done in this long is cut (Node's default is 120 s). */
+	readonly handshakeTimeoutMs: number;
+	/** Connections held at once; Node closes any more as they come. */
+	readonly maxConnections: number;
+};
 
-	return tls.createServer(
-		{
-			...common,
-			allowHalfOpen: true,
-			pskCallback: (_socket, identity) => psk(identity) ?? null,
-		},
-		onConnection,
-	);
+/**
+ * The transfer server's listener: TLS with the room's transfer key, or plain TCP without one.
+ * `onConnection` gets the connection once it is ready for the request (after the TLS handshake).
+ */
+export function transferListener(
+	psk: ((identity: string) => Buffer | undefined) | undefined,
+	onConnection: (socket: net.Socket) => void,
+	limits: TransferListenerLimits,
+): net.Server {
+	const server = psk
+		? tls.createServer(
+				{
+					...common,
+					allowHalfOpen: true,
+					handshakeTimeout: limits.handshakeTimeoutMs,
+					pskCallback: (_socket, identity) => psk(identity) ?? null,
+				},
+				onConnection,
+			)
+		: net.createServer({allowHalfOpen: true}, onConnection);
+	server.maxConnections = limits.maxConnections;
+	// A handshake that failed or timed out. Node reports it here and leaves the connection open
+	// (a silent client would hold its socket forever): it is closed here.
+	server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
+	return server;
 }
 
 function refuseCertificate(): Error {

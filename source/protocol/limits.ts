@@ -64,3 +64,9 @@ export const HELLO_MAX_AGE_MS = 60_000;
 export const OFFER_GRACE_MS = 10 * 60_000;
 /** ... or this long after it was offered, whichever comes first. */
 export const OFFER_MAX_AGE_MS = 24 * 60 * 60_000;
+/** A TLS handshake on the transfer port must be done within this (the request line then has as long again). */
+export const TRANSFER_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Connections the transfer server holds at once; more are closed as they come. */
+export const TRANSFER_MAX_CONNECTIONS = 128;
+/** Connections the transfer server holds at once from one address. */
+export const TRANSFER_CONNECTIONS_PER_ADDRESS = 16;
