@@ -28,4 +28,9 @@ export type ServeContext = {
 	onUploadDone(id: string, sha256: string): void;
 	onUploadFailed(id: string, reason: string): void;
 	onDownload(start: TransferDownloadStart): void;
+	/**
+	 * A transfer of this connection's member starts: a function to call when it ends, or why not
+	 * (the member runs as many of that kind as it may).
+	 */
+	begin(kind: 'upload' | 'download'): (() => void) | string;
 };

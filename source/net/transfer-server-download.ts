@@ -30,7 +30,24 @@ export async function serveDownload(socket: Socket, reader: ChunkReader, request
 	if (entry === undefined) return refuse('unknown-id', `no file is offered with id ${request.id}`);
 	if (entry.state === 'failed') return refuse('failed', `the upload of ${entry.name} failed: ${entry.failure ?? ''}`);
 	if (request.offset > entry.size) return refuse('bad-request', `offset ${request.offset} is past the size ${entry.size}`);
+	const ended = context.begin('download');
+	if (typeof ended === 'string') return refuse('busy', ended);
+	try {
+		await download(socket, reader, request, context, entry, member.name, refuse);
+	} finally {
+		ended();
+	}
+}
 
+async function download(
+	socket: Socket,
+	reader: ChunkReader,
+	request: DownloadRequest,
+	context: ServeContext,
+	entry: SpoolEntry,
+	from: string,
+	refuse: (code: WireErrorCode, reason: string) => void,
+): Promise<void> {
 	let file: FileHandle;
 	try {
 		file = await open(entry.path, 'r');
@@ -42,7 +59,7 @@ export async function serveDownload(socket: Socket, reader: ChunkReader, request
 	socket.once('close', () => closed.abort());
 	if (socket.destroyed) closed.abort();
 	try {
-		context.onDownload({id: entry.id, from: member.name, offset: request.offset});
+		context.onDownload({id: entry.id, from, offset: request.offset});
 		socket.write(
 			encodeLine({
 				v: WIRE_VERSION,

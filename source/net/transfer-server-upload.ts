@@ -32,8 +32,25 @@ export async function serveUpload(socket: Socket, reader: ChunkReader, request: 
 		return refuse('too-large', `${prettyBytes(request.size)} is over the host's limit of ${prettyBytes(context.maxFileSize)}`);
 	}
 
+	const ended = context.begin('upload');
+	if (typeof ended === 'string') return refuse('busy', ended);
+	try {
+		await upload(socket, reader, request, context, member.name, refuse);
+	} finally {
+		ended();
+	}
+}
+
+async function upload(
+	socket: Socket,
+	reader: ChunkReader,
+	request: UploadRequest,
+	context: ServeContext,
+	from: string,
+	refuse: (code: WireErrorCode, reason: string) => void,
+): Promise<void> {
 	const {spool} = context;
-	const entry = spool.add(safeFileName(request.name), request.size, member.name);
+	const entry = spool.add(safeFileName(request.name), request.size, from);
 	if (entry === undefined) {
 		const free = Math.max(0, spool.quota - spool.used);
 		return refuse('quota', `the host's spool has only ${prettyBytes(free)} free for ${prettyBytes(request.size)}`);
@@ -50,7 +67,7 @@ export async function serveUpload(socket: Socket, reader: ChunkReader, request: 
 	let sha256: string;
 	try {
 		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
-		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from: member.name});
+		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from});
 		sha256 = await receive(reader, entry, file);
 	} catch (error) {
 		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));

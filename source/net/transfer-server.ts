@@ -1,5 +1,11 @@
 import type net from 'node:net';
-import {TRANSFER_CONNECTIONS_PER_ADDRESS, TRANSFER_HANDSHAKE_TIMEOUT_MS, TRANSFER_MAX_CONNECTIONS} from '../protocol/limits.js';
+import {
+	TRANSFER_CONNECTIONS_PER_ADDRESS,
+	TRANSFER_DOWNLOADS_PER_MEMBER,
+	TRANSFER_HANDSHAKE_TIMEOUT_MS,
+	TRANSFER_MAX_CONNECTIONS,
+	TRANSFER_UPLOADS_PER_MEMBER,
+} from '../protocol/limits.js';
 import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
 import {Spool} from './spool.js';
 import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
@@ -36,6 +42,10 @@ export type TransferServerOptions = {
 	readonly maxConnections?: number;
 	/** Connections held at once from one address (default TRANSFER_CONNECTIONS_PER_ADDRESS, 16). */
 	readonly connectionsPerAddress?: number;
+	/** Uploads one member (session token) runs at once (default TRANSFER_UPLOADS_PER_MEMBER, 4). */
+	readonly uploadsPerMember?: number;
+	/** Downloads one member (session token) runs at once (default TRANSFER_DOWNLOADS_PER_MEMBER, 8). */
+	readonly downloadsPerMember?: number;
 	/** A member's name for a session token, or undefined to refuse. */
 	authorize(token: string, remoteAddress: string): {readonly name: string} | undefined;
 	/** An upload was accepted: announce the offer now (its bytes are still on their way). */
@@ -61,6 +71,8 @@ export class TransferServer {
 	readonly #connections = new Set<net.Socket>();
 	/** Connections held, by remote address. */
 	readonly #perAddress = new Map<string, number>();
+	/** Transfers running, by member token. */
+	readonly #running = new Map<string, {upload: number; download: number}>();
 	#spool: Spool | undefined;
 	#closed = false;
 
@@ -170,13 +182,35 @@ export class TransferServer {
 		}
 
 		socket.setTimeout(idleTimeoutMs, () => socket.destroy(new Error(`no traffic for ${idleTimeoutMs} ms`)));
-		const context = this.#context(spool, lingerMs, normalizeAddress(socket.remoteAddress ?? ''));
+		const context = this.#context(spool, lingerMs, normalizeAddress(socket.remoteAddress ?? ''), request.value.token);
 		await (request.value.op === 'upload'
 			? serveUpload(socket, reader, request.value, context)
 			: serveDownload(socket, reader, request.value, context));
 	}
 
-	#context(spool: Spool, lingerMs: number, remoteAddress: string): ServeContext {
+	/** One more transfer of this kind for the member, or why not. */
+	#begin(token: string, kind: 'upload' | 'download'): (() => void) | string {
+		const limit =
+			kind === 'upload'
+				? (this.#options.uploadsPerMember ?? TRANSFER_UPLOADS_PER_MEMBER)
+				: (this.#options.downloadsPerMember ?? TRANSFER_DOWNLOADS_PER_MEMBER);
+		const running = this.#running.get(token) ?? {upload: 0, download: 0};
+		if (running[kind] >= limit) {
+			return `you already run ${running[kind]} ${kind}s on this host, the most at once; try again when one has ended`;
+		}
+
+		running[kind]++;
+		this.#running.set(token, running);
+		let ended = false;
+		return () => {
+			if (ended) return;
+			ended = true;
+			running[kind]--;
+			if (running.upload === 0 && running.download === 0) this.#running.delete(token);
+		};
+	}
+
+	#context(spool: Spool, lingerMs: number, remoteAddress: string, token: string): ServeContext {
 		const options = this.#options;
 		const hook = (call: () => void) => {
 			if (this.#closed) return;
@@ -192,11 +226,12 @@ export class TransferServer {
 			maxFileSize: options.maxFileSize ?? 1024 ** 3,
 			lingerMs,
 			remoteAddress,
-			authorize: (token, address) => options.authorize(token, address),
+			authorize: (token_, address) => options.authorize(token_, address),
 			onOffer: (offer) => hook(() => options.onOffer(offer)),
 			onUploadDone: (id, sha256) => hook(() => options.onUploadDone(id, sha256)),
 			onUploadFailed: (id, reason) => hook(() => options.onUploadFailed(id, reason)),
 			onDownload: (start) => hook(() => options.onDownload?.(start)),
+			begin: (kind) => this.#begin(token, kind),
 		};
 	}
 }

@@ -70,3 +70,7 @@ export const TRANSFER_HANDSHAKE_TIMEOUT_MS = 10_000;
 export const TRANSFER_MAX_CONNECTIONS = 128;
 /** Connections the transfer server holds at once from one address. */
 export const TRANSFER_CONNECTIONS_PER_ADDRESS = 16;
+/** Uploads one member may run at once on the transfer server. */
+export const TRANSFER_UPLOADS_PER_MEMBER = 4;
+/** Downloads one member may run at once on the transfer server. */
+export const TRANSFER_DOWNLOADS_PER_MEMBER = 8;

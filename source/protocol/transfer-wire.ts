@@ -27,6 +27,7 @@ export type WireErrorCode =
 	| 'size-mismatch'
 	| 'bad-request'
 	| 'version'
+	| 'busy'
 	| 'failed';
 
 /** A typed refusal or decoding error. */
@@ -48,7 +49,7 @@ const failure = z.object({
 	v,
 	ok: z.literal(false),
 	code: z
-		.enum(['too-large', 'quota', 'not-member', 'unknown-id', 'size-mismatch', 'bad-request', 'version', 'failed'])
+		.enum(['too-large', 'quota', 'not-member', 'unknown-id', 'size-mismatch', 'bad-request', 'version', 'busy', 'failed'])
 		.catch('failed'),
 	reason: z.string().max(1024),
 });
