@@ -39,6 +39,8 @@ export class SpoolEntry {
 	#sha256: string | undefined;
 	#failure: string | undefined;
 	readonly #waiters = new Set<() => void>();
+	/** Bytes of this upload counted in the spool's quota: those received. */
+	charged = 0;
 
 	constructor(
 		readonly id: string,
@@ -162,7 +164,10 @@ export class SpoolEntry {
 	}
 }
 
-/** The host's folder of offered files (a temporary folder), with a quota on declared sizes. */
+/**
+ * The host's folder of offered files (a temporary folder), with a quota charged on the bytes that
+ * arrived, not on sizes declared: an upload that never sends holds nothing.
+ */
 export class Spool {
 	/** Create the spool folder inside `parent` (default: the system's temp folder). */
 	static async create(quota: number, parent: string = os.tmpdir()): Promise<Spool> {
@@ -178,20 +183,32 @@ export class Spool {
 		readonly quota: number,
 	) {}
 
-	/** Bytes reserved by uploads in progress or complete. */
+	/** Bytes received by uploads in progress or complete. */
 	get used(): number {
 		return this.#used;
 	}
 
-	/** Reserve room for a new upload; undefined when the quota would be exceeded. */
+	/** Bytes of the quota not used. */
+	get free(): number {
+		return Math.max(0, this.quota - this.#used);
+	}
+
+	/** Start a new upload; undefined when its declared size is over what is free now. */
 	add(name: string, size: number, from: string): SpoolEntry | undefined {
-		if (this.#used + size > this.quota) return undefined;
+		if (size > this.free) return undefined;
 		let id = newOfferId();
 		while (this.#entries.has(id)) id = newOfferId();
 		const entry = new SpoolEntry(id, name, size, from, path.join(this.dir, `${id}.data`));
 		this.#entries.set(id, entry);
-		this.#used += size;
 		return entry;
+	}
+
+	/** Count `bytes` more of an upload in the quota; false (nothing counted) when they do not fit. */
+	charge(entry: SpoolEntry, bytes: number): boolean {
+		if (entry.state !== 'uploading' || this.#used + bytes > this.quota) return false;
+		this.#used += bytes;
+		entry.charged += bytes;
+		return true;
 	}
 
 	/** The entry for an offer id (failed ones included). */
@@ -203,7 +220,8 @@ export class Spool {
 	async fail(entry: SpoolEntry, reason: string): Promise<void> {
 		if (entry.state === 'failed') return;
 		entry.fail(reason);
-		this.#used -= entry.size;
+		this.#used -= entry.charged;
+		entry.charged = 0;
 		await unlink(entry.path).catch(() => undefined);
 	}
 

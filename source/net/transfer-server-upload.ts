@@ -20,7 +20,7 @@ class UploadFault extends Error {
 	}
 }
 
-/** Receive one upload: authorize, reserve, announce at once, stream to the spool while hashing. */
+/** Receive one upload: authorize, start, announce at once, stream to the spool while hashing and charging the quota. */
 export async function serveUpload(socket: Socket, reader: ChunkReader, request: UploadRequest, context: ServeContext): Promise<void> {
 	const refuse = (code: WireErrorCode, reason: string) => {
 		endWithLine(socket, reader, encodeLine(failureOf(code, reason)), context.lingerMs);
@@ -52,8 +52,7 @@ async function upload(
 	const {spool} = context;
 	const entry = spool.add(safeFileName(request.name), request.size, from);
 	if (entry === undefined) {
-		const free = Math.max(0, spool.quota - spool.used);
-		return refuse('quota', `the host's spool has only ${prettyBytes(free)} free for ${prettyBytes(request.size)}`);
+		return refuse('quota', `the host's spool has only ${prettyBytes(spool.free)} free for ${prettyBytes(request.size)}`);
 	}
 
 	let file: FileHandle;
@@ -68,7 +67,7 @@ async function upload(
 	try {
 		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
 		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from});
-		sha256 = await receive(reader, entry, file);
+		sha256 = await receive(reader, entry, file, context);
 	} catch (error) {
 		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));
 		await file.close().catch(() => undefined);
@@ -85,7 +84,8 @@ async function upload(
 	socket.end(encodeLine({v: WIRE_VERSION, ok: true, stage: 'done', id: entry.id, size: entry.size, sha256}));
 }
 
-async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle): Promise<string> {
+async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle, context: ServeContext): Promise<string> {
+	const {spool} = context;
 	const hash = createHash('sha256');
 	// Downloads see bytes once they are on disk (`stored`); reading goes on while the disk writes.
 	const writer = new WriteBehind(file, 0, chunks => {
@@ -105,6 +105,12 @@ async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle)
 			if (chunk === null) break;
 			if (taken + chunk.length > entry.size) {
 				throw new UploadFault('size-mismatch', `the sender sent more than the declared ${entry.size} bytes`);
+			}
+
+			if (!spool.charge(entry, chunk.length)) {
+				const rest = prettyBytes(entry.size - taken);
+				const free = `${prettyBytes(spool.free)} of ${prettyBytes(spool.quota)} free`;
+				throw new UploadFault('quota', `the host's spool filled up while this upload ran: ${free}, ${rest} of ${prettyBytes(entry.size)} still to come`);
 			}
 
 			hash.update(chunk);

@@ -30,7 +30,7 @@ export type TransferServerOptions = {
 	readonly spoolDir?: string;
 	/** Largest upload accepted, in bytes (default 1 GiB). */
 	readonly maxFileSize?: number;
-	/** Total declared size of the spooled uploads (default 4 GiB). */
+	/** Total size of the bytes received by spooled uploads, running or complete (default 4 GiB). */
 	readonly spoolQuota?: number;
 	/** Limit for reading a request line, in ms (default 10 s). */
 	readonly headerTimeoutMs?: number;
