@@ -28,6 +28,94 @@ export function newOfferId(): string {
 /** How much of an upload's latest bytes the host keeps in memory for downloads that follow it. */
 export const RECENT_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The upload bytes the host holds in memory, over all uploads: those read and waiting for the
+ * disk, and the recent windows kept for downloads that follow an upload. An upload reserves each
+ * chunk it read before it reads the next; when the budget is spent, the windows (copies of bytes
+ * already on disk) are dropped first, and if that is not enough the upload waits, first come first
+ * served, and reads nothing meanwhile: TCP backpressure, not more memory.
+ */
+export class MemoryBudget {
+	#used = 0;
+	readonly #queue: Array<{bytes: number; grant: () => void}> = [];
+	/** Entries holding a recent window, which can be dropped to make room. */
+	readonly #windows = new Set<SpoolEntry>();
+
+	constructor(readonly limit: number) {}
+
+	/** Bytes reserved now. */
+	get used(): number {
+		return this.#used;
+	}
+
+	/** Whether an upload waits for room: recent windows are not kept meanwhile. */
+	get waiting(): boolean {
+		return this.#queue.length > 0;
+	}
+
+	/** Resolves once `bytes` are reserved (drops windows first, then waits); rejects if `signal` aborts first. */
+	async acquire(bytes: number, signal?: AbortSignal): Promise<void> {
+		signal?.throwIfAborted();
+		if (this.#queue.length === 0 && !this.#fits(bytes)) {
+			for (const entry of [...this.#windows]) {
+				entry.dropRecent();
+				if (this.#fits(bytes)) break;
+			}
+		}
+
+		if (this.#queue.length === 0 && this.#fits(bytes)) {
+			this.#used += bytes;
+			return;
+		}
+
+		await new Promise<void>((resolve, reject) => {
+			const waiter = {
+				bytes,
+				grant: () => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve();
+				},
+			};
+			const onAbort = () => {
+				const index = this.#queue.indexOf(waiter);
+				if (index !== -1) this.#queue.splice(index, 1);
+				reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+				this.#grant();
+			};
+
+			this.#queue.push(waiter);
+			signal?.addEventListener('abort', onAbort, {once: true});
+			// Windows others hold go first; what this frees goes to the first in line.
+			for (const entry of [...this.#windows]) entry.dropRecent();
+		});
+	}
+
+	/** Gives reserved bytes back; those waiting get them in order. */
+	release(bytes: number): void {
+		this.#used = Math.max(0, this.#used - bytes);
+		this.#grant();
+	}
+
+	/** An entry now holds (or no longer holds) a recent window. */
+	holdsWindow(entry: SpoolEntry, holds: boolean): void {
+		if (holds) this.#windows.add(entry);
+		else this.#windows.delete(entry);
+	}
+
+	/** A chunk larger than the whole budget still passes, alone. */
+	#fits(bytes: number): boolean {
+		return this.#used === 0 || this.#used + bytes <= this.limit;
+	}
+
+	#grant(): void {
+		while (this.#queue.length > 0 && this.#fits(this.#queue[0]!.bytes)) {
+			const waiter = this.#queue.shift()!;
+			this.#used += waiter.bytes;
+			waiter.grant();
+		}
+	}
+}
+
 /** One offered file in the spool; downloads wait on it, woken by the upload's progress. */
 export class SpoolEntry {
 	#received = 0;
@@ -39,6 +127,8 @@ export class SpoolEntry {
 	#sha256: string | undefined;
 	#failure: string | undefined;
 	readonly #waiters = new Set<() => void>();
+	/** Bytes of this upload counted in the memory budget: waiting for the disk, or in the window. */
+	#memory = 0;
 	/** Bytes of this upload counted in the spool's quota: those received. */
 	charged = 0;
 
@@ -48,7 +138,26 @@ export class SpoolEntry {
 		readonly size: number,
 		readonly from: string,
 		readonly path: string,
+		private readonly budget: MemoryBudget = new MemoryBudget(Number.POSITIVE_INFINITY),
 	) {}
+
+	/** Bytes of this upload held in memory, as the budget counts them. */
+	get memory(): number {
+		return this.#memory;
+	}
+
+	/**
+	 * Reserve room in the memory budget for a chunk just read, before it goes to the disk: waits
+	 * while the budget is spent (the caller reads nothing more meanwhile).
+	 */
+	async reserve(bytes: number, signal?: AbortSignal): Promise<void> {
+		await this.budget.acquire(bytes, signal);
+		if (this.#state === 'uploading') {
+			this.#memory += bytes;
+		} else {
+			this.budget.release(bytes);
+		}
+	}
 
 	/** Bytes of the upload already written to the spool file. */
 	get received(): number {
@@ -88,9 +197,9 @@ export class SpoolEntry {
 		this.#recent.push({position: this.#received, data: chunk});
 		this.#recentBytes += chunk.length;
 		this.#received += chunk.length;
+		this.budget.holdsWindow(this, true);
 		while (this.#recentBytes > RECENT_BYTES && this.#recentHead < this.#recent.length - 1) {
-			this.#recentBytes -= this.#recent[this.#recentHead]!.data.length;
-			this.#recent[this.#recentHead++] = undefined as never;
+			this.#dropOldest();
 		}
 
 		if (this.#recentHead > 1024) {
@@ -99,6 +208,27 @@ export class SpoolEntry {
 		}
 
 		this.#wake();
+		// An upload waits for memory: this window is not kept (its bytes are on disk).
+		if (this.budget.waiting) this.dropRecent();
+	}
+
+	/** Forget the window (downloads read the spool file instead) and give its memory back. */
+	dropRecent(): void {
+		while (this.#recentHead < this.#recent.length) this.#dropOldest();
+		this.#recent.length = 0;
+		this.#recentHead = 0;
+		this.#recentBytes = 0;
+		this.budget.holdsWindow(this, false);
+	}
+
+	#dropOldest(): void {
+		const {length} = this.#recent[this.#recentHead]!.data;
+		this.#recentBytes -= length;
+		this.#recent[this.#recentHead++] = undefined as never;
+		// Bytes stored without a reservation (tests) were never counted.
+		const counted = Math.min(length, this.#memory);
+		this.#memory -= counted;
+		this.budget.release(counted);
 	}
 
 	/**
@@ -134,11 +264,11 @@ export class SpoolEntry {
 		this.#wake();
 	}
 
-	/** Once the upload ended, downloads read the file: its memory goes back. */
+	/** Once the upload ended, downloads read the file: its memory goes back, all of it. */
 	#forgetRecent(): void {
-		this.#recent.length = 0;
-		this.#recentHead = 0;
-		this.#recentBytes = 0;
+		this.dropRecent();
+		this.budget.release(this.#memory);
+		this.#memory = 0;
 	}
 
 	#wake(): void {
@@ -170,9 +300,9 @@ export class SpoolEntry {
  */
 export class Spool {
 	/** Create the spool folder inside `parent` (default: the system's temp folder). */
-	static async create(quota: number, parent: string = os.tmpdir()): Promise<Spool> {
+	static async create(quota: number, parent: string = os.tmpdir(), memory: MemoryBudget = new MemoryBudget(Number.POSITIVE_INFINITY)): Promise<Spool> {
 		await mkdir(parent, {recursive: true, mode: 0o700});
-		return new Spool(await mkdtemp(path.join(parent, 'socket-chat-spool-')), quota);
+		return new Spool(await mkdtemp(path.join(parent, 'socket-chat-spool-')), quota, memory);
 	}
 
 	readonly #entries = new Map<string, SpoolEntry>();
@@ -181,6 +311,7 @@ export class Spool {
 	private constructor(
 		readonly dir: string,
 		readonly quota: number,
+		readonly memory: MemoryBudget,
 	) {}
 
 	/** Bytes received by uploads in progress or complete. */
@@ -198,7 +329,7 @@ export class Spool {
 		if (size > this.free) return undefined;
 		let id = newOfferId();
 		while (this.#entries.has(id)) id = newOfferId();
-		const entry = new SpoolEntry(id, name, size, from, path.join(this.dir, `${id}.data`));
+		const entry = new SpoolEntry(id, name, size, from, path.join(this.dir, `${id}.data`), this.memory);
 		this.#entries.set(id, entry);
 		return entry;
 	}

@@ -63,11 +63,15 @@ async function upload(
 		return refuse('failed', `the host could not store the file: ${describeFsError(error)}`);
 	}
 
+	// The connection closing stops a wait for memory.
+	const gone = new AbortController();
+	const onClose = () => gone.abort(new Error('connection closed'));
+	socket.once('close', onClose);
 	let sha256: string;
 	try {
 		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
 		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from});
-		sha256 = await receive(reader, entry, file, context);
+		sha256 = await receive(reader, entry, file, context, gone.signal);
 	} catch (error) {
 		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));
 		await file.close().catch(() => undefined);
@@ -76,6 +80,8 @@ async function upload(
 		if (socket.writable) refuse(fault.code, fault.message);
 		else socket.destroy();
 		return;
+	} finally {
+		socket.off('close', onClose);
 	}
 
 	await file.close().catch(() => undefined);
@@ -84,7 +90,7 @@ async function upload(
 	socket.end(encodeLine({v: WIRE_VERSION, ok: true, stage: 'done', id: entry.id, size: entry.size, sha256}));
 }
 
-async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle, context: ServeContext): Promise<string> {
+async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle, context: ServeContext, signal: AbortSignal): Promise<string> {
 	const {spool} = context;
 	const hash = createHash('sha256');
 	// Downloads see bytes once they are on disk (`stored`); reading goes on while the disk writes.
@@ -111,6 +117,13 @@ async function receive(reader: ChunkReader, entry: SpoolEntry, file: FileHandle,
 				const rest = prettyBytes(entry.size - taken);
 				const free = `${prettyBytes(spool.free)} of ${prettyBytes(spool.quota)} free`;
 				throw new UploadFault('quota', `the host's spool filled up while this upload ran: ${free}, ${rest} of ${prettyBytes(entry.size)} still to come`);
+			}
+
+			// Nothing more is read until the chunk has room in the host's memory budget.
+			try {
+				await entry.reserve(chunk.length, signal);
+			} catch {
+				throw new UploadFault('failed', `connection lost after ${taken} of ${entry.size} bytes`);
 			}
 
 			hash.update(chunk);

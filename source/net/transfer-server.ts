@@ -4,10 +4,11 @@ import {
 	TRANSFER_DOWNLOADS_PER_MEMBER,
 	TRANSFER_HANDSHAKE_TIMEOUT_MS,
 	TRANSFER_MAX_CONNECTIONS,
+	TRANSFER_MEMORY_BYTES,
 	TRANSFER_UPLOADS_PER_MEMBER,
 } from '../protocol/limits.js';
 import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
-import {Spool} from './spool.js';
+import {MemoryBudget, Spool} from './spool.js';
 import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
 import {serveDownload} from './transfer-server-download.js';
 import {serveUpload} from './transfer-server-upload.js';
@@ -46,6 +47,8 @@ export type TransferServerOptions = {
 	readonly uploadsPerMember?: number;
 	/** Downloads one member (session token) runs at once (default TRANSFER_DOWNLOADS_PER_MEMBER, 8). */
 	readonly downloadsPerMember?: number;
+	/** Upload bytes held in memory at once, over all uploads (default TRANSFER_MEMORY_BYTES, 128 MiB). */
+	readonly memoryBudget?: number;
 	/** A member's name for a session token, or undefined to refuse. */
 	authorize(token: string, remoteAddress: string): {readonly name: string} | undefined;
 	/** An upload was accepted: announce the offer now (its bytes are still on their way). */
@@ -73,11 +76,13 @@ export class TransferServer {
 	readonly #perAddress = new Map<string, number>();
 	/** Transfers running, by member token. */
 	readonly #running = new Map<string, {upload: number; download: number}>();
+	readonly #memory: MemoryBudget;
 	#spool: Spool | undefined;
 	#closed = false;
 
 	constructor(options: TransferServerOptions) {
 		this.#options = options;
+		this.#memory = new MemoryBudget(options.memoryBudget ?? TRANSFER_MEMORY_BYTES);
 		this.#server = transferListener(
 			options.psk,
 			(socket) => {
@@ -94,7 +99,7 @@ export class TransferServer {
 
 	/** Create the spool folder and start listening. */
 	async listen(): Promise<{port: number}> {
-		this.#spool = await Spool.create(this.#options.spoolQuota ?? 4 * 1024 ** 3, this.#options.spoolDir);
+		this.#spool = await Spool.create(this.#options.spoolQuota ?? 4 * 1024 ** 3, this.#options.spoolDir, this.#memory);
 		await new Promise<void>((resolve, reject) => {
 			this.#server.once('error', reject);
 			this.#server.listen(this.#options.port, this.#options.host, () => {
@@ -108,6 +113,11 @@ export class TransferServer {
 	/** The spool folder, once listening. */
 	get spoolDir(): string | undefined {
 		return this.#spool?.dir;
+	}
+
+	/** Upload bytes held in memory now, and the budget. */
+	get memory(): {readonly used: number; readonly limit: number} {
+		return {used: this.#memory.used, limit: this.#memory.limit};
 	}
 
 	/** Stop listening, cut every transfer, and remove the spool folder. */

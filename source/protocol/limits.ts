@@ -74,3 +74,5 @@ export const TRANSFER_CONNECTIONS_PER_ADDRESS = 16;
 export const TRANSFER_UPLOADS_PER_MEMBER = 4;
 /** Downloads one member may run at once on the transfer server. */
 export const TRANSFER_DOWNLOADS_PER_MEMBER = 8;
+/** Upload bytes the host holds in memory at once, over all uploads: then reading pauses. */
+export const TRANSFER_MEMORY_BYTES = 128 * 1024 * 1024;
