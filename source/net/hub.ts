@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type dgram from 'node:dgram';
 import {HubEndpoint, type HubEndpointConfig, type HubStats, type Transmit} from '../protocol/connection/hub-endpoint.js';
-import {transferMember, transferPsk} from '../protocol/room/hub-room-transfers.js';
+import {type OfferSender, transferMember, transferPsk, transferSenderPresent} from '../protocol/room/hub-room-transfers.js';
 import {generateIdentity, type HubIdentity, identityFingerprint} from '../protocol/secure/identity.js';
 import type {RoomEvent} from '../protocol/items.js';
 import {normalizeAddress} from '../protocol/peer.js';
@@ -124,6 +124,11 @@ export class Hub {
 	/** The live member holding this token, if the TCP connection comes from the address it joined from. */
 	memberByToken(token: string, remoteAddress: string): {name: string} | undefined {
 		return transferMember(this.started.room, token, normalizeAddress(remoteAddress));
+	}
+
+	/** Whether an offer's sender is still in the room (its session, or a rejoin under its name). */
+	transferSenderPresent(sender: OfferSender): boolean {
+		return transferSenderPresent(this.started.room, sender);
 	}
 
 	/** The TLS pre-shared key of the live session whose transfers go by this PSK identity. */

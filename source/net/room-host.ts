@@ -32,6 +32,7 @@ export class RoomHost {
 			maxFileSize: this.options.maxFileSize,
 			spoolQuota: this.options.spoolQuota,
 			authorize: (token, remoteAddress) => this.started?.memberByToken(token, remoteAddress),
+			senderPresent: sender => this.started?.transferSenderPresent(sender) ?? true,
 			onOffer: ({id, name, size, from}) => {
 				this.announce({id, name, size, from, complete: false});
 			},
@@ -40,6 +41,12 @@ export class RoomHost {
 			},
 			onUploadFailed: (id, reason) => {
 				this.update(id, {failed: reason.slice(0, 500)});
+				this.offers.delete(id);
+			},
+			// Announced as failed, with the reason ("expired 10 minutes after alice left the room").
+			onOfferExpired: (id, reason) => {
+				this.update(id, {failed: reason.slice(0, 500)});
+				this.offers.delete(id);
 			},
 		});
 	}

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Where an offered file stands on the host. */
-export type SpoolState = 'uploading' | 'complete' | 'failed';
+export type SpoolState = 'uploading' | 'complete' | 'failed' | 'expired';
 
-/** Thrown to downloads waiting on an upload that failed; the message is the reason. */
+/** Thrown to downloads waiting on an upload that failed or an offer that expired; the message is the reason. */
 export class SpoolFailure extends Error {
 	override readonly name = 'SpoolFailure';
 }
@@ -27,6 +27,9 @@ export function newOfferId(): string {
 
 /** How much of an upload's latest bytes the host keeps in memory for downloads that follow it. */
 export const RECENT_BYTES = 32 * 1024 * 1024;
+
+/** Failed and expired offers remembered (their downloads are told why), at most; older ones are forgotten. */
+const MAX_ENDED = 4096;
 
 /**
  * The upload bytes the host holds in memory, over all uploads: those read and waiting for the
@@ -131,6 +134,7 @@ export class SpoolEntry {
 	#memory = 0;
 	/** Bytes of this upload counted in the spool's quota: those received. */
 	charged = 0;
+	readonly #expired = new AbortController();
 
 	constructor(
 		readonly id: string,
@@ -140,6 +144,11 @@ export class SpoolEntry {
 		readonly path: string,
 		private readonly budget: MemoryBudget = new MemoryBudget(Number.POSITIVE_INFINITY),
 	) {}
+
+	/** Aborted when the offer expires (a running upload is then cut). */
+	get expiredSignal(): AbortSignal {
+		return this.#expired.signal;
+	}
 
 	/** Bytes of this upload held in memory, as the budget counts them. */
 	get memory(): number {
@@ -194,6 +203,8 @@ export class SpoolEntry {
 	 * a while, so a download that follows the upload sends it from memory.
 	 */
 	stored(chunk: Uint8Array): void {
+		// An expired upload's last writes: nothing is served from it any more.
+		if (this.#state !== 'uploading') return;
 		this.#recent.push({position: this.#received, data: chunk});
 		this.#recentBytes += chunk.length;
 		this.#received += chunk.length;
@@ -250,6 +261,7 @@ export class SpoolEntry {
 
 	/** The upload finished whole. */
 	complete(sha256: string): void {
+		if (this.#state !== 'uploading') return;
 		this.#state = 'complete';
 		this.#sha256 = sha256;
 		this.#forgetRecent();
@@ -262,6 +274,15 @@ export class SpoolEntry {
 		this.#failure = reason;
 		this.#forgetRecent();
 		this.#wake();
+	}
+
+	/** The offer expired: no more downloads, and a running upload is cut. */
+	expire(reason: string): void {
+		this.#state = 'expired';
+		this.#failure = reason;
+		this.#forgetRecent();
+		this.#wake();
+		this.#expired.abort(new SpoolFailure(reason));
 	}
 
 	/** Once the upload ended, downloads read the file: its memory goes back, all of it. */
@@ -277,7 +298,7 @@ export class SpoolEntry {
 
 	async #waitUntil(ready: () => boolean, signal: AbortSignal): Promise<void> {
 		for (;;) {
-			if (this.#state === 'failed') throw new SpoolFailure(this.#failure ?? 'upload failed');
+			if (this.#state === 'failed' || this.#state === 'expired') throw new SpoolFailure(this.#failure ?? 'upload failed');
 			if (ready()) return;
 			signal.throwIfAborted();
 			await new Promise<void>((resolve) => {
@@ -306,6 +327,8 @@ export class Spool {
 	}
 
 	readonly #entries = new Map<string, SpoolEntry>();
+	/** Failed and expired offers, oldest first (MAX_ENDED are remembered). */
+	readonly #ended: string[] = [];
 	#used = 0;
 
 	private constructor(
@@ -342,17 +365,30 @@ export class Spool {
 		return true;
 	}
 
-	/** The entry for an offer id (failed ones included). */
+	/** The entry for an offer id (failed and expired ones included, the latest MAX_ENDED of them). */
 	get(id: string): SpoolEntry | undefined {
 		return this.#entries.get(id);
 	}
 
 	/** Mark an upload failed, release its room and remove its file. */
 	async fail(entry: SpoolEntry, reason: string): Promise<void> {
-		if (entry.state === 'failed') return;
+		if (entry.state === 'failed' || entry.state === 'expired') return;
 		entry.fail(reason);
+		await this.#end(entry);
+	}
+
+	/** An offer expired: mark it, cut its upload if it runs, release its room and remove its file. */
+	async expire(entry: SpoolEntry, reason: string): Promise<void> {
+		if (entry.state === 'failed' || entry.state === 'expired') return;
+		entry.expire(reason);
+		await this.#end(entry);
+	}
+
+	async #end(entry: SpoolEntry): Promise<void> {
 		this.#used -= entry.charged;
 		entry.charged = 0;
+		this.#ended.push(entry.id);
+		if (this.#ended.length > MAX_ENDED) this.#entries.delete(this.#ended.shift()!);
 		await unlink(entry.path).catch(() => undefined);
 	}
 

@@ -29,6 +29,7 @@ export async function serveDownload(socket: Socket, reader: ChunkReader, request
 	const entry = context.spool.get(request.id);
 	if (entry === undefined) return refuse('unknown-id', `no file is offered with id ${request.id}`);
 	if (entry.state === 'failed') return refuse('failed', `the upload of ${entry.name} failed: ${entry.failure ?? ''}`);
+	if (entry.state === 'expired') return refuse('expired', expiredReason(entry));
 	if (request.offset > entry.size) return refuse('bad-request', `offset ${request.offset} is past the size ${entry.size}`);
 	const ended = context.begin('download');
 	if (typeof ended === 'string') return refuse('busy', ended);
@@ -37,6 +38,10 @@ export async function serveDownload(socket: Socket, reader: ChunkReader, request
 	} finally {
 		ended();
 	}
+}
+
+function expiredReason(entry: SpoolEntry): string {
+	return `${entry.name} is no longer offered: it ${entry.failure ?? 'expired'}`;
 }
 
 async function download(
@@ -52,6 +57,7 @@ async function download(
 	try {
 		file = await open(entry.path, 'r');
 	} catch (error) {
+		if (entry.state === 'expired') return refuse('expired', expiredReason(entry));
 		return refuse('failed', entry.failure ?? `the host could not read the file: ${describeFsError(error)}`);
 	}
 
@@ -79,14 +85,16 @@ async function download(
 		const done = encodeLine({v: WIRE_VERSION, ok: true, stage: 'done', id: entry.id, size: entry.size, sha256: entry.sha256 ?? ''});
 		socket.end(Buffer.concat([encodeFrameHeader(0), done]));
 	} catch (error) {
-		const reason =
-			error instanceof SpoolFailure
+		const expired = entry.state === 'expired';
+		const reason = expired
+			? expiredReason(entry)
+			: error instanceof SpoolFailure
 				? `the upload of ${entry.name} failed: ${error.message}`
 				: error instanceof ReadFault
 					? error.message
 					: undefined;
 		if (reason !== undefined && socket.writable) {
-			socket.end(Buffer.concat([encodeFrameHeader(0), encodeLine(failureOf('failed', reason))]));
+			socket.end(Buffer.concat([encodeFrameHeader(0), encodeLine(failureOf(expired ? 'expired' : 'failed', reason))]));
 		} else {
 			socket.destroy();
 		}

@@ -63,10 +63,12 @@ async function upload(
 		return refuse('failed', `the host could not store the file: ${describeFsError(error)}`);
 	}
 
-	// The connection closing stops a wait for memory.
+	// The connection closing, or the offer expiring (then it is cut), stops a wait for memory.
 	const gone = new AbortController();
 	const onClose = () => gone.abort(new Error('connection closed'));
+	const onExpired = () => socket.destroy();
 	socket.once('close', onClose);
+	entry.expiredSignal.addEventListener('abort', onExpired, {once: true});
 	let sha256: string;
 	try {
 		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
@@ -75,6 +77,7 @@ async function upload(
 	} catch (error) {
 		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));
 		await file.close().catch(() => undefined);
+		if (entry.state === 'expired') return; // Cut by its expiry, told already.
 		await spool.fail(entry, fault.message);
 		context.onUploadFailed(entry.id, fault.message);
 		if (socket.writable) refuse(fault.code, fault.message);
@@ -82,9 +85,11 @@ async function upload(
 		return;
 	} finally {
 		socket.off('close', onClose);
+		entry.expiredSignal.removeEventListener('abort', onExpired);
 	}
 
 	await file.close().catch(() => undefined);
+	if (entry.state === 'expired') return;
 	entry.complete(sha256);
 	context.onUploadDone(entry.id, sha256);
 	socket.end(encodeLine({v: WIRE_VERSION, ok: true, stage: 'done', id: entry.id, size: entry.size, sha256}));

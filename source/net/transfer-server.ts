@@ -1,5 +1,7 @@
 import type net from 'node:net';
 import {
+	OFFER_GRACE_MS,
+	OFFER_MAX_AGE_MS,
 	TRANSFER_CONNECTIONS_PER_ADDRESS,
 	TRANSFER_DOWNLOADS_PER_MEMBER,
 	TRANSFER_HANDSHAKE_TIMEOUT_MS,
@@ -7,6 +9,7 @@ import {
 	TRANSFER_MEMORY_BYTES,
 	TRANSFER_UPLOADS_PER_MEMBER,
 } from '../protocol/limits.js';
+import {type OfferSender, OfferTerms} from '../protocol/room/hub-room-transfers.js';
 import {decodeRequest, encodeLine, failureOf} from '../protocol/transfer-wire.js';
 import {MemoryBudget, Spool} from './spool.js';
 import type {ServeContext, TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
@@ -17,9 +20,13 @@ import {transferListener} from './transfer-tls.js';
 import {normalizeAddress} from './address.js';
 
 export type {TransferDownloadStart, TransferOffer} from './transfer-server-context.js';
+export type {OfferSender} from '../protocol/room/hub-room-transfers.js';
 
 /** The port a host's transfer server listens on unless told otherwise. */
 export const DEFAULT_TRANSFER_PORT = 22_222;
+
+/** How often the server looks for offers whose term is over. */
+const SWEEP_MS = 30_000;
 
 /** How a TransferServer listens, its limits, and the hooks that tie it to the chat hub. */
 export type TransferServerOptions = {
@@ -49,21 +56,34 @@ export type TransferServerOptions = {
 	readonly downloadsPerMember?: number;
 	/** Upload bytes held in memory at once, over all uploads (default TRANSFER_MEMORY_BYTES, 128 MiB). */
 	readonly memoryBudget?: number;
+	/** An offer's file is dropped this long after its sender left (default OFFER_GRACE_MS, 10 min)... */
+	readonly offerGraceMs?: number;
+	/** ... or this long after it was offered, whichever first (default OFFER_MAX_AGE_MS, 1 day). */
+	readonly offerMaxAgeMs?: number;
 	/** A member's name for a session token, or undefined to refuse. */
 	authorize(token: string, remoteAddress: string): {readonly name: string} | undefined;
+	/**
+	 * Whether an offer's sender is still in the room (the hub's `transferSenderPresent`); when
+	 * absent, whether its token still authorizes from the address it uploaded from.
+	 */
+	senderPresent?(sender: OfferSender): boolean;
 	/** An upload was accepted: announce the offer now (its bytes are still on their way). */
 	onOffer(offer: TransferOffer): void;
 	onUploadDone(id: string, sha256: string): void;
 	onUploadFailed(id: string, reason: string): void;
+	/** An offer expired: its file is gone, its downloads are refused (optional). */
+	onOfferExpired?(id: string, reason: string): void;
 	/** A download starts (optional; for logs and notices). */
 	onDownload?(start: TransferDownloadStart): void;
 	/** In a room with a secret, each session's transfer key by its token: connections are then TLS 1.3 with it. */
 	readonly psk?: (identity: string) => Buffer | undefined;
 };
 
+type Sender = OfferSender & {readonly address: string};
+
 /**
  * The host's TCP file-transfer server: members upload into a spool folder and download from it,
- * even while the upload is still running. Wire format: docs/transfer.md.
+ * even while the upload is still running. Wire format and limits: docs/transfer.md.
  */
 export class TransferServer {
 	readonly #options: TransferServerOptions;
@@ -76,12 +96,15 @@ export class TransferServer {
 	readonly #perAddress = new Map<string, number>();
 	/** Transfers running, by member token. */
 	readonly #running = new Map<string, {upload: number; download: number}>();
+	readonly #terms: OfferTerms<Sender>;
 	readonly #memory: MemoryBudget;
 	#spool: Spool | undefined;
+	#sweeper: NodeJS.Timeout | undefined;
 	#closed = false;
 
 	constructor(options: TransferServerOptions) {
 		this.#options = options;
+		this.#terms = new OfferTerms({graceMs: options.offerGraceMs ?? OFFER_GRACE_MS, maxAgeMs: options.offerMaxAgeMs ?? OFFER_MAX_AGE_MS});
 		this.#memory = new MemoryBudget(options.memoryBudget ?? TRANSFER_MEMORY_BYTES);
 		this.#server = transferListener(
 			options.psk,
@@ -107,6 +130,10 @@ export class TransferServer {
 				resolve();
 			});
 		});
+		this.#sweeper = setInterval(() => {
+			void this.expireOffers().catch(() => undefined);
+		}, SWEEP_MS);
+		this.#sweeper.unref();
 		return {port: (this.#server.address() as net.AddressInfo).port};
 	}
 
@@ -120,9 +147,32 @@ export class TransferServer {
 		return {used: this.#memory.used, limit: this.#memory.limit};
 	}
 
+	/** When an offer's file is dropped as things stand (its sender's absence as last seen). */
+	offerEndsAt(id: string): number | undefined {
+		return this.#terms.endsAt(id);
+	}
+
+	/**
+	 * Drop the offers whose term is over at `now`: their files are removed, a running upload is
+	 * cut, downloads are refused with `expired`. Runs every 30 s by itself; returns the ids dropped.
+	 */
+	async expireOffers(now = Date.now()): Promise<string[]> {
+		const spool = this.#spool;
+		if (spool === undefined || this.#closed) return [];
+		const due = this.#terms.expire(now, (sender) => this.#present(sender));
+		for (const {id, reason} of due) {
+			const entry = spool.get(id);
+			if (entry !== undefined) await spool.expire(entry, reason);
+			this.#hook(() => this.#options.onOfferExpired?.(id, reason));
+		}
+
+		return due.map(({id}) => id);
+	}
+
 	/** Stop listening, cut every transfer, and remove the spool folder. */
 	async close(): Promise<void> {
 		this.#closed = true;
+		clearInterval(this.#sweeper);
 		const stopped = new Promise<void>((resolve) => {
 			this.#server.close(() => resolve());
 		});
@@ -153,6 +203,16 @@ export class TransferServer {
 			if (left > 0) this.#perAddress.set(address, left);
 			else this.#perAddress.delete(address);
 		});
+	}
+
+	#present(sender: Sender): boolean {
+		try {
+			const {senderPresent, authorize} = this.#options;
+			return senderPresent ? senderPresent({token: sender.token, name: sender.name}) : authorize(sender.token, sender.address) !== undefined;
+		} catch (error) {
+			process.emitWarning(`transfer server hook failed: ${String(error)}`);
+			return true;
+		}
 	}
 
 	#accept(socket: net.Socket): void {
@@ -198,6 +258,15 @@ export class TransferServer {
 			: serveDownload(socket, reader, request.value, context));
 	}
 
+	#hook(call: () => void): void {
+		if (this.#closed) return;
+		try {
+			call();
+		} catch (error) {
+			process.emitWarning(`transfer server hook failed: ${String(error)}`);
+		}
+	}
+
 	/** One more transfer of this kind for the member, or why not. */
 	#begin(token: string, kind: 'upload' | 'download'): (() => void) | string {
 		const limit =
@@ -222,24 +291,22 @@ export class TransferServer {
 
 	#context(spool: Spool, lingerMs: number, remoteAddress: string, token: string): ServeContext {
 		const options = this.#options;
-		const hook = (call: () => void) => {
-			if (this.#closed) return;
-			try {
-				call();
-			} catch (error) {
-				process.emitWarning(`transfer server hook failed: ${String(error)}`);
-			}
-		};
-
+		const hook = (call: () => void) => this.#hook(call);
 		return {
 			spool,
 			maxFileSize: options.maxFileSize ?? 1024 ** 3,
 			lingerMs,
 			remoteAddress,
 			authorize: (token_, address) => options.authorize(token_, address),
-			onOffer: (offer) => hook(() => options.onOffer(offer)),
+			onOffer: (offer) => {
+				this.#terms.add(offer.id, {token, name: offer.from, address: remoteAddress}, Date.now());
+				hook(() => options.onOffer(offer));
+			},
 			onUploadDone: (id, sha256) => hook(() => options.onUploadDone(id, sha256)),
-			onUploadFailed: (id, reason) => hook(() => options.onUploadFailed(id, reason)),
+			onUploadFailed: (id, reason) => {
+				this.#terms.delete(id);
+				hook(() => options.onUploadFailed(id, reason));
+			},
 			onDownload: (start) => hook(() => options.onDownload?.(start)),
 			begin: (kind) => this.#begin(token, kind),
 		};

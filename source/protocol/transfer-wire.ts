@@ -28,6 +28,7 @@ export type WireErrorCode =
 	| 'bad-request'
 	| 'version'
 	| 'busy'
+	| 'expired'
 	| 'failed';
 
 /** A typed refusal or decoding error. */
@@ -49,7 +50,7 @@ const failure = z.object({
 	v,
 	ok: z.literal(false),
 	code: z
-		.enum(['too-large', 'quota', 'not-member', 'unknown-id', 'size-mismatch', 'bad-request', 'version', 'busy', 'failed'])
+		.enum(['too-large', 'quota', 'not-member', 'unknown-id', 'size-mismatch', 'bad-request', 'version', 'busy', 'expired', 'failed'])
 		.catch('failed'),
 	reason: z.string().max(1024),
 });

@@ -30,3 +30,14 @@ test('declared sizes reserve nothing; bytes are charged as they come, and a fail
 	expect(spool.used).toBe(600);
 	expect(spool.charge(idle[0]!, 1)).toBe(false);
 });
+
+test('an expired offer gives its bytes back and takes no more', async () => {
+	const spool = await spoolOf(1000);
+	const entry = spool.add('a', 600, 'alice')!;
+	expect(spool.charge(entry, 600)).toBe(true);
+	entry.complete('0'.repeat(64));
+	await spool.expire(entry, 'expired 1 day after it was offered');
+	expect(spool.used).toBe(0);
+	expect(entry.state).toBe('expired');
+	expect(spool.get(entry.id)?.failure).toBe('expired 1 day after it was offered');
+});
