@@ -45,7 +45,9 @@ const dataFrame = z
 
 export const frameSchema = z.discriminatedUnion('t', [
 	// The handshake (docs/protocol.md, "Joining"): binary values are base64url.
-	z.object({t: z.literal('query'), cid, n: b64(24)}),
+	// `c`: the address cookie of an earlier `retry` (docs/protocol.md, "Joining").
+	z.object({t: z.literal('query'), cid, n: b64(24), c: b64(44).optional()}),
+	z.object({t: z.literal('retry'), cid, c: b64(44)}),
 	// `e`: the hub's key is new each run (it has no data folder): not worth pinning.
 	z.object({t: z.literal('room'), cid, secret: z.boolean(), id: b64(44), n: b64(24), y: b64(44), e: z.boolean().optional()}),
 	z.object({t: z.literal('hello'), cid, n: b64(24), y: b64(44), s: b64(2048)}),

@@ -1,6 +1,6 @@
 /** Every number the wire and the room depend on, in one place (docs/protocol.md explains each). */
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** Versions this build speaks; a hello with any other is refused, naming these. */
 export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 
@@ -55,7 +55,34 @@ export const PACE_SHARE = 0.9;
 /** Join attempts per source address: a bucket of 5, refilled one per 2 s. */
 export const JOIN_RATE_PER_SECOND = 0.5;
 export const JOIN_BURST = 5;
+/** Join attempts per address prefix (IPv4 /24, IPv6 /64): a bucket of 20, two more a second. */
+export const JOIN_PREFIX_RATE_PER_SECOND = 2;
+export const JOIN_PREFIX_BURST = 20;
+/** Join attempts overall (each costs the hub a key exchange): a bucket of 64, 16 more a second. */
+export const JOIN_ALL_RATE_PER_SECOND = 16;
+export const JOIN_ALL_BURST = 64;
 export const MAX_MEMBERS = 256;
+
+/**
+ * Address validation (docs/protocol.md, "Joining"): a query's cookie is good for the period it
+ * was made in and the next one, so for 30 to 60 s.
+ */
+export const COOKIE_PERIOD_MS = 30_000;
+/**
+ * Before a peer is a member the hub never answers a datagram with more bytes than it carried; a
+ * query and a hello are padded to this size, so every answer to them fits.
+ */
+export const HANDSHAKE_PAD_BYTES = SAFE_PAYLOAD_BYTES;
+/** A heartbeat's plaintext is padded to this, so the hub's signed `gone` (183 bytes) fits in its answer to it. */
+export const PING_PAD_BYTES = 192;
+/** Sessions accepted but not yet confirmed by their member's first sealed datagram: at most, and per prefix. */
+export const MAX_UNCONFIRMED = 256;
+export const MAX_UNCONFIRMED_PER_PREFIX = 16;
+/** How long an accepted session waits for its member's first sealed datagram. */
+export const UNCONFIRMED_MS = 10_000;
+/** Version refusals too large for the datagram that prompted them: a bucket of 3, one a second, for the whole hub. */
+export const OVERSIZE_REFUSALS_PER_SECOND = 1;
+export const OVERSIZE_REFUSALS_BURST = 3;
 
 /** An encrypted hello older or newer than this is refused (replays of old hellos). */
 export const HELLO_MAX_AGE_MS = 60_000;

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import {SessionCipher} from '../../source/protocol/crypto.js';
 import {decodeEnvelope, encodeEnvelope, encodeSealedEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../../source/protocol/envelope.js';
-import {PROTOCOL_VERSION} from '../../source/protocol/limits.js';
+import {HANDSHAKE_PAD_BYTES, PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {fromBase64, toBase64} from '../../source/protocol/secure/base64.js';
 import {memberReply, NONCE_BYTES, sealHello} from '../../source/protocol/secure/handshake.js';
 import {systemRandom} from '../../source/protocol/secure/random.js';
@@ -10,9 +10,10 @@ import {waitFor} from './wait-for.js';
 type Frame = Record<string, unknown> & {t: string};
 
 /**
- * A member on a bare UDP socket that speaks the wire by hand: the real handshake glue
- * (protocol/secure/handshake.ts), then frames of its choosing, sealed in its session. For tests
- * that must do what the real member never would (flood past its pace, withhold acks, send junk).
+ * A member on a bare UDP socket that speaks the wire by hand: the address cookie, the real
+ * handshake glue (protocol/secure/handshake.ts), the confirming ping, then frames of its
+ * choosing, sealed in its session. For tests that must do what the real member never would
+ * (flood past its pace, withhold acks, send junk).
  */
 export class RawMember {
 	/** Every frame received, opened, in order. */
@@ -28,15 +29,17 @@ export class RawMember {
 	}
 
 	/** Opens a socket on 127.0.0.1 and runs the handshake under `name` (join: wait for the accept). */
-	static async connect(port: number, name: string, options: {secret?: string; join?: boolean; fields?: Record<string, unknown>} = {}): Promise<RawMember> {
+	static async connect(port: number, name: string, options: {secret?: string; join?: boolean; confirm?: boolean; bind?: string; fields?: Record<string, unknown>} = {}): Promise<RawMember> {
 		const socket = dgram.createSocket('udp4');
 		await new Promise<void>(resolve => {
-			socket.bind(0, '127.0.0.1', resolve);
+			socket.bind(0, options.bind ?? '127.0.0.1', resolve);
 		});
 		const member = new RawMember(socket, port);
 		const cid = `raw-${name.slice(0, 8)}`;
 		const nonce = systemRandom(NONCE_BYTES);
 		member.clear([{t: 'query', cid, n: toBase64(nonce)}]);
+		const retry = await waitFor(() => member.frames.find(frame => frame.t === 'retry'), {what: 'the address cookie'});
+		member.clear([{t: 'query', cid, n: toBase64(nonce), c: retry.c}]);
 		const room = await waitFor(() => member.frames.find(frame => frame.t === 'room'), {what: 'the room answer'});
 		const reply = memberReply({
 			cid,
@@ -50,15 +53,19 @@ export class RawMember {
 		member.cipher = new SessionCipher(Buffer.from(reply.keys.session.memberToHub), Buffer.from(reply.keys.session.hubToMember));
 		member.clear([{t: 'hello', cid, n: toBase64(nonce), y: toBase64(reply.share), s: toBase64(sealHello(reply.keys, JSON.stringify({name, ...options.fields})))}]);
 		if (options.join !== false) {
-			await waitFor(() => member.token !== NO_TOKEN, {what: `${name} accepted`});
+			await waitFor(() => member.token !== NO_TOKEN || member.frames.some(frame => frame.t === 'refuse'), {what: `${name} accepted`});
+			// The hub admits the session on its first sealed datagram (unless this member is to leave it half-open).
+			if (options.confirm !== false && member.token !== NO_TOKEN) {
+				member.send([{t: 'ping', ts: 0}]);
+			}
 		}
 
 		return member;
 	}
 
-	/** Sends frames in the clear (under `token`, by default none). */
+	/** Sends frames in the clear (under `token`, by default none), padded as the real member pads its join. */
 	clear(frames: unknown[], token = NO_TOKEN): void {
-		this.socket.send(encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify(frames)), this.port, '127.0.0.1');
+		this.socket.send(encodeEnvelope(PROTOCOL_VERSION, token, JSON.stringify(frames).padEnd(HANDSHAKE_PAD_BYTES - HEADER_BYTES, ' ')), this.port, '127.0.0.1');
 	}
 
 	/** Sends frames in the session, sealed. */

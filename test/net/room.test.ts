@@ -3,7 +3,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import type {Hub} from '../../source/net/hub.js';
 import {MemberLink} from '../../source/net/member-link.js';
 import {encodeEnvelope} from '../../source/protocol/envelope.js';
-import {MAX_TEXT_BYTES, PROTOCOL_VERSION} from '../../source/protocol/limits.js';
+import {MAX_TEXT_BYTES, PING_PAD_BYTES, PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
 import {RawMember} from '../helpers/raw-member.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -209,7 +209,11 @@ describe('identity and hostile datagrams', () => {
 			encodeEnvelope(PROTOCOL_VERSION, 'ffffffffffffffff', '[{"t":"d","g":0,"n":1,"e":{}}]'),
 		];
 		const refusals: string[] = [];
-		attacker.on('message', datagram => refusals.push(datagram.toString('utf8', 12)));
+		const sizes: number[] = [];
+		attacker.on('message', datagram => {
+			refusals.push(datagram.toString('utf8', 12));
+			sizes.push(datagram.length);
+		});
 		for (const datagram of junk) {
 			attacker.send(datagram, hub.port, '127.0.0.1');
 		}
@@ -219,12 +223,18 @@ describe('identity and hostile datagrams', () => {
 		const refusal = await waitFor(() => longName.frames.find(frame => frame.t === 'refuse'), {what: 'a refusal of the 400-character name'});
 		expect(refusal).toMatchObject({t: 'refuse', cid: 'raw-yyyyyyyy', code: 'name-invalid'});
 		longName.close();
-		expect(refusals.some(body => body.includes('"gone"'))).toBe(true);
+		// An unknown token in a short datagram gets nothing: the signed gone is larger than it.
+		expect(refusals).toEqual([]);
+		expect(hub.stats.dropped.amplification).toBe(1);
+		const padded = encodeEnvelope(PROTOCOL_VERSION, 'fffffffffffffffe', '[{"t":"ping","ts":1}]'.padEnd(PING_PAD_BYTES));
+		attacker.send(padded, hub.port, '127.0.0.1');
+		await waitFor(() => refusals.some(body => body.includes('"gone"')), {what: 'a signed gone for a padded datagram'});
+		expect(sizes.every(size => size <= padded.length)).toBe(true);
 		expect(hub.stats.dropped['bad-magic']).toBe(1);
 		expect(hub.stats.dropped['too-short']).toBe(1);
 		expect(hub.stats.dropped['bad-json']).toBe(1);
 		expect(hub.stats.dropped['bad-frame']).toBe(1);
-		expect(hub.stats.dropped['unknown-token']).toBe(1);
+		expect(hub.stats.dropped['unknown-token']).toBe(2);
 		alice.link.send({k: 'say', text: 'still here'});
 		await allReceived([bob], 1);
 		expect(hub.memberNames()).toEqual(['alice', 'bob']);

@@ -94,7 +94,7 @@ export class HubEndpoint<Via> {
 		this.sweepAt = now + SWEEP_MS;
 		this.hostKey = config.hostKey ?? Buffer.from(deps.random(16)).toString('hex');
 		const rate = config.rateLimit === false ? undefined : (config.rateLimit ?? {perSecond: RATE_PER_SECOND, burst: RATE_BURST});
-		this.gate = new HubGate(config.joinLimit, config.maxMembers);
+		this.gate = new HubGate(config.joinLimit, config.maxMembers, now);
 		this.room = new HubRoom({
 			now: () => this.now,
 			token: () => Buffer.from(deps.random(8)).toString('hex'),
@@ -127,10 +127,11 @@ export class HubEndpoint<Via> {
 			ephemeral: config.ephemeralIdentity === true,
 			random: deps.random,
 			hostKey: this.hostKey,
+			limitUnconfirmed: config.joinLimit !== false,
 			send: transmit => this.push(transmit),
 			drop: reason => this.drop(reason),
 			admitted: (member, via) => this.routes.set(member, via),
-		});
+		}, now);
 	}
 
 	/** A datagram from `address`:`port` (as the socket reported it), received on `via`. */
@@ -144,11 +145,11 @@ export class HubEndpoint<Via> {
 			return;
 		}
 
-		const from = {address, port, via, peer: peerOf(normalizeAddress(address), port)};
+		const from = {address, port, via, peer: peerOf(normalizeAddress(address), port), size: buffer.length};
 		const encrypted = (envelope.flags & FLAG_ENCRYPTED) !== 0;
 		if (envelope.version !== PROTOCOL_VERSION) {
 			this.drop('version');
-			this.handshake.refuseVersion(from, envelope.version);
+			this.handshake.refuseVersion(from, envelope.version, now);
 			return;
 		}
 
@@ -158,29 +159,39 @@ export class HubEndpoint<Via> {
 			return;
 		}
 
-		const member = this.room.members.get(envelope.token);
-		if (!member) {
-			this.drop('unknown-token');
-			this.handshake.unknownSession(from, envelope.token, now);
-			return;
-		}
-
-		if (member.peer.key !== from.peer.key) {
-			this.drop('address-mismatch');
-			return;
-		}
-
-		this.routes.set(member, via);
+		let member = this.room.members.get(envelope.token);
 		let body: Buffer | undefined = envelope.body;
-		if (member.cipher) {
-			body = encrypted ? member.cipher.open(header, body) : undefined;
-			if (!body) {
-				this.drop('bad-seal');
+		if (member) {
+			if (member.peer.key !== from.peer.key) {
+				this.drop('address-mismatch');
 				return;
 			}
-		} else if (encrypted) {
-			this.drop('unexpected-seal');
-			return;
+
+			this.routes.set(member, via);
+			if (member.cipher) {
+				body = encrypted ? member.cipher.open(header, body) : undefined;
+				if (!body) {
+					this.drop('bad-seal');
+					return;
+				}
+			} else if (encrypted) {
+				this.drop('unexpected-seal');
+				return;
+			}
+		} else {
+			// The first sealed datagram of an accepted session admits its member now.
+			const confirmation = this.handshake.confirm(envelope.token, header, body, encrypted, from, now);
+			if (confirmation === undefined) {
+				this.drop('unknown-token');
+				this.handshake.unknownSession(from, envelope.token, now);
+				return;
+			}
+
+			if (confirmation === 'dropped') {
+				return;
+			}
+
+			({member, body} = confirmation);
 		}
 
 		const decoded = decodeFrames(body);
@@ -235,6 +246,11 @@ export class HubEndpoint<Via> {
 	pollTimeout(): number | undefined {
 		const resend = this.deadlines.next();
 		return resend === undefined ? this.sweepAt : Math.min(resend, this.sweepAt);
+	}
+
+	/** What the hub keeps for peers not yet members: joins under way, sessions awaiting confirmation. */
+	handshakeState(): {pending: number; unconfirmed: number} {
+		return this.handshake.state();
 	}
 
 	/** The next room event stamped, in order (the headless host logs these). */

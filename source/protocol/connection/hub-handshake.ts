@@ -1,10 +1,12 @@
 import {SessionCipher} from '../crypto.js';
 import {NO_TOKEN} from '../envelope.js';
 import {decodeFrames, type Frame, helloFieldsSchema, type HelloFields} from '../frames.js';
-import {SUPPORTED_VERSIONS} from '../limits.js';
+import {MAX_UNCONFIRMED, MAX_UNCONFIRMED_PER_PREFIX, OVERSIZE_REFUSALS_BURST, OVERSIZE_REFUSALS_PER_SECOND, SUPPORTED_VERSIONS, UNCONFIRMED_MS} from '../limits.js';
 import type {Peer} from '../peer.js';
-import type {HubGate} from '../room/hub-gate.js';
+import {addressPrefix, attemptRefusal, type GateRefusal, type HubGate} from '../room/hub-gate.js';
 import type {HubMember, HubRoom} from '../room/hub-room.js';
+import {TokenBucket} from '../token-bucket.js';
+import {AddressCookies} from './address-cookie.js';
 import {fromBase64, toBase64} from '../secure/base64.js';
 import {type HandshakeKeys, type HubOffer, hubOffer, NONCE_BYTES, openHello, signAccept, signGone} from '../secure/handshake.js';
 import type {HubIdentity} from '../secure/identity.js';
@@ -12,8 +14,11 @@ import type {Transmit} from './hub-endpoint.js';
 import {handshakeDatagram, sealedHandshakeDatagram, sessionDatagram} from './hub-wire.js';
 import type {RefusalCode} from './outcomes.js';
 
-/** Where a datagram came from: as the socket reported it (to answer), and as the hub knows peers. */
-export type Source<Via> = {readonly address: string; readonly port: number; readonly via: Via; readonly peer: Peer};
+/**
+ * Where a datagram came from: as the socket reported it (to answer), and as the hub knows peers;
+ * and its size (no answer before a peer is a member may be larger).
+ */
+export type Source<Via> = {readonly address: string; readonly port: number; readonly via: Via; readonly peer: Peer; readonly size: number};
 
 export type HubHandshakeOptions<Via> = {
 	readonly room: HubRoom;
@@ -23,6 +28,8 @@ export type HubHandshakeOptions<Via> = {
 	readonly identity: HubIdentity;
 	readonly ephemeral: boolean;
 	readonly hostKey: string;
+	/** Caps on sessions accepted and not yet confirmed (off with the join limit, for benchmarks). */
+	readonly limitUnconfirmed: boolean;
 	readonly random: (bytes: number) => Uint8Array;
 	readonly send: (transmit: Transmit<Via>) => void;
 	readonly drop: (reason: string) => void;
@@ -33,20 +40,66 @@ export type HubHandshakeOptions<Via> = {
 /** A join under way: the hub's offer, made at the query, and the keys once the hello came. */
 type Pending = {readonly offer: HubOffer; readonly memberNonce: string; readonly expires: number; keys?: HandshakeKeys; cipher?: SessionCipher};
 
+/**
+ * A join the hub accepted whose member has not yet proven it: its session (token and keys) and
+ * the hello's fields, until the member's first sealed datagram under that token comes from the
+ * same address (it holds the keys, and it receives there). Nobody sees it until then.
+ */
+type Unconfirmed<Via> = {
+	readonly token: string;
+	readonly cid: string;
+	readonly join: string;
+	readonly prefix: string;
+	readonly fields: HelloFields;
+	readonly pending: Required<Pending>;
+	readonly from: Source<Via>;
+	readonly accept: string;
+	readonly expires: number;
+	/** The session's keys, as `sessionDatagram` takes them. */
+	readonly session: {readonly token: string; readonly cipher: SessionCipher};
+};
+
+/** What a datagram under a token the room does not know yet was: a confirmation (the member now), or dropped. */
+export type Confirmation = {readonly member: HubMember; readonly body: Buffer} | 'dropped';
+
 /** Joins under way at most, and how long one waits for its hello. */
 const MAX_PENDING = 4096;
 const PENDING_MS = 10_000;
 
 /**
- * The hub's side of joining (docs/protocol.md, "Joining"): a query gets the hub's nonce, key and
- * share; a hello its keys, then admission by the room's rules; refusals after the keys are sealed
- * under them. Also the answers to datagrams it cannot place (a protocol version it does not
- * speak, a session it forgot: signed by its long-term key). Pure: what it says goes to `send`.
+ * The hub's side of joining (docs/protocol.md, "Joining"). A query without a valid address cookie
+ * gets only a `retry` with one (no state kept, nothing computed but an HMAC); with one, the hub's
+ * nonce, key and share; a hello its keys, then the room's rules and the `accept`, whose session
+ * is admitted (stamped, shown, sent history) only on its member's first sealed datagram
+ * (`confirm`). Refusals after the keys are sealed under them. Also the answers to datagrams it
+ * cannot place (a protocol version it does not speak, a session it forgot: signed by its
+ * long-term key). Before a peer is a member, every answer is at most one datagram, no larger
+ * than the datagram it answers (what does not fit is not sent), so a forged source address gets
+ * nothing amplified. Pure: what it says goes to `send`.
  */
 export class HubHandshake<Via> {
 	private readonly pending = new Map<string, Pending>();
+	/** Accepted sessions awaiting their member's first sealed datagram, by token. */
+	private readonly unconfirmed = new Map<string, Unconfirmed<Via>>();
+	/** The same, by join (`peer cid`), so a repeated hello gets the same accept. */
+	private readonly unconfirmedJoins = new Map<string, Unconfirmed<Via>>();
+	private readonly unconfirmedPrefixes = new Map<string, number>();
+	private readonly cookies: AddressCookies;
+	/** Version refusals that do not fit their datagram (an old member's short hello): a few, hub-wide. */
+	private readonly oversize: TokenBucket;
 
-	constructor(private readonly options: HubHandshakeOptions<Via>) {}
+	constructor(
+		private readonly options: HubHandshakeOptions<Via>,
+		now = 0,
+	) {
+		this.cookies = new AddressCookies(options.random(32));
+		this.oversize = new TokenBucket(OVERSIZE_REFUSALS_PER_SECOND, OVERSIZE_REFUSALS_BURST, now);
+	}
+
+	/** Joins under way and accepted sessions awaiting confirmation (for figures and tests). */
+	state(): {pending: number; unconfirmed: number} {
+		return {pending: this.pending.size, unconfirmed: this.unconfirmed.size};
+	}
 
 	receive(body: Buffer, encrypted: boolean, from: Source<Via>, now: number): void {
 		const decoded = encrypted ? undefined : decodeFrames(body);
@@ -55,45 +108,103 @@ export class HubHandshake<Via> {
 			return;
 		}
 
-		for (const frame of decoded.frames) {
-			if (frame.t === 'query') {
-				this.query(frame, from, now);
-			} else if (frame.t === 'hello') {
-				this.hello(frame, from);
-			}
+		// One answer per datagram at most: a join's datagram carries its one frame.
+		const [frame] = decoded.frames;
+		if (decoded.frames.length !== 1 || !frame) {
+			this.options.drop('several-frames');
+		} else if (frame.t === 'query') {
+			this.query(frame, from, now);
+		} else if (frame.t === 'hello') {
+			this.hello(frame, from, now);
+		} else {
+			this.options.drop('unexpected-frame');
 		}
 	}
 
-	/** A datagram in a protocol version this hub does not speak. */
-	refuseVersion(from: Source<Via>, version: number): void {
+	/**
+	 * A datagram in a protocol version this hub does not speak: refused, naming the versions it
+	 * does, if the refusal fits the datagram's size, or from a small hub-wide allowance (so an old
+	 * member's short hello still learns why, and a forged flood reflects next to nothing).
+	 */
+	refuseVersion(from: Source<Via>, version: number, now: number): void {
 		const reason = `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${version}. Use the same socket-chat-tui release as the host.`;
-		this.refuse(from, undefined, 'version', reason);
+		const datagram = handshakeDatagram(NO_TOKEN, [{t: 'refuse', code: 'version', reason, versions: [...SUPPORTED_VERSIONS]}]);
+		if (datagram.length <= from.size || this.oversize.take(now)) {
+			this.options.send({datagram, address: from.address, port: from.port, via: from.via});
+		} else {
+			this.options.drop('amplification');
+		}
 	}
 
 	/**
 	 * A datagram under a token the hub does not know: the member is told, so it rejoins, signed by
-	 * the hub's key with the time (it has no session key left to seal it with). Signing costs, so
-	 * it is charged to the address's join attempts.
+	 * the hub's key with the time (it has no session key left to seal it with). Only to a datagram
+	 * at least as large (a member's heartbeat is padded for it), and, since signing costs, charged
+	 * to the address's join attempts.
 	 */
 	unknownSession(from: Source<Via>, token: string, now: number): void {
-		if (!this.options.gate.attempt(from.peer.address, now)) {
+		const frame = {t: 'gone' as const, code: 'unknown' as const, reason: 'unknown session', ts: now, sig: toBase64(new Uint8Array(64))};
+		if (handshakeDatagram(token, [frame]).length > from.size) {
+			this.options.drop('amplification');
 			return;
 		}
 
-		const sig = toBase64(signGone(this.options.identity.secretKey, token, now));
-		this.reply(from, token, [{t: 'gone', code: 'unknown', reason: 'the hub does not know this session (it restarted, or timed it out)', ts: now, sig}]);
+		if (this.options.gate.attempt(from.peer.address, now) !== undefined) {
+			return;
+		}
+
+		this.reply(from, token, [{...frame, sig: toBase64(signGone(this.options.identity.secretKey, token, now))}]);
 	}
 
-	/** Forgets joins whose hello never came. */
+	/**
+	 * A datagram under a token the room does not know: the first of an accepted session (it
+	 * confirms it, and the member is admitted now), dropped (one of such a session that does not
+	 * open, or from elsewhere), or undefined: no session the hub knows.
+	 */
+	confirm(token: string, header: Buffer, body: Buffer, encrypted: boolean, from: Source<Via>, now: number): Confirmation | undefined {
+		const session = this.unconfirmed.get(token);
+		if (!session) {
+			return undefined;
+		}
+
+		if (session.from.peer.key !== from.peer.key) {
+			this.options.drop('address-mismatch');
+			return 'dropped';
+		}
+
+		const opened = encrypted ? session.pending.cipher.open(header, body) : undefined;
+		if (!opened) {
+			this.options.drop('bad-seal');
+			return 'dropped';
+		}
+
+		this.forgetUnconfirmed(session);
+		const member = this.admit(session, from, now);
+		return member ? {member, body: opened} : 'dropped';
+	}
+
+	/** Forgets joins whose hello never came, and accepted sessions never confirmed. */
 	sweep(now: number): void {
 		for (const [key, pending] of this.pending) {
 			if (pending.expires <= now) {
 				this.pending.delete(key);
 			}
 		}
+
+		for (const session of this.unconfirmed.values()) {
+			if (session.expires <= now) {
+				this.forgetUnconfirmed(session);
+			}
+		}
 	}
 
 	private query(frame: Extract<Frame, {t: 'query'}>, from: Source<Via>, now: number): void {
+		// Nothing is kept or computed for a source address not yet shown to be real.
+		if (!this.cookies.valid(from.peer.key, frame.c, now)) {
+			this.reply(from, NO_TOKEN, [{t: 'retry', cid: frame.cid, c: this.cookies.make(from.peer.key, now)}]);
+			return;
+		}
+
 		const key = `${from.peer.key} ${frame.cid}`;
 		let pending = this.pending.get(key);
 		if (pending?.memberNonce !== frame.n) {
@@ -105,8 +216,10 @@ export class HubHandshake<Via> {
 
 			// One attempt per join (a repeated query gets the same answer): in a private room, the one
 			// online guess at the secret that attempt allows.
-			if (!this.options.gate.attempt(from.peer.address, now)) {
-				this.refuse(from, frame.cid, 'rate-limited', 'too many join attempts from your address; wait a few seconds and try again');
+			const limit = this.options.gate.attempt(from.peer.address, now);
+			if (limit !== undefined) {
+				const refusal = attemptRefusal(limit);
+				this.refuse(from, frame.cid, refusal.code, refusal.reason);
 				return;
 			}
 
@@ -123,10 +236,18 @@ export class HubHandshake<Via> {
 		this.reply(from, NO_TOKEN, [{t: 'room', cid: frame.cid, secret: this.options.secret !== undefined, id: toBase64(this.options.identity.publicKey), n: toBase64(offer.nonce), y: toBase64(offer.share), ...(this.options.ephemeral ? {e: true} : {})}]);
 	}
 
-	private hello(frame: Extract<Frame, {t: 'hello'}>, from: Source<Via>): void {
-		const pending = this.pending.get(`${from.peer.key} ${frame.cid}`);
+	private hello(frame: Extract<Frame, {t: 'hello'}>, from: Source<Via>, now: number): void {
+		const join = `${from.peer.key} ${frame.cid}`;
+		const pending = this.pending.get(join);
 		if (pending?.memberNonce !== frame.n) {
 			this.options.drop('unknown-handshake');
+			return;
+		}
+
+		// Its accept was lost: the same again.
+		const accepted = this.unconfirmedJoins.get(join);
+		if (accepted) {
+			this.send(from, sessionDatagram(accepted.session, accepted.accept));
 			return;
 		}
 
@@ -156,49 +277,116 @@ export class HubHandshake<Via> {
 		}
 
 		pending.cipher ??= new SessionCipher(Buffer.from(pending.keys.session.hubToMember), Buffer.from(pending.keys.session.memberToHub));
-		this.admit(frame.cid, fields, pending as Required<Pending>, from);
+		this.accept(frame.cid, fields, pending as Required<Pending>, from, now);
 	}
 
-	private admit(cid: string, fields: HelloFields, pending: Required<Pending>, from: Source<Via>): void {
+	/** Why the member of this hello cannot join now, if it cannot (and the session it would take over). */
+	private problem(fields: HelloFields, from: Source<Via>, cid: string): {problem?: GateRefusal | {code: RefusalCode; reason: string}; replaces?: HubMember} {
 		const {room, gate} = this.options;
 		const existing = room.findByPeer(from.peer);
-		if (existing?.cid === cid) {
-			this.accept(from, existing, pending);
-			return;
-		}
-
 		// A session being replaced: the one the hello names (`prev`), or one under this name from
 		// this very address and port (the member's rejoin whose accept it never heard).
-		const sameSocket = existing && room.stale(existing.token, fields.name);
+		const sameSocket = existing && existing.cid !== cid ? room.stale(existing.token, fields.name) : undefined;
 		const replaces = room.stale(fields.prev, fields.name) ?? sameSocket;
-		const problem = gate.check(from.peer.address, room.live().length) ?? room.nameProblem(fields.name, replaces);
-		if (problem) {
-			const refusal = [{t: 'refuse' as const, cid, code: problem.code, reason: problem.reason}];
-			this.options.send({datagram: sealedHandshakeDatagram(pending.cipher, refusal), address: from.address, port: from.port, via: from.via});
+		return {problem: gate.check(from.peer.address, room.live().length) ?? room.nameProblem(fields.name, replaces), replaces};
+	}
+
+	/**
+	 * A hello whose keys and fields are good: if the room's rules let the member in, its session
+	 * and the signed accept, in the session (only the holder of its keys can read it, and the hub's
+	 * key vouches for it); the member is admitted when it confirms (`confirm`).
+	 */
+	private accept(cid: string, fields: HelloFields, pending: Required<Pending>, from: Source<Via>, now: number): void {
+		const {room} = this.options;
+		const existing = room.findByPeer(from.peer);
+		if (existing?.cid === cid) {
+			this.sendAccept(from, existing, pending);
 			return;
 		}
 
-		const member = room.admit({
-			name: fields.name,
-			isHost: fields.hk === this.options.hostKey,
-			peer: from.peer,
-			sendAddress: from.address,
-			sendPort: from.port,
+		const prefix = addressPrefix(from.peer.address);
+		const busy =
+			this.options.limitUnconfirmed && (this.unconfirmed.size >= MAX_UNCONFIRMED || (this.unconfirmedPrefixes.get(prefix) ?? 0) >= MAX_UNCONFIRMED_PER_PREFIX)
+				? {code: 'rate-limited' as const, reason: 'too many joins under way; wait a few seconds and try again'}
+				: undefined;
+		const problem = busy ?? this.problem(fields, from, cid).problem;
+		if (problem) {
+			const refusal = [{t: 'refuse' as const, cid, code: problem.code, reason: problem.reason}];
+			this.send(from, sealedHandshakeDatagram(pending.cipher, refusal));
+			return;
+		}
+
+		const token = room.freshToken(token => this.unconfirmed.has(token));
+		const sig = toBase64(signAccept(this.options.identity.secretKey, pending.keys.transcript, token));
+		const session: Unconfirmed<Via> = {
+			token,
 			cid,
-			since: fields.since,
-			replaces,
-			resume: fields.resume,
-		});
-		member.cipher = pending.cipher;
-		member.transferPsk = pending.keys.session.transferPsk;
-		this.options.admitted(member, from.via);
-		this.accept(from, member, pending);
+			join: `${from.peer.key} ${cid}`,
+			prefix,
+			fields,
+			pending,
+			from,
+			accept: JSON.stringify([{t: 'accept', cid, sig}]),
+			expires: now + UNCONFIRMED_MS,
+			session: {token, cipher: pending.cipher},
+		};
+		this.unconfirmed.set(token, session);
+		this.unconfirmedJoins.set(session.join, session);
+		this.unconfirmedPrefixes.set(prefix, (this.unconfirmedPrefixes.get(prefix) ?? 0) + 1);
+		this.send(from, sessionDatagram(session.session, session.accept));
 	}
 
-	/** The accept, in the new session: only the holder of its keys can read it, and the hub's key vouches for it. */
-	private accept(from: Source<Via>, member: HubMember, pending: Required<Pending>): void {
+	/** A confirmed session: admitted by the room's rules as they are now (a name may have been taken meanwhile). */
+	private admit(session: Unconfirmed<Via>, from: Source<Via>, now: number): HubMember | undefined {
+		const {fields, pending} = session;
+		if (this.options.room.members.has(session.token)) {
+			// Drawn meanwhile for another session (one chance in 2^64): this one starts again.
+			return undefined;
+		}
+
+		const {problem, replaces} = this.problem(fields, from, session.cid);
+		if (problem) {
+			// Too late for a refusal in the join: the session it was accepted into is ended instead.
+			this.options.send({datagram: sessionDatagram(session.session, JSON.stringify([{t: 'gone', code: 'removed', reason: problem.reason}])), address: from.address, port: from.port, via: from.via});
+			return undefined;
+		}
+
+		const member = this.options.room.admit(
+			{
+				name: fields.name,
+				isHost: fields.hk === this.options.hostKey,
+				peer: from.peer,
+				sendAddress: from.address,
+				sendPort: from.port,
+				cid: session.cid,
+				since: fields.since,
+				replaces,
+				resume: fields.resume,
+			},
+			session.token,
+		);
+		member.cipher = pending.cipher;
+		member.transferPsk = pending.keys.session.transferPsk;
+		member.lastHeard = now;
+		this.options.admitted(member, from.via);
+		return member;
+	}
+
+	private forgetUnconfirmed(session: Unconfirmed<Via>): void {
+		this.unconfirmed.delete(session.token);
+		this.unconfirmedJoins.delete(session.join);
+		const left = (this.unconfirmedPrefixes.get(session.prefix) ?? 1) - 1;
+		if (left > 0) {
+			this.unconfirmedPrefixes.set(session.prefix, left);
+		} else {
+			this.unconfirmedPrefixes.delete(session.prefix);
+		}
+	}
+
+	/** The accept again, for a member admitted already whose hello came again. */
+	private sendAccept(from: Source<Via>, member: HubMember, pending: Required<Pending>): void {
 		const sig = toBase64(signAccept(this.options.identity.secretKey, pending.keys.transcript, member.token));
-		this.options.send({datagram: sessionDatagram(member, JSON.stringify([{t: 'accept', cid: member.cid, sig}])), address: from.address, port: from.port, via: from.via});
+		this.send(from, sessionDatagram(member, JSON.stringify([{t: 'accept', cid: member.cid, sig}])));
 	}
 
 	private refuse(from: Source<Via>, cid: string | undefined, code: RefusalCode, reason: string): void {
@@ -206,7 +394,17 @@ export class HubHandshake<Via> {
 	}
 
 	private reply(from: Source<Via>, token: string, frames: Frame[]): void {
-		this.options.send({datagram: handshakeDatagram(token, frames), address: from.address, port: from.port, via: from.via});
+		this.send(from, handshakeDatagram(token, frames));
+	}
+
+	/** Sends an answer to a peer that is not a member (yet): only if it is no larger than what it answers. */
+	private send(from: Source<Via>, datagram: Uint8Array): void {
+		if (datagram.length > from.size) {
+			this.options.drop('amplification');
+			return;
+		}
+
+		this.options.send({datagram, address: from.address, port: from.port, via: from.via});
 	}
 }
 

@@ -16,7 +16,7 @@ export function sealedHandshakeDatagram(cipher: SessionCipher, frames: readonly 
 }
 
 /** A datagram in the member's session, sealed with its session key. */
-export function sessionDatagram(member: HubMember, body: string): Uint8Array {
+export function sessionDatagram(member: Pick<HubMember, 'token' | 'cipher'>, body: string): Uint8Array {
 	const cipher = member.cipher;
 	return cipher
 		? encodeSealedEnvelope(PROTOCOL_VERSION, member.token, body, (header, plaintext) => cipher.seal(header, plaintext))

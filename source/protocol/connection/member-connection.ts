@@ -2,9 +2,9 @@ import {SEAL_OVERHEAD} from '../crypto.js';
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
 import type {HubItem, MemberRequest} from '../items.js';
-import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
+import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PING_PAD_BYTES, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
-import {type Ask, askFailed, judgeRoom, newAsk} from './member-join.js';
+import {type Ask, askFailed, judgeRoom, newAsk, paddedBody, takeRetry} from './member-join.js';
 import {MemberKeys, type SealMode} from './member-keys.js';
 import {MemberStream} from './member-stream.js';
 import {fromBase64} from '../secure/base64.js';
@@ -22,6 +22,8 @@ export const REJOIN_BACKOFF_MAX_MS = 8000;
 const REJOIN_NAME_GRACE_MS = MEMBER_TIMEOUT_MS + 5000;
 /** The first wait between rejoin attempts (it doubles). */
 const REJOIN_BACKOFF_MS = 500;
+/** Silence after which what the member sends is padded (`raw`). */
+const PAD_AFTER_SILENCE_MS = 1000;
 
 /** What the connection cannot make itself: random bytes (ids, correlation ids). */
 export type MemberDeps = {
@@ -87,6 +89,8 @@ export class MemberConnection {
 	private rejoinPrev = NO_TOKEN;
 	/** When a rejoin was first refused for its name (undefined: not yet, in this rejoin). */
 	private nameTakenSince: number | undefined;
+	/** The hub's last address cookie (its `retry`): a later query shows it and skips a round trip. */
+	private cookie: string | undefined;
 	/** The resume secret of the session's welcome: a rejoin shows it (see HubMember.resume). */
 	private resume: string | undefined;
 	private refusedByOs = 0;
@@ -293,7 +297,7 @@ export class MemberConnection {
 		const hostKey = this.config.hostKey ? {hk: this.config.hostKey} : {};
 		this.refusedByOs = 0;
 		this.keys.endSession();
-		this.ask_ = newAsk(this.deps.random, now, {...fields, ...hostKey}, rejoin, name);
+		this.ask_ = newAsk(this.deps.random, now, {...fields, ...hostKey}, rejoin, name, this.cookie);
 		this.attempt(now);
 	}
 
@@ -323,11 +327,13 @@ export class MemberConnection {
 			return;
 		}
 
-		// Once accepted, the welcome comes on the new session's stream (resent by the hub until
-		// acknowledged): a hello sent again now would carry the new token, which the hub takes
-		// for a session datagram.
+		// Once accepted, the session is confirmed by our first datagram in it (a ping), resent on
+		// the same schedule until the welcome comes: the hub admits us only then. A hello sent
+		// again now would carry the new token, which the hub takes for a session datagram.
 		if (this.token === NO_TOKEN) {
-			this.raw(ask.body, 'clear', now);
+			this.raw(paddedBody(ask.body), 'clear', now);
+		} else {
+			this.ping(now);
 		}
 
 		ask.nextAt = now + ask.interval;
@@ -469,8 +475,16 @@ export class MemberConnection {
 		}
 
 		if (now - this.lastSent >= this.heartbeatMs) {
-			this.raw(JSON.stringify([{t: 'ping', ts: now}]), 'session', now);
+			this.ping(now);
 		}
+	}
+
+	/**
+	 * A ping in the session, padded (PING_PAD_BYTES) so that a hub that forgot the session may
+	 * answer it with its signed `gone`: it never answers a stranger with more than it got.
+	 */
+	private ping(now: number): void {
+		this.raw(JSON.stringify([{t: 'ping', ts: now}]).padEnd(PING_PAD_BYTES, ' '), 'session', now);
 	}
 
 	private markLost(reason: string): void {
@@ -491,6 +505,11 @@ export class MemberConnection {
 		const ask = this.ask_;
 		if (frame.t === 'room') {
 			this.roomAnswer(frame, now);
+		} else if (frame.t === 'retry') {
+			if (takeRetry(ask, frame, now)) {
+				this.cookie = frame.c;
+				this.attempt(now);
+			}
 		} else if (frame.t === 'refuse' && ask && frame.cid === ask.cid) {
 			// Before the keys (a wrong secret, too many attempts): believed on a first join, where a
 			// person reads it; a rejoin only tries again.
@@ -515,9 +534,12 @@ export class MemberConnection {
 			} else if (frame.t === 'accept' && ask?.hubKey && frame.cid === ask.cid && token !== NO_TOKEN) {
 				const signature = fromBase64(frame.sig);
 				const transcript = this.keys.handshakeTranscript;
-				if (signature && transcript && verifyAccept(ask.hubKey, signature, transcript, token)) {
+				if (signature && transcript && verifyAccept(ask.hubKey, signature, transcript, token) && this.token === NO_TOKEN) {
 					this.token = token;
 					this.keys.beginSession(ask.hubKey);
+					// Confirmed at once (`attempt` sends the ping), and again on the join's schedule.
+					ask.interval = 200;
+					this.attempt(now);
 				}
 			}
 
@@ -556,7 +578,10 @@ export class MemberConnection {
 			}
 
 			case 'gone': {
-				if (frame.code === 'removed') {
+				if (frame.code === 'removed' && ask) {
+					// Accepted, then not admitted (its name was taken, or the room filled, before we confirmed).
+					this.answer({ok: false, code: 'other', reason: frame.reason}, now, true);
+				} else if (frame.code === 'removed') {
 					this.markLost(`the hub at ${this.config.address} ended this session: ${frame.reason}`);
 				} else {
 					this.rejoin(`the hub at ${this.config.address} no longer knows this session`, now);
@@ -592,8 +617,16 @@ export class MemberConnection {
 		}
 	}
 
-	/** Queues a body as a datagram: sealed with the session key once joined to a room with a secret. */
+	/**
+	 * Queues a body as a datagram, sealed in the session once joined. After a second without a
+	 * word from the hub, session datagrams are padded like a ping: a hub that restarted and forgot
+	 * us then has room to say so (its signed `gone`) in its answer to our resends.
+	 */
 	private raw(body: string, mode: SealMode, now: number): void {
+		if (mode === 'session' && now - this.lastHeard > PAD_AFTER_SILENCE_MS) {
+			body = body.padEnd(PING_PAD_BYTES, ' ');
+		}
+
 		this.lastSent = now;
 		this.outbox.push(this.keys.seal(this.config.version ?? PROTOCOL_VERSION, this.token, body, mode));
 	}

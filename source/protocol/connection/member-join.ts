@@ -1,5 +1,7 @@
 import {equalBytes} from '@noble/curves/utils.js';
+import {HEADER_BYTES} from '../envelope.js';
 import type {Frame, HelloFields} from '../frames.js';
+import {HANDSHAKE_PAD_BYTES} from '../limits.js';
 import {fromBase64, toBase64} from '../secure/base64.js';
 import {type HandshakeKeys, memberReply, NONCE_BYTES, sealHello} from '../secure/handshake.js';
 import {identityFingerprint} from '../secure/identity.js';
@@ -16,6 +18,8 @@ export type Ask = {
 	readonly fields: HelloFields;
 	body: string;
 	stage: 'query' | 'hello';
+	/** Retries the hub sent this join (each brings a cookie; only a few are followed). */
+	retries: number;
 	hubKey?: Uint8Array;
 	started: number;
 	interval: number;
@@ -24,12 +28,43 @@ export type Ask = {
 	readonly name?: string;
 };
 
-/** A join's first message: a fresh cid and nonce, the query. */
-export function newAsk(random: (bytes: number) => Uint8Array, now: number, fields: HelloFields, rejoin: boolean, name?: string): Ask {
+/** A join's first message: a fresh cid and nonce, the query (with the hub's last address cookie, if we have one). */
+export function newAsk(random: (bytes: number) => Uint8Array, now: number, fields: HelloFields, rejoin: boolean, name?: string, cookie?: string): Ask {
 	const cid = Buffer.from(random(6)).toString('hex');
 	const nonce = random(NONCE_BYTES);
-	const body = JSON.stringify([{t: 'query', cid, n: toBase64(nonce)}]);
-	return {cid, nonce, fields, body, stage: 'query', started: now, interval: 200, nextAt: now, rejoin, ...(name === undefined ? {} : {name})};
+	const ask: Ask = {cid, nonce, fields, body: '', stage: 'query', retries: 0, started: now, interval: 200, nextAt: now, rejoin, ...(name === undefined ? {} : {name})};
+	ask.body = queryBody(ask, cookie);
+	return ask;
+}
+
+/** Retries followed per join: the hub sends one when our cookie is missing or stale; more is someone else's doing. */
+const MAX_RETRIES = 3;
+
+/**
+ * The hub's `retry`: our query again, at once, with the cookie it carries. True when followed (a
+ * retry for this join's query, with a new cookie, and not too many of them).
+ */
+export function takeRetry(ask: Ask | undefined, frame: Extract<Frame, {t: 'retry'}>, now: number): boolean {
+	if (ask?.stage !== 'query' || frame.cid !== ask.cid || ask.retries >= MAX_RETRIES) {
+		return false;
+	}
+
+	ask.retries++;
+	ask.body = queryBody(ask, frame.c);
+	ask.nextAt = now;
+	return true;
+}
+
+/**
+ * A join's body as it goes out: padded with spaces (which JSON ignores) to HANDSHAKE_PAD_BYTES,
+ * so every answer the hub may give a peer not yet a member fits in it (docs/protocol.md).
+ */
+export function paddedBody(body: string): string {
+	return body.padEnd(HANDSHAKE_PAD_BYTES - HEADER_BYTES, ' ');
+}
+
+function queryBody(ask: Ask, cookie: string | undefined): string {
+	return JSON.stringify([{t: 'query', cid: ask.cid, n: toBase64(ask.nonce), ...(cookie === undefined ? {} : {c: cookie})}]);
 }
 
 /** What the hub's answer to the query makes of the join: a refusal of our own, or the hello (the ask now says it). */

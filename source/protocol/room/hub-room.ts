@@ -85,10 +85,10 @@ export class HubRoom {
 		};
 	}
 
-	/** A token no known session holds. */
-	private newToken(): string {
+	/** A token no known session holds (nor any `taken` says is in use elsewhere). */
+	freshToken(taken: (token: string) => boolean = () => false): string {
 		let token = this.options.token();
-		while (this.members.has(token)) {
+		while (this.members.has(token) || taken(token)) {
 			token = this.options.token();
 		}
 
@@ -133,7 +133,7 @@ export class HubRoom {
 	 * A returning member (`since`) is caught up on what it missed; one replacing its own stale
 	 * session (`replaces`) takes it over without a leave and a join.
 	 */
-	admit(fields: MemberIdentity & {since?: number; replaces?: HubMember; resume?: string}): HubMember {
+	admit(fields: MemberIdentity & {since?: number; replaces?: HubMember; resume?: string}, token = this.freshToken()): HubMember {
 		const {since, replaces, resume, ...identity} = fields;
 		if (replaces) {
 			replaces.departedAt = this.now();
@@ -142,7 +142,7 @@ export class HubRoom {
 		}
 
 		const name = fields.name.normalize('NFC');
-		const member = newMember({...identity, name}, this.newToken(), this.now(), this.options.rate);
+		const member = newMember({...identity, name}, token, this.now(), this.options.rate);
 		// Only the session that was handed the name's last resume secret continues it: not a new
 		// member under a freed name, not anyone after a restart (the secrets live in memory).
 		const key = nameKey(name);

@@ -5,7 +5,7 @@
 import {describe, expect, test} from 'vitest';
 import {HubEndpoint} from '../../../source/protocol/connection/hub-endpoint.js';
 import {decodeEnvelope, encodeEnvelope, NO_TOKEN} from '../../../source/protocol/envelope.js';
-import {PROTOCOL_VERSION} from '../../../source/protocol/limits.js';
+import {HANDSHAKE_PAD_BYTES, PROTOCOL_VERSION} from '../../../source/protocol/limits.js';
 import {fromBase64, toBase64} from '../../../source/protocol/secure/base64.js';
 import {memberReply, sealHello} from '../../../source/protocol/secure/handshake.js';
 import {generateIdentity} from '../../../source/protocol/secure/identity.js';
@@ -18,7 +18,7 @@ const PORT = 40_000;
 function answeredQuery(secret: string | undefined) {
 	const hub = new HubEndpoint<'udp'>({identity: generateIdentity(), ...(secret === undefined ? {} : {secret})}, {random: systemRandom}, 1_000_000);
 	const nonce = systemRandom(16);
-	const send = (frames: unknown[]) => hub.handle(encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify(frames)), ADDRESS, PORT, 'udp', 1_000_000);
+	const send = (frames: unknown[]) => hub.handle(encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify(frames).padEnd(HANDSHAKE_PAD_BYTES)), ADDRESS, PORT, 'udp', 1_000_000);
 	const out = () => {
 		const frames: Array<Record<string, string>> = [];
 		for (let transmit = hub.pollTransmit(1_000_000); transmit; transmit = hub.pollTransmit(1_000_000)) {
@@ -30,6 +30,8 @@ function answeredQuery(secret: string | undefined) {
 	};
 
 	send([{t: 'query', cid: 'c1', n: toBase64(nonce)}]);
+	const cookie = out().find(frame => frame.t === 'retry')!.c;
+	send([{t: 'query', cid: 'c1', n: toBase64(nonce), c: cookie}]);
 	const room = out().find(frame => frame.t === 'room')!;
 	const reply = memberReply({cid: 'c1', memberNonce: nonce, hubNonce: fromBase64(room.n!)!, hubKey: fromBase64(room.id!)!, hubShare: fromBase64(room.y!)!, secret, random: systemRandom})!;
 	const hello = (share: Uint8Array) => send([{t: 'hello', cid: 'c1', n: toBase64(nonce), y: toBase64(share), s: toBase64(sealHello(reply.keys, JSON.stringify({name: 'bob'})))}]);

@@ -1,0 +1,317 @@
+/**
+ * Address validation and admission on proof, on the pure hub endpoint (docs/protocol.md,
+ * "Joining"; docs/security.md, abuse): before a peer is a member the hub keeps nothing for it
+ * until it shows an address cookie, answers each datagram with at most one datagram no larger
+ * than it, and admits a member (stamps its join, shows it, sends it history) only on its first
+ * sealed datagram. Forged sources are just addresses here: the endpoint cannot tell them apart.
+ */
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {HubEndpoint, type Transmit} from '../../../source/protocol/connection/hub-endpoint.js';
+import {MemberConnection} from '../../../source/protocol/connection/member-connection.js';
+import {decodeEnvelope, encodeEnvelope, NO_TOKEN} from '../../../source/protocol/envelope.js';
+import {COOKIE_PERIOD_MS, HANDSHAKE_PAD_BYTES, MAX_UNCONFIRMED_PER_PREFIX, PING_PAD_BYTES, PROTOCOL_VERSION, UNCONFIRMED_MS} from '../../../source/protocol/limits.js';
+import {toBase64} from '../../../source/protocol/secure/base64.js';
+import {generateIdentity} from '../../../source/protocol/secure/identity.js';
+import {systemRandom} from '../../../source/protocol/secure/random.js';
+import {seededRandom} from '../../helpers/seeded-random.js';
+
+const START = 1_000_000;
+const HUB = {address: '10.0.0.1', port: 9999};
+
+function newHub(config: {secret?: string} = {}) {
+	return new HubEndpoint<'udp'>({identity: generateIdentity(), ...config}, {random: systemRandom}, START);
+}
+
+function drain(hub: HubEndpoint<'udp'>, now: number): Array<Transmit<'udp'>> {
+	const out: Array<Transmit<'udp'>> = [];
+	for (let transmit = hub.pollTransmit(now); transmit; transmit = hub.pollTransmit(now)) {
+		out.push(transmit);
+	}
+
+	return out;
+}
+
+function clearFrames(datagram: Uint8Array): Array<Record<string, unknown>> {
+	const envelope = decodeEnvelope(Buffer.from(datagram));
+	return envelope.ok && envelope.token === NO_TOKEN && (envelope.flags & 1) === 0 ? (JSON.parse(envelope.body.toString('utf8')) as Array<Record<string, unknown>>) : [];
+}
+
+const query = (cid: string, cookie?: string, pad = true) => {
+	const body = JSON.stringify([{t: 'query', cid, n: toBase64(systemRandom(16)), ...(cookie === undefined ? {} : {c: cookie})}]);
+	return encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, pad ? body.padEnd(HANDSHAKE_PAD_BYTES - 12) : body);
+};
+
+/** A real member connection and the hub, datagrams carried between them at once, with a clock. */
+function world(secret?: string) {
+	let now = START;
+	const hub = newHub(secret === undefined ? {} : {secret});
+	const members = new Map<string, MemberConnection>();
+	/** Datagrams a test holds back instead of delivering (by member address). */
+	const hold = new Set<string>();
+	const held: Array<{address: string; datagram: Uint8Array}> = [];
+	const connect = (name: string, address: string) => {
+		const member = new MemberConnection({address: HUB.address, port: HUB.port, ...(secret === undefined ? {} : {secret})}, {random: systemRandom}, now);
+		members.set(address, member);
+		member.join(name, now);
+		return member;
+	};
+
+	const step = () => {
+		let moved = true;
+		while (moved) {
+			moved = false;
+			for (const [address, member] of members) {
+				for (let datagram = member.pollTransmit(now); datagram; datagram = member.pollTransmit(now)) {
+					moved = true;
+					if (hold.has(address)) {
+						held.push({address, datagram});
+					} else {
+						hub.handle(datagram, address, 5000, 'udp', now);
+					}
+				}
+			}
+
+			for (const transmit of drain(hub, now)) {
+				moved = true;
+				members.get(transmit.address)?.handle(transmit.datagram, now);
+			}
+		}
+	};
+
+	const advance = (ms: number) => {
+		const end = now + ms;
+		while (now < end) {
+			now = Math.min(end, now + 10);
+			hub.handleTimeout(now);
+			for (const member of members.values()) {
+				member.handleTimeout(now);
+			}
+
+			step();
+		}
+	};
+
+	return {hub, connect, step, advance, hold, held, now: () => now};
+}
+
+function answers(member: MemberConnection) {
+	const out = [];
+	for (let event = member.pollEvent(); event; event = member.pollEvent()) {
+		if (event.type === 'answer') {
+			out.push(event.answer);
+		}
+	}
+
+	return out;
+}
+
+describe('address validation: a stateless cookie before anything is kept', () => {
+	test('a query without a cookie gets one retry, no larger than it, and the hub keeps nothing; with the cookie, the room answers', () => {
+		const hub = newHub();
+		const ask = query('c1');
+		hub.handle(ask, '10.0.0.2', 4000, 'udp', START);
+		const [retry, ...rest] = drain(hub, START);
+		expect(rest).toEqual([]);
+		expect(retry!.datagram.length).toBeLessThanOrEqual(ask.length);
+		const [frame] = clearFrames(retry!.datagram);
+		expect(frame).toMatchObject({t: 'retry', cid: 'c1'});
+		expect(hub.handshakeState()).toEqual({pending: 0, unconfirmed: 0});
+
+		const again = query('c1', frame!.c as string);
+		hub.handle(again, '10.0.0.2', 4000, 'udp', START + 5);
+		const [room] = drain(hub, START + 5);
+		expect(clearFrames(room!.datagram)[0]).toMatchObject({t: 'room', cid: 'c1'});
+		expect(room!.datagram.length).toBeLessThanOrEqual(again.length);
+		expect(hub.handshakeState()).toEqual({pending: 1, unconfirmed: 0});
+	});
+
+	test('a cookie is good only for its address and port, and for 30 to 60 s', () => {
+		const hub = newHub();
+		hub.handle(query('c1'), '10.0.0.2', 4000, 'udp', START);
+		const cookie = clearFrames(drain(hub, START)[0]!.datagram)[0]!.c as string;
+		const shown = (address: string, port: number, at: number) => {
+			hub.handle(query(`c${at}${port}${address}`, cookie), address, port, 'udp', at);
+			return clearFrames(drain(hub, at)[0]!.datagram)[0]!.t;
+		};
+
+		expect(shown('10.0.0.3', 4000, START + 1)).toBe('retry');
+		expect(shown('10.0.0.2', 4001, START + 2)).toBe('retry');
+		expect(shown('10.0.0.2', 4000, START + COOKIE_PERIOD_MS - 1)).toBe('room');
+		expect(shown('10.0.0.2', 4000, START + 2 * COOKIE_PERIOD_MS + 1)).toBe('retry');
+	});
+
+	test('a short query, a datagram of frames, a short datagram in another version or under an unknown token: nothing larger comes back, at most one datagram', () => {
+		const hub = newHub();
+		const small = query('c1', undefined, false);
+		const many = encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify(Array.from({length: 1024}, (_, i) => ({t: 'query', cid: `c${i}`, n: toBase64(systemRandom(16))}))));
+		const shortPing = encodeEnvelope(PROTOCOL_VERSION, 'ffffffffffffffff', '[{"t":"ping","ts":1}]');
+		const paddedPing = encodeEnvelope(PROTOCOL_VERSION, 'ffffffffffffffff', '[{"t":"ping","ts":1}]'.padEnd(PING_PAD_BYTES));
+		const oldVersion = encodeEnvelope(PROTOCOL_VERSION - 1, NO_TOKEN, '[{"t":"hello","name":"old"}]');
+		for (const [datagram, at] of [[small, 1], [many, 2], [shortPing, 3], [paddedPing, 4]] as const) {
+			hub.handle(datagram, '10.0.0.2', 4000, 'udp', START + at);
+			const out = drain(hub, START + at);
+			expect(out.length).toBeLessThanOrEqual(1);
+			expect(out.reduce((sum, transmit) => sum + transmit.datagram.length, 0)).toBeLessThanOrEqual(datagram.length);
+		}
+
+		// A hundred short datagrams in an old version: a few refusals (an old member learns why), no more.
+		let reflected = 0;
+		for (let i = 0; i < 100; i++) {
+			hub.handle(oldVersion, '10.0.0.2', 4000, 'udp', START + 10 + i);
+			reflected += drain(hub, START + 10 + i).length;
+		}
+
+		expect(reflected).toBe(3);
+		expect(hub.stats.dropped.amplification).toBeGreaterThan(90);
+	});
+
+	test('fuzz: whatever strangers send, each gets back at most one datagram per datagram, never more bytes', () => {
+		fc.assert(
+			fc.property(fc.integer({min: 1, max: 2 ** 31}), seed => {
+				const random = seededRandom(seed);
+				const hub = newHub();
+				let cookie: string | undefined;
+				let oversize = 0;
+				for (let i = 0; i < 60; i++) {
+					const address = `10.0.${Math.floor(random() * 2)}.${1 + Math.floor(random() * 4)}`;
+					const kind = Math.floor(random() * 6);
+					const datagram =
+						kind === 0
+							? query(`c${i}`, cookie, random() < 0.5)
+							: kind === 1
+								? encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'hello', cid: `c${i - 1}`, n: 'AAAA', y: 'AAAA', s: 'AAAA'}]))
+								: kind === 2
+									? encodeEnvelope(PROTOCOL_VERSION, Buffer.from(systemRandom(8)).toString('hex'), 'x'.repeat(Math.floor(random() * 300)))
+									: kind === 3
+										? encodeEnvelope(1 + Math.floor(random() * 9), NO_TOKEN, '[]')
+										: kind === 4
+											? Buffer.from(systemRandom(Math.floor(random() * 100)))
+											: encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify(Array.from({length: 20}, () => ({t: 'query', cid: 'x', n: 'AAAAAAAAAAAAAAAAAAAAAA', c: cookie}))).padEnd(1200));
+					const at = START + i * 50;
+					hub.handle(datagram, address, 4000, 'udp', at);
+					const out = drain(hub, at);
+					expect(out.length).toBeLessThanOrEqual(1);
+					for (const transmit of out) {
+						expect(transmit.address).toBe(address);
+						const frames = clearFrames(transmit.datagram);
+						if (transmit.datagram.length > datagram.length) {
+							// The only excess: the hub-wide allowance for old versions' refusals.
+							expect(frames).toMatchObject([{t: 'refuse', code: 'version'}]);
+							oversize++;
+						}
+
+						const retry = frames.find(frame => frame.t === 'retry');
+						cookie = random() < 0.5 && retry ? (retry.c as string) : cookie;
+					}
+				}
+
+				// A bucket of 3, one more a second, over the run's 3 s.
+				expect(oversize).toBeLessThanOrEqual(3 + 3);
+
+				expect(hub.room.live()).toEqual([]);
+			}),
+			{numRuns: 100, seed: 15},
+		);
+	});
+});
+
+describe('admission on proof: a member is in the room only once it confirmed its session', () => {
+	test('accepted, then admitted on its first sealed datagram: the join is stamped and the welcome sent only then', () => {
+		const w = world();
+		const alice = w.connect('alice', '10.0.0.2');
+		w.step();
+		expect(answers(alice)).toMatchObject([{ok: true}]);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice']);
+
+		// Bob's datagrams after the accept are held: he has his session, the room does not know him.
+		const bob = w.connect('bob', '10.0.0.3');
+		const sent: string[] = [];
+		const original = w.hub.handle.bind(w.hub);
+		w.hub.handle = (datagram, address, port, via, now) => {
+			if (address === '10.0.0.3' && decodeEnvelope(Buffer.from(datagram)).ok && (decodeEnvelope(Buffer.from(datagram)) as {token: string}).token !== NO_TOKEN) {
+				sent.push('session');
+				w.hold.add('10.0.0.3');
+				w.held.push({address, datagram});
+				return;
+			}
+
+			original(datagram, address, port, via, now);
+		};
+
+		w.step();
+		expect(bob.sessionToken).toBeDefined();
+		expect(sent).toEqual(['session']);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice']);
+		expect(w.hub.handshakeState().unconfirmed).toBe(1);
+		expect(w.hub.room.lastSeq).toBe(1);
+
+		// The confirming datagram arrives: bob is in, his join stamped after it.
+		w.hub.handle = original;
+		w.hold.clear();
+		for (const {address, datagram} of w.held.splice(0)) {
+			w.hub.handle(datagram, address, 5000, 'udp', w.now());
+		}
+
+		w.step();
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice', 'bob']);
+		expect(answers(bob)).toMatchObject([{ok: true}]);
+		expect(w.hub.handshakeState().unconfirmed).toBe(0);
+	});
+
+	test('a session never confirmed is forgotten after its wait, having taken no seat and shown nothing', () => {
+		const w = world();
+		const alice = w.connect('alice', '10.0.0.2');
+		w.step();
+		answers(alice);
+		const ghost = w.connect('ghost', '10.0.0.3');
+		// Everything the ghost sends once accepted is lost: it never confirms.
+		const original = w.hub.handle.bind(w.hub);
+		w.hub.handle = (datagram, address, port, via, now) => {
+			const envelope = decodeEnvelope(Buffer.from(datagram));
+			if (address !== '10.0.0.3' || !envelope.ok || envelope.token === NO_TOKEN) {
+				original(datagram, address, port, via, now);
+			}
+		};
+
+		w.advance(UNCONFIRMED_MS / 2);
+		expect(ghost.sessionToken).toBeDefined();
+		expect(w.hub.handshakeState().unconfirmed).toBe(1);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice']);
+		w.advance(UNCONFIRMED_MS);
+		expect(w.hub.handshakeState().unconfirmed).toBe(0);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice']);
+		expect(answers(ghost)).toMatchObject([{ok: false, code: 'no-answer'}]);
+	});
+
+	test('sessions accepted and not confirmed are capped per network: one address prefix cannot hold the hub\'s joins', () => {
+		const hub = newHub();
+		// Real members at real addresses that never confirm (they drop their accepts).
+		const members: MemberConnection[] = [];
+		let refused = 0;
+		for (let i = 0; i < MAX_UNCONFIRMED_PER_PREFIX + 4; i++) {
+			const member = new MemberConnection({address: HUB.address, port: HUB.port}, {random: systemRandom}, START);
+			member.join(`m${i}`, START);
+			members.push(member);
+			const address = `10.9.9.${i + 1}`;
+			for (let round = 0; round < 4; round++) {
+				for (let datagram = member.pollTransmit(START); datagram; datagram = member.pollTransmit(START)) {
+					const envelope = decodeEnvelope(Buffer.from(datagram));
+					if (envelope.ok && envelope.token === NO_TOKEN) {
+						hub.handle(datagram, address, 5000, 'udp', START);
+					}
+				}
+
+				for (const transmit of drain(hub, START)) {
+					member.handle(transmit.datagram, START);
+				}
+			}
+
+			refused += answers(member).filter(answer => !answer.ok && answer.code === 'rate-limited').length;
+		}
+
+		expect(hub.handshakeState().unconfirmed).toBe(MAX_UNCONFIRMED_PER_PREFIX);
+		expect(refused).toBe(4);
+		expect(hub.room.live()).toEqual([]);
+	});
+});
