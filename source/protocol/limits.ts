@@ -80,9 +80,8 @@ export const MAX_UNCONFIRMED = 256;
 export const MAX_UNCONFIRMED_PER_PREFIX = 16;
 /** How long an accepted session waits for its member's first sealed datagram. */
 export const UNCONFIRMED_MS = 10_000;
-/** Version refusals too large for the datagram that prompted them: a bucket of 3, one a second, for the whole hub. */
-export const OVERSIZE_REFUSALS_PER_SECOND = 1;
-export const OVERSIZE_REFUSALS_BURST = 3;
+/** A version refusal too large for the datagram that prompted it goes to an address at most this often (and only out of the bytes it sent). */
+export const OVERSIZE_REFUSAL_GAP_MS = 1000;
 
 /** An encrypted hello older or newer than this is refused (replays of old hellos). */
 export const HELLO_MAX_AGE_MS = 60_000;

@@ -1,11 +1,10 @@
 import {SessionCipher} from '../crypto.js';
 import {NO_TOKEN} from '../envelope.js';
 import {decodeFrames, type Frame, helloFieldsSchema, type HelloFields} from '../frames.js';
-import {MAX_UNCONFIRMED, MAX_UNCONFIRMED_PER_PREFIX, OVERSIZE_REFUSALS_BURST, OVERSIZE_REFUSALS_PER_SECOND, SUPPORTED_VERSIONS, UNCONFIRMED_MS} from '../limits.js';
+import {MAX_UNCONFIRMED, MAX_UNCONFIRMED_PER_PREFIX, OVERSIZE_REFUSAL_GAP_MS, SUPPORTED_VERSIONS, UNCONFIRMED_MS} from '../limits.js';
 import type {Peer} from '../peer.js';
 import {addressPrefix, attemptRefusal, type GateRefusal, type HubGate} from '../room/hub-gate.js';
 import type {HubMember, HubRoom} from '../room/hub-room.js';
-import {TokenBucket} from '../token-bucket.js';
 import {AddressCookies} from './address-cookie.js';
 import {fromBase64, toBase64} from '../secure/base64.js';
 import {type HandshakeKeys, type HubOffer, hubOffer, NONCE_BYTES, openHello, signAccept, signGone} from '../secure/handshake.js';
@@ -85,15 +84,17 @@ export class HubHandshake<Via> {
 	private readonly unconfirmedJoins = new Map<string, Unconfirmed<Via>>();
 	private readonly unconfirmedPrefixes = new Map<string, number>();
 	private readonly cookies: AddressCookies;
-	/** Version refusals that do not fit their datagram (an old member's short hello): a few, hub-wide. */
-	private readonly oversize: TokenBucket;
+	/**
+	 * Version refusals that do not fit their datagram (an old member's short query): to each
+	 * address only out of the bytes it sent (never more out than in), one a second at most.
+	 */
+	private readonly credit = new ByteCredit();
 
 	constructor(
 		private readonly options: HubHandshakeOptions<Via>,
 		now = 0,
 	) {
 		this.cookies = new AddressCookies(options.random(32));
-		this.oversize = new TokenBucket(OVERSIZE_REFUSALS_PER_SECOND, OVERSIZE_REFUSALS_BURST, now);
 	}
 
 	/** Joins under way and accepted sessions awaiting confirmation (for figures and tests). */
@@ -123,13 +124,15 @@ export class HubHandshake<Via> {
 
 	/**
 	 * A datagram in a protocol version this hub does not speak: refused, naming the versions it
-	 * does, if the refusal fits the datagram's size, or from a small hub-wide allowance (so an old
-	 * member's short hello still learns why, and a forged flood reflects next to nothing).
+	 * does, if the refusal fits the datagram's size; else once the address has sent as many bytes
+	 * as the refusal has (its retries add up), one a second at most. So an old member's short first
+	 * message still learns why, and a forged address never gets more bytes than were sent in its
+	 * name.
 	 */
 	refuseVersion(from: Source<Via>, version: number, now: number): void {
 		const reason = `this room speaks protocol version ${SUPPORTED_VERSIONS.join(', ')}; you speak version ${version}. Use the same socket-chat-tui release as the host.`;
 		const datagram = handshakeDatagram(NO_TOKEN, [{t: 'refuse', code: 'version', reason, versions: [...SUPPORTED_VERSIONS]}]);
-		if (datagram.length <= from.size || this.oversize.take(now)) {
+		if (datagram.length <= from.size || this.credit.spend(from.peer.key, from.size, datagram.length, now)) {
 			this.options.send({datagram, address: from.address, port: from.port, via: from.via});
 		} else {
 			this.options.drop('amplification');
@@ -414,5 +417,41 @@ function parseFields(json: string): HelloFields | undefined {
 		return parsed.success ? parsed.data : undefined;
 	} catch {
 		return undefined;
+	}
+}
+
+/** Addresses whose byte credit is kept, at most (the least recently heard forgotten). */
+const CREDIT_ADDRESSES = 1024;
+/** Credit is kept this long after the last datagram that earned it, and up to this many bytes. */
+const CREDIT_MS = 30_000;
+const CREDIT_MAX_BYTES = 4096;
+
+/**
+ * Bytes an address sent that no answer has used yet: an answer larger than the datagram it
+ * answers may be paid for by the address's earlier datagrams, never by more than they carried,
+ * and at most once every OVERSIZE_REFUSAL_GAP_MS.
+ */
+class ByteCredit {
+	private readonly entries = new Map<string, {bytes: number; at: number; spentAt: number}>();
+
+	/** Adds a datagram's bytes to the address's credit; then pays `cost` from it if it can. */
+	spend(key: string, bytes: number, cost: number, now: number): boolean {
+		const entry = this.entries.get(key);
+		const kept = entry && now - entry.at <= CREDIT_MS && now >= entry.at ? entry.bytes : 0;
+		const spentAt = entry && now >= entry.spentAt ? entry.spentAt : Number.NEGATIVE_INFINITY;
+		const next = {bytes: Math.min(CREDIT_MAX_BYTES, kept + bytes), at: now, spentAt};
+		this.entries.delete(key);
+		this.entries.set(key, next);
+		if (this.entries.size > CREDIT_ADDRESSES) {
+			this.entries.delete(this.entries.keys().next().value!);
+		}
+
+		if (next.bytes < cost || now - spentAt < OVERSIZE_REFUSAL_GAP_MS) {
+			return false;
+		}
+
+		next.bytes -= cost;
+		next.spentAt = now;
+		return true;
 	}
 }
