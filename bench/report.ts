@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 /** Renders the benchmark results as Markdown (bench/RESULTS.md). */
+import type {AbuseResult} from './abuse.js';
 import type {FanoutResult, TargetResult} from './fanout.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
@@ -19,6 +20,9 @@ export type Results = {
 	readonly transfer?: TransferResult;
 	readonly startup?: StartupResult;
 	readonly join?: JoinResult;
+	readonly abuse?: AbuseResult;
+	/** The hub's saturation figure in the results file this run replaces. */
+	readonly previousSaturation?: number;
 	readonly tui?: {output: string; note?: string};
 	readonly skipped: string[];
 };
@@ -164,6 +168,21 @@ function summary(results: Results): string[] {
 		lines.push(`| start-up: \`--help\`, \`--host --headless\` until hosting (median of ${startup.runs}) | ${fixed(startup.helpMs, 0)} ms, ${fixed(startup.hostMs, 0)} ms | | | | |`);
 	}
 
+	if (fanout?.hub.ladder && results.previousSaturation !== undefined) {
+		const change = fanout.hub.ladder.saturation / results.previousSaturation - 1;
+		lines.push(
+			`| hub saturation against the run this one replaced | ${thousands(fanout.hub.ladder.saturation)} | ${thousands(results.previousSaturation)} | ${ratio(1 + change)} | falls by at most 5% | ${verdict(change >= -0.05)} |`,
+		);
+	}
+
+	if (results.abuse) {
+		const worst = Math.max(...Object.values(results.abuse.factors));
+		lines.push(
+			`| amplification toward a forged address: bytes received / bytes sent, worst kind of datagram | ${fixed(worst, 3)} | | | <= 1 | ${verdict(worst <= 1)} |`,
+			`| hub memory per session accepted and not confirmed (per join under way) | ${fixed(results.abuse.perUnconfirmed / 1024, 1)} KiB (${fixed(results.abuse.perPending / 1024, 1)} KiB) | | | (for information) | |`,
+		);
+	}
+
 	if (join) {
 		const worst = Math.max(...join.openAll, ...join.privateAll);
 		lines.push(`| a join on loopback, the handshake included: open, private (median of ${join.runs}) | ${fixed(join.openMs, 1)} ms, ${fixed(join.privateMs, 1)} ms | | | < 300 ms | ${verdict(worst < 300)} |`);
@@ -235,6 +254,24 @@ export function renderResults(results: Results): string {
 		);
 	}
 
+	if (results.abuse) {
+		const {abuse} = results;
+		out.push(
+			`## Abuse (bench/abuse.ts)`,
+			``,
+			`A real hub (defaults) on 127.0.0.1; a blind spoofer sends each kind of datagram every 10 ms for ${abuse.seconds} s in the name of`,
+			`an address of its own (a socket bound there counts what reaches it), then a second for the hub's resends. Bytes received`,
+			`over bytes sent, by kind: ${Object.entries(abuse.factors)
+				.map(([kind, factor]) => `${kind} ${fixed(factor, 3)}`)
+				.join(', ')}.`,
+			``,
+			`Heap per peer not yet a member, after a full collection, on the pure endpoint with ${abuse.peers} real member connections: a join`,
+			`under way (a query with a valid cookie) ${fixed(abuse.perPending / 1024, 1)} KiB; a session accepted and not confirmed (its join's entry`,
+			`included) ${fixed(abuse.perUnconfirmed / 1024, 1)} KiB. At most 256 of those wait at once, 16 per address prefix.`,
+			``,
+		);
+	}
+
 	if (tui) out.push(`## The TUI under a flood (bench/tui-flood.tsx)`, ``, ...(tui.note ? [tui.note, ``] : []), '```', tui.output.trimEnd(), '```', ``);
 	out.push(changesMade());
 	return out.join('\n');
@@ -247,4 +284,11 @@ function changesMade(): string {
 	} catch {
 		return '';
 	}
+}
+
+/** The hub's saturation figure in an earlier results file (its summary row), if there is one. */
+export function previousSaturation(markdown: string): number | undefined {
+	const row = markdown.split('\n').find(line => line.startsWith('| fan-out delivered/s at saturation, hub vs ngircd |'));
+	const figure = row?.split('|')[2]?.trim().replaceAll(',', '');
+	return figure && /^\d+$/.test(figure) ? Number(figure) : undefined;
 }

@@ -2,20 +2,21 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,transfer,startup,join,tui   some of them
+ *   npm run bench -- --only=fanout,transfer,startup,join,abuse,tui   some of them
  * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
  * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
  * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
  * e.g. BENCH_HUB_FLAGS="--cpu-prof --cpu-prof-dir /tmp/p" or "--trace-gc-nvp".
  */
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {writeFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
+import {runAbuse} from './abuse.js';
 import {runFanout} from './fanout.js';
 import {ensureTools} from './fanout-irc.js';
 import {summariseProfile} from './profile-summary.js';
-import {renderResults, type Results} from './report.js';
+import {previousSaturation, renderResults, type Results} from './report.js';
 import {runJoin} from './join.js';
 import {runStartup} from './startup.js';
 import {runTransfer} from './transfer-vs-socat.js';
@@ -71,6 +72,12 @@ if (wanted('join')) {
 	log(`join on loopback: open ${results.join.openMs.toFixed(1)} ms, private ${results.join.privateMs.toFixed(1)} ms (medians)`);
 }
 
+if (wanted('abuse')) {
+	log('abuse: amplification toward forged addresses, memory per peer not yet a member...');
+	results.abuse = await runAbuse(quick);
+	log(`abuse: amplification at most ${Math.max(...Object.values(results.abuse.factors)).toFixed(3)}, ${(results.abuse.perUnconfirmed / 1024).toFixed(1)} KiB per unconfirmed session`);
+}
+
 if (wanted('fanout')) {
 	log('room fan-out...');
 	try {
@@ -111,6 +118,8 @@ if (wanted('tui')) {
 
 results.seconds = (nowMs() - began) / 1000;
 const file = fileURLToPath(new URL(`../../bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'}`, import.meta.url));
+// The saturation figure of the run this one replaces, to say how far it moved.
+results.previousSaturation = existsSync(file) ? previousSaturation(readFileSync(file, 'utf8')) : undefined;
 const markdown = renderResults(results);
 if (!only) await writeFile(file, markdown);
 console.log(`\n${markdown}`);
