@@ -131,7 +131,7 @@ export class HubEndpoint<Via> {
 			send: transmit => this.push(transmit),
 			drop: reason => this.drop(reason),
 			admitted: (member, via) => this.routes.set(member, via),
-		}, now);
+		});
 	}
 
 	/** A datagram from `address`:`port` (as the socket reported it), received on `via`. */

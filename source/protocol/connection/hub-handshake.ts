@@ -90,10 +90,7 @@ export class HubHandshake<Via> {
 	 */
 	private readonly credit = new ByteCredit();
 
-	constructor(
-		private readonly options: HubHandshakeOptions<Via>,
-		now = 0,
-	) {
+	constructor(private readonly options: HubHandshakeOptions<Via>) {
 		this.cookies = new AddressCookies(options.random(32));
 	}
 
