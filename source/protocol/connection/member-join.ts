@@ -18,8 +18,9 @@ export type Ask = {
 	readonly fields: HelloFields;
 	body: string;
 	stage: 'query' | 'hello';
-	/** Retries the hub sent this join (each brings a cookie; only a few are followed). */
+	/** Retries followed for this join (each brings a cookie; only a few are followed), and the cookie its query carries. */
 	retries: number;
+	cookie?: string;
 	hubKey?: Uint8Array;
 	started: number;
 	interval: number;
@@ -45,7 +46,8 @@ const MAX_RETRIES = 3;
  * retry for this join's query, with a new cookie, and not too many of them).
  */
 export function takeRetry(ask: Ask | undefined, frame: Extract<Frame, {t: 'retry'}>, now: number): boolean {
-	if (ask?.stage !== 'query' || frame.cid !== ask.cid || ask.retries >= MAX_RETRIES) {
+	// The same cookie again answers a query sent before ours with it: nothing new to do.
+	if (ask?.stage !== 'query' || frame.cid !== ask.cid || frame.c === ask.cookie || ask.retries >= MAX_RETRIES) {
 		return false;
 	}
 
@@ -64,6 +66,7 @@ export function paddedBody(body: string): string {
 }
 
 function queryBody(ask: Ask, cookie: string | undefined): string {
+	ask.cookie = cookie;
 	return JSON.stringify([{t: 'query', cid: ask.cid, n: toBase64(ask.nonce), ...(cookie === undefined ? {} : {c: cookie})}]);
 }
 

@@ -345,3 +345,59 @@ describe('admission on proof: a member is in the room only once it confirmed its
 		expect(hub.room.live()).toEqual([]);
 	});
 });
+
+describe('the member\'s side of address validation', () => {
+	const sentFrames = (member: MemberConnection, now: number) => {
+		const out: Array<{size: number; frames: Array<Record<string, unknown>>}> = [];
+		for (let datagram = member.pollTransmit(now); datagram; datagram = member.pollTransmit(now)) {
+			out.push({size: datagram.length, frames: clearFrames(datagram)});
+		}
+
+		return out;
+	};
+
+	const retry = (cid: string, c: string) => encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'retry', cid, c}]));
+
+	test('its query is padded to 1,200 bytes; a retry sends it again at once with the cookie; the same cookie twice, or a fourth retry, is not followed', () => {
+		const member = new MemberConnection({address: HUB.address, port: HUB.port}, {random: systemRandom}, START);
+		member.join('alice', START);
+		const [first] = sentFrames(member, START);
+		expect(first!.size).toBe(HANDSHAKE_PAD_BYTES);
+		const cid = first!.frames[0]!.cid as string;
+		expect(first!.frames[0]!.c).toBeUndefined();
+		const cookies = ['AAAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBBB', 'CCCCCCCCCCCCCCCCCCCCCCC', 'DDDDDDDDDDDDDDDDDDDDDDD'];
+		const followed: unknown[] = [];
+		for (const [i, cookie] of [cookies[0]!, cookies[0]!, cookies[1]!, cookies[2]!, cookies[3]!].entries()) {
+			member.handle(retry(cid, cookie), START + 1 + i);
+			followed.push(...sentFrames(member, START + 1 + i).map(sent => sent.frames[0]!.c));
+		}
+
+		expect(followed).toEqual([cookies[0], cookies[1], cookies[2]]);
+		// A retry for another join is not ours.
+		member.handle(retry('elsewhere', cookies[3]!), START + 10);
+		expect(sentFrames(member, START + 10)).toEqual([]);
+	});
+
+	test('with a real hub: the cookie is kept, so a rejoin within its life skips the retry', () => {
+		const w = world();
+		const alice = w.connect('alice', '10.0.0.2');
+		const kinds: string[] = [];
+		const handle = alice.handle.bind(alice);
+		alice.handle = (datagram, now) => {
+			kinds.push(...clearFrames(datagram).map(frame => String(frame.t)));
+			handle(datagram, now);
+		};
+
+		w.step();
+		expect(answers(alice)).toMatchObject([{ok: true}]);
+		expect(kinds.filter(kind => kind === 'retry' || kind === 'room')).toEqual(['retry', 'room']);
+		// The hub goes quiet for 11 s (it hears nothing of alice): it times her out, she rejoins.
+		w.hold.add('10.0.0.2');
+		w.advance(10_500);
+		w.hold.clear();
+		w.held.splice(0);
+		w.advance(3000);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['alice']);
+		expect(kinds.filter(kind => kind === 'retry' || kind === 'room')).toEqual(['retry', 'room', 'room']);
+	});
+});
