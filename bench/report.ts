@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 /** Renders the benchmark results as Markdown (bench/RESULTS.md). */
 import type {AbuseResult} from './abuse.js';
+import type {EndpointResult} from './endpoint.js';
 import type {FanoutResult, TargetResult} from './fanout.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
@@ -21,6 +22,7 @@ export type Results = {
 	readonly startup?: StartupResult;
 	readonly join?: JoinResult;
 	readonly abuse?: AbuseResult;
+	readonly endpoint?: EndpointResult;
 	/** The hub's saturation figure in the results file this run replaces. */
 	readonly previousSaturation?: number;
 	readonly tui?: {output: string; note?: string};
@@ -172,6 +174,13 @@ function summary(results: Results): string[] {
 		const change = fanout.hub.ladder.saturation / results.previousSaturation - 1;
 		lines.push(
 			`| hub saturation against the run this one replaced | ${thousands(fanout.hub.ladder.saturation)} | ${thousands(results.previousSaturation)} | ${ratio(1 + change)} | falls by at most 5% | ${verdict(change >= -0.05)} |`,
+		);
+	}
+
+	if (results.endpoint) {
+		const {endpoint} = results;
+		lines.push(
+			`| hub endpoint alone (no sockets): hub time per delivered message, ${endpoint.members} members (median of ${endpoint.runs.length}: ${endpoint.runs.map(us => us.toFixed(2)).join(', ')}) | ${fixed(endpoint.perDeliveryUs, 2)} µs | | | (for information) | |`,
 		);
 	}
 

@@ -2,7 +2,7 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,transfer,startup,join,abuse,tui   some of them
+ *   npm run bench -- --only=fanout,endpoint,transfer,startup,join,abuse,tui   some of them
  * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
  * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
  * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
@@ -13,6 +13,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {writeFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
 import {runAbuse} from './abuse.js';
+import {runEndpoint} from './endpoint.js';
 import {runFanout} from './fanout.js';
 import {ensureTools} from './fanout-irc.js';
 import {summariseProfile} from './profile-summary.js';
@@ -76,6 +77,12 @@ if (wanted('abuse')) {
 	log('abuse: amplification toward forged addresses, memory per peer not yet a member...');
 	results.abuse = await runAbuse(quick);
 	log(`abuse: amplification at most ${Math.max(...Object.values(results.abuse.factors)).toFixed(3)}, ${(results.abuse.perUnconfirmed / 1024).toFixed(1)} KiB per unconfirmed session`);
+}
+
+if (wanted('endpoint')) {
+	log('the hub endpoint alone, no sockets...');
+	results.endpoint = runEndpoint(quick);
+	log(`hub endpoint: ${results.endpoint.perDeliveryUs.toFixed(3)} µs per delivery (median)`);
 }
 
 if (wanted('fanout')) {
