@@ -112,7 +112,7 @@ export async function watchRooms(options: WatchOptions): Promise<RoomWatch> {
 		}
 
 		const dropped = table.limited;
-		if (table.add(decoded.message, from, Date.now())) {
+		if (table.add(decoded.message, from, Date.now(), 'broadcast', decoded.message.fingerprint)) {
 			changed();
 		} else if (table.limited > dropped) {
 			ignored['rate-limited'] = (ignored['rate-limited'] ?? 0) + 1;

@@ -27,7 +27,7 @@ export type RoomAnnouncerOptions = {
 	readonly interfaces?: () => InterfaceTable;
 	/** Announce over DNS-SD/mDNS as well, there (default: no; the CLI turns it on). */
 	readonly mdns?: MdnsOptions | false;
-	/** A private room's fingerprint, for the DNS-SD TXT record. */
+	/** A private room's fingerprint, in its announcements and its DNS-SD TXT record. */
 	readonly fingerprint?: string;
 };
 
@@ -163,6 +163,7 @@ export class RoomAnnouncer {
 				members: info.members,
 				secret: info.secret,
 				version: info.version,
+				...(this.options.fingerprint ? {fingerprint: this.options.fingerprint} : {}),
 			});
 		} catch (error) {
 			this.failures.set('info', `info() failed: ${(error as Error).message}`);

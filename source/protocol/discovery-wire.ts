@@ -40,6 +40,11 @@ const announcementSchema = z.object({
 	members: z.number().int().min(0).max(1_000_000),
 	secret: z.boolean(),
 	version: z.number().int().min(0).max(255),
+	// A private room's hub key fingerprint (protocol/secure/identity.ts), as DNS-SD's `fp` gives it.
+	fingerprint: z
+		.string()
+		.regex(/^[a-km-np-z2-9]{4}(?:-[a-km-np-z2-9]{4}){3}$/)
+		.optional(),
 });
 const probeSchema = z.object({
 	k: z.literal('probe'),

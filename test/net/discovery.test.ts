@@ -62,6 +62,16 @@ describe('a room announced on 127.0.0.1', () => {
 		]);
 	});
 
+	test('a private room\'s broadcast carries its key fingerprint (mDNS off), and findRooms gives it', async () => {
+		const discoveryPort = await freeUdpPort();
+		const fingerprint = 'k3xq-7a2m-p4fd-9zbe';
+		const announcer = new RoomAnnouncer({bind: '127.0.0.1', discoveryPort, intervalMs: 100, mdns: false, fingerprint, info: () => fields({secret: true})});
+		await announcer.start();
+		cleanups.push(async () => announcer.stop());
+		const rooms = await findRooms({discoveryPort, bind: '127.0.0.1', timeoutMs: 1000, mdns: false});
+		expect(rooms).toMatchObject([{name: 'lunch', secret: true, fingerprint, via: ['broadcast']}]);
+	});
+
 	test('two hubs on different ports are both found, sorted by name', async () => {
 		const discoveryPort = await freeUdpPort();
 		const watcher = await watch(discoveryPort);

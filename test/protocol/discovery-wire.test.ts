@@ -20,12 +20,19 @@ describe('round trips', () => {
 		{k: 'room', id: 'x', room: '', host: '', port: 1, members: 0, secret: true, version: 0},
 		{k: 'room', id: 'z'.repeat(32), room: 'Café ☕ 会議室', host: 'box.local', port: 65_535, members: 256, secret: false, version: 255},
 		{k: 'probe', nonce: 'abc-0'},
+		{...room, secret: true, fingerprint: 'k3xq-7a2m-p4fd-9zbe'},
 	];
 
 	test.each(valid)('%j', message => {
 		const encoded = encodeDiscovery(message);
 		expect(encoded.subarray(0, 4)).toEqual(header);
 		expect(decodeDiscovery(encoded)).toEqual({ok: true, message});
+	});
+
+	test('a fingerprint that is not one (wrong alphabet, wrong shape) makes the announcement invalid', () => {
+		for (const fingerprint of ['k3xq-7a2m-p4fd-9zb0', 'k3xq7a2mp4fd9zbe', 'K3XQ-7A2M-P4FD-9ZBE', 'k3xq-7a2m-p4fd-9zbe-aaaa']) {
+			expect(decodeDiscovery(datagram({...room, fingerprint}))).toMatchObject({ok: false, code: 'bad-message'});
+		}
 	});
 
 	test('unknown fields are ignored (a later version may add some)', () => {
