@@ -23,6 +23,8 @@ function notes(room: FoundRoom): string[] {
 	return [
 		...(room.pin ? [PIN_NOTES[room.pin]] : []),
 		...(room.secret ? ['secret: add --secret-file PATH'] : []),
+		// As announced, unauthenticated: compare it with the host's, which the join then insists on.
+		...(room.fingerprint ? [`key ${room.fingerprint}`] : []),
 		...(room.version === PROTOCOL_VERSION ? [] : [`speaks protocol ${room.version}, this is ${PROTOCOL_VERSION}: use the host's socket-chat-tui release`]),
 	];
 }

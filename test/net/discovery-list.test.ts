@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import {PassThrough} from 'node:stream';
 import {describe, expect, test} from 'vitest';
-import {pickRoom, runList} from '../../source/cli/list.js';
+import {formatRoomTable, pickRoom, runList} from '../../source/cli/list.js';
 import {PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {RoomAnnouncer, type FoundRoom} from '../../source/net/discovery.js';
 
@@ -33,6 +33,11 @@ describe('pickRoom', () => {
 		expect('error' in picked && picked.error).toMatch(/^no room found/);
 		expect('error' in picked && picked.error).toContain('UDP port 9997');
 		expect('error' in picked && picked.error).toContain('--join ADDR[:PORT]');
+	});
+
+	test('a private room announced with its key fingerprint: the row shows it, to compare with the host\'s', () => {
+		const lines = formatRoomTable([{...ops, fingerprint: 'k3xq-7a2m-p4fd-9zbe'}]);
+		expect(lines[1]).toMatch(/\(secret: add --secret-file PATH; key k3xq-7a2m-p4fd-9zbe\)$/);
 	});
 
 	test('several rooms: an error listing each with the exact command to type', () => {
