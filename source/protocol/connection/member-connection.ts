@@ -22,6 +22,8 @@ export const REJOIN_BACKOFF_MAX_MS = 8000;
 const REJOIN_NAME_GRACE_MS = MEMBER_TIMEOUT_MS + 5000;
 /** The first wait between rejoin attempts (it doubles). */
 const REJOIN_BACKOFF_MS = 500;
+/** A first join refused as too many attempts tries again after this long (`answer`). */
+const LIMITED_RETRY_MS = 1000;
 /** Silence after which what the member sends is padded (`raw`). */
 const PAD_AFTER_SILENCE_MS = 1000;
 
@@ -323,7 +325,8 @@ export class MemberConnection {
 
 		const failed = askFailed(ask, now, this.config.helloTimeoutMs ?? 5000, this.refusedByOs, this.config.address, this.config.port);
 		if (failed) {
-			this.answer(failed, now, false);
+			// A join the hub kept refusing as too many attempts ends with that reason, not with "no answer".
+			this.answer(!failed.ok && failed.code === 'no-answer' && ask.limited ? ask.limited : failed, now, false);
 			return;
 		}
 
@@ -348,6 +351,19 @@ export class MemberConnection {
 	private answer(answer: JoinOutcome, now: number, trusted: boolean): void {
 		const ask = this.ask_;
 		if (!ask) {
+			return;
+		}
+
+		// A first join refused in the clear as one attempt too many (the hub's limits, for this
+		// address, its network or everyone at once under a flood) tries again a second later, with
+		// a new attempt, until its own timeout: the limits refill, and a person need not retry by hand.
+		const timeLeft = now - ask.started + LIMITED_RETRY_MS < (this.config.helloTimeoutMs ?? 5000);
+		if (!ask.rejoin && !trusted && !answer.ok && answer.code === 'rate-limited' && timeLeft && ask.limited !== answer) {
+			const again = newAsk(this.deps.random, now, ask.fields, false, ask.name, this.cookie);
+			again.started = ask.started;
+			again.nextAt = now + LIMITED_RETRY_MS;
+			again.limited = answer;
+			this.ask_ = again;
 			return;
 		}
 

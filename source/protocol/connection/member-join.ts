@@ -21,6 +21,8 @@ export type Ask = {
 	/** Retries followed for this join (each brings a cookie; only a few are followed), and the cookie its query carries. */
 	retries: number;
 	cookie?: string;
+	/** The hub's last refusal of this join as too many attempts (it is tried again until its timeout). */
+	limited?: JoinOutcome;
 	hubKey?: Uint8Array;
 	started: number;
 	interval: number;

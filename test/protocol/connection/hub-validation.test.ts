@@ -19,7 +19,7 @@ import {seededRandom} from '../../helpers/seeded-random.js';
 const START = 1_000_000;
 const HUB = {address: '10.0.0.1', port: 9999};
 
-function newHub(config: {secret?: string} = {}) {
+function newHub(config: {secret?: string; joinLimit?: {perSecond: number; burst: number}} = {}) {
 	return new HubEndpoint<'udp'>({identity: generateIdentity(), ...config}, {random: systemRandom}, START);
 }
 
@@ -43,9 +43,9 @@ const query = (cid: string, cookie?: string, pad = true) => {
 };
 
 /** A real member connection and the hub, datagrams carried between them at once, with a clock. */
-function world(secret?: string) {
+function world(secret?: string, joinLimit?: {perSecond: number; burst: number}) {
 	let now = START;
-	const hub = newHub(secret === undefined ? {} : {secret});
+	const hub = newHub({...(secret === undefined ? {} : {secret}), ...(joinLimit ? {joinLimit} : {})});
 	const members = new Map<string, MemberConnection>();
 	/** Datagrams a test holds back instead of delivering (by member address). */
 	const hold = new Set<string>();
@@ -401,3 +401,52 @@ describe('the member\'s side of address validation', () => {
 		expect(kinds.filter(kind => kind === 'retry' || kind === 'room')).toEqual(['retry', 'room', 'room']);
 	});
 });
+
+describe('a first join the hub refuses as one attempt too many', () => {
+	test('tries again by itself each second until its timeout: once the limit refills, it is in', () => {
+		// Burst 1, one a second per address; so 4, then 0.4 a second, per /24.
+		const w = world(undefined, {perSecond: 1, burst: 1});
+		const members = ['a', 'b', 'c', 'd', 'e'].map((name, i) => w.connect(name, `10.0.0.${i + 2}`));
+		w.step();
+		const early = members.map(member => answers(member));
+		expect(early.slice(0, 4).flat()).toMatchObject([{ok: true}, {ok: true}, {ok: true}, {ok: true}]);
+		// The fifth was refused for its network, and said nothing yet: it waits and asks again.
+		expect(early[4]).toEqual([]);
+		w.advance(4000);
+		expect(answers(members[4]!)).toMatchObject([{ok: true}]);
+		expect(w.hub.room.live().map(member => member.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+	});
+
+	test('and when the limit does not refill in time, the join ends with the limit\'s reason, not "no answer"', () => {
+		const w = world(undefined, {perSecond: 0.001, burst: 1});
+		const first = w.connect('a', '10.0.0.2');
+		w.step();
+		expect(answers(first)).toMatchObject([{ok: true}]);
+		// The same address again (a second connection from it).
+		const second = new MemberConnection({address: HUB.address, port: HUB.port}, {random: systemRandom}, w.now());
+		second.join('b', w.now());
+		let now = w.now();
+		const outcomes = [];
+		for (let i = 0; i < 700 && outcomes.length === 0; i++) {
+			now += 10;
+			second.handleTimeout(now);
+			w.hub.handleTimeout(now);
+			for (let datagram = second.pollTransmit(now); datagram; datagram = second.pollTransmit(now)) {
+				w.hub.handle(datagram, '10.0.0.2', 6000, 'udp', now);
+			}
+
+			for (let transmit = w.hub.pollTransmit(now); transmit; transmit = w.hub.pollTransmit(now)) {
+				if (transmit.port === 6000) {
+					second.handle(transmit.datagram, now);
+				}
+			}
+
+			outcomes.push(...answers(second));
+		}
+
+		expect(outcomes).toMatchObject([{ok: false, code: 'rate-limited', reason: expect.stringMatching(/too many join attempts from your address/) as string}]);
+		// Ended within its 5 s (the loop stops at the answer), after asking about once a second.
+		expect(now - w.now()).toBeLessThanOrEqual(5200);
+	});
+});
+
