@@ -74,6 +74,17 @@ describe('the room under simulation', () => {
 		expect(outcome.world.network.counts.duplicated).toBeGreaterThan(0);
 	});
 
+	test('an attacker replaying captured datagrams and forging junk, queries and hellos every 10 ms, through a hub crash: no ghost, nothing amplified, nothing lost or shown twice', () => {
+		const outcome = expectClean(plain({forger: {from: 0, until: 40_000, everyMs: 10}, faults: [{kind: 'crash', at: 15_210, downMs: 1500}]}));
+		const {forgedIn, forgedOut} = outcome.world;
+		const sum = (map: Map<string, number>) => [...map.values()].reduce((total, bytes) => total + bytes, 0);
+		// It did send (4,000 datagrams, most in forged names), and the hub answered some of it, never more than it got.
+		expect(sum(forgedIn)).toBeGreaterThan(1_000_000);
+		expect(sum(forgedOut)).toBeGreaterThan(0);
+		expect(sum(forgedOut)).toBeLessThan(sum(forgedIn) / 5);
+		expect(outcome.world.hub.endpoint!.room.live().map(member => member.name)).toEqual(['alice', 'bob', 'carol']);
+	});
+
 	test('a one-way link (the member hears the hub, the hub does not hear it) for 15 s loses nothing', () => {
 		expectClean(plain({cuts: [{hosts: ['10.0.1.1'], from: 6000, until: 21_000, direction: 'outbound'}]}));
 	});

@@ -2,16 +2,29 @@ import type {Shown, SimMember, World} from './world.js';
 
 /**
  * What must hold after every step. Shown events are checked as they are shown (`checkShown`);
- * here, that memory stays bounded: the network, the hub's sessions and streams, the members'
- * queues.
+ * here, that memory stays bounded (the network, the hub's sessions and streams, the members'
+ * queues), that no forged address got more bytes than it sent, and that no ghost is in the room.
  */
 export function checkStep(world: World, fail: (why: string) => void, maxBacklog: number): void {
 	if (world.network.inFlight > 200_000) {
 		fail(`memory: ${world.network.inFlight} datagrams in flight`);
 	}
 
+	// A forged address never gets more bytes from the hub than were sent in its name.
+	for (const [address, out] of world.forgedOut) {
+		if (out > (world.forgedIn.get(address) ?? 0)) {
+			fail(`amplification: the hub sent ${out} bytes to forged ${address}, which sent ${world.forgedIn.get(address) ?? 0}`);
+		}
+	}
+
 	const hub = world.hub.endpoint;
 	if (hub) {
+		// Nobody the scenario did not send is ever in the room.
+		const ghost = hub.room.live().find(member => !world.members.some(simMember => simMember.name === member.name));
+		if (ghost) {
+			fail(`a ghost is in the room: ${ghost.name} from ${ghost.peer.key}`);
+		}
+
 		const sessions = hub.room.members.size;
 		if (sessions > 4 * world.members.length + 8) {
 			fail(`memory: the hub holds ${sessions} sessions for ${world.members.length} members`);

@@ -126,6 +126,13 @@ function plan(world: World, scenario: Scenario): Action[] {
 		actions.push({at: fault.at, run: () => applyFault(world, fault)});
 	}
 
+	if (scenario.forger) {
+		const random = new Random(scenario.seed ^ 0x0f_0e_0d_0c);
+		for (let at = scenario.forger.from; at < scenario.forger.until; at += scenario.forger.everyMs) {
+			actions.push({at, run: () => world.forge(random)});
+		}
+	}
+
 	actions.push({at: scenario.quietAt, run: () => world.heal()});
 	// Stable: equal times keep the order above (joins before lines, lines in order).
 	return actions.map((action, order) => ({action, order})).sort((a, b) => a.action.at - b.action.at || a.order - b.order).map(({action}) => action);

@@ -32,6 +32,12 @@ export type Scenario = {
 	readonly endAt: number;
 	/** All members on one host (one address, ports of their own), as behind a NAT or on one machine: they share the hub's limits per address. */
 	readonly sharedHost?: boolean;
+	/**
+	 * An attacker on the network from `from` to `until`, every `everyMs`: replays of captured
+	 * datagrams (from their sources, and from forged ones), junk, and blind queries and hellos in
+	 * forged addresses' names (see World.forge).
+	 */
+	readonly forger?: {readonly from: number; readonly until: number; readonly everyMs: number};
 };
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
@@ -77,6 +83,7 @@ export function scenarioFrom(seed: number): Scenario {
 		quietAt,
 		endAt: quietAt + 45_000,
 		sharedHost: random.chance(0.3),
+		...(random.chance(0.3) ? {forger: {from: random.int(0, FAULTS_FROM), until: quietAt + random.int(0, 20_000), everyMs: random.int(5, 200)}} : {}),
 	};
 }
 

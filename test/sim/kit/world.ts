@@ -1,7 +1,10 @@
 import {createHash, type Hash} from 'node:crypto';
 import {HubEndpoint} from '../../../source/protocol/connection/hub-endpoint.js';
 import {MemberConnection, type MemberEvent} from '../../../source/protocol/connection/member-connection.js';
+import {encodeEnvelope, NO_TOKEN} from '../../../source/protocol/envelope.js';
 import type {HubItem, RoomEvent} from '../../../source/protocol/items.js';
+import {PROTOCOL_VERSION} from '../../../source/protocol/limits.js';
+import {toBase64} from '../../../source/protocol/secure/base64.js';
 import {generateIdentity, type HubIdentity} from '../../../source/protocol/secure/identity.js';
 import {reduceHubItem, type RoomState} from '../../../source/session/room-reducer.js';
 import {checkShown} from './invariants.js';
@@ -74,6 +77,11 @@ export class World {
 	/** Told of every invariant broken as it happens. */
 	onViolation: (why: string) => void = () => undefined;
 	steps = 0;
+	/** Bytes the forger sent in each forged (non-member) address's name, and bytes the hub sent there. */
+	readonly forgedIn = new Map<string, number>();
+	readonly forgedOut = new Map<string, number>();
+	/** The last datagrams members sent the hub, as an attacker on the path captures them. */
+	private readonly captured: Array<{readonly from: SimAddress; readonly datagram: Uint8Array}> = [];
 	private healed = false;
 
 	constructor(
@@ -156,6 +164,34 @@ export class World {
 		this.drainMember(member);
 	}
 
+	/**
+	 * One datagram from the attacker: a captured member datagram replayed from its own source or
+	 * from a forged one, junk, or a blind query or hello (it never sees the answers) from a forged
+	 * address (10.9.0.x: no member's).
+	 */
+	forge(random: Random): void {
+		const forged = {address: `10.9.0.${random.int(1, 20)}`, port: random.int(50_000, 50_003)};
+		const kind = random.int(0, 4);
+		const captured = this.captured.length > 0 ? random.pick(this.captured) : undefined;
+		if (kind === 0 && captured) {
+			this.network.send(captured.from, HUB, captured.datagram, this.now);
+			return;
+		}
+
+		const b64 = (count: number) => toBase64(random.bytes(count));
+		const datagram =
+			kind === 1 && captured
+				? captured.datagram
+				: kind === 2
+					? random.bytes(random.int(1, 300))
+					: kind === 3
+						? encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'query', cid: b64(6), n: b64(16)}]).padEnd(random.chance(0.5) ? 1188 : 0))
+						: encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'hello', cid: b64(6), n: b64(16), y: b64(32), s: b64(60)}]).padEnd(random.chance(0.5) ? 1188 : 0));
+		const key = `${forged.address}:${forged.port}`;
+		this.forgedIn.set(key, (this.forgedIn.get(key) ?? 0) + datagram.length);
+		this.network.send(forged, HUB, datagram, this.now);
+	}
+
 	/** The member's source port changes (a NAT rebinding): the hub sees a new peer. */
 	rebind(member: SimMember): void {
 		member.address = {address: member.address.address, port: member.address.port + 1000};
@@ -166,6 +202,13 @@ export class World {
 		this.trace.update(`d ${this.now} ${from.address}:${from.port}>${to.address}:${to.port} `);
 		this.trace.update(datagram);
 		if (to.address === HUB.address && to.port === HUB.port) {
+			if (this.members.some(member => member.address.address === from.address && member.address.port === from.port)) {
+				this.captured.push({from, datagram});
+				if (this.captured.length > 64) {
+					this.captured.shift();
+				}
+			}
+
 			const endpoint = this.hub.endpoint;
 			if (endpoint) {
 				endpoint.handle(datagram, from.address, from.port, 'udp', this.hubNow);
@@ -190,6 +233,11 @@ export class World {
 		}
 
 		for (let out = endpoint.pollTransmit(this.hubNow); out; out = endpoint.pollTransmit(this.hubNow)) {
+			const key = `${out.address}:${out.port}`;
+			if (this.forgedIn.has(key)) {
+				this.forgedOut.set(key, (this.forgedOut.get(key) ?? 0) + out.datagram.length);
+			}
+
 			this.network.send(HUB, {address: out.address, port: out.port}, out.datagram, this.now);
 		}
 
