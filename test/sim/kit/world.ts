@@ -14,6 +14,8 @@ import type {Scenario} from './scenario.js';
 import {SimStore} from './store.js';
 
 export const HUB: SimAddress = {address: '10.0.0.1', port: 9999};
+/** The attacker forges sources in this network (no member's). */
+const FORGED_PREFIX = '10.9.0.';
 /** Where every clock starts: 2026-12-01 in Unix milliseconds (a clock at 0 would stamp impossible times). */
 export const EPOCH = 1_796_083_200_000;
 
@@ -77,7 +79,10 @@ export class World {
 	/** Told of every invariant broken as it happens. */
 	onViolation: (why: string) => void = () => undefined;
 	steps = 0;
-	/** Bytes the forger sent in each forged (non-member) address's name, and bytes the hub sent there. */
+	/**
+	 * Bytes the hub received in each forged (non-member) address's name (the network may lose or
+	 * duplicate what the forger sent), and bytes the hub sent there.
+	 */
 	readonly forgedIn = new Map<string, number>();
 	readonly forgedOut = new Map<string, number>();
 	/** The last datagrams members sent the hub, as an attacker on the path captures them. */
@@ -170,7 +175,7 @@ export class World {
 	 * address (10.9.0.x: no member's).
 	 */
 	forge(random: Random): void {
-		const forged = {address: `10.9.0.${random.int(1, 20)}`, port: random.int(50_000, 50_003)};
+		const forged = {address: `${FORGED_PREFIX}${random.int(1, 20)}`, port: random.int(50_000, 50_003)};
 		const kind = random.int(0, 4);
 		const captured = this.captured.length > 0 ? random.pick(this.captured) : undefined;
 		if (kind === 0 && captured) {
@@ -187,8 +192,6 @@ export class World {
 					: kind === 3
 						? encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'query', cid: b64(6), n: b64(16)}]).padEnd(random.chance(0.5) ? 1188 : 0))
 						: encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, JSON.stringify([{t: 'hello', cid: b64(6), n: b64(16), y: b64(32), s: b64(60)}]).padEnd(random.chance(0.5) ? 1188 : 0));
-		const key = `${forged.address}:${forged.port}`;
-		this.forgedIn.set(key, (this.forgedIn.get(key) ?? 0) + datagram.length);
 		this.network.send(forged, HUB, datagram, this.now);
 	}
 
@@ -202,6 +205,11 @@ export class World {
 		this.trace.update(`d ${this.now} ${from.address}:${from.port}>${to.address}:${to.port} `);
 		this.trace.update(datagram);
 		if (to.address === HUB.address && to.port === HUB.port) {
+			if (from.address.startsWith(FORGED_PREFIX)) {
+				const key = `${from.address}:${from.port}`;
+				this.forgedIn.set(key, (this.forgedIn.get(key) ?? 0) + datagram.length);
+			}
+
 			if (this.members.some(member => member.address.address === from.address && member.address.port === from.port)) {
 				this.captured.push({from, datagram});
 				if (this.captured.length > 64) {
@@ -234,7 +242,7 @@ export class World {
 
 		for (let out = endpoint.pollTransmit(this.hubNow); out; out = endpoint.pollTransmit(this.hubNow)) {
 			const key = `${out.address}:${out.port}`;
-			if (this.forgedIn.has(key)) {
+			if (out.address.startsWith(FORGED_PREFIX)) {
 				this.forgedOut.set(key, (this.forgedOut.get(key) ?? 0) + out.datagram.length);
 			}
 
