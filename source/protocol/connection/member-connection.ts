@@ -589,7 +589,11 @@ export class MemberConnection {
 			}
 
 			case 'pong': {
-				this.pongRtt = Math.max(0, now - frame.ts);
+				// Not while joining: the confirming ping's pong waits for the join to be on the hub's disk.
+				if (!this.ask_) {
+					this.pongRtt = Math.max(0, now - frame.ts);
+				}
+
 				break;
 			}
 

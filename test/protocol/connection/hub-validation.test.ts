@@ -450,3 +450,30 @@ describe('a first join the hub refuses as one attempt too many', () => {
 	});
 });
 
+
+describe('the round-trip time a member shows', () => {
+	test('is not taken from the confirming ping, whose pong waits for the join to be committed', () => {
+		const w = world();
+		const alice = w.connect('alice', '10.0.0.2');
+		// The confirming ping goes out at once; its pong comes 60 ms later, with the welcome.
+		const handle = alice.handle.bind(alice);
+		const late: Uint8Array[] = [];
+		alice.handle = (datagram, now) => {
+			if (alice.sessionToken === undefined) {
+				handle(datagram, now);
+			} else {
+				late.push(datagram);
+			}
+		};
+
+		w.step();
+		expect(alice.sessionToken).toBeDefined();
+		alice.handle = handle;
+		for (const datagram of late) {
+			alice.handle(datagram, w.now() + 60);
+		}
+
+		expect(answers(alice)).toMatchObject([{ok: true}]);
+		expect(alice.rttMs).toBeUndefined();
+	});
+});
