@@ -1,25 +1,10 @@
 import {randomBytes} from 'node:crypto';
-import {afterEach, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import {downloadFile, TransferError, uploadFile} from '../../source/net/transfer-client.js';
-import type {TransferServer} from '../../source/net/transfer-server.js';
-import {aliceToken, bobToken, Scratch, startServer} from './transfer-helpers.js';
-import {fileOf, HeldSockets, refusal} from './transfer-limit-helpers.js';
+import {aliceToken, bobToken, } from './transfer-helpers.js';
+import {fileOf, limitFixture, refusal} from './transfer-limit-helpers.js';
 
-const scratch = new Scratch();
-const servers: TransferServer[] = [];
-const held = new HeldSockets();
-
-afterEach(async () => {
-	held.closeAll();
-	await Promise.all(servers.splice(0).map(async (server) => server.close()));
-	await scratch.cleanup();
-});
-
-async function setup() {
-	const started = await startServer();
-	servers.push(started.server);
-	return {...started, endpoint: {host: '127.0.0.1', port: started.port}, dir: await scratch.dir()};
-}
+const {held, setup} = limitFixture();
 
 test('a fifth upload of one member at once is refused with "busy"; others are not, and the slot comes back', async () => {
 	const {endpoint, port, events, dir} = await setup();

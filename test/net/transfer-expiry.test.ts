@@ -1,22 +1,13 @@
 import {randomBytes} from 'node:crypto';
 import {readdir} from 'node:fs/promises';
 import path from 'node:path';
-import {afterEach, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import {downloadFile, uploadFile} from '../../source/net/transfer-client.js';
-import type {TransferServer} from '../../source/net/transfer-server.js';
 import {OFFER_GRACE_MS, OFFER_MAX_AGE_MS} from '../../source/protocol/limits.js';
-import {aliceToken, bobToken, Scratch, startServer} from './transfer-helpers.js';
-import {fileOf, HeldSockets, refusal} from './transfer-limit-helpers.js';
+import {aliceToken, bobToken, startServer} from './transfer-helpers.js';
+import {fileOf, limitFixture, refusal} from './transfer-limit-helpers.js';
 
-const scratch = new Scratch();
-const servers: TransferServer[] = [];
-const held = new HeldSockets();
-
-afterEach(async () => {
-	held.closeAll();
-	await Promise.all(servers.splice(0).map(async (server) => server.close()));
-	await scratch.cleanup();
-});
+const {scratch, servers, held} = limitFixture();
 
 /** A server whose alice can leave; what it reported as expired. */
 async function leaving() {

@@ -2,11 +2,12 @@ import {randomBytes} from 'node:crypto';
 import {writeFile} from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import {expect} from 'vitest';
+import {afterEach, expect} from 'vitest';
 import {TransferError} from '../../source/net/transfer-client.js';
 import {ChunkReader} from '../../source/net/transfer-socket.js';
 import {decodeResponse, encodeLine, WIRE_VERSION} from '../../source/protocol/transfer-wire.js';
-import {aliceToken, bobToken, rawUpload, within} from './transfer-helpers.js';
+import type {TransferServer, TransferServerOptions} from '../../source/net/transfer-server.js';
+import {aliceToken, bobToken, rawUpload, Scratch, startServer, within} from './transfer-helpers.js';
 
 /** A file of `size` random bytes in `dir`. */
 export async function fileOf(dir: string, size: number, name = 'data.bin'): Promise<string> {
@@ -73,3 +74,27 @@ export class HeldSockets {
 		return socket;
 	}
 }
+
+/**
+ * What the limit tests share: a scratch folder, the servers they start and the sockets they hold,
+ * all closed after each test; `setup` starts a server (with `overrides`) on 127.0.0.1.
+ */
+export function limitFixture() {
+	const scratch = new Scratch();
+	const servers: TransferServer[] = [];
+	const held = new HeldSockets();
+	afterEach(async () => {
+		held.closeAll();
+		await Promise.all(servers.splice(0).map(async (server) => server.close()));
+		await scratch.cleanup();
+	});
+
+	const setup = async (overrides: Partial<TransferServerOptions> = {}) => {
+		const started = await startServer(overrides);
+		servers.push(started.server);
+		return {...started, endpoint: {host: '127.0.0.1', port: started.port}, dir: await scratch.dir()};
+	};
+
+	return {scratch, servers, held, setup};
+}
+

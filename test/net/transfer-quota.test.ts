@@ -1,27 +1,12 @@
 import {randomBytes} from 'node:crypto';
 import {readdir} from 'node:fs/promises';
-import {afterEach, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import {uploadFile} from '../../source/net/transfer-client.js';
-import type {TransferServer, TransferServerOptions} from '../../source/net/transfer-server.js';
-import {aliceToken, bobToken, randomFile, Scratch, startServer, within} from './transfer-helpers.js';
-import {fileOf, HeldSockets} from './transfer-limit-helpers.js';
+import {aliceToken, bobToken, randomFile, within} from './transfer-helpers.js';
+import {fileOf, limitFixture} from './transfer-limit-helpers.js';
 
 const GiB = 1024 ** 3;
-const scratch = new Scratch();
-const servers: TransferServer[] = [];
-const held = new HeldSockets();
-
-afterEach(async () => {
-	held.closeAll();
-	await Promise.all(servers.splice(0).map(async (server) => server.close()));
-	await scratch.cleanup();
-});
-
-async function setup(overrides: Partial<TransferServerOptions> = {}) {
-	const started = await startServer(overrides);
-	servers.push(started.server);
-	return {...started, endpoint: {host: '127.0.0.1', port: started.port}, dir: await scratch.dir()};
-}
+const {held, setup} = limitFixture();
 
 test('four idle uploads declaring 1 GiB each do not lock out a real 1 MB upload', async () => {
 	const {endpoint, port, events, dir} = await setup();
