@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
 import {nameColour} from '../theme/name-colour.js';
@@ -107,16 +108,63 @@ function entryLogicalLines(entry: ChatEntry): LogicalLine[] {
 	}
 }
 
+const printableAscii = /^[\u0020-\u007E]*$/;
+
+/**
+ * What wrap-ansi (hard, trimmed) makes of one line that needs no break, computed without it:
+ * undefined unless the line's visible text is printable ASCII (SGR codes around it allowed)
+ * and fits `columns`. wrap-ansi measures with an older string-width that builds its emoji
+ * pattern for every character (about 5 µs a character); most chat lines are this case.
+ * Exactly its steps for a single row: spaces at the start of the row dropped, words joined
+ * by their spaces, spaces at the end dropped (the SGR codes after them kept).
+ */
+export function unbrokenLine(text: string, columns: number): string | undefined {
+	if (text.includes('\u009B')) {
+		return undefined;
+	}
+
+	const visible = stripAnsi(text);
+	if (visible.length > columns || !printableAscii.test(visible)) {
+		return undefined;
+	}
+
+	if (text.trim() === '') {
+		return '';
+	}
+
+	let row = '';
+	for (const [index, word] of text.split(' ').entries()) {
+		row = row.trimStart();
+		if (index !== 0 && stripAnsi(row).length > 0) {
+			row += ' ';
+		}
+
+		row += word;
+	}
+
+	const words = row.split(' ');
+	let last = words.length;
+	while (last > 0 && stripAnsi(words[last - 1]!).length === 0) {
+		last--;
+	}
+
+	return last === words.length ? row : words.slice(0, last).join(' ') + words.slice(last).join('');
+}
+
+/** The line hard-wrapped to `columns` cells (wrap-ansi), a line that fits without it. */
+export function wrapLine(text: string, columns: number): string[] {
+	const unbroken = unbrokenLine(text, columns);
+	return unbroken === undefined ? wrapAnsi(text, columns, {hard: true}).split('\n') : [unbroken];
+}
+
 function wrapLogical({indent, text}: LogicalLine, width: number): string[] {
 	const usable = width - indent;
 	if (usable < minimumBodyWidth) {
-		return wrapAnsi(' '.repeat(indent) + text, width, {hard: true}).split('\n');
+		return wrapLine(' '.repeat(indent) + text, width);
 	}
 
 	const pad = ' '.repeat(indent);
-	return wrapAnsi(text, usable, {hard: true})
-		.split('\n')
-		.map(part => pad + part);
+	return wrapLine(text, usable).map(part => pad + part);
 }
 
 /**
