@@ -1,6 +1,5 @@
 import {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import type {SessionSnapshot} from '../../session/types.js';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
 import {inputRows} from '../input/input-view.js';
@@ -15,7 +14,7 @@ import {MessagesPane} from '../messages/messages-pane.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
 import {useSession, useSnapshot} from '../session-context.js';
-import {joinLine, shareLine} from '../status/format-status.js';
+import {shareLine} from '../status/format-status.js';
 import {ShareLine, StatusLine} from '../status/status-line.js';
 import {TransfersPane} from '../transfers/transfers-pane.js';
 import {useTerminalSize} from '../use-terminal-size.js';
@@ -32,15 +31,6 @@ type ChatScreenProps = {
 	/** A short note for the status line ("leaving…"). */
 	readonly note?: string;
 };
-
-function emptyHint(snapshot: SessionSnapshot): string[] {
-	if (snapshot.role !== 'host' || snapshot.shareAddresses.length === 0) {
-		return ['no messages yet'];
-	}
-
-	const secret = snapshot.fingerprint ? ['  (they need the room secret: give it to them in person)'] : [];
-	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinLine(address)}`), ...secret];
-}
 
 /**
  * The chat: status, messages, members, files, hint and input, laid out to the terminal size.
@@ -121,11 +111,12 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			<Box flexDirection="row" height={layout.messages.height}>
 				<MessagesPane
 					linesOf={cache.linesOf}
-					scroll={scroll}
+					anchor={scroll.anchor}
+					viewHeight={scroll.viewHeight}
+					newCount={scroll.newCount}
 					width={layout.messages.width}
 					height={inner.height}
 					focused={focus === 'messages'}
-					emptyHint={emptyHint(snapshot)}
 				/>
 				<Box flexDirection="column" width={layout.side.width}>
 					<MembersPane
@@ -154,7 +145,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 						help={draftHelp(input.value) ?? keysHelp}
 						width={layout.width}
 					/>
-					<InputLineView input={input} focused={focus === 'input'} width={layout.width} />
+					<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />
 				</>
 			) : (
 				<Box width={layout.width} height={2} flexDirection="column">

@@ -1,16 +1,20 @@
+import {memo} from 'react';
 import {Box, Text} from 'ink';
+import type {Draft} from './draft.js';
 import {inputRows, visibleInput} from './input-view.js';
-import type {InputLine} from './use-input-line.js';
 
 type InputLineViewProps = {
-	readonly input: InputLine;
+	readonly draft: Draft;
 	readonly focused: boolean;
 	readonly width: number;
 };
 
-/** "› " and the draft, a few rows high for a multi-line draft; typing goes here while it has focus. */
-export function InputLineView({input, focused, width}: InputLineViewProps) {
-	const view = visibleInput(input.draft, width - 2, inputRows(input.draft));
+/**
+ * "› " and the draft, a few rows high for a multi-line draft; typing goes here while it has focus.
+ * Memoised: a new message re-renders the chat screen, not the input line.
+ */
+export const InputLineView = memo(function InputLineView({draft, focused, width}: InputLineViewProps) {
+	const view = visibleInput(draft, width - 2, inputRows(draft));
 	return (
 		<Box width={width} height={view.rows.length} flexDirection="column">
 			{view.rows.map((row, index) => (
@@ -19,7 +23,7 @@ export function InputLineView({input, focused, width}: InputLineViewProps) {
 					<Text color={focused ? 'cyan' : 'gray'} bold>
 						{index === 0 ? (focused ? '› ' : '· ') : '  '}
 					</Text>
-					{input.value === '' && focused ? (
+					{draft.text === '' && focused ? (
 						<Text>
 							<Text inverse>t</Text>
 							<Text dimColor>ype a message, /help for commands</Text>
@@ -35,7 +39,7 @@ export function InputLineView({input, focused, width}: InputLineViewProps) {
 			))}
 		</Box>
 	);
-}
+});
 
 type HintLineProps = {
 	/** A question waiting for Enter or Esc (a dropped file), before anything else. */
@@ -46,8 +50,8 @@ type HintLineProps = {
 	readonly width: number;
 };
 
-/** The line above the input: a question, else a fresh local error in red, else Tab matches, else the keys. */
-export function HintLine({question, error, matches, help, width}: HintLineProps) {
+/** The line above the input: a question, else a fresh local error in red, else Tab matches, else the keys. Memoised like the input line. */
+export const HintLine = memo(function HintLine({question, error, matches, help, width}: HintLineProps) {
 	let content = (
 		<Text dimColor wrap="truncate-end">
 			{help}
@@ -78,4 +82,4 @@ export function HintLine({question, error, matches, help, width}: HintLineProps)
 			{content}
 		</Box>
 	);
-}
+});

@@ -81,6 +81,9 @@ function editFor(text: string, key: Key): ((draft: edit.Draft) => edit.Draft) | 
 	return undefined;
 }
 
+/** No Tab matches: one array, so that the hint line's props stay equal from render to render. */
+const noMatches: readonly string[] = [];
+
 /**
  * State of the input line: a draft of one or more lines with a cursor, history and completion.
  * Kept in a ref so that several keys arriving before React re-renders each see the result of
@@ -189,6 +192,6 @@ export function useInputLine({onSubmit, source, onEdit, clean, onPaste}: InputLi
 	}, [update]);
 
 	const {draft, completion} = state.current;
-	const matches = completion !== undefined && completion.line === draft.text && completion.matches.length > 1 ? completion.matches : [];
+	const matches = completion !== undefined && completion.line === draft.text && completion.matches.length > 1 ? completion.matches : noMatches;
 	return {value: draft.text, draft, matches, ...actions};
 }

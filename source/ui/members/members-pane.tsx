@@ -1,3 +1,4 @@
+import {memo} from 'react';
 import {Text} from 'ink';
 import type {Member} from '../../session/types.js';
 import {Pane} from '../common/pane.js';
@@ -13,7 +14,7 @@ type MembersPaneProps = {
 };
 
 /** Who is in the room, each name in its colour; the host starred, me marked "(you)". */
-export function MembersPane({members, width, height, focused, selected}: MembersPaneProps) {
+export const MembersPane = memo(function MembersPane({members, width, height, focused, selected}: MembersPaneProps) {
 	const {rows, more} = memberRows(members, height - 2, focused ? selected : undefined);
 	return (
 		<Pane title={`Members (${members.length})`} width={width} height={height} focused={focused}>
@@ -29,4 +30,4 @@ export function MembersPane({members, width, height, focused, selected}: Members
 			) : undefined}
 		</Pane>
 	);
-}
+});

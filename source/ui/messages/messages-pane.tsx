@@ -1,18 +1,34 @@
+import {memo} from 'react';
 import {Box, Text} from 'ink';
+import type {SessionSnapshot} from '../../session/types.js';
 import {Pane} from '../common/pane.js';
 import {useSnapshot} from '../session-context.js';
+import {joinLine} from '../status/format-status.js';
 import {visibleLines, type LinesOf} from './layout.js';
 import type {Scroll} from './use-scroll.js';
 
 type MessagesPaneProps = {
 	readonly linesOf: LinesOf;
-	readonly scroll: Scroll;
+	/** Where the pane is scrolled to: undefined while live. */
+	readonly anchor: Scroll['anchor'];
+	/** Lines for messages (one less while scrolled: the marker line). */
+	readonly viewHeight: number;
+	/** Entries that arrived since the view was scrolled up. */
+	readonly newCount: number;
 	readonly width: number;
 	readonly height: number;
 	readonly focused: boolean;
-	/** Shown while there are no entries (how others can join, ...). */
-	readonly emptyHint: readonly string[];
 };
+
+/** Shown while there are no entries: for a host, how others join. */
+export function emptyHint(snapshot: SessionSnapshot): string[] {
+	if (snapshot.role !== 'host' || snapshot.shareAddresses.length === 0) {
+		return ['no messages yet'];
+	}
+
+	const secret = snapshot.fingerprint ? ['  (they need the room secret: give it to them in person)'] : [];
+	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinLine(address)}`), ...secret];
+}
 
 /** "▼ 3 new messages — End to return", or a plain reminder while scrolled without news. */
 export function scrollMarker(newCount: number): string {
@@ -23,31 +39,40 @@ export function scrollMarker(newCount: number): string {
 	return `▼ ${newCount} new message${newCount === 1 ? '' : 's'} — End to return`;
 }
 
-/** The messages pane: only the lines that fit are laid out, bottom-aligned. */
-export function MessagesPane({linesOf, scroll, width, height, focused, emptyHint}: MessagesPaneProps) {
-	const {entries} = useSnapshot();
-	const lines = visibleLines(entries, scroll.anchor, scroll.viewHeight, linesOf);
-	const title = scroll.anchor === undefined ? 'Messages' : 'Messages (scrolled)';
+/**
+ * One screen line, already wrapped to the pane (at most its width): rendered again only when its
+ * text changes, so a new message renders one row, not every visible one.
+ */
+const MessageLine = memo(function MessageLine({text}: {readonly text: string}) {
+	return <Text wrap="truncate-end">{text}</Text>;
+});
+
+/**
+ * The messages pane: only the lines that fit are laid out, bottom-aligned. The lines are
+ * clipped vertically only: each already fits the width (and its Text truncates), so Ink need
+ * not slice every line of every frame to the pane's width.
+ */
+export const MessagesPane = memo(function MessagesPane({linesOf, anchor, viewHeight, newCount, width, height, focused}: MessagesPaneProps) {
+	const snapshot = useSnapshot();
+	const {entries} = snapshot;
+	const lines = visibleLines(entries, anchor, viewHeight, linesOf);
+	const title = anchor === undefined ? 'Messages' : 'Messages (scrolled)';
 	return (
 		<Pane title={title} width={width} height={height + 2} focused={focused}>
-			<Box flexDirection="column" height={scroll.viewHeight} justifyContent="flex-end" overflow="hidden">
+			<Box flexDirection="column" height={viewHeight} justifyContent="flex-end" overflowY="hidden">
 				{entries.length === 0
-					? emptyHint.map(line => (
+					? emptyHint(snapshot).map(line => (
 							<Text key={line} dimColor wrap="wrap">
 								{line}
 							</Text>
 						))
-					: lines.map(line => (
-							<Text key={line.key} wrap="truncate-end">
-								{line.text}
-							</Text>
-						))}
+					: lines.map(line => <MessageLine key={line.key} text={line.text} />)}
 			</Box>
-			{scroll.anchor === undefined ? undefined : (
-				<Text color="yellow" inverse={scroll.newCount > 0} wrap="truncate-end">
-					{scrollMarker(scroll.newCount)}
+			{anchor === undefined ? undefined : (
+				<Text color="yellow" inverse={newCount > 0} wrap="truncate-end">
+					{scrollMarker(newCount)}
 				</Text>
 			)}
 		</Pane>
 	);
-}
+});

@@ -1,3 +1,4 @@
+import {memo} from 'react';
 import {Text} from 'ink';
 import type {FileOffer, Transfer} from '../../session/types.js';
 import {Pane} from '../common/pane.js';
@@ -25,7 +26,7 @@ const colours: Record<RowTone, string | undefined> = {
 };
 
 /** Offers (selectable when focused: Up/Down, Enter gets) and running or finished transfers. */
-export function TransfersPane({offers, transfers, width, height, focused, selected}: TransfersPaneProps) {
+export const TransfersPane = memo(function TransfersPane({offers, transfers, width, height, focused, selected}: TransfersPaneProps) {
 	const inner = width - 2;
 	const rows = transferPaneRows(offers, transfers, focused ? selected : undefined, inner);
 	const title = `Files (${offers.length})`;
@@ -50,4 +51,4 @@ export function TransfersPane({offers, transfers, width, height, focused, select
 			)}
 		</Pane>
 	);
-}
+});
