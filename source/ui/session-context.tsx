@@ -1,8 +1,12 @@
-import {createContext, useCallback, useContext, useSyncExternalStore, type ReactNode} from 'react';
+import {createContext, useContext, useMemo, useSyncExternalStore, type ReactNode} from 'react';
 import type {ChatSessionApi, SessionSnapshot} from '../session/types.js';
+import {SnapshotBatch} from './snapshot-batch.js';
 
 /** The session the TUI shows; provided once a session exists. */
 export const SessionContext = createContext<ChatSessionApi | undefined>(undefined);
+
+/** The session's snapshots as the screen takes them (a burst of changes at a time). */
+const SnapshotContext = createContext<SnapshotBatch | undefined>(undefined);
 
 type SessionProviderProps = {
 	readonly session: ChatSessionApi;
@@ -11,7 +15,12 @@ type SessionProviderProps = {
 
 /** Makes `session` available to `useSession` and `useSnapshot` below it. */
 export function SessionProvider({session, children}: SessionProviderProps) {
-	return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+	const batch = useMemo(() => new SnapshotBatch(session), [session]);
+	return (
+		<SessionContext.Provider value={session}>
+			<SnapshotContext.Provider value={batch}>{children}</SnapshotContext.Provider>
+		</SessionContext.Provider>
+	);
 }
 
 /** The current session. Throws outside a SessionProvider. */
@@ -24,10 +33,15 @@ export function useSession(): ChatSessionApi {
 	return session;
 }
 
-/** The session's current snapshot; re-renders when the session publishes a new one. */
+/**
+ * The session's snapshot; re-renders when the session publishes a new one, a burst of changes
+ * (a flood of messages) at a time: see SnapshotBatch.
+ */
 export function useSnapshot(): SessionSnapshot {
-	const session = useSession();
-	const subscribe = useCallback((listener: () => void) => session.subscribe(listener), [session]);
-	const getSnapshot = useCallback(() => session.getSnapshot(), [session]);
-	return useSyncExternalStore(subscribe, getSnapshot);
+	const batch = useContext(SnapshotContext);
+	if (batch === undefined) {
+		throw new Error('useSnapshot must be used inside a SessionProvider');
+	}
+
+	return useSyncExternalStore(batch.subscribe, batch.getSnapshot);
 }
