@@ -281,9 +281,13 @@ export class HubHandshake<Via> {
 	}
 
 	/** Why the member of this hello cannot join now, if it cannot (and the session it would take over). */
-	private problem(fields: HelloFields, from: Source<Via>, cid: string): {problem?: GateRefusal | {code: RefusalCode; reason: string}; replaces?: HubMember} {
+	private problem(
+		fields: HelloFields,
+		from: Source<Via>,
+		cid: string,
+		existing = this.options.room.findByPeer(from.peer),
+	): {problem?: GateRefusal | {code: RefusalCode; reason: string}; replaces?: HubMember} {
 		const {room, gate} = this.options;
-		const existing = room.findByPeer(from.peer);
 		// A session being replaced: the one the hello names (`prev`), or one under this name from
 		// this very address and port (the member's rejoin whose accept it never heard).
 		const sameSocket = existing && existing.cid !== cid ? room.stale(existing.token, fields.name) : undefined;
@@ -309,7 +313,7 @@ export class HubHandshake<Via> {
 			this.options.limitUnconfirmed && (this.unconfirmed.size >= MAX_UNCONFIRMED || (this.unconfirmedPrefixes.get(prefix) ?? 0) >= MAX_UNCONFIRMED_PER_PREFIX)
 				? {code: 'rate-limited' as const, reason: 'too many joins under way; wait a few seconds and try again'}
 				: undefined;
-		const problem = busy ?? this.problem(fields, from, cid).problem;
+		const problem = busy ?? this.problem(fields, from, cid, existing).problem;
 		if (problem) {
 			const refusal = [{t: 'refuse' as const, cid, code: problem.code, reason: problem.reason}];
 			this.send(from, sealedHandshakeDatagram(pending.cipher, refusal));
