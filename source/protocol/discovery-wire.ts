@@ -40,11 +40,13 @@ const announcementSchema = z.object({
 	members: z.number().int().min(0).max(1_000_000),
 	secret: z.boolean(),
 	version: z.number().int().min(0).max(255),
-	// A private room's hub key fingerprint (protocol/secure/identity.ts), as DNS-SD's `fp` gives it.
+	// A private room's hub key fingerprint (protocol/secure/identity.ts), as DNS-SD's `fp` gives it;
+	// one of another shape (a later format, or junk) is dropped, the announcement kept.
 	fingerprint: z
 		.string()
 		.regex(/^[a-km-np-z2-9]{4}(?:-[a-km-np-z2-9]{4}){3}$/)
-		.optional(),
+		.optional()
+		.catch(undefined),
 });
 const probeSchema = z.object({
 	k: z.literal('probe'),
