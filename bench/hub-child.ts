@@ -1,6 +1,6 @@
 /**
  * The hub under test, alone in its own process (so it has a core of its own): binds 127.0.0.1,
- * no rate or join limits, optionally behind the seeded lossy relay of the tests. Tells its parent
+ * no rate or join limits, room for 1,024 members, optionally behind the seeded lossy relay of the tests. Tells its parent
  * the port over IPC; stops when told, when the parent goes, or after 10 minutes at most.
  * Run by fanout-hub.ts: node [--cpu-prof] dist/bench/hub-child.js [loss] [seed]
  */
@@ -9,7 +9,8 @@ import {LossyRelay} from '../test/helpers/lossy-relay.js';
 
 const loss = Number(process.argv[2] ?? 0);
 const seed = Number(process.argv[3] ?? 7);
-const hub = new Hub({bind: '127.0.0.1', port: 0, rateLimit: false, joinLimit: false});
+// Room for the room-size benchmark's 500 members (the default cap is 256).
+const hub = new Hub({bind: '127.0.0.1', port: 0, rateLimit: false, joinLimit: false, maxMembers: 1024});
 const {port} = await hub.start();
 const relay = loss > 0 ? new LossyRelay({hubPort: port, seed, drop: loss, duplicate: 0, reorder: 0}) : undefined;
 const front = relay ? await relay.start() : port;

@@ -7,6 +7,7 @@ import type {FanoutResult, TargetResult} from './fanout.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
 import type {JoinResult} from './join.js';
+import type {RoomSizeResult} from './room-size.js';
 import type {StartupResult} from './startup.js';
 import type {TransferResult} from './transfer-vs-socat.js';
 import {fixed, ratio, thousands, type Machine} from './util.js';
@@ -23,6 +24,7 @@ export type Results = {
 	readonly join?: JoinResult;
 	readonly abuse?: AbuseResult;
 	readonly endpoint?: EndpointResult;
+	readonly roomSize?: RoomSizeResult;
 	/** The hub's saturation figure in the results file this run replaces. */
 	readonly previousSaturation?: number;
 	readonly tui?: {output: string; note?: string};
@@ -259,6 +261,24 @@ export function renderResults(results: Results): string {
 			``,
 			`\`node dist/cli.js --help\` to exit: median ${fixed(startup.helpMs, 0)} ms (runs: ${startup.helpAll.map(ms => ms.toFixed(0)).join(', ')}).`,
 			`\`--host --headless --bind 127.0.0.1 --port 0 --transfer-port 0 --json\` until the \`{"type":"hosting"}\` line: median ${fixed(startup.hostMs, 0)} ms (runs: ${startup.hostAll.map(ms => ms.toFixed(0)).join(', ')}).`,
+			``,
+		);
+	}
+
+	if (results.roomSize) {
+		const {roomSize} = results;
+		out.push(
+			`## The hub by room size (bench/room-size.ts)`,
+			``,
+			`${roomSize.totalRate} messages a second sent into the room whatever its size, for ${roomSize.windowMs / 1000} s; the hub's CPU per message sent in. With`,
+			`unicast fan-out it sends each message once per member, so this grows with the room.`,
+			``,
+			`| members | msgs/s in | hub µs per message | hub µs per delivery | delivered |`,
+			`|---:|---:|---:|---:|---:|`,
+			...roomSize.points.map(
+				point =>
+					`| ${point.members} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
+			),
 			``,
 		);
 	}

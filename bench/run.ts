@@ -2,7 +2,7 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,endpoint,transfer,startup,join,abuse,tui   some of them
+ *   npm run bench -- --only=fanout,endpoint,roomsize,transfer,startup,join,abuse,tui   some of them
  * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
  * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
  * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
@@ -19,6 +19,7 @@ import {ensureTools} from './fanout-irc.js';
 import {summariseProfile} from './profile-summary.js';
 import {previousSaturation, renderResults, type Results} from './report.js';
 import {runJoin} from './join.js';
+import {runRoomSize} from './room-size.js';
 import {runStartup} from './startup.js';
 import {runTransfer} from './transfer-vs-socat.js';
 import {machine, nowMs} from './util.js';
@@ -83,6 +84,16 @@ if (wanted('endpoint')) {
 	log('the hub endpoint alone, no sockets...');
 	results.endpoint = runEndpoint(quick);
 	log(`hub endpoint: ${results.endpoint.perDeliveryUs.toFixed(3)} µs per delivery (median)`);
+}
+
+if (wanted('roomsize')) {
+	log('the hub by room size...');
+	try {
+		results.roomSize = await runRoomSize(quick, log);
+	} catch (error) {
+		skipped.push(`room sizes (${(error as Error).message})`);
+		log(`room sizes failed: ${(error as Error).message}`);
+	}
 }
 
 if (wanted('fanout')) {
