@@ -84,7 +84,7 @@ function run(rounds: number): number {
 }
 
 export function runEndpoint(quick: boolean): EndpointResult {
-	const rounds = quick ? 1000 : 3000;
+	const rounds = quick ? 500 : 3000;
 	const runs = Array.from({length: quick ? 3 : 7}, () => run(rounds));
 	return {members: MEMBERS, rounds, perDeliveryUs: median(runs), runs};
 }
