@@ -54,8 +54,8 @@ type Unconfirmed<Via> = {
 	readonly from: Source<Via>;
 	readonly accept: string;
 	readonly expires: number;
-	/** The session's keys, as `sessionDatagram` takes them. */
-	readonly session: {readonly token: string; readonly cipher: SessionCipher};
+	/** The session's keys (with `token`, what `sessionDatagram` seals with). */
+	readonly cipher: SessionCipher;
 };
 
 /** What a datagram under a token the room does not know yet was: a confirmation (the member now), or dropped. */
@@ -247,7 +247,7 @@ export class HubHandshake<Via> {
 		// Its accept was lost: the same again.
 		const accepted = this.unconfirmedJoins.get(join);
 		if (accepted) {
-			this.send(from, sessionDatagram(accepted.session, accepted.accept));
+			this.send(from, sessionDatagram(accepted, accepted.accept));
 			return;
 		}
 
@@ -332,12 +332,12 @@ export class HubHandshake<Via> {
 			from,
 			accept: JSON.stringify([{t: 'accept', cid, sig}]),
 			expires: now + UNCONFIRMED_MS,
-			session: {token, cipher: pending.cipher},
+			cipher: pending.cipher,
 		};
 		this.unconfirmed.set(token, session);
 		this.unconfirmedJoins.set(session.join, session);
 		this.unconfirmedPrefixes.set(prefix, (this.unconfirmedPrefixes.get(prefix) ?? 0) + 1);
-		this.send(from, sessionDatagram(session.session, session.accept));
+		this.send(from, sessionDatagram(session, session.accept));
 	}
 
 	/** A confirmed session: admitted by the room's rules as they are now (a name may have been taken meanwhile). */
@@ -351,7 +351,7 @@ export class HubHandshake<Via> {
 		const {problem, replaces} = this.problem(fields, from, session.cid);
 		if (problem) {
 			// Too late for a refusal in the join: the session it was accepted into is ended instead.
-			this.options.send({datagram: sessionDatagram(session.session, JSON.stringify([{t: 'gone', code: 'removed', reason: problem.reason}])), address: from.address, port: from.port, via: from.via});
+			this.options.send({datagram: sessionDatagram(session, JSON.stringify([{t: 'gone', code: 'removed', reason: problem.reason}])), address: from.address, port: from.port, via: from.via});
 			return undefined;
 		}
 
