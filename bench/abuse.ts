@@ -14,11 +14,10 @@ import {runInNewContext} from 'node:vm';
 import {Hub} from '../source/net/hub.js';
 import {HubEndpoint} from '../source/protocol/connection/hub-endpoint.js';
 import {MemberConnection} from '../source/protocol/connection/member-connection.js';
-import {decodeEnvelope, encodeEnvelope, NO_TOKEN} from '../source/protocol/envelope.js';
-import {PING_PAD_BYTES, PROTOCOL_VERSION} from '../source/protocol/limits.js';
-import {toBase64} from '../source/protocol/secure/base64.js';
+import {decodeEnvelope, NO_TOKEN} from '../source/protocol/envelope.js';
 import {generateIdentity} from '../source/protocol/secure/identity.js';
 import {systemRandom} from '../source/protocol/secure/random.js';
+import {FORGED_KINDS} from '../test/helpers/forged-datagrams.js';
 import {nowMs, sleep} from './util.js';
 
 export type AbuseResult = {
@@ -32,25 +31,11 @@ export type AbuseResult = {
 	readonly peers: number;
 };
 
-const b64 = (bytes: number) => toBase64(systemRandom(bytes));
-const clear = (frames: unknown[], pad = false) => encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, pad ? JSON.stringify(frames).padEnd(1188) : JSON.stringify(frames));
-
-const KINDS: Record<string, () => Uint8Array> = {
-	query: () => clear([{t: 'query', cid: b64(6), n: b64(16)}]),
-	'padded query': () => clear([{t: 'query', cid: b64(6), n: b64(16)}], true),
-	hello: () => clear([{t: 'hello', cid: b64(6), n: b64(16), y: b64(32), s: b64(80)}]),
-	'1,024 queries in a datagram': () => clear(Array.from({length: 1024}, () => ({t: 'query', cid: b64(3), n: b64(16)}))),
-	'another version': () => encodeEnvelope(PROTOCOL_VERSION + 1, NO_TOKEN, '[{"t":"query"}]'),
-	'an unknown token': () => encodeEnvelope(PROTOCOL_VERSION, Buffer.from(systemRandom(8)).toString('hex'), '[{"t":"ping","ts":1}]'),
-	'an unknown token, padded': () => encodeEnvelope(PROTOCOL_VERSION, Buffer.from(systemRandom(8)).toString('hex'), '[{"t":"ping","ts":1}]'.padEnd(PING_PAD_BYTES)),
-	junk: () => Buffer.from(systemRandom(100)),
-};
-
 async function amplification(seconds: number): Promise<Record<string, number>> {
 	const hub = new Hub({bind: '127.0.0.1', port: 0});
 	await hub.start();
 	const victims = await Promise.all(
-		Object.keys(KINDS).map(async (kind, index) => {
+		Object.keys(FORGED_KINDS).map(async (kind, index) => {
 			const socket = dgram.createSocket('udp4');
 			const victim = {kind, socket, sent: 0, received: 0};
 			socket.on('message', datagram => {
@@ -66,7 +51,7 @@ async function amplification(seconds: number): Promise<Record<string, number>> {
 		const end = nowMs() + seconds * 1000;
 		while (nowMs() < end) {
 			for (const victim of victims) {
-				const datagram = KINDS[victim.kind]!();
+				const datagram = FORGED_KINDS[victim.kind]!(Math.random);
 				victim.sent += datagram.length;
 				victim.socket.send(datagram, hub.port, '127.0.0.1');
 			}

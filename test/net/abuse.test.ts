@@ -9,11 +9,11 @@ import dgram from 'node:dgram';
 import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, test} from 'vitest';
 import {encodeEnvelope, NO_TOKEN} from '../../source/protocol/envelope.js';
-import {HANDSHAKE_PAD_BYTES, PING_PAD_BYTES, PROTOCOL_VERSION} from '../../source/protocol/limits.js';
 import {fromBase64, toBase64} from '../../source/protocol/secure/base64.js';
 import {memberReply, sealHello} from '../../source/protocol/secure/handshake.js';
 import {systemRandom} from '../../source/protocol/secure/random.js';
 import {type CliProcess, headlessHub} from '../helpers/cli-process.js';
+import {clearDatagram, FORGED_KINDS} from '../helpers/forged-datagrams.js';
 import {joinMember, type TestMember} from '../helpers/room.js';
 import {seededRandom} from '../helpers/seeded-random.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -51,23 +51,14 @@ async function socketAt(address: string): Promise<{socket: dgram.Socket; receive
 	return {socket, received};
 }
 
-const clear = (frames: unknown[], pad = false) => encodeEnvelope(PROTOCOL_VERSION, NO_TOKEN, pad ? JSON.stringify(frames).padEnd(HANDSHAKE_PAD_BYTES - 12) : JSON.stringify(frames));
+const clear = clearDatagram;
 const b64 = (bytes: number) => toBase64(systemRandom(bytes));
 
 /** What a blind attacker sends in the victim's name, by kind: each kind gets a victim address of its own. */
 const KINDS: Record<string, (random: () => number) => Uint8Array> = {
-	query: () => clear([{t: 'query', cid: b64(6), n: b64(16)}]),
-	'padded query': () => clear([{t: 'query', cid: b64(6), n: b64(16)}], true),
-	'query with a made-up cookie': () => clear([{t: 'query', cid: b64(6), n: b64(16), c: b64(17)}], true),
-	hello: () => clear([{t: 'hello', cid: b64(6), n: b64(16), y: b64(32), s: b64(80)}]),
-	'1,024 queries in one datagram': () => clear(Array.from({length: 1024}, () => ({t: 'query', cid: b64(3), n: b64(16)}))),
-	'another version': () => encodeEnvelope(PROTOCOL_VERSION + 1, NO_TOKEN, '[{"t":"query"}]'),
-	'an old version': () => encodeEnvelope(1, NO_TOKEN, '[{"t":"hello","name":"x","cid":"1"}]'),
-	// Slowly (see SLOW): the hub-wide allowance for refusals that do not fit refills faster than this.
+	...FORGED_KINDS,
+	// Slowly (see SLOW): an old member retrying; each refusal is paid for by the bytes it sent, one a second at most.
 	'an old version, twice a second': () => encodeEnvelope(2, NO_TOKEN, '[{"t":"query","cid":"0123456789ab","n":"AAAAAAAAAAAAAAAAAAAAAA"}]'),
-	'an unknown token': () => encodeEnvelope(PROTOCOL_VERSION, Buffer.from(systemRandom(8)).toString('hex'), '[{"t":"ping","ts":1}]'),
-	'an unknown token, padded': () => encodeEnvelope(PROTOCOL_VERSION, Buffer.from(systemRandom(8)).toString('hex'), '[{"t":"ping","ts":1}]'.padEnd(PING_PAD_BYTES)),
-	junk: random => Buffer.from(systemRandom(1 + Math.floor(random() * 200))),
 };
 
 /** Kinds sent once every 25 rounds (500 ms) rather than every round. */
