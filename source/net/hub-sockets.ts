@@ -169,6 +169,15 @@ export class HubSockets {
 
 	private add(local: LocalAddress, socket: dgram.Socket): void {
 		this.boundPort ||= socket.address().port;
+		if (local.family === 'IPv4') {
+			// The room stream's group sends leave by this address's interface, and stay on its link.
+			try {
+				socket.setMulticastInterface(local.address === '0.0.0.0' ? '0.0.0.0' : local.address);
+				socket.setMulticastTTL(1);
+				socket.setMulticastLoopback(true);
+			} catch {}
+		}
+
 		socket.on('message', (datagram, rinfo) => {
 			this.options.onMessage(datagram, rinfo, socket);
 		});

@@ -6,6 +6,7 @@ import {generateIdentity, type HubIdentity, identityFingerprint} from '../protoc
 import type {RoomEvent} from '../protocol/items.js';
 import {normalizeAddress} from '../protocol/peer.js';
 import type {StampedEvent} from '../protocol/room/hub-room.js';
+import {roomGroup} from '../protocol/cast/cast-wire.js';
 import {ConnectionDriver} from './connection-driver.js';
 import type {InterfaceTable} from './discovery-targets.js';
 import {loadOrCreateIdentity} from './hub-identity-file.js';
@@ -15,7 +16,9 @@ import type {RoomStore} from './room-store.js';
 
 export type {HubStats} from '../protocol/connection/hub-endpoint.js';
 
-export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable' | 'identity'> & {
+export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable' | 'identity' | 'multicast'> & {
+	/** False: the room's events go to each member by unicast (`--no-multicast`); else by its group where that works. */
+	readonly multicast?: boolean;
 	/** Address to bind; all interfaces (dual-stack) when absent. */
 	readonly bind?: string;
 	readonly port: number;
@@ -55,6 +58,19 @@ export class Hub {
 		// The room's long-term key lives in its data folder (members pin it); without one, this run's.
 		this.identity = options.identity ?? (options.store ? (await loadOrCreateIdentity(options.store.dir)).identity : generateIdentity());
 		const store = options.store;
+		// The sockets first: the room stream's group port is the port they bound.
+		const sockets = new HubSockets({
+			bind: options.bind,
+			port: options.port,
+			interfaces: options.interfaces,
+			onMessage: (datagram, rinfo, socket) => {
+				this.endpoint?.handle(datagram, rinfo.address, rinfo.port, socket, Date.now());
+				this.driver?.drive();
+			},
+			onClosed: (socket, family) => this.endpoint?.reroute(socket, this.sockets?.anyOf(family)),
+		});
+		this.boundPort = await sockets.start();
+		this.sockets = sockets;
 		const endpoint = new HubEndpoint<dgram.Socket>(
 			{
 				...options,
@@ -63,6 +79,7 @@ export class Hub {
 				durable: store ? {recent: store.events} : undefined,
 				hostKey: this.hostKey,
 				ephemeralIdentity: !options.identity && !options.store,
+				multicast: options.multicast === false ? undefined : {group: roomGroup(this.identity.publicKey), port: this.boundPort},
 			},
 			{random: bytes => randomBytes(bytes), persist: store ? json => store.append(json) : undefined},
 			Date.now(),
@@ -73,19 +90,6 @@ export class Hub {
 			({datagram, address, port, via}) => via.send(datagram, port, address),
 			() => this.dispatch(),
 		);
-
-		const sockets = new HubSockets({
-			bind: options.bind,
-			port: options.port,
-			interfaces: options.interfaces,
-			onMessage: (datagram, rinfo, socket) => {
-				endpoint.handle(datagram, rinfo.address, rinfo.port, socket, Date.now());
-				this.driver?.drive();
-			},
-			onClosed: (socket, family) => endpoint.reroute(socket, this.sockets?.anyOf(family)),
-		});
-		this.boundPort = await sockets.start();
-		this.sockets = sockets;
 		this.driver.drive();
 		return {port: this.boundPort, address: options.bind ?? '::'};
 	}
@@ -95,6 +99,17 @@ export class Hub {
 
 	get stats(): HubStats {
 		return this.started.stats;
+	}
+
+	/** The room stream's counts (group sends, repairs, beats), and how many members its group serves. */
+	get castStats(): {cast: number; repaired: number; beats: number; datagrams: number; served: number} | undefined {
+		const cast = this.started.cast;
+		return cast && {...cast.stats, served: cast.groupSize};
+	}
+
+	/** The group and port of the room stream, when the room has one. */
+	get multicastGroup(): {group: string; port: number} | undefined {
+		return this.started.cast ? {group: roomGroup(this.identity!.publicKey), port: this.boundPort} : undefined;
 	}
 
 	/** The local addresses the hub answers on (each with its interface), loopback included. */

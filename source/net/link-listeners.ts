@@ -12,6 +12,8 @@ export class LinkListeners {
 
 	/** Settles the handshake under way (the link's own promise). */
 	answered: ((answer: JoinOutcome) => void) | undefined;
+	/** The room has a multicast group: the link opens its socket. */
+	group: ((group: string, port: number) => void) | undefined;
 
 	/** Takes every event the connection has said: the handshake's answer, then the rest to their listeners. */
 	drain(connection: {pollEvent(): MemberEvent | undefined} | undefined): void {
@@ -20,6 +22,8 @@ export class LinkListeners {
 				const answered = this.answered;
 				this.answered = undefined;
 				answered?.(event.answer);
+			} else if (event.type === 'group') {
+				this.group?.(event.group, event.port);
 			} else {
 				this.dispatch(event);
 			}
@@ -33,7 +37,7 @@ export class LinkListeners {
 	}
 
 	/** Hands one event (not the handshake's answer, which the link settles itself) to its listeners. */
-	dispatch(event: Exclude<MemberEvent, {type: 'answer'}>): void {
+	dispatch(event: Exclude<MemberEvent, {type: 'answer' | 'group'}>): void {
 		switch (event.type) {
 			case 'item': {
 				for (const listener of this.items) {

@@ -6,12 +6,15 @@ import type {HubItem, MemberRequest} from '../protocol/items.js';
 import type {RoomLink} from '../session/ports.js';
 import {formatHostPort} from './address.js';
 import {connectUdp} from './connected-udp.js';
+import {openGroupSocket} from './group-socket.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
 import {lookUpPin, type RoomPins, settlePin} from './room-pins.js';
 
 export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address' | 'pinnedKey'> & {
 	readonly host: string;
+	/** False: never take the room's events by multicast (the probe then says so, and the hub uses unicast). */
+	readonly multicast?: boolean;
 	/** The room's pinned hub key (a member joining another host; none for the host's own). */
 	readonly pins?: RoomPins;
 };
@@ -23,6 +26,9 @@ export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address' | 'pinned
  */
 export class MemberLink implements RoomLink {
 	private socket: dgram.Socket | undefined;
+	private groupSocket: dgram.Socket | undefined;
+	/** Why the group socket could not be opened, for /netinfo. */
+	groupError: string | undefined;
 	private connection: MemberConnection | undefined;
 	private driver: ConnectionDriver | undefined;
 	private resolvedHost: string | undefined;
@@ -32,6 +38,7 @@ export class MemberLink implements RoomLink {
 
 	constructor(private readonly options: MemberLinkOptions) {
 		this.address = formatHostPort(options.host, options.port);
+		this.listeners.group = (group, port) => void this.openGroup(group, port);
 	}
 
 	/** The session token, once joined (file transfers authenticate with it). */
@@ -138,6 +145,64 @@ export class MemberLink implements RoomLink {
 		try {
 			socket?.close();
 		} catch {}
+
+		this.closeGroup();
+	}
+
+	/** How the room's events reach us, and the room stream's counts (for /netinfo). */
+	get served() {
+		const cast = this.connection?.cast;
+		return cast && {served: cast.served, info: cast.info, stats: cast.stats, open: cast.groupOpen, error: this.groupError};
+	}
+
+	private closeGroup(): void {
+		const socket = this.groupSocket;
+		this.groupSocket = undefined;
+		try {
+			socket?.close();
+		} catch {}
+	}
+
+	/** Opens the room's group socket (once per group), and tells the connection how that went. */
+	private async openGroup(group: string, port: number): Promise<void> {
+		this.closeGroup();
+		const connection = this.connection;
+		if (this.options.multicast === false || !this.socket || !this.resolvedHost) {
+			this.groupError = this.options.multicast === false ? 'multicast is off (--no-multicast)' : undefined;
+			connection?.groupOpened(false, Date.now());
+			return;
+		}
+
+		let localAddress: string | undefined;
+		try {
+			localAddress = this.socket.address().address;
+		} catch {}
+
+		const opened = await openGroupSocket({
+			group,
+			port,
+			localAddress,
+			source: this.resolvedHost,
+			onMessage: datagram => {
+				this.connection?.handle(datagram, Date.now(), 'group');
+				this.drive();
+			},
+		});
+		if (this.closed || this.connection !== connection) {
+			if (!('error' in opened)) opened.close();
+			return;
+		}
+
+		if ('error' in opened) {
+			this.groupError = opened.error;
+			connection?.groupOpened(false, Date.now());
+		} else {
+			this.groupError = undefined;
+			this.groupSocket = opened;
+			connection?.groupOpened(true, Date.now());
+		}
+
+		this.drive();
 	}
 
 	private async open(pinnedKey: Uint8Array | undefined): Promise<JoinOutcome | undefined> {

@@ -52,6 +52,13 @@ export type RoomEvent = z.infer<typeof roomEventSchema>;
 export const memberInfoSchema = z.object({name, host: z.boolean().optional()});
 export type MemberInfo = z.infer<typeof memberInfoSchema>;
 
+const castInfoSchema = z.object({
+	g: z.string().regex(/^239\.255\.\d{1,3}\.\d{1,3}$/),
+	p: z.number().int().min(1).max(65_535),
+	e: z.number().int().positive().max(0xff_ff_ff_ff),
+	key: z.string().length(43),
+});
+
 export const hubItemSchema = z.discriminatedUnion('k', [
 	...roomEventSchema.options,
 	z.object({
@@ -68,7 +75,21 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 		catchUp: z.number().int().nonnegative().optional(),
 		/** The session's resume secret: a rejoin shows it to be caught up on its direct messages. */
 		resume: z.string().max(64).optional(),
+		/** The room stream: its multicast group and port, and the current epoch and its key (base64url). */
+		cast: castInfoSchema.optional(),
 	}),
+	/** How the hub serves this member from now on (docs/protocol.md, "The room stream"). */
+	z.object({
+		k: z.literal('cast'),
+		via: z.enum(['group', 'unicast']),
+		why: z.string().max(200),
+		/** The first event (room stream index) served this way. */
+		e: z.number().int().nonnegative().optional(),
+		/** With via group: the first datagram of the room stream to take. */
+		q: z.number().int().positive().optional(),
+	}),
+	/** A new epoch key for the room stream. */
+	z.object({k: z.literal('key'), e: z.number().int().positive().max(0xff_ff_ff_ff), key: z.string().length(43)}),
 	z.object({
 		k: z.literal('notice'),
 		level: z.enum(['info', 'error']),
@@ -78,7 +99,9 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 ]);
 
 /** Anything the hub puts in a member's stream. */
-export type HubItem = z.infer<typeof hubItemSchema>;
+export type StreamItem = z.infer<typeof hubItemSchema>;
+/** What the connection hands on to the session: the room stream's own items stay with the connection. */
+export type HubItem = Exclude<StreamItem, {k: 'cast'} | {k: 'key'}>;
 export type Welcome = Extract<HubItem, {k: 'welcome'}>;
 export type Notice = Extract<HubItem, {k: 'notice'}>;
 
@@ -125,7 +148,7 @@ export function fastMessage(value: unknown): HubItem | undefined {
 }
 
 /** Validates a hub item (already JSON-parsed) into a typed value, or says why not. */
-export function decodeHubItem(value: unknown): ItemDecode<HubItem> {
+export function decodeHubItem(value: unknown): ItemDecode<StreamItem> {
 	const fast = fastMessage(value);
 	return fast ? {ok: true, value: fast} : decodeWith(hubItemSchema, value);
 }

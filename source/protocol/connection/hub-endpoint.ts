@@ -11,6 +11,8 @@ import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
 import {flushMember, sessionDatagram} from './hub-wire.js';
+import {castSigner} from '../cast/cast-wire.js';
+import {RoomCast} from '../cast/room-cast.js';
 
 /** How often members' silence and departed sessions are looked at. */
 export const SWEEP_MS = 500;
@@ -40,6 +42,11 @@ export type HubEndpointConfig = {
 	readonly durable?: {readonly recent: readonly string[]};
 	/** The host key (else one from `random`). */
 	readonly hostKey?: string;
+	/**
+	 * The room stream's multicast group (239.255.x.y) and port: members it reaches get the room's
+	 * events from it, one send for all (docs/protocol.md, "The room stream"). None: unicast only.
+	 */
+	readonly multicast?: {readonly group: string; readonly port: number};
 };
 
 /** What the endpoint cannot make itself: random bytes, and the store's append. */
@@ -84,6 +91,9 @@ export class HubEndpoint<Via> {
 	private readonly commits = new CommitGate();
 	private sweepAt: number;
 	private now: number;
+	/** The room stream, when the room has a group. */
+	readonly cast: RoomCast | undefined;
+	private castDue = false;
 
 	constructor(
 		private readonly config: HubEndpointConfig,
@@ -95,6 +105,11 @@ export class HubEndpoint<Via> {
 		this.hostKey = config.hostKey ?? Buffer.from(deps.random(16)).toString('hex');
 		const rate = config.rateLimit === false ? undefined : (config.rateLimit ?? {perSecond: RATE_PER_SECOND, burst: RATE_BURST});
 		this.gate = new HubGate(config.joinLimit, config.maxMembers, now);
+		const multicast = config.multicast;
+		const cast = multicast
+			? new RoomCast({random: deps.random, signer: castSigner(config.identity.secretKey, config.identity.publicKey), version: PROTOCOL_VERSION, rto: member => member.sender.rtt.rto()})
+			: undefined;
+		this.cast = cast;
 		this.room = new HubRoom({
 			now: () => this.now,
 			token: () => Buffer.from(deps.random(8)).toString('hex'),
@@ -118,6 +133,18 @@ export class HubEndpoint<Via> {
 			recent: config.durable?.recent,
 			durable: Boolean(config.durable),
 			privateRoom: config.secret !== undefined,
+			cast:
+				cast && multicast
+					? {
+							append: encoded => cast.append(encoded),
+							promote: member => cast.promote(member),
+							demote: (member, at) => cast.demote(member, at),
+							forget: member => cast.forget(member),
+							rekey: () => cast.rekey(),
+							// IPv4 members only: the group is an IPv4 one.
+							info: member => (/^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address) ? {g: multicast.group, p: multicast.port, ...cast.current} : undefined),
+						}
+					: undefined,
 		});
 		this.handshake = new HubHandshake<Via>({
 			room: this.room,
@@ -130,7 +157,12 @@ export class HubEndpoint<Via> {
 			limitUnconfirmed: config.joinLimit !== false,
 			send: transmit => this.push(transmit),
 			drop: reason => this.drop(reason),
-			admitted: (member, via) => this.routes.set(member, via),
+			admitted: (member, via) => {
+				this.routes.set(member, via);
+				if (cast && /^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address)) {
+					cast.probe(member, this.now);
+				}
+			},
 		});
 	}
 
@@ -211,10 +243,17 @@ export class HubEndpoint<Via> {
 
 		member.lastHeard = now;
 		for (const frame of decoded.frames) {
-			memberFrame(this.room, member, frame, now, reason => this.drop(reason));
+			if (frame.t === 'ca') {
+				this.cast?.ack(member, frame.c, frame.s, now, (to, datagram) => this.toMember(to, datagram));
+			} else if (frame.t === 'probe') {
+				this.cast?.report(member, frame.u, frame.g, frame.l);
+			} else {
+				memberFrame(this.room, member, frame, now, reason => this.drop(reason));
+			}
 		}
 
 		this.dirty.add(member);
+		this.applyCast();
 	}
 
 	/** The timer asked for by `pollTimeout` expired (or any time after it). */
@@ -227,6 +266,11 @@ export class HubEndpoint<Via> {
 
 		for (const member of this.deadlines.due(now, jumpedBack)) {
 			this.dirty.add(member);
+		}
+
+		const cast = this.cast?.nextDeadline();
+		if (cast !== undefined && now >= cast) {
+			this.castDue = true;
 		}
 	}
 
@@ -245,7 +289,8 @@ export class HubEndpoint<Via> {
 	/** When `handleTimeout` should next run. */
 	pollTimeout(): number | undefined {
 		const resend = this.deadlines.next();
-		return resend === undefined ? this.sweepAt : Math.min(resend, this.sweepAt);
+		const cast = this.cast?.nextDeadline();
+		return Math.min(resend ?? this.sweepAt, this.sweepAt, cast ?? this.sweepAt);
 	}
 
 	/** What the hub keeps for peers not yet members: joins under way, sessions awaiting confirmation. */
@@ -338,7 +383,7 @@ export class HubEndpoint<Via> {
 	 * waits for the shell's commit (and later rounds wait for it), else it goes out at once.
 	 */
 	private startRound(now: number): void {
-		if (this.commits.busy || this.dirty.size === 0) {
+		if (this.commits.busy || (this.dirty.size === 0 && !this.castDue)) {
 			return;
 		}
 
@@ -372,6 +417,39 @@ export class HubEndpoint<Via> {
 	}
 
 	private flush(peers: readonly HubMember[], now: number): void {
+		this.flushMembers(peers, now);
+		this.castDue = false;
+		const cast = this.cast;
+		if (cast) {
+			cast.poll(now, datagram => this.toGroup(datagram), (member, datagram) => this.toMember(member, datagram));
+			this.applyCast();
+		}
+	}
+
+	/** One datagram to the group, by each socket a member it serves (or probes) came by. */
+	private toGroup(datagram: Uint8Array): void {
+		const multicast = this.config.multicast!;
+		const vias = new Set<Via>();
+		for (const member of this.cast!.audience()) {
+			const via = this.routes.get(member);
+			if (via !== undefined) {
+				vias.add(via);
+			}
+		}
+
+		for (const via of vias) {
+			this.push({datagram, address: multicast.group, port: multicast.port, via});
+		}
+	}
+
+	/** The room stream's changes of who it serves, made in each member's stream. */
+	private applyCast(): void {
+		for (const decision of this.cast?.takeDecisions() ?? []) {
+			this.room.serve(decision.member, decision.via, decision.why);
+		}
+	}
+
+	private flushMembers(peers: readonly HubMember[], now: number): void {
 		const durable = Boolean(this.config.durable);
 		for (const member of peers) {
 			const via = this.routes.get(member);

@@ -1,7 +1,9 @@
 import {SEAL_OVERHEAD} from '../crypto.js';
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
-import type {HubItem, MemberRequest} from '../items.js';
+import {decodeHubItem, type HubItem, type MemberRequest, type StreamItem} from '../items.js';
+import {readCastHead} from '../cast/cast-wire.js';
+import {MemberCast, type JsonEvent} from '../cast/member-cast.js';
 import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PING_PAD_BYTES, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
 import {type Ask, askFailed, judgeRoom, newAsk, paddedBody, takeRetry} from './member-join.js';
@@ -61,7 +63,9 @@ export type MemberEvent =
 	/** The session ended for good: removed by the host, or a rejoin refused. */
 	| {readonly type: 'lost'; readonly reason: string}
 	/** Everything sent has been acknowledged. */
-	| {readonly type: 'idle'};
+	| {readonly type: 'idle'}
+	/** The room has a multicast group: the shell opens a socket on it and says how that went (`groupOpened`). */
+	| {readonly type: 'group'; readonly group: string; readonly port: number};
 
 /**
  * A member's connection to the hub, with no I/O: datagrams in (`handle`), timers (`handleTimeout`
@@ -100,6 +104,12 @@ export class MemberConnection {
 	private now: number;
 	private readonly outbox: Uint8Array[] = [];
 	private readonly events: MemberEvent[] = [];
+	/** The room stream: the room's events by the group (or repaired by unicast), once the hub says so. */
+	readonly cast = new MemberCast();
+	/** Our stream's items that wait for the room stream's events before them (a switch back to unicast). */
+	private held: StreamItem[] = [];
+	/** The group the shell was asked to open, as "group:port". */
+	private groupAsked: string | undefined;
 	/** The transfer port the welcome announced. */
 	transferPort: number | undefined;
 
@@ -218,7 +228,7 @@ export class MemberConnection {
 		}
 
 		let next = this.nextTick;
-		for (const at of [this.ask_?.nextAt, this.rejoinAt, this.stream.nextDeadline(this.now, this.token !== NO_TOKEN)]) {
+		for (const at of [this.ask_?.nextAt, this.rejoinAt, this.stream.nextDeadline(this.now, this.token !== NO_TOKEN), this.token === NO_TOKEN ? undefined : this.cast.nextDeadline()]) {
 			if (at !== undefined && at < next) {
 				next = at;
 			}
@@ -248,16 +258,44 @@ export class MemberConnection {
 		}
 
 		this.stream.handleTimeout(now, this.token !== NO_TOKEN);
+		const castAck = this.cast.nextDeadline();
+		if (castAck !== undefined && now >= castAck) {
+			this.stream.dirty = true;
+		}
 	}
 
-	/** A datagram from the hub. */
-	handle(datagram: Uint8Array, now: number): void {
+	/** The shell's group socket is open (or could not be): the probe's answer says so. */
+	groupOpened(ok: boolean, now: number): void {
+		this.clock(now);
+		this.cast.groupOpen = ok;
+		this.cast.groupOpenedAt = now;
+	}
+
+	/** A datagram from the hub: by our own socket, or (`group`) by the room's multicast group. */
+	handle(datagram: Uint8Array, now: number, via: 'unicast' | 'group' = 'unicast'): void {
 		if (this.closed) {
 			return;
 		}
 
 		this.clock(now);
 		const bytes = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+		const castHead = readCastHead(bytes);
+		if (castHead || via === 'group') {
+			if (castHead && castHead.version === (this.config.version ?? PROTOCOL_VERSION) && this.token !== NO_TOKEN) {
+				const heard = this.cast.heardAt;
+				this.roomEvents(this.cast.accept(bytes, castHead, via, now), now);
+				if (this.cast.heardAt !== heard) {
+					this.heard(now);
+				}
+
+				if (this.cast.due) {
+					this.stream.dirty = true;
+				}
+			}
+
+			return;
+		}
+
 		const envelope = decodeEnvelope(bytes);
 		if (!envelope.ok) {
 			return;
@@ -409,6 +447,7 @@ export class MemberConnection {
 
 		// What went out on an accepted attempt starts again on the next one's stream, from its first number.
 		this.stream.restart();
+		this.endRoomStream();
 		this.token = NO_TOKEN;
 		this.keys.endSession();
 		this.rejoinAt = now + this.rejoinWait;
@@ -432,6 +471,7 @@ export class MemberConnection {
 		// The new session is a new stream: what the old one never delivered is sent again on it,
 		// at the room's pace, once we are back.
 		this.stream.restart();
+		this.endRoomStream();
 		this.rejoinPrev = this.token;
 		this.token = NO_TOKEN;
 		this.keys.endSession();
@@ -458,6 +498,12 @@ export class MemberConnection {
 		}
 
 		this.now = now;
+	}
+
+	/** A new session starts the room stream afresh, from its welcome. */
+	private endRoomStream(): void {
+		this.cast.reset();
+		this.held = [];
 	}
 
 	private resumeField(): {resume?: string} {
@@ -566,10 +612,7 @@ export class MemberConnection {
 			return;
 		}
 
-		this.lastHeard = now;
-		if (this.state === 'reconnecting' && !this.rejoining) {
-			this.setState('connected');
-		}
+		this.heard(now);
 
 		switch (frame.t) {
 			case 'd': {
@@ -614,16 +657,73 @@ export class MemberConnection {
 		}
 	}
 
-	/** Items go out in stream order, the welcome included; it also settles a pending join. */
-	private deliver(item: HubItem, now: number): void {
+	/** Something of the hub's, authenticated, came in our session or by the room stream. */
+	private heard(now: number): void {
+		this.lastHeard = now;
+		if (this.state === 'reconnecting' && !this.rejoining) {
+			this.setState('connected');
+		}
+	}
+
+	/**
+	 * Our stream's items, in its order: they wait while the room stream still owes events from
+	 * before a switch back to unicast. The room stream's markers and keys stay here.
+	 */
+	private deliver(item: StreamItem, now: number): void {
+		if (this.cast.holdsStream) {
+			this.held.push(item);
+			return;
+		}
+
+		if (item.k === 'cast') {
+			this.roomEvents(this.cast.marker(item.via, item.why, item.e, item.q), now);
+			return;
+		}
+
+		if (item.k === 'key') {
+			this.roomEvents(this.cast.addKey(item.e, item.key), now);
+			return;
+		}
+
 		if (item.k === 'welcome') {
 			this.resume = item.resume ?? this.resume;
 			this.transferPort = item.transferPort;
 			this.stream.setRate(item.rate, now);
+			this.cast.welcome(item.cast, this.keys.hubKey);
+			this.held = [];
+			const group = item.cast && `${item.cast.g}:${item.cast.p}`;
+			if (item.cast && group !== this.groupAsked) {
+				this.groupAsked = group;
+				this.cast.groupOpen = undefined;
+				this.events.push({type: 'group', group: item.cast.g, port: item.cast.p});
+			}
+
 			this.answer({ok: true, welcome: item}, now, true);
 		}
 
 		this.events.push({type: 'item', item});
+	}
+
+	/** Room events the room stream completed, in order; then our stream's items that waited for them. */
+	private roomEvents(events: readonly JsonEvent[], now: number): void {
+		for (const bytes of events) {
+			let value: unknown;
+			try {
+				value = JSON.parse(bytes.toString('utf8'));
+			} catch {
+				continue;
+			}
+
+			const decoded = decodeHubItem(value);
+			if (decoded.ok && 'seq' in decoded.value) {
+				this.stream.saw(decoded.value);
+				this.events.push({type: 'item', item: decoded.value});
+			}
+		}
+
+		while (this.held.length > 0 && !this.cast.holdsStream) {
+			this.deliver(this.held.shift()!, now);
+		}
 	}
 
 	private flush(now: number): void {
@@ -632,7 +732,7 @@ export class MemberConnection {
 			return;
 		}
 
-		for (const body of packFrames(this.stream.frames(now), SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.keys.sealed ? SEAL_OVERHEAD : 0))) {
+		for (const body of packFrames([...this.stream.frames(now), ...this.cast.frames(now)], SAFE_PAYLOAD_BYTES - HEADER_BYTES - (this.keys.sealed ? SEAL_OVERHEAD : 0))) {
 			this.raw(body, 'session', now);
 		}
 	}

@@ -1,5 +1,5 @@
 import type {Frame} from '../frames.js';
-import {decodeHubItem, type HubItem, type MemberRequest} from '../items.js';
+import {decodeHubItem, type MemberRequest, type RoomEvent, type StreamItem} from '../items.js';
 import {MAX_ACK_DELAY_MS} from '../limits.js';
 import {ReliableReceiver} from '../reliable-receiver.js';
 import {ReliableSender} from '../reliable-sender.js';
@@ -104,8 +104,8 @@ export class MemberStream {
 	}
 
 	/** A data frame of the hub's stream: the items it completes, in order, decoded. */
-	receive(frame: Extract<Frame, {t: 'd'}>): HubItem[] {
-		const items: HubItem[] = [];
+	receive(frame: Extract<Frame, {t: 'd'}>): StreamItem[] {
+		const items: StreamItem[] = [];
 		if (this.receiver.accept(frame) !== 'new') {
 			return items;
 		}
@@ -123,6 +123,11 @@ export class MemberStream {
 		}
 
 		return items;
+	}
+
+	/** A room event that came by the room stream: where a rejoin catches up from moves on too. */
+	saw(event: RoomEvent): void {
+		this.lastSeq = Math.max(this.lastSeq, event.seq);
 	}
 
 	/** An ack from the hub; true when it leaves nothing unacknowledged. */

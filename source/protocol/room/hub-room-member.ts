@@ -44,6 +44,8 @@ export type HubMember = {
 	pong?: number;
 	/** In durable mode: the ack taken before the last commit, sent once it completed. */
 	heldAck?: string;
+	/** The room's events reach it by the room stream (the group), not by its own stream. */
+	viaGroup?: boolean;
 };
 
 /** Messages per member: a token bucket of `burst`, refilled at `perSecond`. */

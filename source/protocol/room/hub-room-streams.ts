@@ -1,8 +1,12 @@
 import {MAX_BACKLOG_ITEMS} from '../limits.js';
 import {restartStream, type HubMember} from './hub-room-member.js';
 
-/** Something meant for one member, held until the events behind it are durable. */
-export type HeldItem = {member: HubMember; json: string; encoded?: Uint8Array};
+/**
+ * Something held until the events behind it are durable: an item for one member, a room event for
+ * the room stream (`cast`), or a step to take in this order (`run`: a change of how a member is
+ * served, a new epoch key).
+ */
+export type HeldItem = {member: HubMember; json: string; encoded?: Uint8Array} | {cast: Uint8Array} | {run: () => void};
 
 export type MemberStreamsOptions = {
 	/** Hold everything until `release`, instead of sending at once. */
@@ -11,6 +15,8 @@ export type MemberStreamsOptions = {
 	readonly onDirty: (member: HubMember) => void;
 	/** A member's backlog overflowed and its stream was restarted: it needs a fresh welcome. */
 	readonly onResync: (member: HubMember) => void;
+	/** A room event for the room stream. */
+	readonly onCast?: (encoded: Uint8Array) => void;
 };
 
 /**
@@ -32,8 +38,37 @@ export class MemberStreams {
 
 	/** Sends a batch taken with `takeHeld`. */
 	release(batch: readonly HeldItem[]): void {
-		for (const {member, json, encoded} of batch) {
-			this.deliver(member, json, encoded);
+		for (const item of batch) {
+			this.releaseOne(item);
+		}
+	}
+
+	/** A room event for the room stream, in order with everything else held. */
+	cast(encoded: Uint8Array): void {
+		this.hold({cast: encoded});
+	}
+
+	/** A step to take in order with everything held (at once when nothing is). */
+	run(step: () => void): void {
+		this.hold({run: step});
+	}
+
+	private hold(item: HeldItem): void {
+		if (this.options.durable) {
+			this.held.push(item);
+			return;
+		}
+
+		this.releaseOne(item);
+	}
+
+	private releaseOne(item: HeldItem): void {
+		if ('cast' in item) {
+			this.options.onCast?.(item.cast);
+		} else if ('run' in item) {
+			item.run();
+		} else {
+			this.deliver(item.member, item.json, item.encoded);
 		}
 	}
 
@@ -48,6 +83,13 @@ export class MemberStreams {
 		}
 
 		this.deliver(member, json, encoded);
+	}
+
+	/** Restarts the member's stream on its next epoch, from a fresh welcome. */
+	resync(member: HubMember): void {
+		restartStream(member);
+		this.options.onResync(member);
+		this.options.onDirty(member);
 	}
 
 	/** Puts it in the member's stream now (nothing for a departed member). */

@@ -5,6 +5,8 @@ import type {RoomLog} from './hub-room-log.js';
 export type WelcomeFacts = {
 	readonly transferPort?: number;
 	readonly rate?: RateLimit;
+	/** The room stream's group, port and current epoch key, for a member it may serve. */
+	readonly cast?: {info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined};
 };
 
 /**
@@ -19,7 +21,9 @@ export function welcomeItems(member: HubMember, live: readonly HubMember[], log:
 	const missed = since === undefined ? [] : log.missedBy(member.name, since, dms);
 	const history = since === undefined ? log.recent() : [];
 	const {transferPort, rate} = facts;
+	const cast = facts.cast?.info(member);
 	const extra = [
+		cast ? `,"cast":${JSON.stringify(cast)}` : '',
 		resync ? ',"resync":true' : '',
 		transferPort === undefined ? '' : `,"transferPort":${transferPort}`,
 		rate ? `,"rate":${JSON.stringify(rate)}` : '',

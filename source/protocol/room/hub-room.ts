@@ -39,6 +39,19 @@ export type HubRoomOptions = {
 	readonly durable?: boolean;
 	/** A private room: a rejoin that proves its session (its resume secret) is caught up on its DMs. Never in an open one. */
 	readonly privateRoom?: boolean;
+	/** The room stream, when the room has one (multicast on): where events go for members the group serves. */
+	readonly cast?: RoomCastPort;
+};
+
+/** What the room needs of the room stream (protocol/cast/room-cast.ts). */
+export type RoomCastPort = {
+	append(encoded: Uint8Array): void;
+	promote(member: HubMember): {e: number; q: number};
+	demote(member: HubMember, now: number): {e: number};
+	forget(member: HubMember): void;
+	rekey(): {e: number; key: string};
+	/** The room stream's part of a welcome, for a member it may serve; undefined for others. */
+	info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined;
 };
 
 /**
@@ -67,10 +80,14 @@ export class HubRoom {
 			durable: options.durable,
 			onDirty: options.onDirty,
 			onResync: member => {
-				for (const json of welcomeItems(member, this.live(), this.log, options, true)) {
+				// A fresh start: by its own stream, until the group serves it again.
+				member.viaGroup = false;
+				options.cast?.forget(member);
+				for (const json of welcomeItems(member, this.live(), this.log, this.facts(), true)) {
 					this.streams.deliver(member, json);
 				}
 			},
+			onCast: encoded => options.cast?.append(encoded),
 		});
 		this.scope = {
 			table: this.table,
@@ -160,7 +177,7 @@ export class HubRoom {
 		}
 
 		this.table.track(member);
-		for (const json of welcomeItems(member, this.live(), this.log, this.options, false, since, proven)) {
+		for (const json of welcomeItems(member, this.live(), this.log, this.facts(), false, since, proven)) {
 			this.streams.enqueue(member, json);
 		}
 
@@ -219,16 +236,77 @@ export class HubRoom {
 		this.log.remember(full, json);
 		this.options.persist?.(json);
 
-		// Encoded once for all the streams it goes into.
+		// Encoded once for all the streams it goes into, and the room stream (once for everyone it serves).
 		const encoded = Buffer.from(json);
+		let cast = false;
 		for (const member of this.members.values()) {
-			if (member.departedAt === undefined) {
+			if (member.departedAt !== undefined) {
+				continue;
+			}
+
+			if (member.viaGroup) {
+				cast = true;
+			} else {
 				this.streams.enqueue(member, json, encoded);
 			}
 		}
 
+		if (cast) {
+			this.streams.cast(encoded);
+		}
+
 		this.options.onEvent(full);
+		if (full.k === 'leave' && this.options.cast) {
+			this.rekey();
+		}
+
 		return full;
+	}
+
+	/**
+	 * Changes how a member is served, in its stream's order: by the group from the next event (the
+	 * marker names it and the first datagram), or by its own stream (after the group's events before
+	 * the marker), or afresh from a new welcome (`resync`: it fell too far behind).
+	 */
+	serve(member: HubMember, via: 'group' | 'unicast' | 'resync', why: string): void {
+		const cast = this.options.cast;
+		if (!cast || member.departedAt !== undefined) {
+			return;
+		}
+
+		if (via === 'resync') {
+			this.streams.resync(member);
+			return;
+		}
+
+		const wasGroup = member.viaGroup === true;
+		member.viaGroup = via === 'group';
+		this.streams.run(() => {
+			if (member.departedAt !== undefined) {
+				return;
+			}
+
+			const mark = via === 'group' ? cast.promote(member) : wasGroup ? cast.demote(member, this.now()) : {};
+			this.streams.deliver(member, JSON.stringify({k: 'cast', via, why, ...mark}));
+		});
+	}
+
+	/** A new epoch key for the room stream (after a departure): what the departed held opens nothing later. */
+	private rekey(): void {
+		const cast = this.options.cast!;
+		this.streams.run(() => {
+			const {e, key} = cast.rekey();
+			const json = JSON.stringify({k: 'key', e, key});
+			for (const member of this.live()) {
+				if (cast.info(member)) {
+					this.streams.deliver(member, json);
+				}
+			}
+		});
+	}
+
+	private facts() {
+		return {...this.options, cast: this.options.cast};
 	}
 
 	private stampDirect(from: HubMember, to: HubMember, text: string, id: string | undefined): void {

@@ -1,0 +1,285 @@
+import {createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject} from 'node:crypto';
+import {HEADER_BYTES, MAGIC_0, MAGIC_1} from '../envelope.js';
+import {SAFE_PAYLOAD_BYTES} from '../limits.js';
+import {toBase64} from '../secure/base64.js';
+
+/**
+ * The room stream's datagrams (docs/protocol.md, "The room stream"): the room's events, sealed
+ * once under the room's epoch key and sent once to the room's multicast group (and resent by
+ * unicast to a member that missed one). Every byte is fixed here:
+ *
+ *   0  'S' 'C'   2 version   3 flags: FLAG_ENCRYPTED | FLAG_CAST [| FLAG_BEAT] [| FLAG_SIGNED]
+ *   4  epoch (u32)   8 q (u32): the datagram's number in the stream (a beat's own number)
+ *   12 ChaCha20-Poly1305 ciphertext and tag (16) of the plaintext, under the epoch key, nonce
+ *      kind (0 data, 1 beat) ‖ 0 0 0 ‖ epoch ‖ q, the 12-byte header as associated data
+ *   .. with FLAG_SIGNED: the hub's Ed25519 signature (64) of CAST_LABEL ‖ SHA-256(all before it)
+ *
+ * A data datagram's plaintext: a byte of flags (bit 0: the chain goes on), then with bit 0 the
+ * SHA-256 of the whole next datagram, then the index (u32) of the event its first record belongs
+ * to, then records: kind (u8: 0 whole, 1 first part, 2 middle part, 3 last part), length (u16),
+ * that many bytes of the event's JSON. A chain is up to CHAIN_MAX datagrams: its first is signed,
+ * each one names the next by hash. So each datagram is the hub's (a member holding the epoch key
+ * cannot forge one for the others), at one signature per chain.
+ */
+
+/** The room stream's datagrams carry this flag (with FLAG_ENCRYPTED, 0x01). */
+export const FLAG_CAST = 0x02;
+/** A beat: no events; it tells whether the group reaches a member (the probe). */
+export const FLAG_BEAT = 0x04;
+/** The last 64 bytes are the hub's signature. */
+export const FLAG_SIGNED = 0x08;
+const FLAG_ENCRYPTED = 0x01;
+const TAG_BYTES = 16;
+const SIGNATURE_BYTES = 64;
+const HASH_BYTES = 32;
+/** Datagrams per chain, at most (one signature each). */
+export const CHAIN_MAX = 64;
+const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');
+/** Record bytes a data datagram holds, room kept for a signature and a next hash whatever its place. */
+export const RECORD_ROOM = SAFE_PAYLOAD_BYTES - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
+const RECORD_HEAD = 3;
+
+export type RecordKind = 0 | 1 | 2 | 3;
+export type CastRecord = {readonly kind: RecordKind; readonly bytes: Uint8Array};
+
+/** What one data datagram holds, before it is sealed. */
+export type CastPlain = {readonly firstEvent: number; readonly records: readonly CastRecord[]};
+
+/**
+ * The room's multicast group, from its hub's public key: 239.255.x.y (administratively scoped,
+ * RFC 2365), x and y in 1..254, so never 239.255.255.250 (SSDP) nor .253 (SLP). Two rooms on one
+ * network that drew the same group still only read their own: the port differs, or the key does.
+ */
+export function roomGroup(publicKey: Uint8Array): string {
+	const digest = createHash('sha256').update(publicKey).digest();
+	return `239.255.${1 + (digest[0]! % 254)}.${1 + (digest[1]! % 254)}`;
+}
+
+/** The hub's signing key as node:crypto wants it (its Ed25519 seed and public key). */
+export function castSigner(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject {
+	return createPrivateKey({key: {kty: 'OKP', crv: 'Ed25519', d: toBase64(secretKey), x: toBase64(publicKey)}, format: 'jwk'});
+}
+
+/** The hub's public key as node:crypto wants it, to check signatures. */
+export function castVerifier(publicKey: Uint8Array): KeyObject {
+	return createPublicKey({key: {kty: 'OKP', crv: 'Ed25519', x: toBase64(publicKey)}, format: 'jwk'});
+}
+
+function header(flags: number, version: number, epoch: number, q: number): Buffer {
+	const bytes = Buffer.allocUnsafe(HEADER_BYTES);
+	bytes[0] = MAGIC_0;
+	bytes[1] = MAGIC_1;
+	bytes[2] = version;
+	bytes[3] = FLAG_ENCRYPTED | FLAG_CAST | flags;
+	bytes.writeUInt32BE(epoch >>> 0, 4);
+	bytes.writeUInt32BE(q >>> 0, 8);
+	return bytes;
+}
+
+function nonce(beat: boolean, epoch: number, q: number): Buffer {
+	const bytes = Buffer.alloc(12);
+	bytes[0] = beat ? 1 : 0;
+	bytes.writeUInt32BE(epoch >>> 0, 4);
+	bytes.writeUInt32BE(q >>> 0, 8);
+	return bytes;
+}
+
+function seal(key: Uint8Array, head: Buffer, beat: boolean, plaintext: Buffer): Buffer {
+	const cipher = createCipheriv('chacha20-poly1305', key, nonce(beat, head.readUInt32BE(4), head.readUInt32BE(8)), {authTagLength: TAG_BYTES});
+	cipher.setAAD(head, {plaintextLength: plaintext.length});
+	return Buffer.concat([head, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+function signed(signer: KeyObject, unsigned: Buffer): Buffer {
+	const digest = createHash('sha256').update(unsigned).digest();
+	return Buffer.concat([unsigned, sign(null, Buffer.concat([CAST_LABEL, digest]), signer)]);
+}
+
+/** How many record bytes an event of `bytes` takes when whole (its record head counted). */
+export function recordSize(bytes: number): number {
+	return RECORD_HEAD + bytes;
+}
+
+/** Packs events (their JSON bytes, in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
+export function packEvents(events: readonly Uint8Array[], firstEvent: number): CastPlain[] {
+	const out: CastPlain[] = [];
+	let records: CastRecord[] = [];
+	let room = RECORD_ROOM;
+	let first = firstEvent;
+	let index = firstEvent;
+	const close = (next: number) => {
+		if (records.length > 0) out.push({firstEvent: first, records});
+		records = [];
+		room = RECORD_ROOM;
+		first = next;
+	};
+
+	for (const event of events) {
+		if (recordSize(event.length) <= room) {
+			records.push({kind: 0, bytes: event});
+			room -= recordSize(event.length);
+			index++;
+			continue;
+		}
+
+		if (recordSize(event.length) <= RECORD_ROOM) {
+			close(index);
+			records.push({kind: 0, bytes: event});
+			room -= recordSize(event.length);
+			index++;
+			continue;
+		}
+
+		// Too long for any datagram: parts, the first filling what is left of this one.
+		if (room < RECORD_HEAD + 64) close(index);
+		let at = 0;
+		while (at < event.length) {
+			const take = Math.min(room - RECORD_HEAD, event.length - at);
+			const kind: RecordKind = at === 0 ? 1 : at + take === event.length ? 3 : 2;
+			records.push({kind, bytes: event.subarray(at, at + take)});
+			at += take;
+			room -= RECORD_HEAD + take;
+			if (at < event.length) close(index);
+		}
+
+		index++;
+	}
+
+	close(index);
+	return out;
+}
+
+function plainBytes(plain: CastPlain, next: Buffer | undefined): Buffer {
+	let size = 1 + (next ? HASH_BYTES : 0) + 4;
+	for (const record of plain.records) size += RECORD_HEAD + record.bytes.length;
+	const bytes = Buffer.allocUnsafe(size);
+	bytes[0] = next ? 1 : 0;
+	let at = 1;
+	if (next) {
+		next.copy(bytes, at);
+		at += HASH_BYTES;
+	}
+
+	bytes.writeUInt32BE(plain.firstEvent >>> 0, at);
+	at += 4;
+	for (const record of plain.records) {
+		bytes[at] = record.kind;
+		bytes.writeUInt16BE(record.bytes.length, at + 1);
+		bytes.set(record.bytes, at + RECORD_HEAD);
+		at += RECORD_HEAD + record.bytes.length;
+	}
+
+	return bytes;
+}
+
+/**
+ * Seals plaintexts numbered from `firstQ` into chains: built from the last datagram back, so each
+ * can carry the hash of the one after it, and the first of each chain is signed.
+ */
+export function sealChains(plains: readonly CastPlain[], firstQ: number, epoch: number, key: Uint8Array, signer: KeyObject, version: number): Buffer[] {
+	const out: Buffer[] = Array.from({length: plains.length});
+	for (let start = 0; start < plains.length; start += CHAIN_MAX) {
+		const end = Math.min(start + CHAIN_MAX, plains.length);
+		let next: Buffer | undefined;
+		for (let index = end - 1; index >= start; index--) {
+			const head = header(index === start ? FLAG_SIGNED : 0, version, epoch, firstQ + index);
+			const sealed = seal(key, head, false, plainBytes(plains[index]!, next));
+			out[index] = index === start ? signed(signer, sealed) : sealed;
+			next = createHash('sha256').update(out[index]!).digest();
+		}
+	}
+
+	return out;
+}
+
+/** A beat numbered `beat`: signed, no events. */
+export function sealBeat(beat: number, epoch: number, key: Uint8Array, signer: KeyObject, version: number): Buffer {
+	return signed(signer, seal(key, header(FLAG_BEAT | FLAG_SIGNED, version, epoch, beat), true, Buffer.from([0])));
+}
+
+/** A room stream datagram's header, read (nothing opened yet). */
+export type CastHead = {readonly version: number; readonly beat: boolean; readonly signed: boolean; readonly epoch: number; readonly q: number};
+
+/** Whether a datagram is the room stream's, and its header; undefined for anything else. */
+export function readCastHead(datagram: Buffer): CastHead | undefined {
+	if (datagram.length < HEADER_BYTES + TAG_BYTES || datagram.length > SAFE_PAYLOAD_BYTES * 2 || datagram[0] !== MAGIC_0 || datagram[1] !== MAGIC_1) return undefined;
+	const flags = datagram[3]!;
+	if ((flags & (FLAG_ENCRYPTED | FLAG_CAST)) !== (FLAG_ENCRYPTED | FLAG_CAST) || (flags & ~0x0f) !== 0) return undefined;
+	const signedFlag = (flags & FLAG_SIGNED) !== 0;
+	if (signedFlag && datagram.length < HEADER_BYTES + TAG_BYTES + SIGNATURE_BYTES) return undefined;
+	return {version: datagram[2]!, beat: (flags & FLAG_BEAT) !== 0, signed: signedFlag, epoch: datagram.readUInt32BE(4), q: datagram.readUInt32BE(8)};
+}
+
+/** Verified signatures, by signature and digest: members sharing a process check a datagram once. */
+const verified = new Map<string, true>();
+const VERIFIED_MAX = 4096;
+
+/** Whether a signed datagram carries the hub's signature of everything before it. */
+export function verifyCast(datagram: Buffer, verifier: KeyObject): boolean {
+	const body = datagram.subarray(0, datagram.length - SIGNATURE_BYTES);
+	const signature = datagram.subarray(datagram.length - SIGNATURE_BYTES);
+	const digest = createHash('sha256').update(body).digest();
+	const memo = `${signature.toString('base64')}${digest.toString('base64')}`;
+	if (verified.has(memo)) return true;
+	let ok = false;
+	try {
+		ok = verify(null, Buffer.concat([CAST_LABEL, digest]), verifier, signature);
+	} catch {
+		ok = false;
+	}
+
+	if (ok) {
+		if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+		verified.set(memo, true);
+	}
+
+	return ok;
+}
+
+/** The SHA-256 of a whole datagram: what its predecessor in the chain names. */
+export function castHash(datagram: Buffer): Buffer {
+	return createHash('sha256').update(datagram).digest();
+}
+
+/** What an opened data datagram holds. */
+export type CastOpened = CastPlain & {readonly next: Buffer | undefined};
+
+/** Opens a data datagram or a beat under the epoch key: undefined when it does not open or does not parse. */
+export function openCast(datagram: Buffer, head: CastHead, key: Uint8Array): CastOpened | undefined {
+	const end = datagram.length - (head.signed ? SIGNATURE_BYTES : 0);
+	const headBytes = datagram.subarray(0, HEADER_BYTES);
+	let plain: Buffer;
+	try {
+		const decipher = createDecipheriv('chacha20-poly1305', key, nonce(head.beat, head.epoch, head.q), {authTagLength: TAG_BYTES});
+		const ciphertext = datagram.subarray(HEADER_BYTES, end - TAG_BYTES);
+		decipher.setAAD(headBytes, {plaintextLength: ciphertext.length});
+		decipher.setAuthTag(datagram.subarray(end - TAG_BYTES, end));
+		plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+	} catch {
+		return undefined;
+	}
+
+	if (head.beat) return plain.length === 1 ? {firstEvent: 0, records: [], next: undefined} : undefined;
+	if (plain.length < 5 || (plain[0]! & ~1) !== 0) return undefined;
+	let at = 1;
+	let next: Buffer | undefined;
+	if (plain[0] === 1) {
+		if (plain.length < 1 + HASH_BYTES + 4) return undefined;
+		next = plain.subarray(1, 1 + HASH_BYTES);
+		at += HASH_BYTES;
+	}
+
+	const firstEvent = plain.readUInt32BE(at);
+	at += 4;
+	const records: CastRecord[] = [];
+	while (at < plain.length) {
+		if (at + RECORD_HEAD > plain.length) return undefined;
+		const kind = plain[at]!;
+		const length = plain.readUInt16BE(at + 1);
+		if (kind > 3 || at + RECORD_HEAD + length > plain.length) return undefined;
+		records.push({kind: kind as RecordKind, bytes: plain.subarray(at + RECORD_HEAD, at + RECORD_HEAD + length)});
+		at += RECORD_HEAD + length;
+	}
+
+	return {firstEvent, records, next};
+}

@@ -1,0 +1,313 @@
+import type {KeyObject} from 'node:crypto';
+import {fromBase64} from '../secure/base64.js';
+import {castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastRecord} from './cast-wire.js';
+import {PROBE_BEATS} from './room-cast.js';
+
+/** The room stream's part of a welcome: its group, port, and the epoch key. */
+export type CastInfo = {readonly g: string; readonly p: number; readonly e: number; readonly key: string};
+/** How the hub serves this member, and why (shown by /netinfo). */
+export type Served = {readonly via: 'group' | 'unicast'; readonly why: string};
+
+/** Delay of an ack of the room stream when nothing is missing (a gap is acknowledged at once). */
+export const CAST_ACK_MS = 20;
+/** Datagrams received unacknowledged that make an ack go at once. */
+const ACK_EVERY = 64;
+/** Datagrams held beyond the next one in order, at most; and group datagrams kept before the group serves us. */
+const BUFFER_MAX = 4096;
+const STASH_MAX = 256;
+const MAX_SACK = 16;
+const KEYS_KEPT = 4;
+/** Beats that came by unicast this soon after the group socket opened are not judged (the join may not have taken yet). */
+const PROBE_SETTLE_MS = 20;
+
+/**
+ * The room stream at a member, with no I/O: datagrams from the group or by unicast (`accept`),
+ * checked (the hub's signature on the first of each chain, each one's hash in the one before it)
+ * and opened under the epoch key, delivered in order from where the hub's marker says (`marker`);
+ * acknowledged (`ackFrame`); and the probe's beats counted, both ways, into its answer.
+ */
+export class MemberCast {
+	mode: 'stream' | 'group' | 'draining' = 'stream';
+	served: Served | undefined;
+	info: CastInfo | undefined;
+	/** The group socket is open (false: it could not be; undefined: not yet asked). */
+	groupOpen: boolean | undefined;
+	/** When it opened: beats sent before then never had a chance by the group. */
+	groupOpenedAt = 0;
+	/** When the hub was last heard by the room stream (an authentic datagram or beat). */
+	heardAt = 0;
+	/** Counts for /netinfo. */
+	readonly stats = {group: 0, unicast: 0, repaired: 0, dropped: 0};
+	private verifier: KeyObject | undefined;
+	private readonly keys = new Map<number, Uint8Array>();
+	private next = 0;
+	private from = 0;
+	private until = 0;
+	private nextEvent = 0;
+	private expect: Buffer | undefined;
+	private readonly buffer = new Map<number, Buffer[]>();
+	private stash: Buffer[] = [];
+	private partial: Buffer[] | undefined;
+	private unacked = 0;
+	private ackAt: number | undefined;
+	private ackNow = false;
+	private readonly beatsByUnicast = new Map<number, number>();
+	private readonly beatsByGroup = new Map<number, number>();
+	private pendingReport: string | undefined;
+	private now = 0;
+
+	/** A welcome: the room stream starts afresh (served by our stream until the hub's marker). */
+	welcome(info: CastInfo | undefined, hubKey: Uint8Array | undefined): void {
+		// A key of a later epoch may have come before this welcome (it was made before a rekey).
+		const later = [...this.keys].filter(([epoch]) => info !== undefined && epoch > info.e);
+		this.reset();
+		for (const [epoch, key] of later) this.keys.set(epoch, key);
+		this.info = info;
+		this.verifier = hubKey && castVerifier(hubKey);
+		const key = info && fromBase64(info.key);
+		if (info && key?.length === 32) this.keys.set(info.e, key);
+	}
+
+	/** A new epoch key, from our stream. */
+	addKey(epoch: number, text: string): JsonEvent[] {
+		const key = fromBase64(text);
+		if (key?.length !== 32) return [];
+		this.keys.set(epoch, key);
+		for (const old of [...this.keys.keys()].sort((a, b) => a - b).slice(0, Math.max(0, this.keys.size - KEYS_KEPT))) this.keys.delete(old);
+		return this.drain();
+	}
+
+	/**
+	 * The hub's marker, in our stream's order: the group serves us from event `e` (its datagrams from
+	 * `q`), or unicast does from event `e` (we first take every event before it from the group).
+	 */
+	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined): JsonEvent[] {
+		this.served = {via, why};
+		if (via === 'group' && event !== undefined && q !== undefined) {
+			this.mode = 'group';
+			this.next = q;
+			this.from = event;
+			this.nextEvent = event;
+			this.expect = undefined;
+			this.partial = undefined;
+			const stash = this.stash;
+			this.stash = [];
+			for (const datagram of stash) this.hold(datagram, readCastHead(datagram)!);
+			return this.drain();
+		}
+
+		if (via === 'unicast' && event !== undefined && this.mode === 'group') {
+			this.until = event;
+			this.mode = this.nextEvent >= event ? 'stream' : 'draining';
+			if (this.mode === 'stream') this.leaveGroup();
+		}
+
+		return [];
+	}
+
+	/** Our stream's later items wait: we still owe ourselves the room's events before the switch to unicast. */
+	get holdsStream(): boolean {
+		return this.mode === 'draining';
+	}
+
+	/** A datagram of the room stream, from the group or by unicast: the room events it completes, in order. */
+	accept(datagram: Buffer, head: CastHead, via: 'group' | 'unicast', now: number): JsonEvent[] {
+		this.now = now;
+		if (via === 'group') this.stats.group++;
+		else this.stats.unicast++;
+		if (head.beat) {
+			this.beat(datagram, head, via, now);
+			return [];
+		}
+
+		if (this.mode === 'stream') {
+			if (via === 'group') {
+				this.stash.push(datagram);
+				if (this.stash.length > STASH_MAX) this.stash.shift();
+			}
+
+			return [];
+		}
+
+		if (head.q < this.next) {
+			// Repaired twice, or a copy both ways: the hub should hear we have it.
+			this.ackNow = true;
+			return [];
+		}
+
+		this.hold(datagram, head);
+		const events = this.drain();
+		this.unacked++;
+		if (this.buffer.size > 0 || this.unacked >= ACK_EVERY) this.ackNow = true;
+		else this.ackAt ??= now + CAST_ACK_MS;
+		return events;
+	}
+
+	/** Frames to send now (the room stream's ack, the probe's answer), or nothing yet. */
+	frames(now: number): string[] {
+		const out: string[] = [];
+		if (this.pendingReport) {
+			out.push(this.pendingReport);
+			this.pendingReport = undefined;
+		}
+
+		if (this.mode !== 'stream' && (this.ackNow || (this.ackAt !== undefined && now >= this.ackAt))) {
+			this.ackNow = false;
+			this.ackAt = undefined;
+			this.unacked = 0;
+			const ranges = this.ranges();
+			out.push(`{"t":"ca","c":${this.next - 1}${ranges.length > 0 ? `,"s":${JSON.stringify(ranges)}` : ''}}`);
+		}
+
+		return out;
+	}
+
+	/** Something waits to be sent now. */
+	get due(): boolean {
+		return this.pendingReport !== undefined || this.ackNow;
+	}
+
+	/** When the delayed ack is due. */
+	nextDeadline(): number | undefined {
+		return this.mode === 'stream' ? undefined : this.ackAt;
+	}
+
+	/** The session ended (or restarts): nothing of the old room stream is kept. */
+	reset(): void {
+		this.mode = 'stream';
+		this.served = undefined;
+		this.keys.clear();
+		this.buffer.clear();
+		this.stash = [];
+		this.partial = undefined;
+		this.expect = undefined;
+		this.ackAt = undefined;
+		this.ackNow = false;
+		this.unacked = 0;
+		this.beatsByGroup.clear();
+		this.beatsByUnicast.clear();
+		this.pendingReport = undefined;
+	}
+
+	private leaveGroup(): void {
+		this.buffer.clear();
+		this.partial = undefined;
+		this.ackAt = undefined;
+	}
+
+	private hold(datagram: Buffer, head: CastHead): void {
+		if (head.q < this.next || head.q >= this.next + BUFFER_MAX) return;
+		const held = this.buffer.get(head.q);
+		if (held && (held.length >= 2 || held.some(other => other.equals(datagram)))) return;
+		if (held) held.push(datagram);
+		else this.buffer.set(head.q, [datagram]);
+	}
+
+	private drain(): JsonEvent[] {
+		const events: JsonEvent[] = [];
+		while (this.mode !== 'stream') {
+			const held = this.buffer.get(this.next);
+			if (!held) break;
+			const head = readCastHead(held[0]!)!;
+			const key = this.keys.get(head.epoch);
+			if (!key) break; // its key is on its way in our stream
+			let opened: ReturnType<typeof openCast>;
+			for (const candidate of held) {
+				const authentic = readCastHead(candidate)!.signed ? this.verifier !== undefined && verifyCast(candidate, this.verifier) : this.expect !== undefined && castHash(candidate).equals(this.expect);
+				opened = authentic ? openCast(candidate, readCastHead(candidate)!, key) : undefined;
+				if (opened) break;
+			}
+
+			this.buffer.delete(this.next);
+			if (!opened) {
+				// Not the hub's: dropped; the real one comes again.
+				this.stats.dropped++;
+				this.ackNow = true;
+				break;
+			}
+
+			this.next++;
+			this.heardAt = this.now;
+			this.expect = opened.next;
+			this.records(opened.firstEvent, opened.records, events);
+		}
+
+		return events;
+	}
+
+	private records(firstEvent: number, records: readonly CastRecord[], events: JsonEvent[]): void {
+		let index = firstEvent;
+		for (const record of records) {
+			if (record.kind === 0) {
+				this.event(index++, Buffer.from(record.bytes), events);
+			} else if (record.kind === 1) {
+				this.partial = [Buffer.from(record.bytes)];
+			} else if (this.partial) {
+				this.partial.push(Buffer.from(record.bytes));
+				if (record.kind === 3) {
+					const whole = Buffer.concat(this.partial);
+					this.partial = undefined;
+					this.event(index++, whole, events);
+				}
+			} else if (record.kind === 3) {
+				index++;
+			}
+		}
+	}
+
+	private event(index: number, bytes: Buffer, events: JsonEvent[]): void {
+		if (this.mode === 'stream' || index < this.from) return;
+		if (this.mode === 'draining' && index >= this.until) {
+			this.mode = 'stream';
+			this.leaveGroup();
+			return;
+		}
+
+		this.nextEvent = index + 1;
+		events.push(bytes);
+		if (this.mode === 'draining' && this.nextEvent >= this.until) {
+			this.mode = 'stream';
+			this.leaveGroup();
+		}
+	}
+
+	/** A beat: when it came, each way; with enough by unicast, the answer to the probe. */
+	private beat(datagram: Buffer, head: CastHead, via: 'group' | 'unicast', now: number): void {
+		const key = this.keys.get(head.epoch);
+		if (!key || !this.verifier || !verifyCast(datagram, this.verifier) || !openCast(datagram, head, key)) return;
+		this.heardAt = now;
+		// Unicast beats count from when the group socket is open (or known not to be): the probe is fair then.
+		if (via === 'unicast' && (this.groupOpen === undefined || now < this.groupOpenedAt + PROBE_SETTLE_MS)) return;
+		const seen = via === 'group' ? this.beatsByGroup : this.beatsByUnicast;
+		if (seen.has(head.q)) return;
+		seen.set(head.q, now);
+		if (seen.size > 64) seen.delete(seen.keys().next().value!);
+		if (via === 'group') return;
+		// The latest beat's group copy may still be on its way: those before it had a beat's time.
+		const judged = [...this.beatsByUnicast].filter(([beat]) => beat < head.q).slice(-PROBE_BEATS * 2);
+		if (judged.length < PROBE_BEATS) return;
+		const late = judged.flatMap(([beat, at]) => (this.beatsByGroup.has(beat) ? [this.beatsByGroup.get(beat)! - at] : [])).sort((a, b) => a - b);
+		const median = late.length > 0 ? Math.round(late[Math.floor(late.length / 2)]!) : 0;
+		this.pendingReport = `{"t":"probe","u":${judged.length},"g":${late.length},"l":${median}}`;
+	}
+
+	/**
+	 * Ranges above the next in order that we hold, for the hub's repairs. Held is not yet checked: a
+	 * forged datagram acknowledged here is dropped when its turn comes, and the next ack leaves it
+	 * out, so the hub repairs it at its timeout (a forger delays, it cannot stop the stream).
+	 */
+	private ranges(): Array<[number, number]> {
+		const held = [...this.buffer.keys()].filter(q => q > this.next).sort((a, b) => a - b);
+		const out: Array<[number, number]> = [];
+		for (const q of held) {
+			const last = out.at(-1);
+			if (last && last[1] === q - 1) last[1] = q;
+			else if (out.length < MAX_SACK) out.push([q, q]);
+		}
+
+		return out;
+	}
+}
+
+/** A room event's JSON bytes, as the room stream carried them. */
+export type JsonEvent = Buffer;

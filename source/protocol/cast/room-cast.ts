@@ -1,0 +1,402 @@
+import type {KeyObject} from 'node:crypto';
+import {toBase64} from '../secure/base64.js';
+import {packEvents, sealBeat, sealChains} from './cast-wire.js';
+import type {HubMember} from '../room/hub-room-member.js';
+
+/** Datagrams cast to the group beyond what its slowest member acknowledged. */
+export const GROUP_WINDOW = 512;
+/** Datagrams kept for repair, at most: a member further behind is resynchronised. */
+export const RING_MAX = 8192;
+/** Repairs sent to one member per timeout, at most. */
+const REPAIR_BURST = 32;
+/** Later datagrams acknowledged before a gap is repaired at once (not at the timeout). */
+const REORDER = 3;
+/** The probe: a beat this often, for at most PROBE_MS. */
+export const PROBE_BEAT_MS = 50;
+export const PROBE_MS = 3000;
+/** Unicast beats a member counts before it answers the probe. */
+export const PROBE_BEATS = 5;
+/** A member whose group copies come this much later than unicast ones is served by unicast. */
+export const PROBE_LATE_MS = 10;
+/** A member served by unicast is probed again after this long. */
+export const REPROBE_MS = 60_000;
+/** A group member that holds the group's window this long is served by unicast instead. */
+export const STALL_MS = 1000;
+/** Over each this many datagrams cast, a member that needed more than a tenth repaired is served by unicast. */
+export const LOSS_SPAN = 128;
+
+type Entry = {readonly bytes: Buffer; readonly firstEvent: number; castAt: number};
+
+/** What the hub keeps per member the group serves: how far it acknowledged, what was resent. */
+type Cursor = {
+	cum: number;
+	sacked: ReadonlyArray<readonly [number, number]>;
+	/** Unicast sends (repairs) by datagram number. */
+	readonly sent: Map<number, number>;
+	backoff: number;
+	/** Gaps up to here were repaired at once already. */
+	fastTo: number;
+	/** Served by unicast from this event on: kept until the member has every event before it. */
+	until?: number;
+	cast: number;
+	repaired: number;
+	heldSince?: number;
+};
+
+type Probe = {readonly startedAt: number};
+
+/** A change of how a member is served, for the room to make in its stream's order. */
+export type ServeDecision = {readonly member: HubMember; readonly via: 'group' | 'unicast' | 'resync'; readonly why: string};
+
+export type RoomCastOptions = {
+	readonly random: (bytes: number) => Uint8Array;
+	/** The hub's signing key (its identity). */
+	readonly signer: KeyObject;
+	readonly version: number;
+	/** The member's retransmission timeout (from its stream's RTT). */
+	readonly rto: (member: HubMember) => number;
+};
+
+/**
+ * The room stream at the hub, with no I/O: the room's events numbered once, packed and sealed once
+ * per round under the epoch key (`append`, then `poll`), cast once to the group within a window of
+ * what its slowest member acknowledged, and repaired by unicast for each member from its acks
+ * (gaps at once, the rest at its timeout). It probes new members (beats by both ways), and decides
+ * who the group serves: the room makes each change in that member's stream (`takeDecisions`).
+ */
+export class RoomCast {
+	readonly stats = {cast: 0, repaired: 0, beats: 0, datagrams: 0};
+	private epochNumber = 1;
+	private key: Uint8Array;
+	private events = 0;
+	private pending: Uint8Array[] = [];
+	private pendingFirst = 0;
+	private head = 1;
+	private castNext = 1;
+	private ringStart = 1;
+	private readonly ring: Entry[] = [];
+	private readonly cursors = new Map<HubMember, Cursor>();
+	private readonly probes = new Map<HubMember, Probe>();
+	private readonly reprobe = new Map<HubMember, number>();
+	private beat = 1;
+	private beatAt = 0;
+	private decisions: ServeDecision[] = [];
+
+	constructor(private readonly options: RoomCastOptions) {
+		this.key = options.random(32);
+	}
+
+	/** The current epoch and its key, for a welcome. */
+	get current(): {readonly e: number; readonly key: string} {
+		return {e: this.epochNumber, key: toBase64(this.key)};
+	}
+
+	/** Whether the group serves the member (or still owes it events before its return to unicast). */
+	serves(member: HubMember): boolean {
+		return this.cursors.has(member);
+	}
+
+	/** The members the group's datagrams are for: those it serves, and those it probes. */
+	*audience(): Iterable<HubMember> {
+		yield* this.cursors.keys();
+		yield* this.probes.keys();
+	}
+
+	/** Whether the member is being probed now. */
+	probing(member: HubMember): boolean {
+		return this.probes.has(member);
+	}
+
+	/** How many members the group serves now. */
+	get groupSize(): number {
+		return this.cursors.size;
+	}
+
+	/** One room event, its JSON bytes: numbered now, sent at the next `poll`. */
+	append(encoded: Uint8Array): void {
+		this.pending.push(encoded);
+		this.events++;
+	}
+
+	/** A new epoch key: what is pending goes out under the old one, everything after under the new. */
+	rekey(): {readonly e: number; readonly key: string} {
+		this.pack();
+		this.epochNumber++;
+		this.key = this.options.random(32);
+		return this.current;
+	}
+
+	/** The group serves the member from the next event: its marker for the member's stream. */
+	promote(member: HubMember): {e: number; q: number} {
+		this.probes.delete(member);
+		this.reprobe.delete(member);
+		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, fastTo: 0, cast: 0, repaired: 0});
+		return {e: this.events, q: this.head};
+	}
+
+	/** Unicast serves the member from the next event; the group's repairs go on until it has those before. */
+	demote(member: HubMember, now: number): {e: number} {
+		this.probes.delete(member);
+		this.reprobe.set(member, now + REPROBE_MS);
+		const cursor = this.cursors.get(member);
+		if (cursor) cursor.until = this.events;
+		return {e: this.events};
+	}
+
+	/** The member is gone, or starts afresh (resync, a new session): nothing more for it. */
+	forget(member: HubMember): void {
+		this.cursors.delete(member);
+		this.probes.delete(member);
+		this.reprobe.delete(member);
+	}
+
+	/** Probes a member: beats to the group and to it, until it answers or PROBE_MS pass. */
+	probe(member: HubMember, now: number): void {
+		if (this.cursors.has(member)) return;
+		this.reprobe.delete(member);
+		this.probes.set(member, {startedAt: now});
+		this.beatAt = Math.min(this.beatAt || now, now);
+	}
+
+	/** The member's answer to the probe: unicast beats it saw, how many came by the group too, and how much later (ms, median). */
+	report(member: HubMember, unicast: number, group: number, lateMs: number): void {
+		if (!this.probes.has(member) || unicast < PROBE_BEATS) return;
+		this.probes.delete(member);
+		if (group * 10 < unicast * 9) {
+			this.decide(member, 'unicast', `multicast: ${group} of ${unicast} probes came by the group`);
+		} else if (lateMs > PROBE_LATE_MS) {
+			this.decide(member, 'unicast', `multicast: the group's copies came ${lateMs} ms after unicast ones`);
+		} else {
+			this.decide(member, 'group', `multicast: ${group} of ${unicast} probes came by the group, ${Math.max(0, lateMs)} ms later`);
+		}
+	}
+
+	/** The member's acknowledgement of the room stream: everything to `cum`, and the ranges above it. */
+	ack(member: HubMember, cum: number, ranges: ReadonlyArray<readonly [number, number]> | undefined, now: number, send: (member: HubMember, datagram: Buffer) => void): void {
+		const cursor = this.cursors.get(member);
+		if (!cursor) return;
+		const upTo = Math.min(cum, this.head - 1);
+		if (upTo > cursor.cum) {
+			for (const q of cursor.sent.keys()) if (q <= upTo) cursor.sent.delete(q);
+			cursor.cum = upTo;
+			cursor.backoff = 0;
+			cursor.heldSince = undefined;
+		}
+
+		cursor.sacked = (ranges ?? []).filter(([from, to]) => from <= to && to > cursor.cum && to < this.head);
+		let highest = 0;
+		for (const [from, to] of cursor.sacked) {
+			highest = Math.max(highest, to);
+			for (const q of cursor.sent.keys()) if (q >= from && q <= to) cursor.sent.delete(q);
+		}
+
+		// A gap with later datagrams acknowledged past it: lost, repaired now (a NACK, in effect).
+		let repaired = 0;
+		for (let q = Math.max(cursor.cum + 1, cursor.fastTo + 1); q + REORDER <= highest && repaired < REPAIR_BURST; q++) {
+			if (!this.isSacked(cursor, q) && this.entry(q)) {
+				this.repair(member, cursor, q, now, send);
+				repaired++;
+			}
+
+			cursor.fastTo = q;
+		}
+	}
+
+	/** Decisions made since last asked: the room puts each in its member's stream. */
+	takeDecisions(): ServeDecision[] {
+		const taken = this.decisions;
+		this.decisions = [];
+		return taken;
+	}
+
+	/** When `poll` next has something to do by time (a repair, a beat, a probe's end), if ever. */
+	nextDeadline(): number | undefined {
+		let next: number | undefined;
+		const at = (time: number) => {
+			if (next === undefined || time < next) next = time;
+		};
+
+		if (this.probes.size > 0) at(this.beatAt);
+		for (const time of this.reprobe.values()) at(time);
+		for (const [member, cursor] of this.cursors) {
+			const due = this.repairDue(member, cursor);
+			if (due !== undefined) at(due);
+			if (cursor.heldSince !== undefined) at(cursor.heldSince + STALL_MS);
+		}
+
+		return next;
+	}
+
+	/**
+	 * Sends what is owed now: packs and seals what was appended (one chain per round), casts to the
+	 * group within its window, repairs each member's losses that are due, and beats for probes.
+	 */
+	poll(now: number, group: (datagram: Buffer) => void, send: (member: HubMember, datagram: Buffer) => void): void {
+		this.pack();
+		for (const [member, cursor] of this.cursors) {
+			if (member.departedAt !== undefined) {
+				this.cursors.delete(member);
+			} else if (cursor.until !== undefined && this.drained(cursor)) {
+				this.cursors.delete(member);
+			}
+		}
+
+		this.castWithinWindow(now, group);
+		for (const [member, cursor] of this.cursors) {
+			const due = this.repairDue(member, cursor);
+			if (due !== undefined && now >= due) {
+				let sent = 0;
+				for (let q = cursor.cum + 1; q < this.castNext && sent < REPAIR_BURST; q++) {
+					if (!this.isSacked(cursor, q)) {
+						this.repair(member, cursor, q, now, send);
+						sent++;
+					}
+				}
+
+				cursor.backoff = Math.min(cursor.backoff + 1, 6);
+			}
+
+			this.judge(member, cursor, now);
+		}
+
+		this.beats(now, group, send);
+		this.trim();
+	}
+
+	private pack(): void {
+		if (this.pending.length === 0) return;
+		const plains = packEvents(this.pending, this.pendingFirst);
+		const sealed = sealChains(plains, this.head, this.epochNumber, this.key, this.options.signer, this.options.version);
+		for (const [index, bytes] of sealed.entries()) {
+			this.ring.push({bytes, firstEvent: plains[index]!.firstEvent, castAt: 0});
+		}
+
+		this.stats.datagrams += sealed.length;
+		this.head += sealed.length;
+		this.pending = [];
+		this.pendingFirst = this.events;
+		if (this.cursors.size === 0) {
+			// Nobody to cast to: the datagrams stay for repair only until trimmed.
+			this.castNext = this.head;
+		}
+	}
+
+	private castWithinWindow(now: number, group: (datagram: Buffer) => void): void {
+		let lowest = Number.POSITIVE_INFINITY;
+		for (const cursor of this.cursors.values()) lowest = Math.min(lowest, cursor.cum);
+		while (this.castNext < this.head && (lowest === Number.POSITIVE_INFINITY || this.castNext <= lowest + GROUP_WINDOW)) {
+			const entry = this.entry(this.castNext)!;
+			entry.castAt = now;
+			group(entry.bytes);
+			this.stats.cast++;
+			for (const cursor of this.cursors.values()) {
+				if (this.castNext > cursor.cum) cursor.cast++;
+			}
+
+			this.castNext++;
+		}
+
+		if (this.castNext < this.head) {
+			// The window is full: whoever holds it has STALL_MS to catch up.
+			for (const cursor of this.cursors.values()) {
+				if (cursor.cum === lowest) cursor.heldSince ??= now;
+			}
+		}
+	}
+
+	private judge(member: HubMember, cursor: Cursor, now: number): void {
+		if (this.head - (cursor.cum + 1) > RING_MAX) {
+			this.forget(member);
+			this.decide(member, 'resync', 'fell too far behind the room');
+			return;
+		}
+
+		if (cursor.until !== undefined) return;
+		if (cursor.heldSince !== undefined && now - cursor.heldSince >= STALL_MS) {
+			cursor.heldSince = undefined;
+			this.decide(member, 'unicast', `multicast: it held the room back for ${STALL_MS / 1000} s`);
+		} else if (cursor.cast >= LOSS_SPAN) {
+			if (cursor.repaired * 10 > cursor.cast) {
+				this.decide(member, 'unicast', `multicast: ${Math.round((100 * cursor.repaired) / cursor.cast)}% of the group's datagrams needed repair`);
+			}
+
+			cursor.cast = 0;
+			cursor.repaired = 0;
+		}
+	}
+
+	private beats(now: number, group: (datagram: Buffer) => void, send: (member: HubMember, datagram: Buffer) => void): void {
+		for (const [member, at] of this.reprobe) {
+			if (member.departedAt !== undefined) {
+				this.reprobe.delete(member);
+			} else if (now >= at) {
+				this.probe(member, now);
+			}
+		}
+
+		for (const [member, probe] of this.probes) {
+			if (member.departedAt !== undefined) {
+				this.probes.delete(member);
+			} else if (now - probe.startedAt >= PROBE_MS) {
+				this.probes.delete(member);
+				this.decide(member, 'unicast', 'multicast: no answer to the probe');
+			}
+		}
+
+		if (this.probes.size === 0 || now < this.beatAt) return;
+		const beat = sealBeat(this.beat++, this.epochNumber, this.key, this.options.signer, this.options.version);
+		group(beat);
+		for (const member of this.probes.keys()) send(member, beat);
+		this.stats.beats++;
+		this.beatAt = now + PROBE_BEAT_MS;
+	}
+
+	private decide(member: HubMember, via: ServeDecision['via'], why: string): void {
+		this.decisions.push({member, via, why});
+	}
+
+	private repair(member: HubMember, cursor: Cursor, q: number, now: number, send: (member: HubMember, datagram: Buffer) => void): void {
+		const entry = this.entry(q);
+		if (!entry) return;
+		cursor.sent.set(q, now);
+		cursor.repaired++;
+		this.stats.repaired++;
+		send(member, entry.bytes);
+	}
+
+	/** When the member's oldest unacknowledged datagram is due again, if one is out. */
+	private repairDue(member: HubMember, cursor: Cursor): number | undefined {
+		const q = cursor.cum + 1;
+		if (q >= this.castNext) return undefined;
+		const entry = this.entry(q);
+		if (!entry) return undefined;
+		const last = Math.max(entry.castAt, cursor.sent.get(q) ?? 0);
+		return last + this.options.rto(member) * 2 ** cursor.backoff;
+	}
+
+	private isSacked(cursor: Cursor, q: number): boolean {
+		return cursor.sacked.some(([from, to]) => q >= from && q <= to);
+	}
+
+	/** A draining member has every event before its `until`: no datagram it lacks holds one. */
+	private drained(cursor: Cursor): boolean {
+		if (this.pending.length > 0 && this.pendingFirst < cursor.until!) return false;
+		const next = this.entry(cursor.cum + 1);
+		return next === undefined || next.firstEvent >= cursor.until!;
+	}
+
+	private entry(q: number): Entry | undefined {
+		return q >= this.ringStart && q < this.head ? this.ring[q - this.ringStart] : undefined;
+	}
+
+	/** Forgets datagrams every member has (or that nobody is owed). */
+	private trim(): void {
+		let keep = this.castNext;
+		for (const cursor of this.cursors.values()) keep = Math.min(keep, cursor.cum + 1);
+		const drop = keep - this.ringStart;
+		if (drop > 1024 || (drop > 0 && drop === this.ring.length)) {
+			this.ring.splice(0, drop);
+			this.ringStart = keep;
+		}
+	}
+}

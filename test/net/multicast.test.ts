@@ -1,0 +1,77 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import type {Hub} from '../../source/net/hub.js';
+import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+let hub: Hub | undefined;
+const members: TestMember[] = [];
+
+async function member(name: string, options = {}): Promise<TestMember> {
+	const joined = await joinMember(hub!.port, name, options);
+	members.push(joined);
+	return joined;
+}
+
+afterEach(async () => {
+	for (const m of members.splice(0)) {
+		m.link.close();
+	}
+
+	await hub?.close();
+	hub = undefined;
+});
+
+const via = (m: TestMember) => m.link.served?.served?.via;
+
+/** Members join, the probe settles, then `from` says `count` lines; returns the hub's datagrams sent meanwhile. */
+async function talk(room: TestMember[], from: TestMember, count: number, settled: (m: TestMember) => boolean): Promise<number> {
+	await waitFor(() => room.every(settled), {what: () => `the probe's verdicts (${room.map(m => `${m.link.served?.served?.via}`).join(', ')})`});
+	const before = hub!.stats.sent;
+	for (let i = 0; i < count; i++) {
+		from.link.send({k: 'say', text: `line ${i}`});
+	}
+
+	await allReceived(room, count);
+	return hub!.stats.sent - before;
+}
+
+describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
+	test('members the group reaches are served by it: every line once, in one order, for fewer sends than unicast', async () => {
+		hub = await startHub();
+		const room = [await member('alice'), await member('bob'), await member('carol'), await member('dave')];
+		const sentByGroup = await talk(room, room[0]!, 40, m => via(m) === 'group');
+		const order = room[0]!.events().map(event => event.seq);
+		for (const m of room) {
+			expect(m.events().map(event => event.seq)).toEqual(order);
+			expect(m.messages()).toEqual(Array.from({length: 40}, (_, i) => `alice: line ${i}`));
+			expect(m.link.served!.stats.group).toBeGreaterThan(0);
+		}
+
+		expect(hub.castStats!.served).toBe(4);
+		expect(hub.castStats!.cast).toBeGreaterThan(0);
+		for (const m of members.splice(0)) m.link.close();
+		await hub.close();
+
+		// The same room by unicast: each batch goes once per member.
+		hub = await startHub({multicast: false});
+		const again = [await member('alice'), await member('bob'), await member('carol'), await member('dave')];
+		const sentByUnicast = await talk(again, again[0]!, 40, () => true);
+		for (const m of again) {
+			expect(m.link.served?.served).toBeUndefined();
+		}
+
+		expect(sentByGroup).toBeLessThan(sentByUnicast * 0.6);
+	});
+
+	test('a member the group does not reach is served by unicast, and says why; the room is one history still', async () => {
+		hub = await startHub();
+		const alice = await member('alice');
+		const bob = await member('bob', {multicast: false});
+		const carol = await member('carol');
+		await talk([alice, bob, carol], carol, 30, m => via(m) !== undefined);
+		expect(via(alice)).toBe('group');
+		expect(via(bob)).toBe('unicast');
+		expect(bob.link.served!.served!.why).toMatch(/0 of \d+ probes came by the group/);
+		expect(bob.events().map(event => event.seq)).toEqual(alice.events().map(event => event.seq));
+	});
+});
