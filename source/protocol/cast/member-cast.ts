@@ -16,9 +16,11 @@ const ACK_EVERY = 64;
 const BUFFER_MAX = 4096;
 const STASH_MAX = 256;
 const MAX_SACK = 16;
-const KEYS_KEPT = 4;
+const KEYS_KEPT = 256;
 /** Beats that came by unicast this soon after the group socket opened are not judged (the join may not have taken yet). */
 const PROBE_SETTLE_MS = 20;
+/** Beats older than this belong to an earlier probe. */
+const PROBE_RECENT_MS = 1000;
 
 /**
  * The room stream at a member, with no I/O: datagrams from the group or by unicast (`accept`),
@@ -29,6 +31,8 @@ const PROBE_SETTLE_MS = 20;
 export class MemberCast {
 	mode: 'stream' | 'group' | 'draining' = 'stream';
 	served: Served | undefined;
+	/** The hub's last changes of how it serves us, oldest first (this session). */
+	readonly history: Served[] = [];
 	info: CastInfo | undefined;
 	/** The group socket is open (false: it could not be; undefined: not yet asked). */
 	groupOpen: boolean | undefined;
@@ -55,6 +59,8 @@ export class MemberCast {
 	private readonly beatsByGroup = new Map<number, number>();
 	private pendingReport: string | undefined;
 	private now = 0;
+	/** Back on unicast after draining: repairs still coming are answered with our last ack (the hub may not have it). */
+	private drainedAck = false;
 
 	/** A welcome: the room stream starts afresh (served by our stream until the hub's marker). */
 	welcome(info: CastInfo | undefined, hubKey: Uint8Array | undefined): void {
@@ -73,6 +79,7 @@ export class MemberCast {
 		const key = fromBase64(text);
 		if (key?.length !== 32) return [];
 		this.keys.set(epoch, key);
+		// Keys go once a later epoch's datagram is delivered (see drain); this only bounds the map.
 		for (const old of [...this.keys.keys()].sort((a, b) => a - b).slice(0, Math.max(0, this.keys.size - KEYS_KEPT))) this.keys.delete(old);
 		return this.drain();
 	}
@@ -83,8 +90,11 @@ export class MemberCast {
 	 */
 	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined): JsonEvent[] {
 		this.served = {via, why};
+		this.history.push(this.served);
+		if (this.history.length > 16) this.history.shift();
 		if (via === 'group' && event !== undefined && q !== undefined) {
 			this.mode = 'group';
+			this.drainedAck = false;
 			this.next = q;
 			this.from = event;
 			this.nextEvent = event;
@@ -121,6 +131,10 @@ export class MemberCast {
 		}
 
 		if (this.mode === 'stream') {
+			if (via === 'unicast' && this.drainedAck) {
+				this.ackNow = true;
+			}
+
 			if (via === 'group') {
 				this.stash.push(datagram);
 				if (this.stash.length > STASH_MAX) this.stash.shift();
@@ -151,7 +165,7 @@ export class MemberCast {
 			this.pendingReport = undefined;
 		}
 
-		if (this.mode !== 'stream' && (this.ackNow || (this.ackAt !== undefined && now >= this.ackAt))) {
+		if ((this.mode !== 'stream' || this.drainedAck) && (this.ackNow || (this.ackAt !== undefined && now >= this.ackAt))) {
 			this.ackNow = false;
 			this.ackAt = undefined;
 			this.unacked = 0;
@@ -176,6 +190,7 @@ export class MemberCast {
 	reset(): void {
 		this.mode = 'stream';
 		this.served = undefined;
+		this.history.length = 0;
 		this.keys.clear();
 		this.buffer.clear();
 		this.stash = [];
@@ -187,9 +202,12 @@ export class MemberCast {
 		this.beatsByGroup.clear();
 		this.beatsByUnicast.clear();
 		this.pendingReport = undefined;
+		this.drainedAck = false;
 	}
 
 	private leaveGroup(): void {
+		this.drainedAck = true;
+		this.ackNow = true;
 		this.buffer.clear();
 		this.partial = undefined;
 		this.ackAt = undefined;
@@ -229,6 +247,11 @@ export class MemberCast {
 			this.next++;
 			this.heardAt = this.now;
 			this.expect = opened.next;
+			for (const epoch of this.keys.keys()) {
+				// Nothing later in the stream is sealed under an older epoch.
+				if (epoch < head.epoch) this.keys.delete(epoch);
+			}
+
 			this.records(opened.firstEvent, opened.records, events);
 		}
 
@@ -284,7 +307,8 @@ export class MemberCast {
 		if (seen.size > 64) seen.delete(seen.keys().next().value!);
 		if (via === 'group') return;
 		// The latest beat's group copy may still be on its way: those before it had a beat's time.
-		const judged = [...this.beatsByUnicast].filter(([beat]) => beat < head.q).slice(-PROBE_BEATS * 2);
+		// Only this probe's beats: an earlier probe's say nothing of the link now.
+		const judged = [...this.beatsByUnicast].filter(([beat, at]) => beat < head.q && at >= now - PROBE_RECENT_MS).slice(-PROBE_BEATS * 2);
 		if (judged.length < PROBE_BEATS) return;
 		const late = judged.flatMap(([beat, at]) => (this.beatsByGroup.has(beat) ? [this.beatsByGroup.get(beat)! - at] : [])).sort((a, b) => a - b);
 		const median = late.length > 0 ? Math.round(late[Math.floor(late.length / 2)]!) : 0;

@@ -152,7 +152,12 @@ export class RoomCast {
 
 	/** Probes a member: beats to the group and to it, until it answers or PROBE_MS pass. */
 	probe(member: HubMember, now: number): void {
-		if (this.cursors.has(member)) return;
+		if (this.cursors.has(member)) {
+			// Still owed the group's events from before its switch to unicast: later.
+			this.reprobe.set(member, now + REPROBE_MS);
+			return;
+		}
+
 		this.reprobe.delete(member);
 		this.probes.set(member, {startedAt: now});
 		this.beatAt = Math.min(this.beatAt || now, now);
@@ -202,6 +207,22 @@ export class RoomCast {
 		}
 	}
 
+	/**
+	 * The clock went back to `now`: times set by the old clock count as now, so repairs, beats and
+	 * probes come within their own span instead of when the old clock's time comes again.
+	 */
+	rebase(now: number): void {
+		for (const entry of this.ring) entry.castAt = Math.min(entry.castAt, now);
+		for (const cursor of this.cursors.values()) {
+			for (const [q, at] of cursor.sent) cursor.sent.set(q, Math.min(at, now));
+			cursor.heldSince = cursor.heldSince === undefined ? undefined : Math.min(cursor.heldSince, now);
+		}
+
+		for (const [member, probe] of this.probes) this.probes.set(member, {startedAt: Math.min(probe.startedAt, now)});
+		for (const [member, at] of this.reprobe) this.reprobe.set(member, Math.min(at, now + REPROBE_MS));
+		this.beatAt = Math.min(this.beatAt, now);
+	}
+
 	/** Decisions made since last asked: the room puts each in its member's stream. */
 	takeDecisions(): ServeDecision[] {
 		const taken = this.decisions;
@@ -221,7 +242,7 @@ export class RoomCast {
 		for (const [member, cursor] of this.cursors) {
 			const due = this.repairDue(member, cursor);
 			if (due !== undefined) at(due);
-			if (cursor.heldSince !== undefined) at(cursor.heldSince + STALL_MS);
+			if (cursor.heldSince !== undefined && cursor.until === undefined) at(cursor.heldSince + STALL_MS);
 		}
 
 		return next;

@@ -289,7 +289,8 @@ export class HubEndpoint<Via> {
 	/** When `handleTimeout` should next run. */
 	pollTimeout(): number | undefined {
 		const resend = this.deadlines.next();
-		const cast = this.cast?.nextDeadline();
+		// Once due, the room stream waits for the next round (which may wait for a commit).
+		const cast = this.castDue ? undefined : this.cast?.nextDeadline();
 		return Math.min(resend ?? this.sweepAt, this.sweepAt, cast ?? this.sweepAt);
 	}
 
@@ -351,6 +352,8 @@ export class HubEndpoint<Via> {
 				member.lastHeard = Math.min(member.lastHeard, now);
 				member.departedAt = member.departedAt === undefined ? undefined : Math.min(member.departedAt, now);
 			}
+
+			this.cast?.rebase(now);
 		}
 
 		// A sweep set by a clock that went back would not come for a while.

@@ -38,7 +38,17 @@ export type Scenario = {
 	 * forged addresses' names (see World.forge).
 	 */
 	readonly forger?: {readonly from: number; readonly until: number; readonly everyMs: number};
+	/**
+	 * The room stream by multicast: the hub casts to a group the members join. Some members never
+	 * get the group's copies, silently (`deaf`: a Wi-Fi AP that drops multicast) or because their
+	 * group socket would not open (`closed`); some lose `lossyRate` of them from `lossyFrom` on
+	 * (a link that turns bad after the probe said the group was fine).
+	 */
+	readonly multicast?: {readonly deaf: readonly number[]; readonly closed: readonly number[]; readonly lossy: readonly number[]; readonly lossyFrom: number; readonly lossyRate: number};
 };
+
+/** The simulated room's group. */
+export const SIM_GROUP = '239.255.1.1';
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 /** When faults may start: after everyone's first join. */
@@ -84,7 +94,18 @@ export function scenarioFrom(seed: number): Scenario {
 		endAt: quietAt + 45_000,
 		sharedHost: random.chance(0.3),
 		...(random.chance(0.3) ? {forger: {from: random.int(0, FAULTS_FROM), until: quietAt + random.int(0, 20_000), everyMs: random.int(5, 200)}} : {}),
+		// Drawn from a generator of its own: the draws above stay what they were for every seed.
+		...multicastPlan(new Random(seed ^ 0x6d_63_61_73), count, quietAt),
 	};
+}
+
+function multicastPlan(random: Random, count: number, quietAt: number): Pick<Scenario, 'multicast'> {
+	if (random.chance(0.25)) {
+		return {};
+	}
+
+	const pickSome = (chance: number) => Array.from({length: count}, (_, index) => index).filter(() => random.chance(chance));
+	return {multicast: {deaf: pickSome(0.15), closed: pickSome(0.1), lossy: pickSome(0.25), lossyFrom: random.int(FAULTS_FROM, quietAt), lossyRate: random.pick([0.05, 0.2, 0.5, 1])}};
 }
 
 function cuts(random: Random, count: number, quietAt: number): Cut[] {

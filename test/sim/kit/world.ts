@@ -9,11 +9,13 @@ import {generateIdentity, type HubIdentity} from '../../../source/protocol/secur
 import {reduceHubItem, type RoomState} from '../../../source/session/room-reducer.js';
 import {checkShown} from './invariants.js';
 import {type LinkProfile, type SimAddress, SimNetwork} from './network.js';
-import type {Random} from './random.js';
-import type {Scenario} from './scenario.js';
+import {Random} from './random.js';
+import {SIM_GROUP, type Scenario} from './scenario.js';
 import {SimStore} from './store.js';
 
 export const HUB: SimAddress = {address: '10.0.0.1', port: 9999};
+/** A member's group socket, in the simulated network: its host's address, this port plus its index. */
+const GROUP_PORT = 100_000;
 /** The attacker forges sources in this network (no member's). */
 const FORGED_PREFIX = '10.9.0.';
 /** Where every clock starts: 2026-12-01 in Unix milliseconds (a clock at 0 would stamp impossible times). */
@@ -47,6 +49,8 @@ export class SimMember {
 	linkState: 'connected' | 'reconnecting' = 'connected';
 	/** Every link state it went through, in order. */
 	readonly states: Array<'connected' | 'reconnecting'> = [];
+	/** Its group socket is open (the connection asked for it). */
+	inGroup = false;
 
 	constructor(
 		readonly index: number,
@@ -88,6 +92,8 @@ export class World {
 	/** The last datagrams members sent the hub, as an attacker on the path captures them. */
 	private readonly captured: Array<{readonly from: SimAddress; readonly datagram: Uint8Array}> = [];
 	private healed = false;
+	/** Draws the group's extra losses (apart from the network's, so other draws stay put). */
+	private readonly groupLoss: Random;
 
 	constructor(
 		readonly scenario: Scenario,
@@ -98,6 +104,7 @@ export class World {
 		this.network.cuts.push(...scenario.cuts);
 		this.store = new SimStore(random.fork(), () => random.int(1, scenario.syncMs));
 		const keys = random.fork();
+		this.groupLoss = new Random(scenario.seed ^ 0x67_72_70);
 		this.identity = generateIdentity(bytes => keys.bytes(bytes));
 		this.members = scenario.members.map((plan, index) => new SimMember(index, plan.name, scenario.sharedHost));
 		for (const member of this.members) {
@@ -124,7 +131,12 @@ export class World {
 		this.hub.restartAt = undefined;
 		this.hub.timerOffset = this.hub.offset;
 		this.hub.endpoint = new HubEndpoint<'udp'>(
-			{...this.scenario.hubConfig, identity: this.identity, durable: this.scenario.durable ? {recent} : undefined},
+			{
+				...this.scenario.hubConfig,
+				identity: this.identity,
+				durable: this.scenario.durable ? {recent} : undefined,
+				...(this.scenario.multicast ? {multicast: {group: SIM_GROUP, port: HUB.port}} : {}),
+			},
 			{random: bytes => random.bytes(bytes), persist: json => this.store.append(json)},
 			this.hubNow,
 		);
@@ -226,10 +238,36 @@ export class World {
 			return;
 		}
 
+		if (to.port >= GROUP_PORT) {
+			const member = this.members[to.port - GROUP_PORT];
+			if (member?.connection && member.inGroup && from.address === HUB.address) {
+				member.connection.handle(datagram, this.now + member.offset, 'group');
+				this.drainMember(member);
+			}
+
+			return;
+		}
+
 		const member = this.members.find(candidate => candidate.address.address === to.address && candidate.address.port === to.port);
 		if (member?.connection && from.address === HUB.address) {
 			member.connection.handle(datagram, this.now + member.offset);
 			this.drainMember(member);
+		}
+	}
+
+	/** One send to the group: a copy towards each member whose group socket is open, unless it is deaf to the group or loses this one. */
+	private toGroup(datagram: Uint8Array): void {
+		const plan = this.scenario.multicast!;
+		for (const member of this.members) {
+			if (!member.inGroup || plan.deaf.includes(member.index)) {
+				continue;
+			}
+
+			if (plan.lossy.includes(member.index) && this.now >= plan.lossyFrom && this.groupLoss.chance(plan.lossyRate)) {
+				continue;
+			}
+
+			this.network.send(HUB, {address: member.address.address, port: GROUP_PORT + member.index}, datagram, this.now);
 		}
 	}
 
@@ -246,7 +284,11 @@ export class World {
 				this.forgedOut.set(key, (this.forgedOut.get(key) ?? 0) + out.datagram.length);
 			}
 
-			this.network.send(HUB, {address: out.address, port: out.port}, out.datagram, this.now);
+			if (out.address === SIM_GROUP) {
+				this.toGroup(out.datagram);
+			} else {
+				this.network.send(HUB, {address: out.address, port: out.port}, out.datagram, this.now);
+			}
 		}
 
 		for (let event = endpoint.pollEvent(); event; event = endpoint.pollEvent()) {
@@ -331,6 +373,13 @@ export class World {
 
 			case 'lost': {
 				member.lost = event.reason;
+				return;
+			}
+
+			case 'group': {
+				const closed = this.scenario.multicast?.closed.includes(member.index) === true;
+				member.inGroup = !closed;
+				member.connection?.groupOpened(!closed, this.now + member.offset);
 				return;
 			}
 

@@ -1,0 +1,190 @@
+import {randomBytes} from 'node:crypto';
+import {describe, expect, test} from 'vitest';
+import {castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
+import {MemberCast} from '../../../source/protocol/cast/member-cast.js';
+import {RoomCast} from '../../../source/protocol/cast/room-cast.js';
+import type {HubMember} from '../../../source/protocol/room/hub-room-member.js';
+import {generateIdentity} from '../../../source/protocol/secure/identity.js';
+
+const VERSION = 4;
+const identity = generateIdentity();
+const signer = castSigner(identity.secretKey, identity.publicKey);
+const event = (n: number, text = `line ${n}`) => Buffer.from(JSON.stringify({k: 'msg', seq: n, time: 1, from: 'alice', text}));
+const texts = (events: Buffer[]) => events.map(bytes => (JSON.parse(bytes.toString()) as {text: string}).text);
+
+/** A hub's room stream and one member's, wired by hand: what the hub sends goes where the test says. */
+function pair() {
+	const hub = new RoomCast({random: bytes => new Uint8Array(randomBytes(bytes)), signer, version: VERSION, rto: () => 100});
+	const member = {name: 'bob'} as HubMember;
+	const cast = new MemberCast();
+	cast.welcome({g: '239.255.1.1', p: 9999, ...hub.current}, identity.publicKey);
+	const group: Buffer[] = [];
+	const unicast: Buffer[] = [];
+	const poll = (now: number) => hub.poll(now, datagram => group.push(datagram), (_to, datagram) => unicast.push(datagram));
+	const take = (list: Buffer[], now: number) => list.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'group', now));
+	const promote = () => {
+		const {e, q} = hub.promote(member);
+		return cast.marker('group', 'test', e, q);
+	};
+
+	return {hub, member, cast, group, unicast, poll, take, promote};
+}
+
+describe('the room stream datagram (docs/protocol.md, "The room stream")', () => {
+	test('events of every size pack, seal in signed chains, and open back in order; a long one goes in parts', () => {
+		const events = [event(1), event(2, 'x'.repeat(3000)), event(3), event(4, 'é'.repeat(RECORD_ROOM)), ...Array.from({length: 200}, (_, i) => event(5 + i))];
+		const plains = packEvents(events, 0);
+		const sealed = sealChains(plains, 1, 1, new Uint8Array(32).fill(7), signer, VERSION);
+		expect(sealed.every(datagram => datagram.length <= 1200)).toBe(true);
+		const heads = sealed.map(datagram => readCastHead(datagram)!);
+		expect(heads.map(head => head.q)).toEqual(sealed.map((_, index) => index + 1));
+		// The first of each chain is signed, the rest are named by hash in the one before.
+		expect(heads.filter(head => head.signed).length).toBe(Math.ceil(sealed.length / CHAIN_MAX));
+		const opened = sealed.map((datagram, index) => openCast(datagram, heads[index]!, new Uint8Array(32).fill(7))!);
+		expect(opened.every(Boolean)).toBe(true);
+		expect(opened.flatMap(plain => plain.records).filter(record => record.kind === 1).length).toBe(2);
+		expect(verifyCast(sealed[0]!, castVerifier(identity.publicKey))).toBe(true);
+		expect(openCast(sealed[1]!, heads[1]!, new Uint8Array(32).fill(8))).toBeUndefined();
+	});
+
+	test('a room group is in 239.255.1-254.1-254, and stays put for a key', () => {
+		const group = roomGroup(identity.publicKey);
+		expect(group).toMatch(/^239\.255\.(\d+)\.(\d+)$/);
+		const [, , x, y] = group.split('.').map(Number);
+		expect(x! >= 1 && x! <= 254 && y! >= 1 && y! <= 254).toBe(true);
+		expect(roomGroup(identity.publicKey)).toBe(group);
+	});
+
+	test("only the room stream's datagrams are read as such: other flags, short ones and session datagrams are not", () => {
+		const [datagram] = sealChains(packEvents([event(1)], 0), 1, 1, new Uint8Array(32), signer, VERSION);
+		expect(readCastHead(datagram!)).toMatchObject({q: 1, epoch: 1, signed: true, beat: false});
+		const other = Buffer.from(datagram!);
+		other[3] = 0x01;
+		expect(readCastHead(other)).toBeUndefined();
+		other[3] = 0x13;
+		expect(readCastHead(other)).toBeUndefined();
+		expect(readCastHead(datagram!.subarray(0, 20))).toBeUndefined();
+	});
+});
+
+describe('the room stream, hub to member', () => {
+	test('from the marker on, every event once and in order, whatever order the datagrams come in; earlier events are not the group\'s to give', () => {
+		const {hub, group, poll, take, promote} = pair();
+		hub.append(event(0));
+		expect(promote()).toEqual([]);
+		for (let i = 1; i <= 300; i++) hub.append(event(i, `line ${i} ${'z'.repeat(300)}`));
+		poll(0);
+		expect(group.length).toBeGreaterThan(CHAIN_MAX);
+		group.reverse();
+		const got = take(group, 1);
+		expect(texts(got).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(Array.from({length: 300}, (_, i) => `line ${i + 1}`));
+	});
+
+	test('a lost datagram is acknowledged around (a gap) and repaired by unicast at once; the rest at the timeout', () => {
+		const {hub, member, cast, group, unicast, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 60; i++) hub.append(event(i, `line ${i} ${'x'.repeat(400)}`));
+		poll(0);
+		const lost = group.splice(3, 1);
+		expect(lost.length).toBe(1);
+		const got = take(group, 1);
+		expect(got.length).toBeLessThan(60);
+		const [ack] = cast.frames(1).map(frame => JSON.parse(frame) as {t: string; c: number; s: Array<[number, number]>});
+		expect(ack).toMatchObject({t: 'ca', c: 3, s: [[5, expect.any(Number)]]});
+		hub.ack(member, ack!.c, ack!.s, 2, (_to, datagram) => unicast.push(datagram));
+		expect(unicast.length).toBe(1);
+		const repaired = unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', 3));
+		expect(texts([...got, ...repaired]).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(Array.from({length: 60}, (_, i) => `line ${i + 1}`));
+		// A tail loss has nothing after it to show the gap: the timeout repairs it.
+		hub.append(event(61));
+		poll(10);
+		group.splice(0);
+		expect(hub.nextDeadline()).toBeLessThanOrEqual(110);
+		poll(200);
+		expect(texts(unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', 201)))).toEqual(['line 61']);
+	});
+
+	test('back to unicast: our stream waits until the group gave every event before the marker', () => {
+		const {hub, member, cast, group, unicast, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 10; i++) hub.append(event(i));
+		poll(0);
+		const late = group.splice(0);
+		const {e} = hub.demote(member, 1);
+		cast.marker('unicast', 'test', e, undefined);
+		expect(cast.holdsStream).toBe(true);
+		expect(texts(take(late, 2))).toEqual(Array.from({length: 10}, (_, i) => `line ${i + 1}`));
+		expect(cast.holdsStream).toBe(false);
+		expect(cast.mode).toBe('stream');
+		// Its last ack tells the hub it has them all: the hub stops serving it.
+		const [ack] = cast.frames(3).map(frame => JSON.parse(frame) as {c: number});
+		hub.ack(member, ack!.c, undefined, 3, () => undefined);
+		poll(4);
+		expect(hub.serves(member)).toBe(false);
+		expect(unicast).toEqual([]);
+	});
+
+	test('after a new epoch key, datagrams under it wait for the key (from our stream), then open; a departed member\'s old key opens nothing new', () => {
+		const {hub, cast, group, poll, take, promote} = pair();
+		promote();
+		hub.append(event(1));
+		poll(0);
+		const oldKey = hub.current;
+		const next = hub.rekey();
+		expect(next.e).toBe(oldKey.e + 1);
+		hub.append(event(2));
+		poll(1);
+		const [first, second] = group.splice(0);
+		expect(readCastHead(second!)!.epoch).toBe(next.e);
+		const outsider = new MemberCast();
+		outsider.welcome({g: '239.255.1.1', p: 9999, ...oldKey}, identity.publicKey);
+		expect(openCast(second!, readCastHead(second!)!, Buffer.from(oldKey.key, 'base64url'))).toBeUndefined();
+		expect(texts(take([first!, second!], 2))).toEqual(['line 1']);
+		expect(texts(cast.addKey(next.e, next.key))).toEqual(['line 2']);
+	});
+
+	test('an insider holding the epoch key cannot forge a datagram: without the hub\'s signature, or off the chain, it is dropped and the real one still counts', () => {
+		const {hub, cast, group, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 3; i++) hub.append(event(i, `line ${i} ${'y'.repeat(500)}`));
+		poll(0);
+		const real = group.splice(0);
+		expect(real.length).toBeGreaterThan(1);
+		const key = Buffer.from(hub.current.key, 'base64url');
+		const impostor = generateIdentity();
+		const evil = (q: number, sign = castSigner(impostor.secretKey, impostor.publicKey)) => sealChains(packEvents([event(99, 'mallory was here')], 0), q, hub.current.e, key, sign, VERSION)[0]!;
+		// A chain head signed by another key, then a datagram sealed right but not the one the chain names.
+		expect(take([evil(1)], 1)).toEqual([]);
+		const unsigned = Buffer.from(evil(2));
+		unsigned[3]! &= ~0x08;
+		const body = unsigned.subarray(0, unsigned.length - 64);
+		expect(cast.stats.dropped).toBe(1);
+		const got = take([real[0]!, body, ...real.slice(1)], 2);
+		expect(texts(got).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(['line 1', 'line 2', 'line 3']);
+		expect(texts(got).some(text => text.includes('mallory'))).toBe(false);
+	});
+
+	test('the probe: beats both ways; a member that gets them all by the group, in time, is served by it; one that gets none is not', () => {
+		for (const byGroup of [true, false]) {
+			const {hub, member, cast, group, unicast, poll} = pair();
+			cast.groupOpen = true;
+			hub.probe(member, 0);
+			let now = 0;
+			for (let beat = 0; beat < 8; beat++) {
+				poll(now);
+				for (const datagram of unicast.splice(0)) cast.accept(datagram, readCastHead(datagram)!, 'unicast', now + 100);
+				for (const datagram of group.splice(0)) if (byGroup) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 100);
+				for (const frame of cast.frames(now + 100)) {
+					const report = JSON.parse(frame) as {t: string; u: number; g: number; l: number};
+					if (report.t === 'probe') hub.report(member, report.u, report.g, report.l);
+				}
+
+				now += 50;
+			}
+
+			const [decision] = hub.takeDecisions();
+			expect(decision?.via).toBe(byGroup ? 'group' : 'unicast');
+			expect(decision?.why).toMatch(byGroup ? /5 of 5 probes came by the group/ : /0 of 5 probes/);
+		}
+	});
+});

@@ -1,0 +1,84 @@
+/**
+ * The room stream under simulation: the hub casts each round once to the group, members the probe
+ * finds reachable are served by it, others by their own stream; losses are repaired by unicast; a
+ * member whose group link turns bad goes back to unicast without a gap or a line twice.
+ */
+import {describe, expect, test} from 'vitest';
+import {CLEAN} from './kit/network.js';
+import {runScenario} from './kit/run.js';
+import type {Scenario} from './kit/scenario.js';
+
+const NAMES = ['alice', 'bob', 'carol'];
+
+/** Three members; alice says `lines` lines 150 ms apart (a pipe at the room's pace), the others ten each. */
+function room(multicast: Scenario['multicast'], changes: Partial<Scenario> = {}, lines = 40): Scenario {
+	const ten = Array.from({length: 10}, (_, index) => 4000 + index * 1500);
+	return {
+		seed: 11,
+		members: NAMES.map((name, index) => ({name, joinAt: index * 100, says: index === 0 ? Array.from({length: lines}, (_, line) => 4000 + line * 150) : ten.map(at => at + index * 37)})),
+		link: {...CLEAN, delayMs: 5},
+		cleanLink: {...CLEAN, delayMs: 5},
+		cuts: [],
+		faults: [],
+		durable: true,
+		syncMs: 5,
+		hubConfig: {},
+		quietAt: 30_000 + lines * 150,
+		endAt: 80_000 + lines * 150,
+		multicast,
+		...changes,
+	};
+}
+
+const none = {deaf: [], closed: [], lossy: [], lossyFrom: 0, lossyRate: 0};
+
+function clean(scenario: Scenario) {
+	const outcome = runScenario(scenario);
+	expect(outcome.failures).toEqual([]);
+	const served = outcome.world.members.map(member => member.connection?.cast.served);
+	return {outcome, served, cast: outcome.world.hub.endpoint!.cast!};
+}
+
+describe('the room stream under simulation', () => {
+	test('a clean network: every member is served by the group, each round cast once, nothing repaired', () => {
+		const {served, cast, outcome} = clean(room(none));
+		expect(served.map(s => s?.via)).toEqual(['group', 'group', 'group']);
+		expect(cast.groupSize).toBe(3);
+		expect(cast.stats.cast).toBeGreaterThan(30);
+		expect(cast.stats.repaired).toBe(0);
+		// One datagram per round for the room: fewer casts than lines said.
+		expect(cast.stats.cast).toBeLessThanOrEqual(outcome.world.members.reduce((sum, member) => sum + member.said.length, 0) + 10);
+	});
+
+	test('a member the group never reaches (its copies dropped, as some Wi-Fi access points do) is served by unicast', () => {
+		const {served} = clean(room({...none, deaf: [1]}));
+		expect(served[1]).toEqual({via: 'unicast', why: expect.stringMatching(/^multicast: 0 of \d+ probes came by the group$/)});
+		expect(served[0]?.via).toBe('group');
+	});
+
+	test('a member whose group socket would not open is served by unicast', () => {
+		const {served} = clean(room({...none, closed: [2]}));
+		expect(served[2]).toEqual({via: 'unicast', why: expect.stringMatching(/0 of \d+ probes/)});
+	});
+
+	test.each([0.3, 1])("a member whose group link turns bad after the probe (%s of the group's datagrams lost) goes back to unicast: no gap, no line twice", rate => {
+		const {served, cast, outcome} = clean(room({...none, lossy: [2], lossyFrom: 3500, lossyRate: rate}, {}, 300));
+		const history = outcome.world.members[2]!.connection!.cast.history;
+		expect(history[0]?.via).toBe('group');
+		expect(history[1]).toEqual({via: 'unicast', why: expect.stringMatching(/needed repair|held the room back/)});
+		// Probed again a minute later, on the same bad link: still unicast.
+		expect(served[2]?.via).toBe('unicast');
+		expect(served[0]?.via).toBe('group');
+		expect(cast.stats.repaired).toBeGreaterThan(10);
+	});
+
+	test('20% loss both ways, duplication and reordering: repairs by unicast, every line once, in one order', () => {
+		const {cast, outcome} = clean(room(none, {link: {loss: 0.2, duplicate: 0.05, delayMs: 5, jitterMs: 20, mtu: 1500}}, 120));
+		expect(outcome.world.network.counts.lost).toBeGreaterThan(50);
+		expect(cast.stats.cast).toBeGreaterThan(0);
+	});
+
+	test('a hub crash and a clock jump back with the group serving: nothing lost, no number reused', () => {
+		clean(room(none, {faults: [{kind: 'crash', at: 9210, downMs: 1500}, {kind: 'jump', at: 14_000, target: 'hub', byMs: -60_000}]}, 120));
+	});
+});
