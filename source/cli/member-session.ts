@@ -1,5 +1,6 @@
 import {hostname} from 'node:os';
 import {formatNetInfo, gatherNetInfo} from '../net/netinfo.js';
+import {formatServed} from '../net/netinfo-served.js';
 import {loopbackFor} from '../net/interfaces.js';
 import {MemberLink} from '../net/member-link.js';
 import {knownRoomPins} from '../net/room-pins.js';
@@ -18,7 +19,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 
 	// The host's own member joins over loopback and needs no pin; everyone else pins the room's key.
 	const pins = room ? undefined : knownRoomPins(options.knownRoomsFile, hub.host, hub.port, options.acceptNewKey);
-	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret, pins});
+	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret, pins, multicast: options.multicast});
 	return new ChatSession({
 		hostname: hostname(),
 		link,
@@ -26,8 +27,8 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
 		scrollback: options.scrollback,
-		netinfo: async () =>
-			formatNetInfo(
+		netinfo: async () => [
+			...formatNetInfo(
 				await gatherNetInfo({
 					discoveryPort: options.discoveryPort,
 					hubPort: room?.port ?? hub.port,
@@ -36,5 +37,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 					announcer: room?.announcer,
 				}),
 			),
+			...formatServed(link.served, room?.hub.servedBy()),
+		],
 	});
 }

@@ -26,6 +26,9 @@ export const helpText = `
     --discovery-port N   UDP port for finding rooms (default ${DEFAULT_DISCOVERY_PORT})
     --no-mdns            find and announce rooms by broadcast only, not DNS-SD over
                          mDNS (or set SOCKET_CHAT_MDNS=off)
+    --no-multicast       with --host: send the room's events to each member by unicast,
+                         never by the room's multicast group; with --join: take them by
+                         unicast (or set SOCKET_CHAT_MULTICAST=off)
     --name NAME          your name in the room (asked for when absent in the TUI)
     --port N             hub UDP port (default ${DEFAULT_PORT}; 0 lets the system choose)
     --transfer-port N    host's TCP file transfer port (default ${DEFAULT_TRANSFER_PORT})
@@ -66,6 +69,8 @@ export type CliOptions = {
 	readonly discoveryPort: number;
 	/** Find and announce rooms over DNS-SD/mDNS as well as by broadcast (`--no-mdns`, SOCKET_CHAT_MDNS=off: no). */
 	readonly mdns: boolean;
+	/** The room's events by its multicast group where that works (`--no-multicast`, SOCKET_CHAT_MULTICAST=off: unicast only). */
+	readonly multicast: boolean;
 	/** The room's name in discovery announcements. */
 	readonly room?: string;
 	/** Where the host keeps the room's history; false when nothing is kept. */
@@ -150,6 +155,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			room: {type: 'string'},
 			discoveryPort: {type: 'number'},
 			mdns: {type: 'boolean', default: true},
+			multicast: {type: 'boolean', default: true},
 			dataDir: {type: 'string'},
 			acceptNewKey: {type: 'boolean', default: false},
 			scrollback: {type: 'number', default: 10_000},
@@ -221,6 +227,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
 		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),
 		mdns: flags.mdns && env.SOCKET_CHAT_MDNS !== 'off',
+		multicast: flags.multicast && env.SOCKET_CHAT_MULTICAST !== 'off',
 		room: flags.room,
 		scrollback: flags.scrollback,
 		// A room on a port the system picks cannot be found again after a restart: keep no

@@ -48,6 +48,7 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 		transferPort: options.transferPort,
 		maxFileSize: options.maxFileSize,
 		secret: options.secret,
+		multicast: options.multicast,
 	});
 	let ports: {port: number; transferPort: number};
 	try {

@@ -107,6 +107,16 @@ export class Hub {
 		return cast && {...cast.stats, served: cast.groupSize};
 	}
 
+	/** How each live member gets the room's events, and why (for the host's /netinfo). */
+	servedBy(): Array<{name: string; via: 'group' | 'unicast'; why: string}> {
+		const cast = this.started.cast;
+		return this.started.room.live().map(member => ({
+			name: member.name,
+			via: cast?.serves(member) && member.viaGroup ? 'group' : 'unicast',
+			why: cast ? (cast.why(member) ?? 'not probed (IPv6: the group is IPv4)') : 'the room has multicast off (--no-multicast)',
+		}));
+	}
+
 	/** The group and port of the room stream, when the room has one. */
 	get multicastGroup(): {group: string; port: number} | undefined {
 		return this.started.cast ? {group: roomGroup(this.identity!.publicKey), port: this.boundPort} : undefined;

@@ -7,6 +7,7 @@ import type {RoomLink} from '../session/ports.js';
 import {formatHostPort} from './address.js';
 import {connectUdp} from './connected-udp.js';
 import {openGroupSocket} from './group-socket.js';
+import {OFF} from './netinfo-served.js';
 import {ConnectionDriver} from './connection-driver.js';
 import {LinkListeners} from './link-listeners.js';
 import {lookUpPin, type RoomPins, settlePin} from './room-pins.js';
@@ -168,8 +169,8 @@ export class MemberLink implements RoomLink {
 		this.closeGroup();
 		const connection = this.connection;
 		if (this.options.multicast === false || !this.socket || !this.resolvedHost) {
-			this.groupError = this.options.multicast === false ? 'multicast is off (--no-multicast)' : undefined;
-			connection?.groupOpened(false, Date.now());
+			this.groupError = this.options.multicast === false ? OFF : undefined;
+			connection?.groupOpened(false, Date.now(), this.options.multicast === false);
 			return;
 		}
 

@@ -77,4 +77,12 @@ describe('the room secret', () => {
 		expect(helpText).toContain('--secret-file PATH');
 		expect(helpText).toMatch(/--secret TEXT[\s\S]*other\s+users[\s\S]*\/proc\/PID\/cmdline/);
 	});
+
+	test('multicast is on by default; --no-multicast or SOCKET_CHAT_MULTICAST=off turns it off, for a host and for a member', () => {
+		expect(parseOptions(join, {}).multicast).toBe(true);
+		expect(parseOptions([...join, '--no-multicast'], {}).multicast).toBe(false);
+		expect(parseOptions(['--host', '--no-multicast'], {}).multicast).toBe(false);
+		expect(parseOptions(join, {SOCKET_CHAT_MULTICAST: 'off'}).multicast).toBe(false);
+		expect(helpText).toContain('--no-multicast');
+	});
 });

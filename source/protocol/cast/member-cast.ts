@@ -36,6 +36,8 @@ export class MemberCast {
 	info: CastInfo | undefined;
 	/** The group socket is open (false: it could not be; undefined: not yet asked). */
 	groupOpen: boolean | undefined;
+	/** The member turned multicast off (the probe's answer says so, and the hub uses unicast). */
+	groupOff = false;
 	/** When it opened: beats sent before then never had a chance by the group. */
 	groupOpenedAt = 0;
 	/** When the hub was last heard by the room stream (an authentic datagram or beat). */
@@ -312,7 +314,7 @@ export class MemberCast {
 		if (judged.length < PROBE_BEATS) return;
 		const late = judged.flatMap(([beat, at]) => (this.beatsByGroup.has(beat) ? [this.beatsByGroup.get(beat)! - at] : [])).sort((a, b) => a - b);
 		const median = late.length > 0 ? Math.round(late[Math.floor(late.length / 2)]!) : 0;
-		this.pendingReport = `{"t":"probe","u":${judged.length},"g":${late.length},"l":${median}}`;
+		this.pendingReport = `{"t":"probe","u":${judged.length},"g":${late.length},"l":${median}${this.groupOff ? ',"o":true' : ''}}`;
 	}
 
 	/**

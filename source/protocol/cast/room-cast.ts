@@ -81,6 +81,7 @@ export class RoomCast {
 	private beat = 1;
 	private beatAt = 0;
 	private decisions: ServeDecision[] = [];
+	private readonly reasons = new WeakMap<HubMember, string>();
 
 	constructor(private readonly options: RoomCastOptions) {
 		this.key = options.random(32);
@@ -164,13 +165,20 @@ export class RoomCast {
 	}
 
 	/** The member's answer to the probe: unicast beats it saw, how many came by the group too, and how much later (ms, median). */
-	report(member: HubMember, unicast: number, group: number, lateMs: number): void {
+	report(member: HubMember, unicast: number, group: number, lateMs: number, now: number, off = false): void {
 		if (!this.probes.has(member) || unicast < PROBE_BEATS) return;
 		this.probes.delete(member);
+		if (off) {
+			this.decide(member, 'unicast', 'multicast is off at the member (--no-multicast)');
+			return;
+		}
+
 		if (group * 10 < unicast * 9) {
 			this.decide(member, 'unicast', `multicast: ${group} of ${unicast} probes came by the group`);
+			this.reprobe.set(member, now + REPROBE_MS);
 		} else if (lateMs > PROBE_LATE_MS) {
 			this.decide(member, 'unicast', `multicast: the group's copies came ${lateMs} ms after unicast ones`);
+			this.reprobe.set(member, now + REPROBE_MS);
 		} else {
 			this.decide(member, 'group', `multicast: ${group} of ${unicast} probes came by the group, ${Math.max(0, lateMs)} ms later`);
 		}
@@ -361,6 +369,7 @@ export class RoomCast {
 			} else if (now - probe.startedAt >= PROBE_MS) {
 				this.probes.delete(member);
 				this.decide(member, 'unicast', 'multicast: no answer to the probe');
+				this.reprobe.set(member, now + REPROBE_MS);
 			}
 		}
 
@@ -374,6 +383,12 @@ export class RoomCast {
 
 	private decide(member: HubMember, via: ServeDecision['via'], why: string): void {
 		this.decisions.push({member, via, why});
+		this.reasons.set(member, why);
+	}
+
+	/** Why the member is served as it is (the last decision), for /netinfo. */
+	why(member: HubMember): string | undefined {
+		return this.probes.has(member) ? 'being probed' : this.reasons.get(member);
 	}
 
 	private repair(member: HubMember, cursor: Cursor, q: number, now: number, send: (member: HubMember, datagram: Buffer) => void): void {

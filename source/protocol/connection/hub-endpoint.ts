@@ -246,7 +246,7 @@ export class HubEndpoint<Via> {
 			if (frame.t === 'ca') {
 				this.cast?.ack(member, frame.c, frame.s, now, (to, datagram) => this.toMember(to, datagram));
 			} else if (frame.t === 'probe') {
-				this.cast?.report(member, frame.u, frame.g, frame.l);
+				this.cast?.report(member, frame.u, frame.g, frame.l, now, frame.o === true);
 			} else {
 				memberFrame(this.room, member, frame, now, reason => this.drop(reason));
 			}

@@ -264,10 +264,11 @@ export class MemberConnection {
 		}
 	}
 
-	/** The shell's group socket is open (or could not be): the probe's answer says so. */
-	groupOpened(ok: boolean, now: number): void {
+	/** The shell's group socket is open (or could not be, or is `off` by the member's choice): the probe's answer says so. */
+	groupOpened(ok: boolean, now: number, off = false): void {
 		this.clock(now);
 		this.cast.groupOpen = ok;
+		this.cast.groupOff = off;
 		this.cast.groupOpenedAt = now;
 	}
 

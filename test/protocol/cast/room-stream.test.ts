@@ -176,7 +176,7 @@ describe('the room stream, hub to member', () => {
 				for (const datagram of group.splice(0)) if (byGroup) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 100);
 				for (const frame of cast.frames(now + 100)) {
 					const report = JSON.parse(frame) as {t: string; u: number; g: number; l: number};
-					if (report.t === 'probe') hub.report(member, report.u, report.g, report.l);
+					if (report.t === 'probe') hub.report(member, report.u, report.g, report.l, now);
 				}
 
 				now += 50;
