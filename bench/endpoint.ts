@@ -18,14 +18,22 @@ export type EndpointResult = {
 	/** Hub time per delivered message (one message to one member), µs: median of the runs, and every run. */
 	readonly perDeliveryUs: number;
 	readonly runs: number[];
+	/** The same with the room stream's multicast group (every member served by it). */
+	readonly multicast?: {readonly perDeliveryUs: number; readonly runs: number[]; readonly datagramsPerMessage: number; readonly groupShare: number};
 };
+
+const GROUP = '239.255.1.1';
 
 const MEMBERS = 50;
 const SAYS_PER_ROUND = 5;
 
-function run(rounds: number): number {
+type Run = {readonly perDeliveryUs: number; readonly datagramsPerMessage: number; readonly groupShare: number};
+
+function run(rounds: number, multicast = false): Run {
 	let now = 1_000_000;
-	const hub = new HubEndpoint<'udp'>({identity: generateIdentity(), rateLimit: false, joinLimit: false}, {random: systemRandom}, now);
+	const hub = new HubEndpoint<'udp'>({identity: generateIdentity(), rateLimit: false, joinLimit: false, ...(multicast ? {multicast: {group: GROUP, port: 9999}} : {})}, {random: systemRandom}, now);
+	let sent = 0;
+	let toGroup = 0;
 	const members = Array.from({length: MEMBERS}, (_, i) => ({address: `10.0.1.${i + 1}`, connection: new MemberConnection({address: '10.0.0.1', port: 9999}, {random: systemRandom}, now)}));
 	const byAddress = new Map(members.map(member => [member.address, member.connection]));
 	let hubNs = 0n;
@@ -49,14 +57,27 @@ function run(rounds: number): number {
 
 			for (let transmit = timed(() => hub.pollTransmit(now)); transmit; transmit = timed(() => hub.pollTransmit(now))) {
 				moved = true;
-				byAddress.get(transmit.address)?.handle(transmit.datagram, now);
+				sent++;
+				if (transmit.address === GROUP) {
+					toGroup++;
+					for (const {connection} of members) connection.handle(transmit.datagram, now, 'group');
+				} else {
+					byAddress.get(transmit.address)?.handle(transmit.datagram, now);
+				}
 			}
 		}
 	};
 
 	const tick = () => {
 		timed(() => hub.handleTimeout(now));
-		for (const {connection} of members) connection.handleTimeout(now);
+		for (const {connection} of members) {
+			connection.handleTimeout(now);
+			for (let event = connection.pollEvent(); event; event = connection.pollEvent()) {
+				// The group socket a shell opens at the welcome: open at once here.
+				if (event.type === 'group') connection.groupOpened(true, now);
+			}
+		}
+
 		carry();
 	};
 
@@ -70,7 +91,13 @@ function run(rounds: number): number {
 		throw new Error(`only ${hub.room.live().length} of ${MEMBERS} members joined`);
 	}
 
+	if (multicast && hub.cast!.groupSize !== MEMBERS) {
+		throw new Error(`the group serves ${hub.cast!.groupSize} of ${MEMBERS} members`);
+	}
+
 	hubNs = 0n;
+	sent = 0;
+	toGroup = 0;
 	for (let round = 0; round < rounds; round++) {
 		now += 1;
 		for (let say = 0; say < SAYS_PER_ROUND; say++) {
@@ -80,11 +107,19 @@ function run(rounds: number): number {
 		tick();
 	}
 
-	return Number(hubNs) / 1000 / (rounds * SAYS_PER_ROUND * MEMBERS);
+	return {perDeliveryUs: Number(hubNs) / 1000 / (rounds * SAYS_PER_ROUND * MEMBERS), datagramsPerMessage: sent / (rounds * SAYS_PER_ROUND), groupShare: toGroup / Math.max(1, sent)};
 }
 
 export function runEndpoint(quick: boolean): EndpointResult {
 	const rounds = quick ? 500 : 3000;
-	const runs = Array.from({length: quick ? 3 : 7}, () => run(rounds));
-	return {members: MEMBERS, rounds, perDeliveryUs: median(runs), runs};
+	const unicast = Array.from({length: quick ? 3 : 7}, () => run(rounds).perDeliveryUs);
+	const cast = Array.from({length: quick ? 3 : 7}, () => run(rounds, true));
+	const middle = [...cast].sort((a, b) => a.perDeliveryUs - b.perDeliveryUs)[Math.floor(cast.length / 2)]!;
+	return {
+		members: MEMBERS,
+		rounds,
+		perDeliveryUs: median(unicast),
+		runs: unicast,
+		multicast: {perDeliveryUs: middle.perDeliveryUs, runs: cast.map(one => one.perDeliveryUs), datagramsPerMessage: middle.datagramsPerMessage, groupShare: middle.groupShare},
+	};
 }

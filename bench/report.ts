@@ -184,6 +184,12 @@ function summary(results: Results): string[] {
 		lines.push(
 			`| hub endpoint alone (no sockets): hub time per delivered message, ${endpoint.members} members (median of ${endpoint.runs.length}: ${endpoint.runs.map(us => us.toFixed(2)).join(', ')}) | ${fixed(endpoint.perDeliveryUs, 2)} µs | | | (for information) | |`,
 		);
+		const cast = endpoint.multicast;
+		if (cast) {
+			lines.push(
+				`| the same by the room's multicast group (median of ${cast.runs.length}: ${cast.runs.map(us => us.toFixed(2)).join(', ')}); datagrams sent per message, and the group's share | ${fixed(cast.perDeliveryUs, 2)} µs; ${fixed(cast.datagramsPerMessage, 2)}, ${Math.round(100 * cast.groupShare)}% | ${fixed(endpoint.perDeliveryUs, 2)} µs | ${fixed(endpoint.perDeliveryUs / cast.perDeliveryUs, 2)}x | (for information) | |`,
+			);
+		}
 	}
 
 	if (results.abuse) {

@@ -71,7 +71,14 @@ export const frameSchema = z.discriminatedUnion('t', [
 	z.object({t: z.literal('ping'), ts: z.number()}),
 	z.object({t: z.literal('pong'), ts: z.number()}),
 	// The room stream (docs/protocol.md, "The room stream"): its ack, and the answer to the probe.
-	z.object({t: z.literal('ca'), c: z.number().int().min(0).max(0xff_ff_ff_ff), s: z.array(z.tuple([seq, seq])).max(MAX_SACK_RANGES).optional()}),
+	// `g`, `r`: datagrams delivered whose first copy came by the group, and by a repair (cumulative, this session).
+	z.object({
+		t: z.literal('ca'),
+		c: z.number().int().min(0).max(0xff_ff_ff_ff),
+		s: z.array(z.tuple([seq, seq])).max(MAX_SACK_RANGES).optional(),
+		g: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+		r: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+	}),
 	z.object({t: z.literal('probe'), u: z.number().int().min(0).max(1000), g: z.number().int().min(0).max(1000), l: z.number().int().min(-100_000).max(100_000), o: z.boolean().optional()}),
 ]);
 

@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastRecord} from './cast-wire.js';
 import {PROBE_BEATS} from './room-cast.js';
 
 /** The room stream's part of a welcome: its group, port, and the epoch key. */
@@ -8,8 +8,6 @@ export type CastInfo = {readonly g: string; readonly p: number; readonly e: numb
 /** How the hub serves this member, and why (shown by /netinfo). */
 export type Served = {readonly via: 'group' | 'unicast'; readonly why: string};
 
-/** Delay of an ack of the room stream when nothing is missing (a gap is acknowledged at once). */
-export const CAST_ACK_MS = 20;
 /** Datagrams received unacknowledged that make an ack go at once. */
 const ACK_EVERY = 64;
 /** Datagrams held beyond the next one in order, at most; and group datagrams kept before the group serves us. */
@@ -52,6 +50,11 @@ export class MemberCast {
 	private nextEvent = 0;
 	private expect: Buffer | undefined;
 	private readonly buffer = new Map<number, Buffer[]>();
+	/** How each held datagram first came (the group, or a repair by unicast). */
+	private readonly firstVia = new Map<number, 'group' | 'unicast'>();
+	/** Datagrams delivered whose first copy came by the group, and by a unicast repair: the hub's measure of the group's loss. */
+	private byGroup = 0;
+	private byRepair = 0;
 	private stash: Buffer[] = [];
 	private partial: Buffer[] | undefined;
 	private unacked = 0;
@@ -104,7 +107,7 @@ export class MemberCast {
 			this.partial = undefined;
 			const stash = this.stash;
 			this.stash = [];
-			for (const datagram of stash) this.hold(datagram, readCastHead(datagram)!);
+			for (const datagram of stash) this.hold(datagram, readCastHead(datagram)!, 'group');
 			return this.drain();
 		}
 
@@ -151,7 +154,7 @@ export class MemberCast {
 			return [];
 		}
 
-		this.hold(datagram, head);
+		this.hold(datagram, head, via);
 		const events = this.drain();
 		this.unacked++;
 		if (this.buffer.size > 0 || this.unacked >= ACK_EVERY) this.ackNow = true;
@@ -172,7 +175,7 @@ export class MemberCast {
 			this.ackAt = undefined;
 			this.unacked = 0;
 			const ranges = this.ranges();
-			out.push(`{"t":"ca","c":${this.next - 1}${ranges.length > 0 ? `,"s":${JSON.stringify(ranges)}` : ''}}`);
+			out.push(`{"t":"ca","c":${this.next - 1}${ranges.length > 0 ? `,"s":${JSON.stringify(ranges)}` : ''},"g":${this.byGroup},"r":${this.byRepair}}`);
 		}
 
 		return out;
@@ -195,6 +198,9 @@ export class MemberCast {
 		this.history.length = 0;
 		this.keys.clear();
 		this.buffer.clear();
+		this.firstVia.clear();
+		this.byGroup = 0;
+		this.byRepair = 0;
 		this.stash = [];
 		this.partial = undefined;
 		this.expect = undefined;
@@ -211,16 +217,21 @@ export class MemberCast {
 		this.drainedAck = true;
 		this.ackNow = true;
 		this.buffer.clear();
+		this.firstVia.clear();
 		this.partial = undefined;
 		this.ackAt = undefined;
 	}
 
-	private hold(datagram: Buffer, head: CastHead): void {
+	private hold(datagram: Buffer, head: CastHead, via: 'group' | 'unicast'): void {
 		if (head.q < this.next || head.q >= this.next + BUFFER_MAX) return;
 		const held = this.buffer.get(head.q);
 		if (held && (held.length >= 2 || held.some(other => other.equals(datagram)))) return;
-		if (held) held.push(datagram);
-		else this.buffer.set(head.q, [datagram]);
+		if (held) {
+			held.push(datagram);
+		} else {
+			this.buffer.set(head.q, [datagram]);
+			this.firstVia.set(head.q, via);
+		}
 	}
 
 	private drain(): JsonEvent[] {
@@ -239,6 +250,8 @@ export class MemberCast {
 			}
 
 			this.buffer.delete(this.next);
+			const via = this.firstVia.get(this.next);
+			this.firstVia.delete(this.next);
 			if (!opened) {
 				// Not the hub's: dropped; the real one comes again.
 				this.stats.dropped++;
@@ -246,6 +259,8 @@ export class MemberCast {
 				break;
 			}
 
+			if (via === 'group') this.byGroup++;
+			else this.byRepair++;
 			this.next++;
 			this.heardAt = this.now;
 			this.expect = opened.next;

@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {toBase64} from '../secure/base64.js';
-import {packEvents, sealBeat, sealChains} from './cast-wire.js';
+import {CAST_ACK_MS, packEvents, sealBeat, sealChains} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
 
 /** Datagrams cast to the group beyond what its slowest member acknowledged. */
@@ -22,8 +22,10 @@ export const PROBE_LATE_MS = 10;
 export const REPROBE_MS = 60_000;
 /** A group member that holds the group's window this long is served by unicast instead. */
 export const STALL_MS = 1000;
-/** Over each this many datagrams cast, a member that needed more than a tenth repaired is served by unicast. */
+/** Over each this many datagrams cast, a member that lost more than a tenth of them is served by unicast. */
 export const LOSS_SPAN = 128;
+
+const STALE = Symbol('stale');
 
 type Entry = {readonly bytes: Buffer; readonly firstEvent: number; castAt: number};
 
@@ -38,8 +40,11 @@ type Cursor = {
 	fastTo: number;
 	/** Served by unicast from this event on: kept until the member has every event before it. */
 	until?: number;
-	cast: number;
-	repaired: number;
+	/** Datagrams the member says it got first by the group, and first by a repair (its counts, as last heard, and at the last look). */
+	byGroup: number;
+	byRepair: number;
+	judgedGroup: number;
+	judgedRepair: number;
 	heldSince?: number;
 };
 
@@ -82,6 +87,7 @@ export class RoomCast {
 	private beatAt = 0;
 	private decisions: ServeDecision[] = [];
 	private readonly reasons = new WeakMap<HubMember, string>();
+	private deadline: number | undefined | typeof STALE = STALE;
 
 	constructor(private readonly options: RoomCastOptions) {
 		this.key = options.random(32);
@@ -115,12 +121,14 @@ export class RoomCast {
 
 	/** One room event, its JSON bytes: numbered now, sent at the next `poll`. */
 	append(encoded: Uint8Array): void {
+		this.deadline = STALE;
 		this.pending.push(encoded);
 		this.events++;
 	}
 
 	/** A new epoch key: what is pending goes out under the old one, everything after under the new. */
 	rekey(): {readonly e: number; readonly key: string} {
+		this.deadline = STALE;
 		this.pack();
 		this.epochNumber++;
 		this.key = this.options.random(32);
@@ -129,14 +137,16 @@ export class RoomCast {
 
 	/** The group serves the member from the next event: its marker for the member's stream. */
 	promote(member: HubMember): {e: number; q: number} {
+		this.deadline = STALE;
 		this.probes.delete(member);
 		this.reprobe.delete(member);
-		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, fastTo: 0, cast: 0, repaired: 0});
+		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0});
 		return {e: this.events, q: this.head};
 	}
 
 	/** Unicast serves the member from the next event; the group's repairs go on until it has those before. */
 	demote(member: HubMember, now: number): {e: number} {
+		this.deadline = STALE;
 		this.probes.delete(member);
 		this.reprobe.set(member, now + REPROBE_MS);
 		const cursor = this.cursors.get(member);
@@ -146,6 +156,7 @@ export class RoomCast {
 
 	/** The member is gone, or starts afresh (resync, a new session): nothing more for it. */
 	forget(member: HubMember): void {
+		this.deadline = STALE;
 		this.cursors.delete(member);
 		this.probes.delete(member);
 		this.reprobe.delete(member);
@@ -153,6 +164,7 @@ export class RoomCast {
 
 	/** Probes a member: beats to the group and to it, until it answers or PROBE_MS pass. */
 	probe(member: HubMember, now: number): void {
+		this.deadline = STALE;
 		if (this.cursors.has(member)) {
 			// Still owed the group's events from before its switch to unicast: later.
 			this.reprobe.set(member, now + REPROBE_MS);
@@ -166,6 +178,7 @@ export class RoomCast {
 
 	/** The member's answer to the probe: unicast beats it saw, how many came by the group too, and how much later (ms, median). */
 	report(member: HubMember, unicast: number, group: number, lateMs: number, now: number, off = false): void {
+		this.deadline = STALE;
 		if (!this.probes.has(member) || unicast < PROBE_BEATS) return;
 		this.probes.delete(member);
 		if (off) {
@@ -185,9 +198,20 @@ export class RoomCast {
 	}
 
 	/** The member's acknowledgement of the room stream: everything to `cum`, and the ranges above it. */
-	ack(member: HubMember, cum: number, ranges: ReadonlyArray<readonly [number, number]> | undefined, now: number, send: (member: HubMember, datagram: Buffer) => void): void {
+	ack(
+		member: HubMember,
+		cum: number,
+		ranges: ReadonlyArray<readonly [number, number]> | undefined,
+		now: number,
+		send: (member: HubMember, datagram: Buffer) => void,
+		byGroup?: number,
+		byRepair?: number,
+	): void {
 		const cursor = this.cursors.get(member);
 		if (!cursor) return;
+		this.deadline = STALE;
+		cursor.byGroup = Math.max(cursor.byGroup, byGroup ?? 0);
+		cursor.byRepair = Math.max(cursor.byRepair, byRepair ?? 0);
 		const upTo = Math.min(cum, this.head - 1);
 		if (upTo > cursor.cum) {
 			for (const q of cursor.sent.keys()) if (q <= upTo) cursor.sent.delete(q);
@@ -220,6 +244,7 @@ export class RoomCast {
 	 * probes come within their own span instead of when the old clock's time comes again.
 	 */
 	rebase(now: number): void {
+		this.deadline = STALE;
 		for (const entry of this.ring) entry.castAt = Math.min(entry.castAt, now);
 		for (const cursor of this.cursors.values()) {
 			for (const [q, at] of cursor.sent) cursor.sent.set(q, Math.min(at, now));
@@ -240,6 +265,13 @@ export class RoomCast {
 
 	/** When `poll` next has something to do by time (a repair, a beat, a probe's end), if ever. */
 	nextDeadline(): number | undefined {
+		// Asked after every datagram the hub handles: worked out again only after a change.
+		if (this.deadline !== STALE) return this.deadline;
+		this.deadline = this.computeDeadline();
+		return this.deadline;
+	}
+
+	private computeDeadline(): number | undefined {
 		let next: number | undefined;
 		const at = (time: number) => {
 			if (next === undefined || time < next) next = time;
@@ -261,6 +293,7 @@ export class RoomCast {
 	 * group within its window, repairs each member's losses that are due, and beats for probes.
 	 */
 	poll(now: number, group: (datagram: Buffer) => void, send: (member: HubMember, datagram: Buffer) => void): void {
+		this.deadline = STALE;
 		this.pack();
 		for (const [member, cursor] of this.cursors) {
 			if (member.departedAt !== undefined) {
@@ -318,10 +351,6 @@ export class RoomCast {
 			entry.castAt = now;
 			group(entry.bytes);
 			this.stats.cast++;
-			for (const cursor of this.cursors.values()) {
-				if (this.castNext > cursor.cum) cursor.cast++;
-			}
-
 			this.castNext++;
 		}
 
@@ -344,13 +373,18 @@ export class RoomCast {
 		if (cursor.heldSince !== undefined && now - cursor.heldSince >= STALL_MS) {
 			cursor.heldSince = undefined;
 			this.decide(member, 'unicast', `multicast: it held the room back for ${STALL_MS / 1000} s`);
-		} else if (cursor.cast >= LOSS_SPAN) {
-			if (cursor.repaired * 10 > cursor.cast) {
-				this.decide(member, 'unicast', `multicast: ${Math.round((100 * cursor.repaired) / cursor.cast)}% of the group's datagrams needed repair`);
-			}
+		} else {
+			// The member's own count: what came first by a repair never came by the group in time.
+			const group = cursor.byGroup - cursor.judgedGroup;
+			const repaired = cursor.byRepair - cursor.judgedRepair;
+			if (group + repaired >= LOSS_SPAN) {
+				if (repaired * 10 > group + repaired) {
+					this.decide(member, 'unicast', `multicast: ${Math.round((100 * repaired) / (group + repaired))}% of the group's datagrams came too late or not at all`);
+				}
 
-			cursor.cast = 0;
-			cursor.repaired = 0;
+				cursor.judgedGroup = cursor.byGroup;
+				cursor.judgedRepair = cursor.byRepair;
+			}
 		}
 	}
 
@@ -395,7 +429,6 @@ export class RoomCast {
 		const entry = this.entry(q);
 		if (!entry) return;
 		cursor.sent.set(q, now);
-		cursor.repaired++;
 		this.stats.repaired++;
 		send(member, entry.bytes);
 	}
@@ -407,7 +440,8 @@ export class RoomCast {
 		const entry = this.entry(q);
 		if (!entry) return undefined;
 		const last = Math.max(entry.castAt, cursor.sent.get(q) ?? 0);
-		return last + this.options.rto(member) * 2 ** cursor.backoff;
+		// The member's acks wait up to CAST_ACK_MS (as QUIC's max_ack_delay counts in its timeout).
+		return last + (this.options.rto(member) + CAST_ACK_MS) * 2 ** cursor.backoff;
 	}
 
 	private isSacked(cursor: Cursor, q: number): boolean {

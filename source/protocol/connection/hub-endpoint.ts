@@ -244,7 +244,7 @@ export class HubEndpoint<Via> {
 		member.lastHeard = now;
 		for (const frame of decoded.frames) {
 			if (frame.t === 'ca') {
-				this.cast?.ack(member, frame.c, frame.s, now, (to, datagram) => this.toMember(to, datagram));
+				this.cast?.ack(member, frame.c, frame.s, now, (to, datagram) => this.toMember(to, datagram), frame.g, frame.r);
 			} else if (frame.t === 'probe') {
 				this.cast?.report(member, frame.u, frame.g, frame.l, now, frame.o === true);
 			} else {

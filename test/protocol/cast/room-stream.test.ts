@@ -99,7 +99,7 @@ describe('the room stream, hub to member', () => {
 		hub.append(event(61));
 		poll(10);
 		group.splice(0);
-		expect(hub.nextDeadline()).toBeLessThanOrEqual(110);
+		expect(hub.nextDeadline()).toBeLessThanOrEqual(160);
 		poll(200);
 		expect(texts(unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', 201)))).toEqual(['line 61']);
 	});
