@@ -14,19 +14,22 @@ export type HubServerOptions = {
 	readonly loss?: number;
 	/** Write a CPU profile of the hub process into this folder. */
 	readonly profileDir?: string;
+	/** False: the room by unicast only (`--no-multicast`); else by its group where the probe finds it works. */
+	readonly multicast?: boolean;
 };
 
-type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; relay?: unknown};
+type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown};
 
 export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
 	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
 	// BENCH_HUB_FLAGS passes Node flags to the hub alone (`--trace-gc-nvp` showed what it promotes).
 	const extra = nodeFlags('BENCH_HUB_FLAGS');
 	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
-	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const env = {...process.env, BENCH_MULTICAST: options.multicast === false ? 'off' : 'on'};
+	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {
-		if (message.type === 'stopped') stats = {hub: message.stats, relay: message.relay};
+		if (message.type === 'stopped') stats = {hub: message.stats, cast: message.cast, relay: message.relay};
 	});
 	const port = await new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('the hub child did not start within 10 s')), 10_000);
@@ -40,7 +43,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	});
 	return {
 		kind: 'hub',
-		label: options.loss ? `hub ${Math.round(options.loss * 100)}% loss` : 'hub',
+		label: options.loss ? `hub ${Math.round(options.loss * 100)}% loss` : options.multicast === false ? 'hub (unicast)' : 'hub',
 		port,
 		pid: child.pid!,
 		stats: () => stats,

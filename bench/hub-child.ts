@@ -24,7 +24,7 @@ async function stop(): Promise<void> {
 	clearTimeout(guard);
 	await relay?.close();
 	await hub.close();
-	process.send?.({type: 'stopped', stats: hub.stats, relay: relay?.stats});
+	process.send?.({type: 'stopped', stats: hub.stats, cast: hub.castStats, relay: relay?.stats});
 	// process.exit writes the --cpu-prof profile on the way out.
 	process.exit(0);
 }

@@ -276,14 +276,15 @@ export function renderResults(results: Results): string {
 		out.push(
 			`## The hub by room size (bench/room-size.ts)`,
 			``,
-			`${roomSize.totalRate} messages a second sent into the room whatever its size, for ${roomSize.windowMs / 1000} s; the hub's CPU per message sent in. With`,
-			`unicast fan-out it sends each message once per member, so this grows with the room.`,
+			`${roomSize.totalRate} messages a second sent into the room whatever its size, for ${roomSize.windowMs / 1000} s; the hub's CPU per message sent in. By`,
+			`unicast (\`--no-multicast\`) it sends each message once per member, so this grows with the room; by the room's multicast`,
+			`group it sends each round once for the room.`,
 			``,
-			`| members | msgs/s in | hub µs per message | hub µs per delivery | delivered |`,
-			`|---:|---:|---:|---:|---:|`,
+			`| members | by | msgs/s in | hub µs per message | hub µs per delivery | delivered |`,
+			`|---:|---|---:|---:|---:|---:|`,
 			...roomSize.points.map(
 				point =>
-					`| ${point.members} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
+					`| ${point.members} | ${point.mode}${point.servedByGroup === undefined ? '' : ` (the group served ${point.servedByGroup})`} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
 			),
 			``,
 		);

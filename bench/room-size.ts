@@ -1,15 +1,19 @@
 /**
- * The hub's cost per message sent into the room, by room size (issue 16's baseline): rooms of
- * 50, 200 and 500 members (the quick run: 50 and 200) on 127.0.0.1, the same total of messages
- * a second sent into each, members split over load processes as in the fan-out benchmark. With
- * unicast fan-out the hub sends every message once per member, so its CPU per message grows with
- * the room; the figure to compare a one-send-per-room fan-out against.
+ * The hub's cost per message sent into the room, by room size (issue 16): rooms of 50, 200 and
+ * 500 members (the quick run: 50 and 200) on 127.0.0.1, the same total of messages a second sent
+ * into each, members split over load processes as in the fan-out benchmark; each size by unicast
+ * only (`--no-multicast`: the hub sends every message once per member, so its CPU per message
+ * grows with the room) and by the room's multicast group (one send per round for the room).
  */
 import {startHubServer} from './fanout-hub.js';
 import {Load} from './fanout-load.js';
 
 export type RoomSizePoint = {
 	readonly members: number;
+	/** How the room went: by its multicast group (each member the probe found it reaches), or by unicast only. */
+	readonly mode: 'multicast' | 'unicast';
+	/** Members the group served at the end (multicast mode). */
+	readonly servedByGroup?: number;
 	/** Messages a second sent into the room, all members together. */
 	readonly sendRate: number;
 	/** The hub's CPU per message sent into the room, µs, and per delivery. */
@@ -28,8 +32,8 @@ const TOTAL_RATE = 100;
 export async function runRoomSize(quick: boolean, log: (line: string) => void): Promise<RoomSizeResult> {
 	const windowMs = quick ? 2000 : 4000;
 	const points: RoomSizePoint[] = [];
-	for (const members of quick ? [50, 200] : [50, 200, 500]) {
-		const server = await startHubServer();
+	for (const [members, mode] of (quick ? [50, 200] : [50, 200, 500]).flatMap(size => [[size, 'unicast'], [size, 'multicast']] as const)) {
+		const server = await startHubServer({multicast: mode === 'multicast'});
 		let load: Load | undefined;
 		try {
 			load = await Load.start(server, members, members > 100 ? 2 : 1);
@@ -37,8 +41,9 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 			// A warm-up, so JIT compilation and socket buffers are not part of the figure.
 			await load.step(rate, 1000, 1000);
 			const step = await load.step(rate, windowMs, 2000);
-			const point = {
+			const point: RoomSizePoint = {
 				members,
+				mode,
 				sendRate: step.sendRate,
 				usPerMessage: (step.serverCpu * 1e6) / step.sendRate,
 				usPerDelivery: (step.serverCpu * 1e6) / (step.sendRate * (members - 1)),
@@ -46,10 +51,16 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 				expected: step.expected,
 			};
 			points.push(point);
-			log(`room of ${members}: ${point.sendRate.toFixed(0)} msgs/s in, hub ${point.usPerMessage.toFixed(0)} µs per message (${point.usPerDelivery.toFixed(2)} µs per delivery), ${step.delivered} of ${step.expected} delivered`);
+			log(`room of ${members} by ${mode}: ${point.sendRate.toFixed(0)} msgs/s in, hub ${point.usPerMessage.toFixed(0)} µs per message (${point.usPerDelivery.toFixed(2)} µs per delivery), ${step.delivered} of ${step.expected} delivered`);
 		} finally {
 			await load?.close();
 			await server.close();
+		}
+
+		const last = points.at(-1);
+		const cast = (server.stats() as {cast?: {served: number}} | undefined)?.cast;
+		if (last && last.members === members && last.mode === mode && cast) {
+			points[points.length - 1] = {...last, servedByGroup: cast.served};
 		}
 	}
 

@@ -69,7 +69,7 @@ describe('the room stream under simulation', () => {
 		// Probed again a minute later, on the same bad link: still unicast.
 		expect(served[2]?.via).toBe('unicast');
 		expect(served[0]?.via).toBe('group');
-		expect(cast.stats.repaired).toBeGreaterThan(10);
+		expect(cast.stats.repaired).toBeGreaterThanOrEqual(8);
 	});
 
 	test('20% loss both ways, duplication and reordering: repairs by unicast, every line once, in one order', () => {

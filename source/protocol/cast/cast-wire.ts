@@ -33,7 +33,7 @@ const TAG_BYTES = 16;
 const SIGNATURE_BYTES = 64;
 const HASH_BYTES = 32;
 /** Delay of a member's ack of the room stream when nothing is missing (a gap is acknowledged at once). */
-export const CAST_ACK_MS = 50;
+export const CAST_ACK_MS = 100;
 /** Datagrams per chain, at most (one signature each). */
 export const CHAIN_MAX = 64;
 const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');

@@ -17,13 +17,15 @@ export const PROBE_MS = 3000;
 /** Unicast beats a member counts before it answers the probe. */
 export const PROBE_BEATS = 5;
 /** A member whose group copies come this much later than unicast ones is served by unicast. */
-export const PROBE_LATE_MS = 10;
+export const PROBE_LATE_MS = 25;
 /** A member served by unicast is probed again after this long. */
 export const REPROBE_MS = 60_000;
 /** A group member that holds the group's window this long is served by unicast instead. */
 export const STALL_MS = 1000;
 /** Over each this many datagrams cast, a member that lost more than a tenth of them is served by unicast. */
 export const LOSS_SPAN = 128;
+/** Datagrams that came first by a repair, as many at least as came by the group, after which a member is served by unicast at once. */
+export const QUICK_LOSS = 8;
 
 const STALE = Symbol('stale');
 
@@ -88,6 +90,8 @@ export class RoomCast {
 	private decisions: ServeDecision[] = [];
 	private readonly reasons = new WeakMap<HubMember, string>();
 	private deadline: number | undefined | typeof STALE = STALE;
+	/** Cursors kept only until their member has the events before its switch back to unicast. */
+	private draining = 0;
 
 	constructor(private readonly options: RoomCastOptions) {
 		this.key = options.random(32);
@@ -150,14 +154,18 @@ export class RoomCast {
 		this.probes.delete(member);
 		this.reprobe.set(member, now + REPROBE_MS);
 		const cursor = this.cursors.get(member);
-		if (cursor) cursor.until = this.events;
+		if (cursor && cursor.until === undefined) {
+			cursor.until = this.events;
+			this.draining++;
+		}
+
 		return {e: this.events};
 	}
 
 	/** The member is gone, or starts afresh (resync, a new session): nothing more for it. */
 	forget(member: HubMember): void {
 		this.deadline = STALE;
-		this.cursors.delete(member);
+		this.drop(member);
 		this.probes.delete(member);
 		this.reprobe.delete(member);
 	}
@@ -237,6 +245,8 @@ export class RoomCast {
 
 			cursor.fastTo = q;
 		}
+
+		this.judge(member, cursor, now);
 	}
 
 	/**
@@ -293,36 +303,58 @@ export class RoomCast {
 	 * group within its window, repairs each member's losses that are due, and beats for probes.
 	 */
 	poll(now: number, group: (datagram: Buffer) => void, send: (member: HubMember, datagram: Buffer) => void): void {
+		// Called after every datagram the hub handles: the work for every member only when something
+		// is due (the deadline) or there is something to cast, else nothing per member.
+		const due = this.nextDeadline();
 		this.deadline = STALE;
+		const packed = this.pending.length > 0;
 		this.pack();
-		for (const [member, cursor] of this.cursors) {
-			if (member.departedAt !== undefined) {
-				this.cursors.delete(member);
-			} else if (cursor.until !== undefined && this.drained(cursor)) {
-				this.cursors.delete(member);
+		if (packed || this.draining > 0) {
+			for (const [member, cursor] of this.cursors) {
+				if (member.departedAt !== undefined || (cursor.until !== undefined && this.drained(cursor))) {
+					this.drop(member);
+				}
 			}
 		}
 
-		this.castWithinWindow(now, group);
-		for (const [member, cursor] of this.cursors) {
-			const due = this.repairDue(member, cursor);
-			if (due !== undefined && now >= due) {
-				let sent = 0;
-				for (let q = cursor.cum + 1; q < this.castNext && sent < REPAIR_BURST; q++) {
-					if (!this.isSacked(cursor, q)) {
-						this.repair(member, cursor, q, now, send);
-						sent++;
-					}
+		if (this.castNext < this.head) {
+			this.castWithinWindow(now, group);
+		}
+
+		if (due !== undefined && now >= due) {
+			for (const [member, cursor] of this.cursors) {
+				if (member.departedAt !== undefined) {
+					this.drop(member);
+					continue;
 				}
 
-				cursor.backoff = Math.min(cursor.backoff + 1, 6);
+				const at = this.repairDue(member, cursor);
+				if (at !== undefined && now >= at) {
+					let sent = 0;
+					for (let q = cursor.cum + 1; q < this.castNext && sent < REPAIR_BURST; q++) {
+						if (!this.isSacked(cursor, q)) {
+							this.repair(member, cursor, q, now, send);
+							sent++;
+						}
+					}
+
+					cursor.backoff = Math.min(cursor.backoff + 1, 6);
+				}
+
+				this.judge(member, cursor, now);
 			}
 
-			this.judge(member, cursor, now);
+			this.beats(now, group, send);
 		}
 
-		this.beats(now, group, send);
 		this.trim();
+	}
+
+	/** Stops serving the member by the group (it left, or it has all it was owed). */
+	private drop(member: HubMember): void {
+		const cursor = this.cursors.get(member);
+		if (cursor?.until !== undefined) this.draining--;
+		this.cursors.delete(member);
 	}
 
 	private pack(): void {
@@ -377,8 +409,10 @@ export class RoomCast {
 			// The member's own count: what came first by a repair never came by the group in time.
 			const group = cursor.byGroup - cursor.judgedGroup;
 			const repaired = cursor.byRepair - cursor.judgedRepair;
-			if (group + repaired >= LOSS_SPAN) {
-				if (repaired * 10 > group + repaired) {
+			// Over LOSS_SPAN datagrams, more than a tenth; or sooner, in a quiet room, when most of the last few came so.
+			const quick = repaired >= QUICK_LOSS && repaired * 2 >= group + repaired;
+			if (group + repaired >= LOSS_SPAN || quick) {
+				if (quick || repaired * 10 > group + repaired) {
 					this.decide(member, 'unicast', `multicast: ${Math.round((100 * repaired) / (group + repaired))}% of the group's datagrams came too late or not at all`);
 				}
 
