@@ -102,9 +102,9 @@ export class Hub {
 	}
 
 	/** The room stream's counts (group sends, repairs, beats), and how many members its group serves. */
-	get castStats(): {cast: number; repaired: number; beats: number; datagrams: number; served: number} | undefined {
+	get castStats(): {cast: number; repaired: number; beats: number; datagrams: number; served: number; epoch: number} | undefined {
 		const cast = this.started.cast;
-		return cast && {...cast.stats, served: cast.groupSize};
+		return cast && {...cast.stats, served: cast.groupSize, epoch: cast.current.e};
 	}
 
 	/** How each live member gets the room's events, and why (for the host's /netinfo). */

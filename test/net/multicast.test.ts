@@ -74,4 +74,21 @@ describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 		expect(bob.link.served!.served!.why).toBe('multicast is off at the member (--no-multicast)');
 		expect(bob.events().map(event => event.seq)).toEqual(alice.events().map(event => event.seq));
 	});
+
+	test('a member who leaves takes no key to what follows: a new epoch key, and those who stay read on by the group', async () => {
+		hub = await startHub();
+		const alice = await member('alice');
+		const bob = await member('bob');
+		const carol = await member('carol');
+		await talk([alice, bob, carol], alice, 3, m => via(m) === 'group');
+		const epoch = hub.castStats!.epoch;
+		await bob.link.leave();
+		await waitFor(() => hub!.castStats!.epoch === epoch + 1, {what: 'a new epoch after the leave'});
+		const group = alice.link.served!.stats.group;
+		for (let i = 0; i < 5; i++) carol.link.send({k: 'say', text: `after ${i}`});
+		await waitFor(() => [alice, carol].every(m => m.messages().filter(line => line.startsWith('carol: after')).length === 5), {what: 'the lines after the leave'});
+		expect(via(alice)).toBe('group');
+		expect(alice.link.served!.stats.group).toBeGreaterThan(group);
+		expect(bob.messages().some(line => line.includes('after'))).toBe(false);
+	});
 });
