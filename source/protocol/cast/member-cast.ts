@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEATS} from './room-cast.js';
 
 /** The room stream's part of a welcome: its group, port, and the epoch key. */
@@ -15,6 +15,9 @@ const BUFFER_MAX = 4096;
 const STASH_MAX = 256;
 const MAX_SACK = 16;
 const KEYS_KEPT = 256;
+/** Candidates kept per datagram number (the newest), and datagrams waiting for their key, at most. */
+const CANDIDATES = 4;
+const WAITING_MAX = 1024;
 /** Beats that came by unicast this soon after the group socket opened are not judged (the join may not have taken yet). */
 const PROBE_SETTLE_MS = 20;
 /** Beats older than this belong to an earlier probe. */
@@ -49,7 +52,12 @@ export class MemberCast {
 	private until = 0;
 	private nextEvent = 0;
 	private expect: Buffer | undefined;
-	private readonly buffer = new Map<number, Buffer[]>();
+	/** Datagrams held by number: a few candidates each (a forgery must not keep the real one out). */
+	private readonly buffer = new Map<number, Held[]>();
+	/** Candidates held whose epoch key has not come yet. */
+	private waitingForKey = 0;
+	/** The epoch of the last datagram delivered: anything older is not the stream's any more. */
+	private epochFloor = 0;
 	/** How each held datagram first came (the group, or a repair by unicast). */
 	private readonly firstVia = new Map<number, 'group' | 'unicast'>();
 	/** Datagrams delivered whose first copy came by the group, and by a unicast repair: the hub's measure of the group's loss. */
@@ -198,6 +206,8 @@ export class MemberCast {
 		this.history.length = 0;
 		this.keys.clear();
 		this.buffer.clear();
+		this.waitingForKey = 0;
+		this.epochFloor = 0;
 		this.firstVia.clear();
 		this.byGroup = 0;
 		this.byRepair = 0;
@@ -217,20 +227,42 @@ export class MemberCast {
 		this.drainedAck = true;
 		this.ackNow = true;
 		this.buffer.clear();
+		this.waitingForKey = 0;
 		this.firstVia.clear();
 		this.partial = undefined;
 		this.ackAt = undefined;
 	}
 
+	/**
+	 * Holds a datagram until its turn. One that does not open under its epoch's key is dropped at
+	 * once (an outsider has no key); one whose key has not come yet waits, a bounded number of them.
+	 * Each number keeps its newest few candidates, so a repair always gets in beside a forgery.
+	 */
 	private hold(datagram: Buffer, head: CastHead, via: 'group' | 'unicast'): void {
-		if (head.q < this.next || head.q >= this.next + BUFFER_MAX) return;
-		const held = this.buffer.get(head.q);
-		if (held && (held.length >= 2 || held.some(other => other.equals(datagram)))) return;
-		if (held) {
-			held.push(datagram);
-		} else {
-			this.buffer.set(head.q, [datagram]);
+		if (head.q < this.next || head.q >= this.next + BUFFER_MAX || head.epoch < this.epochFloor) return;
+		const key = this.keys.get(head.epoch);
+		const opened = key ? openCast(datagram, head, key) : undefined;
+		if (key && !opened) {
+			this.stats.dropped++;
+			return;
+		}
+
+		if (!key && this.waitingForKey >= WAITING_MAX) return;
+		const held = this.buffer.get(head.q) ?? [];
+		if (held.some(other => other.bytes.equals(datagram))) return;
+		if (held.length >= CANDIDATES) this.release(held.shift()!);
+		held.push({bytes: datagram, head, opened, ...(opened ? {} : {waits: true as const})});
+		if (!opened) this.waitingForKey++;
+		if (held.length === 1) {
+			this.buffer.set(head.q, held);
 			this.firstVia.set(head.q, via);
+		}
+	}
+
+	private release(candidate: Held): void {
+		if (candidate.waits) {
+			candidate.waits = undefined;
+			this.waitingForKey--;
 		}
 	}
 
@@ -239,37 +271,63 @@ export class MemberCast {
 		while (this.mode !== 'stream') {
 			const held = this.buffer.get(this.next);
 			if (!held) break;
-			const head = readCastHead(held[0]!)!;
-			const key = this.keys.get(head.epoch);
-			if (!key) break; // its key is on its way in our stream
-			let opened: ReturnType<typeof openCast>;
+			let chosen: Held | undefined;
+			let waiting = false;
 			for (const candidate of held) {
-				const authentic = readCastHead(candidate)!.signed ? this.verifier !== undefined && verifyCast(candidate, this.verifier) : this.expect !== undefined && castHash(candidate).equals(this.expect);
-				opened = authentic ? openCast(candidate, readCastHead(candidate)!, key) : undefined;
-				if (opened) break;
+				if (!candidate.opened) {
+					const key = this.keys.get(candidate.head.epoch);
+					if (!key) {
+						waiting = true; // its key is on its way in our stream
+						continue;
+					}
+
+					this.release(candidate);
+					candidate.opened = openCast(candidate.bytes, candidate.head, key);
+					if (!candidate.opened) continue;
+				}
+
+				// The hub's: signed, or the one the datagram before it named.
+				const authentic = candidate.head.signed ? this.verifier !== undefined && verifyCast(candidate.bytes, this.verifier) : this.expect !== undefined && castHash(candidate.bytes).equals(this.expect);
+				if (authentic) {
+					chosen = candidate;
+					break;
+				}
+
+				candidate.opened = undefined;
+				candidate.forged = true;
 			}
 
-			this.buffer.delete(this.next);
-			const via = this.firstVia.get(this.next);
-			this.firstVia.delete(this.next);
-			if (!opened) {
-				// Not the hub's: dropped; the real one comes again.
-				this.stats.dropped++;
-				this.ackNow = true;
+			if (!chosen) {
+				if (!waiting) {
+					// Not the hub's: dropped; the real one comes again (our ack leaves this number out).
+					for (const candidate of held) this.release(candidate);
+					this.buffer.delete(this.next);
+					this.firstVia.delete(this.next);
+					this.stats.dropped++;
+					this.ackNow = true;
+				} else {
+					for (const [index, candidate] of [...held.entries()].reverse()) if (candidate.forged) held.splice(index, 1);
+				}
+
 				break;
 			}
 
+			for (const candidate of held) this.release(candidate);
+			this.buffer.delete(this.next);
+			const via = this.firstVia.get(this.next);
+			this.firstVia.delete(this.next);
 			if (via === 'group') this.byGroup++;
 			else this.byRepair++;
 			this.next++;
 			this.heardAt = this.now;
-			this.expect = opened.next;
+			this.expect = chosen.opened!.next;
+			this.epochFloor = chosen.head.epoch;
 			for (const epoch of this.keys.keys()) {
 				// Nothing later in the stream is sealed under an older epoch.
-				if (epoch < head.epoch) this.keys.delete(epoch);
+				if (epoch < chosen.head.epoch) this.keys.delete(epoch);
 			}
 
-			this.records(opened.firstEvent, opened.records, events);
+			this.records(chosen.opened!.firstEvent, chosen.opened!.records, events);
 		}
 
 		return events;
@@ -338,7 +396,8 @@ export class MemberCast {
 	 * out, so the hub repairs it at its timeout (a forger delays, it cannot stop the stream).
 	 */
 	private ranges(): Array<[number, number]> {
-		const held = [...this.buffer.keys()].filter(q => q > this.next).sort((a, b) => a - b);
+		// Only numbers with a candidate that opened: an outsider (no key) cannot stop a repair.
+		const held = [...this.buffer].filter(([q, candidates]) => q > this.next && candidates.some(candidate => candidate.opened)).map(([q]) => q).sort((a, b) => a - b);
 		const out: Array<[number, number]> = [];
 		for (const q of held) {
 			const last = out.at(-1);
@@ -349,6 +408,9 @@ export class MemberCast {
 		return out;
 	}
 }
+
+/** A datagram held for its turn: opened already when its key was known. */
+type Held = {readonly bytes: Buffer; readonly head: CastHead; opened?: CastOpened; forged?: true; waits?: true};
 
 /** A room event's JSON bytes, as the room stream carried them. */
 export type JsonEvent = Buffer;

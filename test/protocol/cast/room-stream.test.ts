@@ -188,3 +188,34 @@ describe('the room stream, hub to member', () => {
 		}
 	});
 });
+
+describe('the room stream against an outsider on the network (no key)', () => {
+	test('junk and datagrams claiming any epoch or number, sent first, do not keep the real ones out', () => {
+		const {hub, cast, group, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 5; i++) hub.append(event(i, `line ${i} ${'w'.repeat(400)}`));
+		poll(0);
+		const real = group.splice(0);
+		const epoch = hub.current.e;
+		const forged: Buffer[] = [];
+		for (const datagram of real) {
+			const head = readCastHead(datagram)!;
+			for (const claimed of [epoch, epoch + 1, epoch + 7]) {
+				for (let copy = 0; copy < 6; copy++) {
+					const fake = Buffer.from(datagram);
+					fake.writeUInt32BE(claimed, 4);
+					fake[20 + copy] ^= 0xff;
+					expect(readCastHead(fake)!.q).toBe(head.q);
+					forged.push(fake);
+				}
+			}
+		}
+
+		expect(take(forged, 1)).toEqual([]);
+		// Nothing forged is acknowledged as held: the hub still repairs every number.
+		const [ack] = cast.frames(2).map(frame => JSON.parse(frame) as {c: number; s?: unknown});
+		expect(ack).toBeDefined();
+		expect(ack!.s).toBeUndefined();
+		expect(texts(take(real, 3)).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+	});
+});
