@@ -204,7 +204,7 @@ describe('the room stream against an outsider on the network (no key)', () => {
 				for (let copy = 0; copy < 6; copy++) {
 					const fake = Buffer.from(datagram);
 					fake.writeUInt32BE(claimed, 4);
-					fake[20 + copy] ^= 0xff;
+					fake[20 + copy] = fake[20 + copy]! ^ 0xff;
 					expect(readCastHead(fake)!.q).toBe(head.q);
 					forged.push(fake);
 				}
