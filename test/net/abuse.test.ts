@@ -192,7 +192,7 @@ describe('a hub that cannot be filled with ghosts', () => {
 		const welcome = real.items.find(item => item.k === 'welcome');
 		expect(welcome?.k === 'welcome' && welcome.members.map(member => member.name)).toEqual(['real']);
 		// The headless hub logs the join as it stamps it; its line may reach us after the welcome did.
-		await waitFor(() => hub.json().some(event => event.type === 'join'), {what: "the hub's log of the join"});
+		await waitFor(() => hub!.json().some(event => event.type === 'join'), {what: "the hub's log of the join"});
 		expect(hub.json().filter(event => event.type === 'join').map(event => event.name)).toEqual(['real']);
 		expect(grown).toBeLessThan(20 * 2 ** 20);
 	}, 60_000);
