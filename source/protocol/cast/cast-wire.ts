@@ -16,8 +16,8 @@ import {toBase64} from '../secure/base64.js';
  *
  * A data datagram's plaintext: a byte of flags (bit 0: the chain goes on), then with bit 0 the
  * SHA-256 of the whole next datagram, then the index (u32) of the event its first record belongs
- * to, then records: kind (u8: 0 whole, 1 first part, 2 middle part, 3 last part), length (u16),
- * that many bytes of the event's JSON. A chain is up to CHAIN_MAX datagrams: its first is signed,
+ * to, then records: kind (u8: 0 whole, 1 first part, 2 middle part, 3 last part, 4 a message in
+ * binary, see `encodeMessage`), length (u16), that many bytes of the event (JSON, but for kind 4). A chain is up to CHAIN_MAX datagrams: its first is signed,
  * each one names the next by hash. So each datagram is the hub's (a member holding the epoch key
  * cannot forge one for the others), at one signature per chain.
  */
@@ -41,7 +41,7 @@ const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');
 export const RECORD_ROOM = SAFE_PAYLOAD_BYTES - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
 const RECORD_HEAD = 3;
 
-export type RecordKind = 0 | 1 | 2 | 3;
+export type RecordKind = 0 | 1 | 2 | 3 | 4;
 export type CastRecord = {readonly kind: RecordKind; readonly bytes: Uint8Array};
 
 /** What one data datagram holds, before it is sealed. */
@@ -102,8 +102,11 @@ export function recordSize(bytes: number): number {
 	return RECORD_HEAD + bytes;
 }
 
-/** Packs events (their JSON bytes, in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
-export function packEvents(events: readonly Uint8Array[], firstEvent: number): CastPlain[] {
+/** An event to pack: its JSON bytes, or a message's binary form (`encodeMessage`, which always fits one record). */
+export type CastEvent = Uint8Array | {readonly binary: Uint8Array};
+
+/** Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
+export function packEvents(input: readonly CastEvent[], firstEvent: number): CastPlain[] {
 	const out: CastPlain[] = [];
 	let records: CastRecord[] = [];
 	let room = RECORD_ROOM;
@@ -116,7 +119,16 @@ export function packEvents(events: readonly Uint8Array[], firstEvent: number): C
 		first = next;
 	};
 
-	for (const event of events) {
+	for (const item of input) {
+		if (!(item instanceof Uint8Array)) {
+			if (recordSize(item.binary.length) > room) close(index);
+			records.push({kind: 4, bytes: item.binary});
+			room -= recordSize(item.binary.length);
+			index++;
+			continue;
+		}
+
+		const event = item;
 		if (recordSize(event.length) <= room) {
 			records.push({kind: 0, bytes: event});
 			room -= recordSize(event.length);
@@ -278,10 +290,69 @@ export function openCast(datagram: Buffer, head: CastHead, key: Uint8Array): Cas
 		if (at + RECORD_HEAD > plain.length) return undefined;
 		const kind = plain[at]!;
 		const length = plain.readUInt16BE(at + 1);
-		if (kind > 3 || at + RECORD_HEAD + length > plain.length) return undefined;
+		if (kind > 4 || at + RECORD_HEAD + length > plain.length) return undefined;
 		records.push({kind: kind as RecordKind, bytes: plain.subarray(at + RECORD_HEAD, at + RECORD_HEAD + length)});
 		at += RECORD_HEAD + length;
 	}
 
 	return {firstEvent, records, next};
+}
+
+/** A room message, as the room stream's binary record carries it. */
+export type CastMessage = {readonly k: 'msg'; readonly seq: number; readonly time: number; readonly from: string; readonly text: string; readonly me?: boolean; readonly mid?: string};
+
+const MESSAGE_HEAD = 4 + 6 + 1 + 1;
+
+/**
+ * A message's binary record (kind 4): seq (u32), time (u48, ms), flags (u8: bit 0 `me`, bit 1 a
+ * `mid` follows), the sender's name (u8 length, UTF-8), the `mid` (u8 length, ASCII) when flagged,
+ * then the text (UTF-8) to the record's end. Undefined when it cannot be (a number beyond those
+ * widths, a name over 255 bytes) or would not fit one record: the event then goes as JSON.
+ */
+export function encodeMessage(event: CastMessage): Uint8Array | undefined {
+	const fromBytes = Buffer.byteLength(event.from);
+	const midBytes = event.mid === undefined ? 0 : Buffer.byteLength(event.mid);
+	const textBytes = Buffer.byteLength(event.text);
+	const size = MESSAGE_HEAD + fromBytes + (event.mid === undefined ? 0 : 1 + midBytes) + textBytes;
+	if (event.seq > 0xff_ff_ff_ff || event.time > 2 ** 48 - 1 || event.time < 0 || fromBytes > 255 || midBytes > 255 || recordSize(size) > RECORD_ROOM) return undefined;
+	const bytes = Buffer.allocUnsafe(size);
+	bytes.writeUInt32BE(event.seq, 0);
+	bytes.writeUIntBE(event.time, 4, 6);
+	bytes[10] = (event.me ? 1 : 0) | (event.mid === undefined ? 0 : 2);
+	bytes[11] = fromBytes;
+	let at = MESSAGE_HEAD + bytes.write(event.from, MESSAGE_HEAD, 'utf8');
+	if (event.mid !== undefined) {
+		bytes[at] = midBytes;
+		at += 1 + bytes.write(event.mid, at + 1, 'latin1');
+	}
+
+	bytes.write(event.text, at, 'utf8');
+	return bytes;
+}
+
+/** A kind-4 record back into its message; undefined when malformed (the room's own checks follow). */
+export function decodeMessage(bytes: Uint8Array): CastMessage | undefined {
+	if (bytes.length < MESSAGE_HEAD) return undefined;
+	const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const flags = view[10]!;
+	const fromBytes = view[11]!;
+	if ((flags & ~3) !== 0 || MESSAGE_HEAD + fromBytes > view.length) return undefined;
+	let at = MESSAGE_HEAD + fromBytes;
+	let mid: string | undefined;
+	if ((flags & 2) !== 0) {
+		const midBytes = view[at];
+		if (midBytes === undefined || at + 1 + midBytes > view.length) return undefined;
+		mid = view.toString('latin1', at + 1, at + 1 + midBytes);
+		at += 1 + midBytes;
+	}
+
+	return {
+		k: 'msg',
+		seq: view.readUInt32BE(0),
+		time: view.readUIntBE(4, 6),
+		from: view.toString('utf8', MESSAGE_HEAD, MESSAGE_HEAD + fromBytes),
+		text: view.toString('utf8', at),
+		...((flags & 1) !== 0 ? {me: true} : {}),
+		...(mid === undefined ? {} : {mid}),
+	};
 }

@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, castHash, castVerifier, openCast, readCastHead, verifyCast, type CastHead, type CastOpened, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEATS} from './room-cast.js';
 
 /** The room stream's part of a welcome: its group, port, and the epoch key. */
@@ -88,7 +88,7 @@ export class MemberCast {
 	}
 
 	/** A new epoch key, from our stream. */
-	addKey(epoch: number, text: string): JsonEvent[] {
+	addKey(epoch: number, text: string): StreamEvent[] {
 		const key = fromBase64(text);
 		if (key?.length !== 32) return [];
 		this.keys.set(epoch, key);
@@ -101,7 +101,7 @@ export class MemberCast {
 	 * The hub's marker, in our stream's order: the group serves us from event `e` (its datagrams from
 	 * `q`), or unicast does from event `e` (we first take every event before it from the group).
 	 */
-	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined): JsonEvent[] {
+	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined): StreamEvent[] {
 		this.served = {via, why};
 		this.history.push(this.served);
 		if (this.history.length > 16) this.history.shift();
@@ -134,7 +134,7 @@ export class MemberCast {
 	}
 
 	/** A datagram of the room stream, from the group or by unicast: the room events it completes, in order. */
-	accept(datagram: Buffer, head: CastHead, via: 'group' | 'unicast', now: number): JsonEvent[] {
+	accept(datagram: Buffer, head: CastHead, via: 'group' | 'unicast', now: number): StreamEvent[] {
 		this.now = now;
 		if (via === 'group') this.stats.group++;
 		else this.stats.unicast++;
@@ -266,8 +266,8 @@ export class MemberCast {
 		}
 	}
 
-	private drain(): JsonEvent[] {
-		const events: JsonEvent[] = [];
+	private drain(): StreamEvent[] {
+		const events: StreamEvent[] = [];
 		while (this.mode !== 'stream') {
 			const held = this.buffer.get(this.next);
 			if (!held) break;
@@ -333,10 +333,14 @@ export class MemberCast {
 		return events;
 	}
 
-	private records(firstEvent: number, records: readonly CastRecord[], events: JsonEvent[]): void {
+	private records(firstEvent: number, records: readonly CastRecord[], events: StreamEvent[]): void {
 		let index = firstEvent;
 		for (const record of records) {
-			if (record.kind === 0) {
+			if (record.kind === 4) {
+				const message = decodeMessage(record.bytes);
+				if (message) this.event(index, message, events);
+				index++;
+			} else if (record.kind === 0) {
 				this.event(index++, Buffer.from(record.bytes), events);
 			} else if (record.kind === 1) {
 				this.partial = [Buffer.from(record.bytes)];
@@ -353,7 +357,7 @@ export class MemberCast {
 		}
 	}
 
-	private event(index: number, bytes: Buffer, events: JsonEvent[]): void {
+	private event(index: number, bytes: Buffer | CastMessage, events: StreamEvent[]): void {
 		if (this.mode === 'stream' || index < this.from) return;
 		if (this.mode === 'draining' && index >= this.until) {
 			this.mode = 'stream';
@@ -412,5 +416,5 @@ export class MemberCast {
 /** A datagram held for its turn: opened already when its key was known. */
 type Held = {readonly bytes: Buffer; readonly head: CastHead; opened?: CastOpened; forged?: true; waits?: true};
 
-/** A room event's JSON bytes, as the room stream carried them. */
-export type JsonEvent = Buffer;
+/** A room event as the room stream carried it: its JSON bytes, or a message decoded from its binary record. */
+export type StreamEvent = Buffer | CastMessage;

@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {toBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, packEvents, sealBeat, sealChains} from './cast-wire.js';
+import {CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
 
 /** Datagrams cast to the group beyond what its slowest member acknowledged. */
@@ -76,7 +76,7 @@ export class RoomCast {
 	private epochNumber = 1;
 	private key: Uint8Array;
 	private events = 0;
-	private pending: Uint8Array[] = [];
+	private pending: CastEvent[] = [];
 	private pendingFirst = 0;
 	private head = 1;
 	private castNext = 1;
@@ -123,8 +123,8 @@ export class RoomCast {
 		return this.cursors.size;
 	}
 
-	/** One room event, its JSON bytes: numbered now, sent at the next `poll`. */
-	append(encoded: Uint8Array): void {
+	/** One room event (its JSON bytes, or a message's binary record): numbered now, sent at the next `poll`. */
+	append(encoded: CastEvent): void {
 		this.deadline = STALE;
 		this.pending.push(encoded);
 		this.events++;

@@ -3,7 +3,7 @@ import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelop
 import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type StreamItem} from '../items.js';
 import {readCastHead} from '../cast/cast-wire.js';
-import {MemberCast, type JsonEvent} from '../cast/member-cast.js';
+import {MemberCast, type StreamEvent} from '../cast/member-cast.js';
 import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PING_PAD_BYTES, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
 import {type Ask, askFailed, judgeRoom, newAsk, paddedBody, takeRetry} from './member-join.js';
@@ -706,13 +706,15 @@ export class MemberConnection {
 	}
 
 	/** Room events the room stream completed, in order; then our stream's items that waited for them. */
-	private roomEvents(events: readonly JsonEvent[], now: number): void {
-		for (const bytes of events) {
-			let value: unknown;
-			try {
-				value = JSON.parse(bytes.toString('utf8'));
-			} catch {
-				continue;
+	private roomEvents(events: readonly StreamEvent[], now: number): void {
+		for (const event of events) {
+			let value: unknown = event;
+			if (Buffer.isBuffer(event)) {
+				try {
+					value = JSON.parse(event.toString('utf8'));
+				} catch {
+					continue;
+				}
 			}
 
 			const decoded = decodeHubItem(value);

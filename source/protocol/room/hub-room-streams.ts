@@ -1,3 +1,4 @@
+import type {CastEvent} from '../cast/cast-wire.js';
 import {MAX_BACKLOG_ITEMS} from '../limits.js';
 import {restartStream, type HubMember} from './hub-room-member.js';
 
@@ -6,7 +7,7 @@ import {restartStream, type HubMember} from './hub-room-member.js';
  * the room stream (`cast`), or a step to take in this order (`run`: a change of how a member is
  * served, a new epoch key).
  */
-export type HeldItem = {member: HubMember; json: string; encoded?: Uint8Array} | {cast: Uint8Array} | {run: () => void};
+export type HeldItem = {member: HubMember; json: string; encoded?: Uint8Array} | {cast: CastEvent} | {run: () => void};
 
 export type MemberStreamsOptions = {
 	/** Hold everything until `release`, instead of sending at once. */
@@ -16,7 +17,7 @@ export type MemberStreamsOptions = {
 	/** A member's backlog overflowed and its stream was restarted: it needs a fresh welcome. */
 	readonly onResync: (member: HubMember) => void;
 	/** A room event for the room stream. */
-	readonly onCast?: (encoded: Uint8Array) => void;
+	readonly onCast?: (event: CastEvent) => void;
 };
 
 /**
@@ -44,8 +45,8 @@ export class MemberStreams {
 	}
 
 	/** A room event for the room stream, in order with everything else held. */
-	cast(encoded: Uint8Array): void {
-		this.hold({cast: encoded});
+	cast(event: CastEvent): void {
+		this.hold({cast: event});
 	}
 
 	/** A step to take in order with everything held (at once when nothing is). */

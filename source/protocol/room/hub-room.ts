@@ -8,6 +8,7 @@ import {MemberStreams, type HeldItem} from './hub-room-streams.js';
 import {welcomeItems} from './hub-room-welcome.js';
 import {heldBack} from './hub-room-rules.js';
 import {nameKey} from '../names.js';
+import {encodeMessage, type CastEvent} from '../cast/cast-wire.js';
 
 /** Names whose last resume secret is remembered, at most. */
 const MAX_RESUMES = 4096;
@@ -45,7 +46,7 @@ export type HubRoomOptions = {
 
 /** What the room needs of the room stream (protocol/cast/room-cast.ts). */
 export type RoomCastPort = {
-	append(encoded: Uint8Array): void;
+	append(event: CastEvent): void;
 	promote(member: HubMember): {e: number; q: number};
 	demote(member: HubMember, now: number): {e: number};
 	forget(member: HubMember): void;
@@ -252,7 +253,9 @@ export class HubRoom {
 		}
 
 		if (cast) {
-			this.streams.cast(encoded);
+			// A message goes in the room stream's compact binary form; anything else, or too long, as JSON.
+			const binary = full.k === 'msg' ? encodeMessage(full) : undefined;
+			this.streams.cast(binary ? {binary} : encoded);
 		}
 
 		this.options.onEvent(full);

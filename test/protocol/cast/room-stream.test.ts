@@ -1,7 +1,8 @@
 import {randomBytes} from 'node:crypto';
 import {describe, expect, test} from 'vitest';
 import {castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
-import {MemberCast} from '../../../source/protocol/cast/member-cast.js';
+import {MemberCast, type StreamEvent} from '../../../source/protocol/cast/member-cast.js';
+import {decodeMessage, encodeMessage, type CastMessage} from '../../../source/protocol/cast/cast-wire.js';
 import {RoomCast} from '../../../source/protocol/cast/room-cast.js';
 import type {HubMember} from '../../../source/protocol/room/hub-room-member.js';
 import {generateIdentity} from '../../../source/protocol/secure/identity.js';
@@ -10,7 +11,7 @@ const VERSION = 4;
 const identity = generateIdentity();
 const signer = castSigner(identity.secretKey, identity.publicKey);
 const event = (n: number, text = `line ${n}`) => Buffer.from(JSON.stringify({k: 'msg', seq: n, time: 1, from: 'alice', text}));
-const texts = (events: Buffer[]) => events.map(bytes => (JSON.parse(bytes.toString()) as {text: string}).text);
+const texts = (events: StreamEvent[]) => events.map(event => (Buffer.isBuffer(event) ? (JSON.parse(event.toString()) as {text: string}) : event).text);
 
 /** A hub's room stream and one member's, wired by hand: what the hub sends goes where the test says. */
 function pair() {
@@ -217,5 +218,49 @@ describe('the room stream against an outsider on the network (no key)', () => {
 		expect(ack).toBeDefined();
 		expect(ack!.s).toBeUndefined();
 		expect(texts(take(real, 3)).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+	});
+});
+
+describe("a message's binary record (kind 4)", () => {
+	test('any message that fits one record goes binary and comes back the same; one that does not goes as JSON, in parts', () => {
+		let seed = 7;
+		const next = () => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+			return seed;
+		};
+
+		const alphabet = ['a', 'é', '日', '😀', ' ', '\n', '"', '\\', 'Ω'];
+		const messages: CastMessage[] = Array.from({length: 300}, (_, index) => {
+			const length = next() % (index % 10 === 0 ? 1500 : 200);
+			const text = Array.from({length}, () => alphabet[next() % alphabet.length]).join('');
+			return {k: 'msg', seq: 1 + (next() % 2 ** 31), time: 1_796_083_200_000 + index, from: `n${'é'.repeat(next() % 8)}${index}`, text, ...(index % 3 === 0 ? {me: true} : {}), ...(index % 2 === 0 ? {mid: `m${index}-_`} : {})};
+		});
+		const {hub, group, poll, take, promote} = pair();
+		promote();
+		let binary = 0;
+		for (const message of messages) {
+			const encoded = encodeMessage(message);
+			if (encoded) {
+				binary++;
+				expect(decodeMessage(encoded)).toEqual(message);
+			}
+
+			hub.append(encoded ? {binary: encoded} : Buffer.from(JSON.stringify(message)));
+		}
+
+		expect(binary).toBeGreaterThan(200);
+		expect(binary).toBeLessThan(300);
+		poll(0);
+		const got = take(group, 1).map(event => (Buffer.isBuffer(event) ? (JSON.parse(event.toString()) as CastMessage) : event));
+		expect(got).toEqual(messages);
+	});
+
+	test('numbers beyond its widths and names beyond 255 bytes go as JSON', () => {
+		const base: CastMessage = {k: 'msg', seq: 1, time: 1, from: 'a', text: 'hi'};
+		expect(encodeMessage({...base, seq: 2 ** 32})).toBeUndefined();
+		expect(encodeMessage({...base, time: 2 ** 48})).toBeUndefined();
+		expect(encodeMessage({...base, from: 'é'.repeat(200)})).toBeUndefined();
+		expect(decodeMessage(Buffer.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0x04, 0]))).toBeUndefined();
+		expect(decodeMessage(Buffer.from([0, 0, 0, 1]))).toBeUndefined();
 	});
 });
