@@ -25,7 +25,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	// BENCH_HUB_FLAGS passes Node flags to the hub alone (`--trace-gc-nvp` showed what it promotes).
 	const extra = nodeFlags('BENCH_HUB_FLAGS');
 	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
-	const env = {...process.env, BENCH_MULTICAST: options.multicast === false ? 'off' : 'on'};
+	const env = {...process.env, BENCH_MULTICAST: options.multicast === false ? 'off' : (process.env.BENCH_MULTICAST ?? 'on')};
 	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {
