@@ -1,3 +1,4 @@
+import {afterEach} from 'vitest';
 import {Hub, type HubOptions} from '../../source/net/hub.js';
 import {MemberLink, type MemberLinkOptions} from '../../source/net/member-link.js';
 import type {HubItem, RoomEvent} from '../../source/protocol/items.js';
@@ -62,4 +63,35 @@ export async function allReceived(members: readonly TestMember[], count: number,
 		timeoutMs,
 		what: () => `${count} messages at every member (have ${members.map(m => m.messages().length).join(', ')})`,
 	});
+}
+
+/**
+ * A hub and members for each test of a file, closed after each test: `start` the hub, then
+ * `member` joins one; `closeAll` ends both early (a test that compares two rooms).
+ */
+export function roomPerTest() {
+	let hub: Hub | undefined;
+	const members: TestMember[] = [];
+	const closeAll = async () => {
+		for (const m of members.splice(0)) {
+			m.link.close();
+		}
+
+		await hub?.close();
+		hub = undefined;
+	};
+
+	afterEach(closeAll);
+	return {
+		async start(options: Partial<HubOptions> = {}): Promise<Hub> {
+			hub = await startHub(options);
+			return hub;
+		},
+		async member(name: string, options: Partial<MemberLinkOptions> = {}): Promise<TestMember> {
+			const joined = await joinMember(hub!.port, name, options);
+			members.push(joined);
+			return joined;
+		},
+		closeAll,
+	};
 }

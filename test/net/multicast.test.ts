@@ -1,47 +1,32 @@
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import type {Hub} from '../../source/net/hub.js';
-import {allReceived, joinMember, startHub, type TestMember} from '../helpers/room.js';
+import {allReceived, roomPerTest, type TestMember} from '../helpers/room.js';
 import {waitFor} from '../helpers/wait-for.js';
 
-let hub: Hub | undefined;
-const members: TestMember[] = [];
-
-async function member(name: string, options = {}): Promise<TestMember> {
-	const joined = await joinMember(hub!.port, name, options);
-	members.push(joined);
-	return joined;
-}
-
-afterEach(async () => {
-	for (const m of members.splice(0)) {
-		m.link.close();
-	}
-
-	await hub?.close();
-	hub = undefined;
-});
+const room = roomPerTest();
+const member = room.member;
 
 const via = (m: TestMember) => m.link.served?.served?.via;
 
 /** Members join, the probe settles, then `from` says `count` lines; returns the hub's datagrams sent meanwhile. */
-async function talk(room: TestMember[], from: TestMember, count: number, settled: (m: TestMember) => boolean): Promise<number> {
-	await waitFor(() => room.every(settled), {what: () => `the probe's verdicts (${room.map(m => `${m.link.served?.served?.via}`).join(', ')})`});
-	const before = hub!.stats.sent;
+async function talk(hub: Hub, members: TestMember[], from: TestMember, count: number, settled: (m: TestMember) => boolean): Promise<number> {
+	await waitFor(() => members.every(settled), {what: () => `the probe's verdicts (${members.map(m => `${m.link.served?.served?.via}`).join(', ')})`});
+	const before = hub.stats.sent;
 	for (let i = 0; i < count; i++) {
 		from.link.send({k: 'say', text: `line ${i}`});
 	}
 
-	await allReceived(room, count);
-	return hub!.stats.sent - before;
+	await allReceived(members, count);
+	return hub.stats.sent - before;
 }
 
 describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 	test('members the group reaches are served by it: every line once, in one order, for fewer sends than unicast', async () => {
-		hub = await startHub();
-		const room = [await member('alice'), await member('bob'), await member('carol'), await member('dave')];
-		const sentByGroup = await talk(room, room[0]!, 40, m => via(m) === 'group');
-		const order = room[0]!.events().map(event => event.seq);
-		for (const m of room) {
+		let hub = await room.start();
+		const everyone = [await member('alice'), await member('bob'), await member('carol'), await member('dave')];
+		const sentByGroup = await talk(hub, everyone, everyone[0]!, 40, m => via(m) === 'group');
+		const order = everyone[0]!.events().map(event => event.seq);
+		for (const m of everyone) {
 			expect(m.events().map(event => event.seq)).toEqual(order);
 			expect(m.messages()).toEqual(Array.from({length: 40}, (_, i) => `alice: line ${i}`));
 			expect(m.link.served!.stats.group).toBeGreaterThan(0);
@@ -49,13 +34,12 @@ describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 
 		expect(hub.castStats!.served).toBe(4);
 		expect(hub.castStats!.cast).toBeGreaterThan(0);
-		for (const m of members.splice(0)) m.link.close();
-		await hub.close();
+		await room.closeAll();
 
 		// The same room by unicast: each batch goes once per member.
-		hub = await startHub({multicast: false});
+		hub = await room.start({multicast: false});
 		const again = [await member('alice'), await member('bob'), await member('carol'), await member('dave')];
-		const sentByUnicast = await talk(again, again[0]!, 40, () => true);
+		const sentByUnicast = await talk(hub, again, again[0]!, 40, () => true);
 		for (const m of again) {
 			expect(m.link.served?.served).toBeUndefined();
 		}
@@ -64,11 +48,11 @@ describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 	});
 
 	test('a member the group does not reach is served by unicast, and says why; the room is one history still', async () => {
-		hub = await startHub();
+		const hub = await room.start();
 		const alice = await member('alice');
 		const bob = await member('bob', {multicast: false});
 		const carol = await member('carol');
-		await talk([alice, bob, carol], carol, 30, m => via(m) !== undefined);
+		await talk(hub, [alice, bob, carol], carol, 30, m => via(m) !== undefined);
 		expect(via(alice)).toBe('group');
 		expect(via(bob)).toBe('unicast');
 		expect(bob.link.served!.served!.why).toBe('multicast is off at the member (--no-multicast)');
@@ -76,14 +60,14 @@ describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 	});
 
 	test('a member who leaves takes no key to what follows: a new epoch key, and those who stay read on by the group', async () => {
-		hub = await startHub();
+		const hub = await room.start();
 		const alice = await member('alice');
 		const bob = await member('bob');
 		const carol = await member('carol');
-		await talk([alice, bob, carol], alice, 3, m => via(m) === 'group');
+		await talk(hub, [alice, bob, carol], alice, 3, m => via(m) === 'group');
 		const epoch = hub.castStats!.epoch;
 		await bob.link.leave();
-		await waitFor(() => hub!.castStats!.epoch === epoch + 1, {what: 'a new epoch after the leave'});
+		await waitFor(() => hub.castStats!.epoch === epoch + 1, {what: 'a new epoch after the leave'});
 		const group = alice.link.served!.stats.group;
 		for (let i = 0; i < 5; i++) carol.link.send({k: 'say', text: `after ${i}`});
 		await waitFor(() => [alice, carol].every(m => m.messages().filter(line => line.startsWith('carol: after')).length === 5), {what: 'the lines after the leave'});

@@ -4,30 +4,16 @@
  * member whose group link turns bad goes back to unicast without a gap or a line twice.
  */
 import {describe, expect, test} from 'vitest';
-import {CLEAN} from './kit/network.js';
 import {runScenario} from './kit/run.js';
-import type {Scenario} from './kit/scenario.js';
+import {calmScenario, type Scenario} from './kit/scenario.js';
 
 const NAMES = ['alice', 'bob', 'carol'];
 
 /** Three members; alice says `lines` lines 150 ms apart (a pipe at the room's pace), the others ten each. */
 function room(multicast: Scenario['multicast'], changes: Partial<Scenario> = {}, lines = 40): Scenario {
 	const ten = Array.from({length: 10}, (_, index) => 4000 + index * 1500);
-	return {
-		seed: 11,
-		members: NAMES.map((name, index) => ({name, joinAt: index * 100, says: index === 0 ? Array.from({length: lines}, (_, line) => 4000 + line * 150) : ten.map(at => at + index * 37)})),
-		link: {...CLEAN, delayMs: 5},
-		cleanLink: {...CLEAN, delayMs: 5},
-		cuts: [],
-		faults: [],
-		durable: true,
-		syncMs: 5,
-		hubConfig: {},
-		quietAt: 30_000 + lines * 150,
-		endAt: 80_000 + lines * 150,
-		multicast,
-		...changes,
-	};
+	const members = NAMES.map((name, index) => ({name, joinAt: index * 100, says: index === 0 ? Array.from({length: lines}, (_, line) => 4000 + line * 150) : ten.map(at => at + index * 37)}));
+	return calmScenario(members, {seed: 11, quietAt: 30_000 + lines * 150, endAt: 80_000 + lines * 150, multicast, ...changes});
 }
 
 const none = {deaf: [], closed: [], lossy: [], lossyFrom: 0, lossyRate: 0};

@@ -6,9 +6,8 @@
  */
 import {describe, expect, test} from 'vitest';
 import {runBatch} from './kit/batch.js';
-import {CLEAN} from './kit/network.js';
 import {runScenario} from './kit/run.js';
-import {type Scenario, scenarioFrom} from './kit/scenario.js';
+import {calmScenario, type Scenario, scenarioFrom} from './kit/scenario.js';
 
 /** Seeds npm test runs every time (`npm run sim` runs any others). */
 const FIXED_RUNS = 300;
@@ -16,20 +15,10 @@ const FIXED_RUNS = 300;
 /** A plain scenario to vary: three members, ten lines each, a clean link, a durable room. */
 function plain(changes: Partial<Scenario> = {}): Scenario {
 	const says = Array.from({length: 10}, (_, index) => 4000 + index * 1500);
-	return {
-		seed: 7,
-		members: ['alice', 'bob', 'carol'].map((name, index) => ({name, joinAt: index * 100, says: says.map(at => at + index * 37)})),
-		link: {...CLEAN, delayMs: 5},
-		cleanLink: {...CLEAN, delayMs: 5},
-		cuts: [],
-		faults: [],
-		durable: true,
-		syncMs: 5,
-		hubConfig: {},
-		quietAt: 30_000,
-		endAt: 80_000,
-		...changes,
-	};
+	return calmScenario(
+		['alice', 'bob', 'carol'].map((name, index) => ({name, joinAt: index * 100, says: says.map(at => at + index * 37)})),
+		changes,
+	);
 }
 
 function expectClean(scenario: Scenario): ReturnType<typeof runScenario> {

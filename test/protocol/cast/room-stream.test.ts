@@ -28,7 +28,15 @@ function pair() {
 		return cast.marker('group', 'test', e, q);
 	};
 
-	return {hub, member, cast, group, unicast, poll, take, promote};
+	/** The member served by the group, and `count` long lines cast in one round: the datagrams. */
+	const round = (count: number, pad: string) => {
+		promote();
+		for (let i = 1; i <= count; i++) hub.append(event(i, `line ${i} ${pad.repeat(400)}`));
+		poll(0);
+		return group.splice(0);
+	};
+
+	return {hub, member, cast, group, unicast, poll, take, promote, round};
 }
 
 describe('the room stream datagram (docs/protocol.md, "The room stream")', () => {
@@ -145,11 +153,8 @@ describe('the room stream, hub to member', () => {
 	});
 
 	test('an insider holding the epoch key cannot forge a datagram: without the hub\'s signature, or off the chain, it is dropped and the real one still counts', () => {
-		const {hub, cast, group, poll, take, promote} = pair();
-		promote();
-		for (let i = 1; i <= 3; i++) hub.append(event(i, `line ${i} ${'y'.repeat(500)}`));
-		poll(0);
-		const real = group.splice(0);
+		const {hub, cast, take, round} = pair();
+		const real = round(3, 'yy');
 		expect(real.length).toBeGreaterThan(1);
 		const key = Buffer.from(hub.current.key, 'base64url');
 		const impostor = generateIdentity();
@@ -192,11 +197,8 @@ describe('the room stream, hub to member', () => {
 
 describe('the room stream against an outsider on the network (no key)', () => {
 	test('junk and datagrams claiming any epoch or number, sent first, do not keep the real ones out', () => {
-		const {hub, cast, group, poll, take, promote} = pair();
-		promote();
-		for (let i = 1; i <= 5; i++) hub.append(event(i, `line ${i} ${'w'.repeat(400)}`));
-		poll(0);
-		const real = group.splice(0);
+		const {hub, cast, take, round} = pair();
+		const real = round(5, 'w');
 		const epoch = hub.current.e;
 		const forged: Buffer[] = [];
 		for (const datagram of real) {

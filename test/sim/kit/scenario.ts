@@ -50,6 +50,24 @@ export type Scenario = {
 /** The simulated room's group. */
 export const SIM_GROUP = '239.255.1.1';
 
+/** A calm scenario for a test to vary: a clean 5 ms link, no cuts or faults, a durable room. */
+export function calmScenario(members: readonly MemberPlan[], changes: Partial<Scenario> = {}): Scenario {
+	return {
+		seed: 7,
+		members,
+		link: {...CLEAN, delayMs: 5},
+		cleanLink: {...CLEAN, delayMs: 5},
+		cuts: [],
+		faults: [],
+		durable: true,
+		syncMs: 5,
+		hubConfig: {},
+		quietAt: 30_000,
+		endAt: 80_000,
+		...changes,
+	};
+}
+
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 /** When faults may start: after everyone's first join. */
 const FAULTS_FROM = 3000;
