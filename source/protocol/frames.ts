@@ -115,6 +115,17 @@ export function fastFrame(value: unknown): Frame | undefined {
 		return frame as Frame;
 	}
 
+	// The room stream's ack without ranges: what every member the group serves sends most.
+	if (
+		frame.t === 'ca' &&
+		isUint(frame.c, 0xff_ff_ff_ff) &&
+		keys.every(key => key === 't' || key === 'c' || key === 'g' || key === 'r') &&
+		(frame.g === undefined || isUint(frame.g, Number.MAX_SAFE_INTEGER)) &&
+		(frame.r === undefined || isUint(frame.r, Number.MAX_SAFE_INTEGER))
+	) {
+		return frame as Frame;
+	}
+
 	return undefined;
 }
 

@@ -9,10 +9,11 @@ const loose = fc.oneof(number, fc.string({maxLength: 40}), fc.boolean(), fc.cons
 
 const nearFrame = fc.record(
 	{
-		t: fc.constantFrom('d', 'ack', 'ping', 'x'),
+		t: fc.constantFrom('d', 'ack', 'ca', 'ping', 'x'),
 		g: loose,
 		n: loose,
 		c: loose,
+		r: loose,
 		e: fc.anything(),
 		p: fc.oneof(fc.tuple(fc.integer({min: -1, max: 3}), fc.integer({min: 0, max: 4})), loose),
 		x: loose,
@@ -44,6 +45,7 @@ const mostlyValid = fc.oneof({arbitrary: fc.nat(), weight: 4}, {arbitrary: numbe
 const hotFrame = fc.oneof(
 	fc.record({t: fc.constant('d'), g: mostlyValid, n: mostlyValid, e: fc.anything()}),
 	fc.record({t: fc.constant('ack'), g: mostlyValid, c: mostlyValid}),
+	fc.record({t: fc.constant('ca'), c: mostlyValid, g: mostlyValid, r: mostlyValid}, {requiredKeys: ['t', 'c']}),
 );
 const hotMessage = fc.record(
 	{
@@ -96,6 +98,7 @@ describe('the decoders\' fast paths never accept what the schemas reject', () =>
 	test('the fast paths do take the common shapes (else they would be dead code)', () => {
 		expect(fastFrame({t: 'd', g: 0, n: 1, e: {k: 'msg'}})).toBeDefined();
 		expect(fastFrame({t: 'ack', g: 0, c: 7})).toBeDefined();
+		expect(fastFrame({t: 'ca', c: 7, g: 3, r: 0})).toBeDefined();
 		expect(fastFrame({t: 'ack', g: 0, c: 7, s: [[9, 9]]})).toBeUndefined();
 		expect(fastFrame({t: 'd', g: 0, n: 0, e: 1})).toBeUndefined();
 		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: 'alice', text: 'hi', mid: 'abc'})).toBeDefined();

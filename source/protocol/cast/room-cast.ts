@@ -144,6 +144,7 @@ export class RoomCast {
 		this.deadline = STALE;
 		this.probes.delete(member);
 		this.reprobe.delete(member);
+		this.drop(member);
 		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0});
 		return {e: this.events, q: this.head};
 	}
@@ -347,7 +348,9 @@ export class RoomCast {
 			this.beats(now, group, send);
 		}
 
-		this.trim();
+		if (packed || (due !== undefined && now >= due)) {
+			this.trim();
+		}
 	}
 
 	/** Stops serving the member by the group (it left, or it has all it was owed). */
