@@ -238,6 +238,25 @@ describe('line mode', () => {
 		host.child.kill('SIGINT');
 		expect(await host.exited()).toBe(0);
 	});
+
+	test("the host's own member is served by the room's multicast group, and /netinfo says so", async () => {
+		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--name', 'hostess', '--json']);
+		await waitFor(() => host.json().find(event => event.type === 'welcome'), {what: () => `host welcomed: ${host.stderr}`});
+		const answers = () => host.json().filter(event => event.type === 'info' && typeof event.text === 'string' && event.text.includes('room events:')).map(event => event.text as string);
+		// The probe takes a few beats after the welcome: ask again (after each answer) until it has answered.
+		let answer = '';
+		for (let asked = 0; asked < 10 && !/room events: by multicast/.test(answer); asked++) {
+			const before = answers().length;
+			host.child.stdin.write('/netinfo\n');
+			answer = await waitFor(() => answers()[before], {timeoutMs: 10_000, what: '/netinfo to answer'});
+		}
+
+		expect(answer).toMatch(/room events: by multicast \(group 239\.255\.\d+\.\d+:\d+\); multicast: \d+ of \d+ probes came by the group/);
+		const said = (text: RegExp) => answers().some(line => text.test(line));
+		expect(said(/hostess +multicast/)).toBe(true);
+		host.child.kill('SIGINT');
+		expect(await host.exited()).toBe(0);
+	});
 });
 
 describe('discovery', () => {
