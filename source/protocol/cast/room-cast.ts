@@ -62,6 +62,9 @@ export type RoomCastOptions = {
 	readonly version: number;
 	/** The member's retransmission timeout (from its stream's RTT). */
 	readonly rto: (member: HubMember) => number;
+	/** The room's multicast group (239.255.x.y) and port. */
+	readonly group: string;
+	readonly port: number;
 };
 
 /**
@@ -100,6 +103,11 @@ export class RoomCast {
 	/** The current epoch and its key, for a welcome. */
 	get current(): {readonly e: number; readonly key: string} {
 		return {e: this.epochNumber, key: toBase64(this.key)};
+	}
+
+	/** The room stream's part of a welcome, for a member it may serve (an IPv4 one: the group is IPv4); undefined for others. */
+	info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined {
+		return /^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address) ? {g: this.options.group, p: this.options.port, ...this.current} : undefined;
 	}
 
 	/** Whether the group serves the member (or still owes it events before its return to unicast). */

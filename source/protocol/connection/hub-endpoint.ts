@@ -107,7 +107,13 @@ export class HubEndpoint<Via> {
 		this.gate = new HubGate(config.joinLimit, config.maxMembers, now);
 		const multicast = config.multicast;
 		const cast = multicast
-			? new RoomCast({random: deps.random, signer: castSigner(config.identity.secretKey, config.identity.publicKey), version: PROTOCOL_VERSION, rto: member => member.sender.rtt.rto()})
+			? new RoomCast({
+					random: deps.random,
+					signer: castSigner(config.identity.secretKey, config.identity.publicKey),
+					version: PROTOCOL_VERSION,
+					rto: member => member.sender.rtt.rto(),
+					...multicast,
+				})
 			: undefined;
 		this.cast = cast;
 		this.room = new HubRoom({
@@ -133,18 +139,7 @@ export class HubEndpoint<Via> {
 			recent: config.durable?.recent,
 			durable: Boolean(config.durable),
 			privateRoom: config.secret !== undefined,
-			cast:
-				cast && multicast
-					? {
-							append: encoded => cast.append(encoded),
-							promote: member => cast.promote(member),
-							demote: (member, at) => cast.demote(member, at),
-							forget: member => cast.forget(member),
-							rekey: () => cast.rekey(),
-							// IPv4 members only: the group is an IPv4 one.
-							info: member => (/^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address) ? {g: multicast.group, p: multicast.port, ...cast.current} : undefined),
-						}
-					: undefined,
+			cast,
 		});
 		this.handshake = new HubHandshake<Via>({
 			room: this.room,
@@ -159,7 +154,7 @@ export class HubEndpoint<Via> {
 			drop: reason => this.drop(reason),
 			admitted: (member, via) => {
 				this.routes.set(member, via);
-				if (cast && /^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address)) {
+				if (cast?.info(member)) {
 					cast.probe(member, this.now);
 				}
 			},

@@ -50,6 +50,7 @@ export type RoomCastPort = {
 	promote(member: HubMember): {e: number; q: number};
 	demote(member: HubMember, now: number): {e: number};
 	forget(member: HubMember): void;
+	probe(member: HubMember, now: number): void;
 	rekey(): {e: number; key: string};
 	/** The room stream's part of a welcome, for a member it may serve; undefined for others. */
 	info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined;
@@ -81,10 +82,14 @@ export class HubRoom {
 			durable: options.durable,
 			onDirty: options.onDirty,
 			onResync: member => {
-				// A fresh start: by its own stream, until the group serves it again.
+				// A fresh start: by its own stream, probed again for the group.
 				member.viaGroup = false;
 				options.cast?.forget(member);
-				for (const json of welcomeItems(member, this.live(), this.log, this.facts(), true)) {
+				if (options.cast?.info(member)) {
+					options.cast.probe(member, this.now());
+				}
+
+				for (const json of welcomeItems(member, this.live(), this.log, options, true)) {
 					this.streams.deliver(member, json);
 				}
 			},
@@ -178,7 +183,7 @@ export class HubRoom {
 		}
 
 		this.table.track(member);
-		for (const json of welcomeItems(member, this.live(), this.log, this.facts(), false, since, proven)) {
+		for (const json of welcomeItems(member, this.live(), this.log, this.options, false, since, proven)) {
 			this.streams.enqueue(member, json);
 		}
 
@@ -306,10 +311,6 @@ export class HubRoom {
 				}
 			}
 		});
-	}
-
-	private facts() {
-		return {...this.options, cast: this.options.cast};
 	}
 
 	private stampDirect(from: HubMember, to: HubMember, text: string, id: string | undefined): void {

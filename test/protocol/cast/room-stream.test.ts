@@ -15,7 +15,7 @@ const texts = (events: StreamEvent[]) => events.map(event => (Buffer.isBuffer(ev
 
 /** A hub's room stream and one member's, wired by hand: what the hub sends goes where the test says. */
 function pair() {
-	const hub = new RoomCast({random: bytes => new Uint8Array(randomBytes(bytes)), signer, version: VERSION, rto: () => 100});
+	const hub = new RoomCast({random: bytes => new Uint8Array(randomBytes(bytes)), signer, version: VERSION, rto: () => 100, group: '239.255.1.1', port: 9999});
 	const member = {name: 'bob'} as HubMember;
 	const cast = new MemberCast();
 	cast.welcome({g: '239.255.1.1', p: 9999, ...hub.current}, identity.publicKey);
