@@ -386,8 +386,14 @@ export class MemberCast {
 		if (seen.size > 64) seen.delete(seen.keys().next().value!);
 		if (via === 'group') return;
 		// The latest beat's group copy may still be on its way: those before it had a beat's time.
-		// Only this probe's beats: an earlier probe's say nothing of the link now.
-		const judged = [...this.beatsByUnicast].filter(([beat, at]) => beat < head.q && at >= now - PROBE_RECENT_MS).slice(-PROBE_BEATS * 2);
+		// Only this probe's beats (an earlier probe's say nothing of the link now), and none sent
+		// before the first the group brought: the membership may not have taken effect for those
+		// (a busy process reads a unicast copy late, after the group socket opened).
+		let firstByGroup = Number.POSITIVE_INFINITY;
+		for (const beat of this.beatsByGroup.keys()) firstByGroup = Math.min(firstByGroup, beat);
+		const judged = [...this.beatsByUnicast]
+			.filter(([beat, at]) => beat < head.q && at >= now - PROBE_RECENT_MS && (firstByGroup === Number.POSITIVE_INFINITY || beat >= firstByGroup))
+			.slice(-PROBE_BEATS * 2);
 		if (judged.length < PROBE_BEATS) return;
 		const late = judged.flatMap(([beat, at]) => (this.beatsByGroup.has(beat) ? [this.beatsByGroup.get(beat)! - at] : [])).sort((a, b) => a - b);
 		const median = late.length > 0 ? Math.round(late[Math.floor(late.length / 2)]!) : 0;

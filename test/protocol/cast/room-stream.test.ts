@@ -195,6 +195,51 @@ describe('the room stream, hub to member', () => {
 	});
 });
 
+describe('the probe, when the group socket opened while beats were on their way', () => {
+	test('a beat sent before the membership took effect is not held against the group (seen in tmux: 4 of 5, on loopback)', () => {
+		const {hub, member, cast, group, unicast, poll} = pair();
+		cast.groupOpen = true;
+		hub.probe(member, 0);
+		let now = 0;
+		for (let beat = 0; beat < 8; beat++) {
+			poll(now);
+			// The first beat's group copy left before the member had joined the group; its unicast
+			// copy was read late, by a busy process, after the group socket was open.
+			for (const datagram of unicast.splice(0)) cast.accept(datagram, readCastHead(datagram)!, 'unicast', now + 100);
+			for (const datagram of group.splice(0)) if (beat > 0) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 100);
+			for (const frame of cast.frames(now + 100)) {
+				const report = JSON.parse(frame) as {t: string; u: number; g: number; l: number};
+				if (report.t === 'probe') hub.report(member, report.u, report.g, report.l, now);
+			}
+
+			now += 50;
+		}
+
+		const [decision] = hub.takeDecisions();
+		expect(decision).toMatchObject({via: 'group', why: expect.stringMatching(/5 of 5 probes came by the group/)});
+	});
+
+	test('a group that drops some beats after it delivered one is still judged on them', () => {
+		const {hub, member, cast, group, unicast, poll} = pair();
+		cast.groupOpen = true;
+		hub.probe(member, 0);
+		let now = 0;
+		for (let beat = 0; beat < 8; beat++) {
+			poll(now);
+			for (const datagram of unicast.splice(0)) cast.accept(datagram, readCastHead(datagram)!, 'unicast', now + 100);
+			for (const datagram of group.splice(0)) if (beat === 0 || beat === 2) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 100);
+			for (const frame of cast.frames(now + 100)) {
+				const report = JSON.parse(frame) as {t: string; u: number; g: number; l: number};
+				if (report.t === 'probe') hub.report(member, report.u, report.g, report.l, now);
+			}
+
+			now += 50;
+		}
+
+		expect(hub.takeDecisions()[0]).toMatchObject({via: 'unicast', why: expect.stringMatching(/2 of 5 probes came by the group/)});
+	});
+});
+
 describe('the room stream against an outsider on the network (no key)', () => {
 	test('junk and datagrams claiming any epoch or number, sent first, do not keep the real ones out', () => {
 		const {hub, cast, take, round} = pair();
