@@ -9,9 +9,9 @@ export async function runHeadless(room: RunningHub, json: boolean, output: NodeJ
 		output.write(`${JSON.stringify(hostingEvent(room))}\n`);
 	} else {
 		output.write(
-			room.hub.fingerprint
+			room.hub.private
 				? `private room: members need the secret; fingerprint ${room.hub.fingerprint} (members see the same)\n`
-				: 'open room: anyone on the network can join and read it (--secret-file makes it private)\n',
+				: `open room: anyone on the network can join and read it (--secret-file makes it private); fingerprint ${room.hub.fingerprint} (members see the same)\n`,
 		);
 		output.write(`socket-chat-tui hub: room open on UDP port ${room.port} (files on TCP port ${room.transferPort}). Others join with:\n`);
 		for (const hint of joinHints(room)) {
@@ -39,6 +39,9 @@ export async function runHeadless(room: RunningHub, json: boolean, output: NodeJ
 	await new Promise<void>(resolve => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
+		// Whoever read the log went away (`--headless | head`): the hub closes the room as on a
+		// signal, as a pipeline's writer does, instead of dying of an unhandled EPIPE.
+		output.on('error', resolve);
 	});
 	await room.close();
 	return 0;

@@ -40,6 +40,8 @@ export const helpText = `
     --scrollback N       messages kept on screen to scroll back through (default 10000)
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
+    --new-room           with --host: open a new room (a new key) on this port, beside
+                         the one kept there (a private room: the secret picks the room)
     --max-file-size SIZE with --host: largest file members may send (default 1G)
     --secret-file PATH   a room only those who know the secret in PATH can read or
                          enter; every datagram and file is encrypted (a trailing line
@@ -79,6 +81,8 @@ export type CliOptions = {
 	readonly knownRoomsFile: string;
 	/** `--accept-new-key`: a room whose host key changed is trusted, and the new key pinned. */
 	readonly acceptNewKey: boolean;
+	/** `--new-room`: the host makes a new room (a new key) instead of going on with the one kept for its port. */
+	readonly newRoom: boolean;
 	/** Messages kept in the messages pane. */
 	readonly scrollback: number;
 	readonly name?: string;
@@ -158,6 +162,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			multicast: {type: 'boolean', default: true},
 			dataDir: {type: 'string'},
 			acceptNewKey: {type: 'boolean', default: false},
+			newRoom: {type: 'boolean', default: false},
 			scrollback: {type: 'number', default: 10_000},
 		},
 	});
@@ -176,6 +181,14 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 	if (flags.headless && !flags.host) {
 		throw new CliError('--headless runs a hub alone, so it goes with --host', 2);
+	}
+
+	if (flags.newRoom && !flags.host) {
+		throw new CliError('--new-room opens a new room, so it goes with --host', 2);
+	}
+
+	if (flags.newRoom && flags.dataDir === undefined && port(flags.port, 'port', DEFAULT_PORT) === 0) {
+		throw new CliError('--new-room: a room on --port 0 is new at every start already (nothing is kept for it)', 2);
 	}
 
 	if (flags.plain && flags.json) {
@@ -235,6 +248,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),
 		knownRoomsFile: path.join(flags.dataDir ?? defaultDataDir(env), 'known-rooms.json'),
 		acceptNewKey: flags.acceptNewKey,
+		newRoom: flags.newRoom,
 		headless: flags.headless,
 		join,
 		name: flags.name,

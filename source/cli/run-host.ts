@@ -4,7 +4,8 @@ import type {Hub} from '../net/hub.js';
 import {PROTOCOL_VERSION} from '../protocol/limits.js';
 import path from 'node:path';
 import {RoomHost} from '../net/room-host.js';
-import {HistoryKeyError, RoomStore} from '../net/room-store.js';
+import type {RoomStore} from '../net/room-store.js';
+import {openRoomFolder, OtherSecretError, ROOMS_DIR} from '../net/room-folder.js';
 import {shareAddresses, shareLabel, type ShareAddress} from '../net/interfaces.js';
 import {describeBindError} from '../net/udp.js';
 import {formatHostPort} from '../net/address.js';
@@ -26,16 +27,18 @@ export type RunningHub = {
 /** Opens the room: binds the TCP transfer server and the UDP hub. */
 export async function openRoom(options: CliOptions): Promise<RunningHub> {
 	let store: RoomStore | undefined;
-	// A private room's history has a folder of its own (sealed under its secret): a later open
-	// room on the same port never serves it.
-	const folder = options.dataDir === false ? undefined : path.join(options.dataDir, `room-${options.port}${options.secret === undefined ? '' : '-private'}`);
-	if (folder) {
+	let folder: string | undefined;
+	// Each room has a folder of its own, named by its key (net/room-folder.ts): a private room's
+	// history (sealed under its secret) is never served by an open room started later on its port.
+	if (options.dataDir !== false) {
 		try {
-			store = await RoomStore.open(folder, {secret: options.secret});
+			store = (await openRoomFolder(options.dataDir, {port: options.port, secret: options.secret, fresh: options.newRoom})).store;
 		} catch (error) {
-			const why = error instanceof HistoryKeyError ? `${error.message} (give the room's own secret, or start a new room in another folder)` : (error as Error).message;
-			throw new CliError(`cannot keep the room's history in ${folder}: ${why}. Pick another folder with --data-dir.`, 1);
+			if (error instanceof OtherSecretError) throw new CliError(`cannot open the room: ${error.message}`, 1);
+			throw new CliError(`cannot keep the room's history in ${path.join(options.dataDir, ROOMS_DIR)}: ${(error as Error).message}. Pick another folder with --data-dir.`, 1);
 		}
+
+		folder = store.dir;
 	}
 
 	const room = new RoomHost({
@@ -72,7 +75,7 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 			port: ports.port,
 			transferPort: ports.transferPort,
 			members: hub.memberNames().length,
-			secret: hub.fingerprint !== undefined,
+			secret: hub.private,
 			version: PROTOCOL_VERSION,
 		}),
 	});
@@ -100,7 +103,7 @@ export async function openRoom(options: CliOptions): Promise<RunningHub> {
 /** The line-mode event that says the room is open and where (--json, for --host and --headless alike). */
 export function hostingEvent(room: RunningHub): Record<string, unknown> {
 	const {fingerprint} = room.hub;
-	return {type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shares, ...(fingerprint ? {fingerprint} : {})};
+	return {type: 'hosting', port: room.port, transferPort: room.transferPort, addresses: room.shares, secret: room.hub.private, ...(fingerprint ? {fingerprint} : {})};
 }
 
 /** How to tell people where the room is. */

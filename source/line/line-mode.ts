@@ -124,11 +124,12 @@ function announceWelcome(snapshot: SessionSnapshot, format: LineFormat, emit: (v
 			room: snapshot.roomAddress,
 			name: snapshot.myName,
 			members: names,
-			secret: Boolean(snapshot.fingerprint),
+			secret: snapshot.secret === true,
 			...(snapshot.fingerprint ? {fingerprint: snapshot.fingerprint} : {}),
 		});
 	} else {
-		const privacy = snapshot.fingerprint ? `private room, fingerprint ${snapshot.fingerprint}` : 'open room: anyone on the network can join and read it';
+		const key = snapshot.fingerprint ? `, fingerprint ${snapshot.fingerprint}` : '';
+		const privacy = snapshot.secret ? `private room${key}` : `open room${key}: anyone on the network can join and read it`;
 		output.write(`* joined ${snapshot.roomAddress} as ${snapshot.myName} (${privacy}); ${names.length} here: ${names.join(', ')}\n`);
 	}
 }

@@ -27,7 +27,7 @@ export type RoomAnnouncerOptions = {
 	readonly interfaces?: () => InterfaceTable;
 	/** Announce over DNS-SD/mDNS as well, there (default: no; the CLI turns it on). */
 	readonly mdns?: MdnsOptions | false;
-	/** A private room's fingerprint, in its announcements and its DNS-SD TXT record. */
+	/** The room's fingerprint (open or private), in its announcements and its DNS-SD TXT record. */
 	readonly fingerprint?: string;
 };
 

@@ -131,9 +131,14 @@ export class Hub {
 		return this.boundPort;
 	}
 
-	/** In a private room, the fingerprint of the hub's key, which people compare aloud (members pin the key in every room). */
+	/** The fingerprint of the hub's key, which people compare aloud (members pin the key in every room, open or private). */
 	get fingerprint(): string | undefined {
-		return this.identity && this.options.secret !== undefined ? identityFingerprint(this.identity.publicKey) : undefined;
+		return this.identity ? identityFingerprint(this.identity.publicKey) : undefined;
+	}
+
+	/** Whether the room needs a secret. */
+	get private(): boolean {
+		return this.options.secret !== undefined;
 	}
 
 	/** Room events as they are stamped (the headless host logs these). */

@@ -40,7 +40,7 @@ const announcementSchema = z.object({
 	members: z.number().int().min(0).max(1_000_000),
 	secret: z.boolean(),
 	version: z.number().int().min(0).max(255),
-	// A private room's hub key fingerprint (protocol/secure/identity.ts), as DNS-SD's `fp` gives it;
+	// The room's hub key fingerprint (protocol/secure/identity.ts; open and private rooms), as DNS-SD's `fp` gives it;
 	// one of another shape (a later format, or junk) is dropped, the announcement kept.
 	fingerprint: z
 		.string()

@@ -80,6 +80,9 @@ export class ChatSession implements ChatSessionApi {
 		return this.registry;
 	}
 
+	/** Whether the join gave a secret: the room is then a private one (the hub accepts no other). */
+	private joinedWithSecret = false;
+
 	join(name: string, secret?: string): void {
 		if (this.joining || this.leaving) {
 			return;
@@ -178,6 +181,7 @@ export class ChatSession implements ChatSessionApi {
 
 	private async joinAs(name: string, secret: string | undefined): Promise<void> {
 		const {link} = this.options;
+		this.joinedWithSecret = secret !== undefined;
 		this.store.update({status: 'connecting', statusDetail: `connecting to ${link.address}...`, refusal: undefined, myName: name});
 		const outcome = await link.join(name, secret);
 		if (outcome.ok) {
@@ -191,7 +195,7 @@ export class ChatSession implements ChatSessionApi {
 	/** Folds an item from the hub into the store (see `reduceHubItem`). */
 	private receive(item: HubItem): void {
 		const before = roomState(this.store.state, this.lastSeq);
-		const step = reduceHubItem(before, item, this.options.link.fingerprint);
+		const step = reduceHubItem(before, item, {fingerprint: this.options.link.fingerprint, secret: this.joinedWithSecret});
 		if (step.state !== before) {
 			const {lastSeq, ...patch} = step.state;
 			this.lastSeq = lastSeq;

@@ -12,7 +12,7 @@ export type RoomLink = {
 	/** host:port of the hub. */
 	readonly address: string;
 	readonly rttMs: number | undefined;
-	/** For a room with a secret, once joined: the room key's fingerprint. */
+	/** Once joined (open room or private): the fingerprint of the hub's key, to compare aloud. */
 	readonly fingerprint?: string;
 	join(name: string, secret?: string): Promise<JoinOutcome>;
 	/** Queues a request; delivered reliably and in order. */

@@ -5,7 +5,7 @@ import type {NewEntry} from './session-store.js';
 import type {FileOffer, SessionSnapshot} from './types.js';
 
 /** The part of a member's view that what the hub sends changes, and the last event number shown. */
-export type RoomState = Pick<SessionSnapshot, 'status' | 'statusDetail' | 'refusal' | 'myName' | 'members' | 'offers' | 'fingerprint' | 'rate'> & {
+export type RoomState = Pick<SessionSnapshot, 'status' | 'statusDetail' | 'refusal' | 'myName' | 'members' | 'offers' | 'fingerprint' | 'secret' | 'rate'> & {
 	/** The newest room event shown: an event numbered at or below it is a repeat. */
 	readonly lastSeq: number;
 };
@@ -18,13 +18,13 @@ type OfferEvent = Extract<RoomEvent, {k: 'offer'}>;
 /**
  * Folds one item from the hub into the member's view: the welcome (members, connected, and the
  * history it carries between two markers), room events (membership, offers, lines), and notices.
- * Events already shown (by number) are dropped. Pure: no clock, no I/O; `fingerprint` is the
- * link's, recorded when the welcome arrives.
+ * Events already shown (by number) are dropped. Pure: no clock, no I/O; `room` is what the link
+ * knows of the room (its key's fingerprint, whether it has a secret), recorded when the welcome arrives.
  */
-export function reduceHubItem(state: RoomState, item: HubItem, fingerprint?: string): RoomStep {
+export function reduceHubItem(state: RoomState, item: HubItem, room: {readonly fingerprint?: string; readonly secret?: boolean} = {}): RoomStep {
 	switch (item.k) {
 		case 'welcome': {
-			return welcome(state, item, fingerprint);
+			return welcome(state, item, room);
 		}
 
 		case 'notice': {
@@ -38,7 +38,7 @@ export function reduceHubItem(state: RoomState, item: HubItem, fingerprint?: str
 }
 
 /** The welcome makes us connected at once, so front ends see it before the history it carries. */
-function welcome(before: RoomState, item: Welcome, fingerprint: string | undefined): RoomStep {
+function welcome(before: RoomState, item: Welcome, room: {readonly fingerprint?: string; readonly secret?: boolean}): RoomStep {
 	let state: RoomState = {
 		...before,
 		myName: item.you,
@@ -46,7 +46,8 @@ function welcome(before: RoomState, item: Welcome, fingerprint: string | undefin
 		status: 'connected',
 		statusDetail: undefined,
 		refusal: undefined,
-		fingerprint,
+		fingerprint: room.fingerprint,
+		secret: room.secret === true,
 		rate: item.rate,
 	};
 	const entries: NewEntry[] = [];
@@ -114,6 +115,6 @@ function offer(before: RoomState, event: OfferEvent, fromHistory: boolean): Room
 
 /** The room state of a snapshot, with the last event number shown. */
 export function roomState(snapshot: SessionSnapshot, lastSeq: number): RoomState {
-	const {status, statusDetail, refusal, myName, members, offers, fingerprint, rate} = snapshot;
-	return {status, statusDetail, refusal, myName, members, offers, fingerprint, rate, lastSeq};
+	const {status, statusDetail, refusal, myName, members, offers, fingerprint, secret, rate} = snapshot;
+	return {status, statusDetail, refusal, myName, members, offers, fingerprint, secret, rate, lastSeq};
 }

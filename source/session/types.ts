@@ -129,10 +129,12 @@ export type SessionSnapshot = {
 	/** Smoothed round-trip time to the hub, when measured. */
 	readonly rttMs?: number;
 	/**
-	 * For a room with a secret: a short string of the room key that everyone in the room sees the
-	 * same, to compare aloud. Absent for an open room (anyone on the network can join and read it).
+	 * Once joined: a short string of the hub's key that everyone in the room sees the same, to
+	 * compare aloud (in an open room as in a private one).
 	 */
 	readonly fingerprint?: string;
+	/** True in a room with a secret; false or absent in an open room (anyone on the network can join and read it). */
+	readonly secret?: boolean;
 	/** The hub's limit on messages, from its welcome (members pace themselves below it). */
 	readonly rate?: {readonly perSecond: number; readonly burst: number};
 };

@@ -86,3 +86,16 @@ describe('the room secret', () => {
 		expect(helpText).toContain('--no-multicast');
 	});
 });
+
+describe('another room on the port', () => {
+	test('--new-room goes with --host (and says so otherwise), and the help offers it', () => {
+		expect(parseOptions(['--host'], {}).newRoom).toBe(false);
+		expect(parseOptions(['--host', '--new-room'], {}).newRoom).toBe(true);
+		const alone = usageError([...join, '--new-room']);
+		expect(alone.message).toContain('--new-room');
+		expect(alone.message).toContain('--host');
+		expect(alone.exitCode).toBe(2);
+		expect(usageError(['--host', '--port', '0', '--new-room']).message).toContain('--port 0');
+		expect(helpText).toContain('--new-room');
+	});
+});

@@ -97,6 +97,19 @@ describe('runtime failures exit 1 with what to check', () => {
 	});
 });
 
+describe('the headless hub', () => {
+	test('its log read by a pipeline that ends (`--headless | head -1`): it closes the room and exits 0 at its next line, no unhandled EPIPE', async () => {
+		const {hub, port} = await headlessHub();
+		running.push(hub);
+		// The reader goes away after the first line, as `head -1` does.
+		hub.child.stdout.destroy();
+		const member = cli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--json']);
+		member.child.stdin.end('hello\n');
+		expect(await hub.exited(20_000)).toBe(0);
+		expect(hub.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+	});
+});
+
 describe('line mode', () => {
 	test('300 piped lines at the default pace: all arrive, in order, and it exits 0 (it said it was draining)', async () => {
 		const {hub, port} = await headlessHub();

@@ -67,3 +67,24 @@ test('a member pins the host key on its first join and refuses another key later
 	// The new key is the pinned one now.
 	expect((await join(port, memberData)).exitCode).toBe(0);
 });
+
+test("an open room shows its key to compare aloud: the host's and the member's fingerprints agree, and a restart on the same data folder keeps it", async () => {
+	const port = await freeUdpPort();
+	const hostData = await folder('host-open');
+	const first = await host(port, hostData);
+	const hosting = first.json().find(event => event.type === 'hosting')!;
+	expect(hosting.secret).toBe(false);
+	expect(hosting.fingerprint).toMatch(/^[a-km-np-z2-9]{4}(?:-[a-km-np-z2-9]{4}){3}$/);
+	const joined = await join(port, await folder('member-open'));
+	expect(joined.exitCode, joined.stderr).toBe(0);
+	const welcome = joined.json().find(event => event.type === 'welcome')!;
+	expect(welcome).toMatchObject({secret: false, fingerprint: hosting.fingerprint});
+
+	first.child.kill('SIGINT');
+	await first.exited();
+	const again = await host(port, hostData);
+	expect(again.json().find(event => event.type === 'hosting')!.fingerprint).toBe(hosting.fingerprint);
+	// The room's folder is named by that key.
+	const {readdir} = await import('node:fs/promises');
+	expect(await readdir(path.join(hostData, 'rooms'))).toEqual([hosting.fingerprint]);
+});

@@ -74,3 +74,40 @@ test("an open room started later on the same port and data folder serves none of
 	second.child.stdin.end();
 	await second.exited(20_000);
 });
+
+test('a second private room on one port: refused with the kept key and what to do, then --new-room gives it a key and a history of its own', async () => {
+	const dataDir = await folder();
+	const port = await freeUdpPort();
+	const {writeFile} = await import('node:fs/promises');
+	const secretFile = async (name: string, secret: string) => {
+		const file = path.join(dataDir, name);
+		await writeFile(file, `${secret}\n`, {mode: 0o600});
+		return file;
+	};
+
+	const host = async (secret: string, extra: string[] = []) => {
+		const started = runCli(['--host', '--headless', '--bind', '127.0.0.1', '--port', String(port), '--transfer-port', '0', '--data-dir', dataDir, '--json', '--secret-file', secret, ...extra]);
+		running.push(started);
+		return started;
+	};
+
+	const first = await host(await secretFile('one.txt', 'correct horse'));
+	const firstKey = (await waitFor(() => first.json().find(event => event.type === 'hosting'), {what: () => `the first host up: ${first.stderr}`})).fingerprint as string;
+	first.child.kill('SIGINT');
+	await first.exited(20_000);
+
+	const other = await secretFile('two.txt', 'battery staple');
+	const refused = await host(other);
+	expect(await refused.exited(20_000)).toBe(1);
+	expect(refused.stderr).toContain(firstKey);
+	expect(refused.stderr).toContain('--new-room');
+
+	const second = await host(other, ['--new-room']);
+	const secondKey = (await waitFor(() => second.json().find(event => event.type === 'hosting'), {what: () => `the second host up: ${second.stderr}`})).fingerprint as string;
+	expect(secondKey).not.toBe(firstKey);
+	second.child.kill('SIGINT');
+	await second.exited(20_000);
+	// Each secret goes on with its own room, without --new-room.
+	const again = await host(other);
+	expect((await waitFor(() => again.json().find(event => event.type === 'hosting'), {what: () => `the second room again: ${again.stderr}`})).fingerprint).toBe(secondKey);
+});

@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {IDENTITY_FILE, parseIdentityFile} from '../../source/net/hub-identity-file.js';
+import {ROOMS_DIR} from '../../source/net/room-folder.js';
 import {roomGroup} from '../../source/protocol/cast/cast-wire.js';
 import type {CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -232,7 +233,9 @@ describe.skipIf(unavailable !== undefined)('the room stream on test hosts: multi
 
 	test('a hub and two members on other hosts: the group serves both, each line cast once (TTL 1, the group from the hub\'s key), every line at both in one order', async () => {
 		const room = [ann, bob];
-		const identity = parseIdentityFile(IDENTITY_FILE, readFileSync(path.join(dataDir, `room-${PORT}`, IDENTITY_FILE)));
+		// The hub's one room, in the folder named by its key (net/room-folder.ts).
+		const rooms = path.join(dataDir, ROOMS_DIR);
+		const identity = parseIdentityFile(IDENTITY_FILE, readFileSync(path.join(rooms, readdirSync(rooms)[0]!, IDENTITY_FILE)));
 		const group = roomGroup(identity.publicKey);
 		// Each member says so too, with the room's group and the probe's count.
 		const reports = await Promise.all(room.map(async seat => netinfoServed(seat.cli)));

@@ -40,7 +40,7 @@ const rows: Array<[string, Row]> = [
 	['a welcome makes us connected, with its members and my name as the hub spelled it', {
 		state: {...joining, refusal: {code: 'name-taken', reason: 'taken'}},
 		item: {...makeWelcome('alice', ['bob']), rate: {perSecond: 10, burst: 20}},
-		after: {status: 'connected', statusDetail: undefined, refusal: undefined, myName: 'alice', rate: {perSecond: 10, burst: 20}, fingerprint: 'ab12', members: [{name: 'bob', isHost: true, isMe: false}, {name: 'alice', isHost: false, isMe: true}], lastSeq: 0},
+		after: {status: 'connected', statusDetail: undefined, refusal: undefined, myName: 'alice', rate: {perSecond: 10, burst: 20}, fingerprint: 'ab12', secret: true, members: [{name: 'bob', isHost: true, isMe: false}, {name: 'alice', isHost: false, isMe: true}], lastSeq: 0},
 		entries: [],
 	}],
 	['a welcome puts its history between two markers, every entry from history, and remembers the last number', {
@@ -148,7 +148,7 @@ const rows: Array<[string, Row]> = [
 
 describe('reduceHubItem: what one item from the hub does to the view', () => {
 	test.each(rows)('%s', (_name, {state, item, after, entries}) => {
-		const step = reduceHubItem(state, item, 'ab12');
+		const step = reduceHubItem(state, item, {fingerprint: 'ab12', secret: true});
 		if (after === 'same') {
 			expect(step.state).toBe(state);
 		} else {
@@ -164,7 +164,7 @@ describe('reduceHubItem: what one item from the hub does to the view', () => {
 
 	test('leaves the state it was given as it was (frozen inputs do not throw), and sets no entry time of its own', () => {
 		const state = Object.freeze({...inRoom, members: Object.freeze([...inRoom.members]), offers: Object.freeze([pending])}) as RoomState;
-		const step = reduceHubItem(state, ev.join(11, 'dave'), undefined);
+		const step = reduceHubItem(state, ev.join(11, 'dave'));
 		expect(state.members).toHaveLength(3);
 		expect(step.entries[0]).toMatchObject({time: T0 + 11});
 		expect(reduceHubItem(state, {k: 'notice', level: 'info', text: 'x'}).entries[0]).not.toHaveProperty('time');
@@ -172,6 +172,6 @@ describe('reduceHubItem: what one item from the hub does to the view', () => {
 
 	test('roomState picks the room fields of a snapshot and adds the last number shown', () => {
 		const picked = roomState({status: 'connected', role: 'member', roomAddress: 'h:1', shareAddresses: [], myName: 'alice', members: [], entries: [], offers: [], transfers: []}, 7);
-		expect(picked).toEqual({status: 'connected', myName: 'alice', members: [], offers: [], lastSeq: 7, statusDetail: undefined, refusal: undefined, fingerprint: undefined, rate: undefined});
+		expect(picked).toEqual({status: 'connected', myName: 'alice', members: [], offers: [], lastSeq: 7, statusDetail: undefined, refusal: undefined, fingerprint: undefined, secret: undefined, rate: undefined});
 	});
 });

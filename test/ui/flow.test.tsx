@@ -97,6 +97,8 @@ describe('secret prompt', () => {
 		const rendered = renderApp({session: open});
 		await waitForText(rendered, 'open room: anyone on the');
 		open.update({fingerprint: 'abcd-efgh-jkmn'});
+		await waitForText(rendered, 'open room abcd-efgh-jkmn');
+		open.update({secret: true});
 		await waitForText(rendered, 'private abcd-efgh-jkmn');
 		expect(screen(rendered)).not.toContain('open room');
 	});

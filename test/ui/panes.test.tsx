@@ -61,7 +61,7 @@ describe('messages pane', () => {
 	});
 
 	test('a host of a room with a secret is reminded that others need it, and the secret is not shown', async () => {
-		const session = connectedSession({role: 'host', shareAddresses: ['10.0.0.5:7777'], fingerprint: 'abcd-efgh-ijkm'});
+		const session = connectedSession({role: 'host', shareAddresses: ['10.0.0.5:7777'], fingerprint: 'abcd-efgh-ijkm', secret: true});
 		const rendered = renderApp({session});
 		const frame = await waitForText(rendered, 'they need the room secret');
 		expect(frame).toContain('npx socket-chat-tui --join 10.0.0.5:7777 + the secret');

@@ -95,7 +95,11 @@ describe('status and members', () => {
 		expect(shareLine({...snapshot, shareAddresses: ['10.0.0.5:7777 (eth0)', '[fe80::1%eth0]:7777 (eth0)']})).toBe(
 			'others join with (eth0): npx socket-chat-tui --join 10.0.0.5:7777  (or --join [fe80::1%eth0]:7777)',
 		);
-		expect(shareLine({...snapshot, fingerprint: 'abcd-efgh-ijkm'})).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777 + the secret');
+		expect(shareLine({...snapshot, secret: true})).toBe('others join with: npx socket-chat-tui --join 10.0.0.5:7777 + the secret');
+		// An open room's key is shown too (to compare aloud), and says the room is open.
+		const connected = {...snapshot, status: 'connected' as const, statusDetail: undefined};
+		expect(statusParts({...connected, fingerprint: 'abcd-efgh-ijkm'}).at(-1)).toEqual({text: 'open room abcd-efgh-ijkm: anyone on the network can join and read it', colour: 'yellow'});
+		expect(statusParts({...connected, fingerprint: 'abcd-efgh-ijkm', secret: true}).at(-1)).toEqual({text: 'private abcd-efgh-ijkm', colour: 'green'});
 	});
 
 	test('member rows mark the host and me, and say how many are left out', () => {

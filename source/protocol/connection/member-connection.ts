@@ -143,9 +143,9 @@ export class MemberConnection {
 		return this.stream.unacknowledged;
 	}
 
-	/** In a private room, the fingerprint of the hub's key, to compare aloud. */
+	/** Once the hub's key is known (open room or private), its fingerprint, to compare aloud. */
 	get fingerprint(): string | undefined {
-		return this.secret === undefined ? undefined : this.keys.fingerprint;
+		return this.keys.fingerprint;
 	}
 
 	/** In a private room, this session's key for its file transfers (an open room's go in the clear). */

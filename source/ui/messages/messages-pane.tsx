@@ -26,7 +26,7 @@ export function emptyHint(snapshot: SessionSnapshot): string[] {
 		return ['no messages yet'];
 	}
 
-	const secret = snapshot.fingerprint ? ['  (they need the room secret: give it to them in person)'] : [];
+	const secret = snapshot.secret ? ['  (they need the room secret: give it to them in person)'] : [];
 	return ['no messages yet — others join with:', ...snapshot.shareAddresses.map(address => `  ${joinLine(address)}`), ...secret];
 }
 

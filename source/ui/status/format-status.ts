@@ -43,9 +43,9 @@ export function statusParts(snapshot: SessionSnapshot): StatusPart[] {
 
 	if (snapshot.status === 'connected') {
 		parts.push(
-			snapshot.fingerprint === undefined
-				? {text: 'open room: anyone on the network can join and read it', colour: 'yellow'}
-				: {text: `private ${snapshot.fingerprint}`, colour: 'green'},
+			snapshot.secret
+				? {text: `private ${snapshot.fingerprint ?? ''}`.trimEnd(), colour: 'green'}
+				: {text: `open room${snapshot.fingerprint ? ` ${snapshot.fingerprint}` : ''}: anyone on the network can join and read it`, colour: 'yellow'},
 		);
 	}
 
@@ -78,7 +78,7 @@ export function joinLine(label: string): string {
  * For a host: "others join with: npx socket-chat-tui --join A (or --join B)", and "+ the secret"
  * in a room with one (the secret itself is never shown); empty otherwise.
  */
-export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddresses' | 'fingerprint'>): string {
+export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddresses' | 'secret'>): string {
 	const [first, ...rest] = snapshot.shareAddresses;
 	if (snapshot.role !== 'host' || first === undefined) {
 		return '';
@@ -86,5 +86,5 @@ export function shareLine(snapshot: Pick<SessionSnapshot, 'role' | 'shareAddress
 
 	const others = rest.length === 0 ? '' : `  (or ${rest.map(label => `--join ${shareParts(label).address}`).join(', ')})`;
 	const via = shareParts(first).interface;
-	return `others join with${via ? ` (${via})` : ''}: ${joinCommand(first)}${others}${snapshot.fingerprint ? ' + the secret' : ''}`;
+	return `others join with${via ? ` (${via})` : ''}: ${joinCommand(first)}${others}${snapshot.secret ? ' + the secret' : ''}`;
 }
