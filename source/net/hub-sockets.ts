@@ -3,6 +3,8 @@ import {isIPv6} from 'node:net';
 import {normalizeAddress} from './address.js';
 import {isLoopback, type InterfaceTable} from './discovery-targets.js';
 import {interfaceOf, localAddresses, readInterfaces, wildcardFamilies, type LocalAddress} from './local-addresses.js';
+import {largestDatagramOn} from './link-mtu.js';
+import {BASE_DATAGRAM} from '../protocol/connection/path-mtu.js';
 import {bindUdp} from './udp.js';
 
 /** How often the interface list is read again for addresses that came or went. */
@@ -89,6 +91,15 @@ export class HubSockets {
 	/** The addresses with a bound socket: the ones that answer. */
 	addresses(): LocalAddress[] {
 		return [...this.entries.values()].map(entry => entry.local);
+	}
+
+	/** The largest datagram `socket` sends without fragmenting it (net/link-mtu.ts); 1,200 where unknown. */
+	largestDatagram(socket: dgram.Socket): number {
+		for (const {local, socket: own} of this.entries.values()) {
+			if (own === socket) return largestDatagramOn(local.interface, local.family);
+		}
+
+		return BASE_DATAGRAM;
 	}
 
 	/** An open socket of that family, for members whose own socket went away. */

@@ -10,15 +10,18 @@ import {roomGroup} from '../protocol/cast/cast-wire.js';
 import {ConnectionDriver} from './connection-driver.js';
 import type {InterfaceTable} from './discovery-targets.js';
 import {loadOrCreateIdentity} from './hub-identity-file.js';
+import {SAFE_PAYLOAD_BYTES} from '../protocol/limits.js';
 import {HubSockets} from './hub-sockets.js';
 import type {LocalAddress} from './local-addresses.js';
 import type {RoomStore} from './room-store.js';
 
 export type {HubStats} from '../protocol/connection/hub-endpoint.js';
 
-export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable' | 'identity' | 'multicast'> & {
+export type HubOptions = Omit<HubEndpointConfig, 'secret' | 'durable' | 'identity' | 'multicast' | 'largestDatagram'> & {
 	/** False: the room's events go to each member by unicast (`--no-multicast`); else by its group where that works. */
 	readonly multicast?: boolean;
+	/** False: every datagram stays within 1,200 bytes; else each member's path is probed for larger ones (connection/path-mtu.ts). */
+	readonly pathMtu?: boolean;
 	/** Address to bind; all interfaces (dual-stack) when absent. */
 	readonly bind?: string;
 	readonly port: number;
@@ -80,6 +83,7 @@ export class Hub {
 				hostKey: this.hostKey,
 				ephemeralIdentity: !options.identity && !options.store,
 				multicast: options.multicast === false ? undefined : {group: roomGroup(this.identity.publicKey), port: this.boundPort},
+				largestDatagram: options.pathMtu === false ? undefined : socket => sockets.largestDatagram(socket),
 			},
 			{random: bytes => randomBytes(bytes), persist: store ? json => store.append(json) : undefined},
 			Date.now(),
@@ -115,6 +119,11 @@ export class Hub {
 			via: cast?.serves(member) && member.viaGroup ? 'group' : 'unicast',
 			why: cast ? (cast.why(member) ?? 'not probed (IPv6: the group is IPv4)') : 'the room has multicast off (--no-multicast)',
 		}));
+	}
+
+	/** The size of the hub's datagrams to each live member, as path MTU discovery found it (connection/path-mtu.ts). */
+	datagramSizes(): Array<{name: string; bytes: number; probes: number; answered: number}> {
+		return this.started.room.live().map(member => ({name: member.name, bytes: member.path?.size ?? SAFE_PAYLOAD_BYTES, probes: member.path?.probes ?? 0, answered: member.path?.answered ?? 0}));
 	}
 
 	/** The group and port of the room stream, when the room has one. */

@@ -13,9 +13,11 @@ export type LossyOptions = {
 	readonly reorder: number;
 	/** Longest hold for a reordered datagram, ms. */
 	readonly maxDelayMs?: number;
+	/** Datagrams larger than this are dropped, as a link of a smaller MTU drops them (IP's don't-fragment). */
+	readonly maxDatagram?: number;
 };
 
-export type RelayStats = {forwarded: number; dropped: number; duplicated: number; reordered: number};
+export type RelayStats = {forwarded: number; dropped: number; duplicated: number; reordered: number; tooLarge: number; largestToMember: number};
 
 /**
  * A UDP relay between members and a hub on 127.0.0.1 that drops, duplicates and reorders
@@ -23,7 +25,7 @@ export type RelayStats = {forwarded: number; dropped: number; duplicated: number
  * still sees one address per member. Loopback only.
  */
 export class LossyRelay {
-	readonly stats: RelayStats = {forwarded: 0, dropped: 0, duplicated: 0, reordered: 0};
+	readonly stats: RelayStats = {forwarded: 0, dropped: 0, duplicated: 0, reordered: 0, tooLarge: 0, largestToMember: 0};
 	private readonly random: () => number;
 	private readonly front = dgram.createSocket('udp4');
 	private readonly upstreams = new Map<string, dgram.Socket>();
@@ -42,7 +44,7 @@ export class LossyRelay {
 		});
 		this.front.on('message', (datagram, rinfo) => {
 			this.upstream(rinfo).then(socket => {
-				this.pass(target => socket.send(datagram, this.options.hubPort, '127.0.0.1', target));
+				this.pass(target => socket.send(datagram, this.options.hubPort, '127.0.0.1', target), datagram.length);
 			}, () => undefined);
 		});
 		return this.front.address().port;
@@ -71,7 +73,9 @@ export class LossyRelay {
 			socket = created;
 			this.upstreams.set(key, created);
 			created.on('message', datagram => {
-				this.pass(target => this.front.send(datagram, rinfo.port, rinfo.address, target));
+				if (this.pass(target => this.front.send(datagram, rinfo.port, rinfo.address, target), datagram.length)) {
+					this.stats.largestToMember = Math.max(this.stats.largestToMember, datagram.length);
+				}
 			});
 			created.on('error', () => undefined);
 			await new Promise<void>(resolve => {
@@ -82,15 +86,21 @@ export class LossyRelay {
 		return socket;
 	}
 
-	private pass(send: (done: () => void) => void): void {
+	/** Passes a datagram of `bytes` on (maybe late, maybe twice); false when it was dropped. */
+	private pass(send: (done: () => void) => void, bytes: number): boolean {
 		if (this.closed) {
-			return;
+			return false;
 		}
 
 		const ignore = () => undefined;
+		if (this.options.maxDatagram !== undefined && bytes > this.options.maxDatagram) {
+			this.stats.tooLarge++;
+			return false;
+		}
+
 		if (this.blackout || this.random() < this.options.drop) {
 			this.stats.dropped++;
-			return;
+			return false;
 		}
 
 		const copies = this.random() < this.options.duplicate ? 2 : 1;
@@ -113,5 +123,7 @@ export class LossyRelay {
 				send(ignore);
 			}
 		}
+
+		return true;
 	}
 }

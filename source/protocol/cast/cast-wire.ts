@@ -41,6 +41,11 @@ const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');
 export const RECORD_ROOM = SAFE_PAYLOAD_BYTES - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
 const RECORD_HEAD = 3;
 
+/** Record bytes a data datagram of `datagramBytes` (at least 1,200) holds. */
+export function recordRoomFor(datagramBytes: number): number {
+	return RECORD_ROOM + Math.max(0, datagramBytes - SAFE_PAYLOAD_BYTES);
+}
+
 export type RecordKind = 0 | 1 | 2 | 3 | 4;
 export type CastRecord = {readonly kind: RecordKind; readonly bytes: Uint8Array};
 
@@ -105,17 +110,21 @@ export function recordSize(bytes: number): number {
 /** An event to pack: its JSON bytes, or a message's binary form (`encodeMessage`, which always fits one record). */
 export type CastEvent = Uint8Array | {readonly binary: Uint8Array};
 
-/** Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
-export function packEvents(input: readonly CastEvent[], firstEvent: number): CastPlain[] {
+/**
+ * Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts.
+ * `recordRoom`: record bytes per datagram (RECORD_ROOM for 1,200-byte datagrams, more where every
+ * member's path takes larger ones: `recordRoomFor`).
+ */
+export function packEvents(input: readonly CastEvent[], firstEvent: number, recordRoom = RECORD_ROOM): CastPlain[] {
 	const out: CastPlain[] = [];
 	let records: CastRecord[] = [];
-	let room = RECORD_ROOM;
+	let room = recordRoom;
 	let first = firstEvent;
 	let index = firstEvent;
 	const close = (next: number) => {
 		if (records.length > 0) out.push({firstEvent: first, records});
 		records = [];
-		room = RECORD_ROOM;
+		room = recordRoom;
 		first = next;
 	};
 
@@ -136,7 +145,7 @@ export function packEvents(input: readonly CastEvent[], firstEvent: number): Cas
 			continue;
 		}
 
-		if (recordSize(event.length) <= RECORD_ROOM) {
+		if (recordSize(event.length) <= recordRoom) {
 			close(index);
 			records.push({kind: 0, bytes: event});
 			room -= recordSize(event.length);

@@ -1,6 +1,7 @@
 import type {KeyObject} from 'node:crypto';
 import {toBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
+import {CAST_ACK_MS, packEvents, recordRoomFor, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
+import {SAFE_PAYLOAD_BYTES} from '../limits.js';
 import type {HubMember} from '../room/hub-room-member.js';
 
 /** Datagrams cast to the group beyond what its slowest member acknowledged. */
@@ -65,6 +66,8 @@ export type RoomCastOptions = {
 	/** The room's multicast group (239.255.x.y) and port. */
 	readonly group: string;
 	readonly port: number;
+	/** The largest datagram every member the stream serves or probes takes (their paths' sizes); absent: 1,200. */
+	readonly datagramBytes?: () => number;
 };
 
 /**
@@ -370,7 +373,7 @@ export class RoomCast {
 
 	private pack(): void {
 		if (this.pending.length === 0) return;
-		const plains = packEvents(this.pending, this.pendingFirst);
+		const plains = packEvents(this.pending, this.pendingFirst, recordRoomFor(this.options.datagramBytes?.() ?? SAFE_PAYLOAD_BYTES));
 		const sealed = sealChains(plains, this.head, this.epochNumber, this.key, this.options.signer, this.options.version);
 		for (const [index, bytes] of sealed.entries()) {
 			this.ring.push({bytes, firstEvent: plains[index]!.firstEvent, castAt: 0});

@@ -11,13 +11,14 @@ import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
 import {flushMember, sessionDatagram} from './hub-wire.js';
+import {BASE_DATAGRAM, PathMtu} from './path-mtu.js';
 import {castSigner} from '../cast/cast-wire.js';
 import {RoomCast} from '../cast/room-cast.js';
 
 /** How often members' silence and departed sessions are looked at. */
 export const SWEEP_MS = 500;
 
-export type HubEndpointConfig = {
+export type HubEndpointConfig<Via = unknown> = {
 	/** Silence after which a member is dropped as timed out. */
 	readonly memberTimeoutMs?: number;
 	/** Announced in the welcome, for file transfers. */
@@ -47,6 +48,13 @@ export type HubEndpointConfig = {
 	 * events from it, one send for all (docs/protocol.md, "The room stream"). None: unicast only.
 	 */
 	readonly multicast?: {readonly group: string; readonly port: number};
+	/**
+	 * The largest datagram the shell can send to `address` by `via` without the machine
+	 * fragmenting it (its interface's MTU less the IP and UDP headers). Given, the hub probes each
+	 * member's path for datagrams above 1,200 bytes up to that (connection/path-mtu.ts); absent,
+	 * every datagram stays within 1,200.
+	 */
+	readonly largestDatagram?: (via: Via, address: string) => number;
 };
 
 /** What the endpoint cannot make itself: random bytes, and the store's append. */
@@ -84,7 +92,7 @@ export class HubEndpoint<Via> {
 	private readonly handshake: HubHandshake<Via>;
 	private readonly routes = new Map<HubMember, Via>();
 	private readonly dirty = new Set<HubMember>();
-	private readonly deadlines = new DeadlineSet<HubMember>(member => member.sender.nextDeadline());
+	private readonly deadlines = new DeadlineSet<HubMember>(member => earlier(member.sender.nextDeadline(), member.path?.nextDeadline()));
 	private outbox: Array<Transmit<Via>> = [];
 	private outboxHead = 0;
 	private readonly events: RoomEvent[] = [];
@@ -96,7 +104,7 @@ export class HubEndpoint<Via> {
 	private castDue = false;
 
 	constructor(
-		private readonly config: HubEndpointConfig,
+		private readonly config: HubEndpointConfig<Via>,
 		deps: HubDeps,
 		now: number,
 	) {
@@ -112,6 +120,12 @@ export class HubEndpoint<Via> {
 					signer: castSigner(config.identity.secretKey, config.identity.publicKey),
 					version: PROTOCOL_VERSION,
 					rto: member => member.sender.rtt.rto(),
+					// The group's datagrams are as large as every member it reaches takes.
+					datagramBytes: () => {
+						let size = Number.POSITIVE_INFINITY;
+						for (const member of this.cast!.audience()) size = Math.min(size, member.path?.size ?? BASE_DATAGRAM);
+						return size === Number.POSITIVE_INFINITY ? BASE_DATAGRAM : size;
+					},
 					...multicast,
 				})
 			: undefined;
@@ -154,6 +168,10 @@ export class HubEndpoint<Via> {
 			drop: reason => this.drop(reason),
 			admitted: (member, via) => {
 				this.routes.set(member, via);
+				if (config.largestDatagram) {
+					member.path = new PathMtu(config.largestDatagram(via, member.sendAddress), this.now);
+				}
+
 				if (cast?.info(member)) {
 					cast.probe(member, this.now);
 				}
@@ -344,6 +362,7 @@ export class HubEndpoint<Via> {
 			// time came again.
 			for (const member of this.room.members.values()) {
 				member.sender.rebase(now);
+				member.path?.rebase(now);
 				member.lastHeard = Math.min(member.lastHeard, now);
 				member.departedAt = member.departedAt === undefined ? undefined : Math.min(member.departedAt, now);
 			}
@@ -489,4 +508,9 @@ export class HubEndpoint<Via> {
 			}
 		}
 	}
+}
+
+/** The earlier of two optional deadlines. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+	return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

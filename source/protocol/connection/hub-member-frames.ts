@@ -56,6 +56,17 @@ export function memberFrame(room: HubRoom, member: HubMember, frame: Frame, now:
 			return;
 		}
 
+		// The answer to a path probe (connection/path-mtu.ts): that size gets through.
+		case 'pong': {
+			if (member.path) {
+				member.path.answer(frame.ts, now);
+			} else {
+				drop('unexpected-frame');
+			}
+
+			return;
+		}
+
 		default: {
 			drop('unexpected-frame');
 		}

@@ -24,6 +24,15 @@ export function sessionDatagram(member: Pick<HubMember, 'token' | 'cipher'>, bod
 }
 
 /**
+ * A path probe (connection/path-mtu.ts): a ping in the member's session, numbered `id`, padded
+ * with spaces (which JSON ignores) so that the whole datagram is exactly `size` bytes.
+ */
+export function probeDatagram(member: Pick<HubMember, 'token' | 'cipher'>, id: number, size: number): Uint8Array {
+	const body = JSON.stringify([{t: 'ping', ts: id}]);
+	return sessionDatagram(member, body.padEnd(size - HEADER_BYTES - (member.cipher ? SEAL_OVERHEAD : 0), ' '));
+}
+
+/**
  * Everything the member is owed now, as datagrams handed to `emit`: its ack (in a durable room,
  * only the one taken before the last commit), a pong, then resends and new items of its stream.
  * Datagrams are written straight into bytes (the fan-out's hot path: no string per delivery).
@@ -31,7 +40,13 @@ export function sessionDatagram(member: Pick<HubMember, 'token' | 'cipher'>, bod
 export function flushMember(member: HubMember, now: number, durable: boolean, emit: (datagram: Uint8Array) => void): void {
 	const cipher = member.cipher;
 	const header = encodeHeader(PROTOCOL_VERSION, member.token, cipher ? FLAG_ENCRYPTED : 0);
-	const room = SAFE_PAYLOAD_BYTES - HEADER_BYTES - (cipher ? SEAL_OVERHEAD : 0);
+	const path = member.departedAt === undefined ? member.path : undefined;
+	const probe = path?.poll(now, member.sender.rtt.backoff);
+	if (probe) {
+		emit(probeDatagram(member, probe.id, probe.size));
+	}
+
+	const room = (path?.size ?? SAFE_PAYLOAD_BYTES) - HEADER_BYTES - (cipher ? SEAL_OVERHEAD : 0);
 	const writer = new DatagramWriter(header, room, datagram => {
 		emit(cipher ? Buffer.concat([header, cipher.seal(header, datagram.subarray(HEADER_BYTES))]) : datagram);
 	});

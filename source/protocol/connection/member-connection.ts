@@ -632,6 +632,12 @@ export class MemberConnection {
 				break;
 			}
 
+			case 'ping': {
+				// The hub's path probe (docs/protocol.md, "Datagram size"): answered at once, small.
+				this.raw(JSON.stringify([{t: 'pong', ts: frame.ts}]), 'session', now);
+				break;
+			}
+
 			case 'pong': {
 				// Not while joining: the confirming ping's pong waits for the join to be on the hub's disk.
 				if (!this.ask_) {

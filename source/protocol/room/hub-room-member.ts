@@ -4,6 +4,7 @@ import {SEND_WINDOW} from '../limits.js';
 import {ReliableReceiver} from '../reliable-receiver.js';
 import {ReliableSender} from '../reliable-sender.js';
 import {TokenBucket} from '../token-bucket.js';
+import type {PathMtu} from '../connection/path-mtu.js';
 
 /** One member as the hub knows it. */
 export type HubMember = {
@@ -46,6 +47,8 @@ export type HubMember = {
 	heldAck?: string;
 	/** The room's events reach it by the room stream (the group), not by its own stream. */
 	viaGroup?: boolean;
+	/** The size of the hub's datagrams to it, found by probing (connection/path-mtu.ts); absent: BASE. */
+	path?: PathMtu;
 };
 
 /** Messages per member: a token bucket of `burst`, refilled at `perSecond`. */
