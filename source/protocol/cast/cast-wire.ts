@@ -57,6 +57,22 @@ export function roomGroup(publicKey: Uint8Array): string {
 	return `239.255.${1 + (digest[0]! % 254)}.${1 + (digest[1]! % 254)}`;
 }
 
+/** The IPv6 group's id range (RFC 3307 section 4.3, dynamic): 0x80000000 up, below 0xff000000 (solicited-node ids, ff02::1:ffxx:xxxx, share their link-layer address). */
+const GROUP6_ID_FIRST = 0x80_00_00_00;
+const GROUP6_IDS = 0x7f_00_00_00;
+
+/**
+ * The room's IPv6 multicast group, from its hub's public key: ff15::/16 (flags 1, transient; scope
+ * 5, site: the counterpart of 239.255.0.0/16, the IPv4 Local Scope of RFC 2365), the 80 bits after the
+ * first 16 zero, and the last 32 (the group id, all a link layer maps) 0x80000000 plus bytes 2-5 of
+ * SHA-256 of the key (big-endian) modulo 0x7f000000. Written as RFC 5952 says: `ff15::8abc:de`.
+ */
+export function roomGroup6(publicKey: Uint8Array): string {
+	const digest = createHash('sha256').update(publicKey).digest();
+	const id = GROUP6_ID_FIRST + (digest.readUInt32BE(2) % GROUP6_IDS);
+	return `ff15::${(id >>> 16).toString(16)}:${(id & 0xff_ff).toString(16)}`;
+}
+
 /** The hub's signing key as node:crypto wants it (its Ed25519 seed and public key). */
 export function castSigner(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject {
 	return createPrivateKey({key: {kty: 'OKP', crv: 'Ed25519', d: toBase64(secretKey), x: toBase64(publicKey)}, format: 'jwk'});

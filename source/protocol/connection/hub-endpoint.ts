@@ -43,10 +43,11 @@ export type HubEndpointConfig = {
 	/** The host key (else one from `random`). */
 	readonly hostKey?: string;
 	/**
-	 * The room stream's multicast group (239.255.x.y) and port: members it reaches get the room's
-	 * events from it, one send for all (docs/protocol.md, "The room stream"). None: unicast only.
+	 * The room stream's multicast group (239.255.x.y), its IPv6 group (ff15::/16; none: IPv6 members
+	 * are served by unicast) and port: members it reaches get the room's events from it, one send
+	 * for all (docs/protocol.md, "The room stream"). None: unicast only.
 	 */
-	readonly multicast?: {readonly group: string; readonly port: number};
+	readonly multicast?: {readonly group: string; readonly group6?: string; readonly port: number};
 };
 
 /** What the endpoint cannot make itself: random bytes, and the store's append. */
@@ -424,19 +425,24 @@ export class HubEndpoint<Via> {
 		}
 	}
 
-	/** One datagram to the group, by each socket a member it serves (or probes) came by. */
+	/** One datagram to the group, by each socket a member it serves (or probes) came by: to the group of that member's family. */
 	private toGroup(datagram: Uint8Array): void {
-		const multicast = this.config.multicast!;
-		const vias = new Set<Via>();
-		for (const member of this.cast!.audience()) {
+		const cast = this.cast!;
+		const sends = new Map<Via, Set<string>>();
+		for (const member of cast.audience()) {
 			const via = this.routes.get(member);
 			if (via !== undefined) {
-				vias.add(via);
+				const groups = sends.get(via) ?? new Set<string>();
+				groups.add(cast.groupOf(member));
+				sends.set(via, groups);
 			}
 		}
 
-		for (const via of vias) {
-			this.push({datagram, address: multicast.group, port: multicast.port, via});
+		const {port} = this.config.multicast!;
+		for (const [via, groups] of sends) {
+			for (const address of groups) {
+				this.push({datagram, address, port, via});
+			}
 		}
 	}
 
