@@ -180,10 +180,12 @@ export class HubSockets {
 
 	private add(local: LocalAddress, socket: dgram.Socket): void {
 		this.boundPort ||= socket.address().port;
-		if (local.family === 'IPv4') {
-			// The room stream's group sends leave by this address's interface, and stay on its link.
+		// The room stream's group sends leave by this address's interface, and stay on its link
+		// (TTL 1; on udp6 the same call sets IPV6_MULTICAST_HOPS), copied to members on this machine.
+		const multicastInterface = local.family === 'IPv4' ? local.address : local.interface === '*' ? undefined : `::%${local.interface}`;
+		if (multicastInterface !== undefined) {
 			try {
-				socket.setMulticastInterface(local.address === '0.0.0.0' ? '0.0.0.0' : local.address);
+				socket.setMulticastInterface(multicastInterface);
 				socket.setMulticastTTL(1);
 				socket.setMulticastLoopback(true);
 			} catch {}

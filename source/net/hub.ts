@@ -6,7 +6,7 @@ import {generateIdentity, type HubIdentity, identityFingerprint} from '../protoc
 import type {RoomEvent} from '../protocol/items.js';
 import {normalizeAddress} from '../protocol/peer.js';
 import type {StampedEvent} from '../protocol/room/hub-room.js';
-import {roomGroup} from '../protocol/cast/cast-wire.js';
+import {roomGroup, roomGroup6} from '../protocol/cast/cast-wire.js';
 import {ConnectionDriver} from './connection-driver.js';
 import type {InterfaceTable} from './discovery-targets.js';
 import {loadOrCreateIdentity} from './hub-identity-file.js';
@@ -82,7 +82,7 @@ export class Hub {
 				durable: store ? {recent: store.events} : undefined,
 				hostKey: this.hostKey,
 				ephemeralIdentity: !options.identity && !options.store,
-				multicast: options.multicast === false ? undefined : {group: roomGroup(this.identity.publicKey), port: this.boundPort},
+				multicast: options.multicast === false ? undefined : {group: roomGroup(this.identity.publicKey), group6: roomGroup6(this.identity.publicKey), port: this.boundPort},
 				largestDatagram: options.pathMtu === false ? undefined : socket => sockets.largestDatagram(socket),
 			},
 			{random: bytes => randomBytes(bytes), persist: store ? json => store.append(json) : undefined},
@@ -117,7 +117,7 @@ export class Hub {
 		return this.started.room.live().map(member => ({
 			name: member.name,
 			via: cast?.serves(member) && member.viaGroup ? 'group' : 'unicast',
-			why: cast ? (cast.why(member) ?? 'not probed (IPv6: the group is IPv4)') : 'the room has multicast off (--no-multicast)',
+			why: cast ? (cast.why(member) ?? cast.notOffered(member) ?? 'being probed') : 'the room has multicast off (--no-multicast)',
 		}));
 	}
 
@@ -126,9 +126,9 @@ export class Hub {
 		return this.started.room.live().map(member => ({name: member.name, bytes: member.path?.size ?? SAFE_PAYLOAD_BYTES, probes: member.path?.probes ?? 0, answered: member.path?.answered ?? 0}));
 	}
 
-	/** The group and port of the room stream, when the room has one. */
-	get multicastGroup(): {group: string; port: number} | undefined {
-		return this.started.cast ? {group: roomGroup(this.identity!.publicKey), port: this.boundPort} : undefined;
+	/** The groups (IPv4, IPv6) and port of the room stream, when the room has one. */
+	get multicastGroup(): {group: string; group6: string; port: number} | undefined {
+		return this.started.cast ? {group: roomGroup(this.identity!.publicKey), group6: roomGroup6(this.identity!.publicKey), port: this.boundPort} : undefined;
 	}
 
 	/** The local addresses the hub answers on (each with its interface), loopback included. */

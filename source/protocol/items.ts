@@ -54,6 +54,8 @@ export type MemberInfo = z.infer<typeof memberInfoSchema>;
 
 const castInfoSchema = z.object({
 	g: z.string().regex(/^239\.255\.\d{1,3}\.\d{1,3}$/),
+	/** For a member that came over IPv6: the room's IPv6 group (ff15::/16, group id 0x80000000-0xfeffffff), the one it opens. */
+	g6: z.string().regex(/^ff15::(?:[89a-e][0-9a-f]{3}|f[0-9a-e][0-9a-f]{2}):(?:0|[1-9a-f][0-9a-f]{0,3})$/).optional(),
 	p: z.number().int().min(1).max(65_535),
 	e: z.number().int().positive().max(0xff_ff_ff_ff),
 	key: z.string().length(43),

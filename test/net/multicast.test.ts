@@ -75,4 +75,24 @@ describe('the room stream on 127.0.0.1 (multicast over loopback)', () => {
 		expect(alice.link.served!.stats.group).toBeGreaterThan(group);
 		expect(bob.messages().some(line => line.includes('after'))).toBe(false);
 	});
+
+	test('members that joined over IPv6 loopback (::1) are served by unicast, and the hub says why: Linux carries no IPv6 multicast over lo', async () => {
+		const hub = await room.start({bind: '::1'});
+		const alice = await member('alice', {host: '::1'});
+		const bob = await member('bob', {host: '::1'});
+		for (let i = 0; i < 5; i++) alice.link.send({k: 'say', text: `line ${i}`});
+		await allReceived([alice, bob], 5);
+		// No group in their welcomes, no probe: the room's events came in each member's own stream.
+		for (const m of [alice, bob]) {
+			expect(m.link.served?.info).toBeUndefined();
+			expect(m.link.served?.stats.group ?? 0).toBe(0);
+		}
+
+		expect(hub.servedBy()).toEqual([
+			{name: 'alice', via: 'unicast', why: 'not probed: IPv6 loopback (::1) carries no multicast'},
+			{name: 'bob', via: 'unicast', why: 'not probed: IPv6 loopback (::1) carries no multicast'},
+		]);
+		expect(hub.castStats!.beats).toBe(0);
+		expect(bob.messages()).toEqual(Array.from({length: 5}, (_, i) => `alice: line ${i}`));
+	});
 });

@@ -23,4 +23,12 @@ describe("/netinfo's lines on how the room's events arrive", () => {
 		expect(formatServed({served: undefined, info, stats, open: false, error: OFF})[0]).toBe('room events: by unicast: multicast is off here (--no-multicast or SOCKET_CHAT_MULTICAST=off)');
 		expect(formatServed({served: undefined, info, stats, open: false, error: 'EADDRNOTAVAIL'})[0]).toBe('room events: by unicast: the group 239.255.4.24:9999 could not be opened here (EADDRNOTAVAIL)');
 	});
+
+	test("a member that came over IPv6 is told of the room's IPv6 group, the one it opens", () => {
+		const info6 = {...info, g6: 'ff15::8abc:de'};
+		expect(formatServed({served: {via: 'group', why: 'multicast: 5 of 5 probes came by the group, 0 ms later'}, info: info6, stats, open: true, error: undefined})[0]).toBe(
+			'room events: by multicast (group [ff15::8abc:de]:9999); multicast: 5 of 5 probes came by the group, 0 ms later',
+		);
+		expect(formatServed({served: undefined, info: info6, stats, open: undefined, error: undefined})[0]).toBe('room events: by unicast for now (the host is testing multicast to group [ff15::8abc:de]:9999)');
+	});
 });

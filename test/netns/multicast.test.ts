@@ -1,5 +1,4 @@
-import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -8,7 +7,8 @@ import {ROOMS_DIR} from '../../source/net/room-folder.js';
 import {roomGroup} from '../../source/protocol/cast/cast-wire.js';
 import type {CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {cliIn, messages, sawText, stopAll, welcomed} from './netns-cli.js';
+import {CAST_BEAT, CAST_DATA, castCounters, fromHub as hubDatagram, inOneOrder, type Member, netinfoServed, OWN_STREAM, PORT, type Seat, servedAs} from './cast-counters.js';
+import {cliIn, stopAll, welcomed} from './netns-cli.js';
 import {buildTopology, hasNft, netnsUnavailable, removeLeftovers, type Topology} from './topology.js';
 
 /**
@@ -16,9 +16,7 @@ import {buildTopology, hasNft, netnsUnavailable, removeLeftovers, type Topology}
  * its multicast group, and every member the group reaches is served by it; a member whose host
  * drops multicast is served by unicast. Each member's `/netinfo` says how it is served; the
  * datagrams show it too, seen from outside the processes by nftables counters in each namespace
- * that tell the room stream's datagrams (flag 0x02 in the fourth byte of the payload; a beat has
- * 0x04 besides) from a member's own stream's (flags 0 or 0x01 there), and the group's copies (to
- * 239.255.x.y) from unicast ones.
+ * (cast-counters.ts), the group's copies (to 239.255.x.y) told from unicast ones.
  */
 
 const unavailable = netnsUnavailable() ?? (hasNft() ? undefined : 'nft (nftables) is not installed: this test counts datagrams with it');
@@ -26,18 +24,8 @@ if (unavailable) {
 	console.log(`test/netns/multicast skipped: ${unavailable}`);
 }
 
-type Member = CliProcess & {write(line: string): void};
-type Count = {packets: number; bytes: number};
-type Counts = Record<string, Count>;
-
-const PORT = 9999;
 const TABLE = 'sctt_multicast';
-/** One of the hub's datagrams (our magic "SC", from its port). */
-const fromHub = (hub: string) => `ip saddr ${hub} udp sport ${PORT} @th,64,16 0x5343`;
-/** The fourth byte of the payload: the room stream's data, its beats, a member's own stream. */
-const CAST_DATA = '@th,88,8 & 0x06 == 0x02';
-const CAST_BEAT = '@th,88,8 & 0x06 == 0x06';
-const OWN_STREAM = '@th,88,8 & 0x02 == 0x00';
+const fromHub = (hub: string) => hubDatagram('ip', hub);
 const GROUPS = '239.255.0.0/16';
 
 /** What a member's namespace counts of what comes in from the hub; `deaf`: all incoming multicast is then dropped. */
@@ -85,122 +73,7 @@ describe.skipIf(unavailable !== undefined)('the room stream on test hosts: multi
 	let folder: string;
 	let dataDir: string;
 
-	const install = (ns: string, rules: string) => {
-		const file = path.join(folder, `${ns}.nft`);
-		writeFileSync(file, rules);
-		net.exec(ns, 'nft', ['-f', file]);
-	};
-
-	const counters = (ns: string): Counts => {
-		const listed = JSON.parse(net.exec(ns, 'nft', ['-j', 'list', 'counters', 'table', 'inet', TABLE])) as {nftables: Array<{counter?: {name: string} & Count}>};
-		return Object.fromEntries(listed.nftables.flatMap(item => (item.counter ? [[item.counter.name, {packets: item.counter.packets, bytes: item.counter.bytes}]] : [])));
-	};
-
-	const since = (after: Counts, before: Counts): Counts =>
-		Object.fromEntries(Object.entries(after).map(([name, count]) => [name, {packets: count.packets - (before[name]?.packets ?? 0), bytes: count.bytes - (before[name]?.bytes ?? 0)}]));
-
-	/** The multicast groups the hub has sent to on its port. */
-	const groupsSent = (): string[] => {
-		const listed = JSON.parse(net.exec(net.host.ns, 'nft', ['-j', 'list', 'set', 'inet', TABLE, 'groups'])) as {nftables: Array<{set?: {elem?: unknown[]}}>};
-		return listed.nftables.flatMap(item => (item.set?.elem ?? []).map(element => (typeof element === 'string' ? element : String((element as {elem: {val: string}}).elem.val))));
-	};
-
-	/**
-	 * How the lines of `textBytes` bytes just said reached a member, by its counters over the time
-	 * they were said: by the group (their bytes came to the group, its own stream carried far less),
-	 * by unicast (its own stream carried them, no repairs of the group's datagrams), or neither.
-	 */
-	const servedAs = (delta: Counts, textBytes: number): 'group' | 'unicast' | undefined => {
-		if (delta.group_data!.bytes >= textBytes && delta.stream!.bytes < textBytes / 4 && delta.repairs!.bytes < textBytes / 4) return 'group';
-		if (delta.stream!.bytes >= textBytes && delta.repairs!.bytes < textBytes / 4) return 'unicast';
-		return undefined;
-	};
-
-	/**
-	 * What the member's `/netinfo` says of how the room's events reach it, once the probe's verdict
-	 * is in (asked again, bounded, while it says "for now"): its "room events:" line.
-	 */
-	async function netinfoServed(cli: Member): Promise<string> {
-		let said = '';
-		await waitFor(
-			async () => {
-				const before = cli.json().length;
-				cli.write('/netinfo');
-				const report = await waitFor(() => cli.json().slice(before).find(event => event.type === 'info' && String(event.text).includes('room events:')), {timeoutMs: 10_000, what: 'the /netinfo report'});
-				said = /^room events: .*$/m.exec(String(report.text))?.[0] ?? '';
-				return !said.includes('for now');
-			},
-			{timeoutMs: 20_000, what: () => `the probe's verdict in /netinfo (last: ${said})`},
-		);
-		return said;
-	}
-
-	/** A line of about 700 bytes (random, so nothing shrinks it), unique by its label. */
-	const line = (label: string) => `${label} ${randomBytes(340).toString('hex')}`;
-
-	type Seat = {readonly cli: Member; readonly ns: string; readonly name: string};
-
-	/**
-	 * Lines said until one reaches every member the way `expected` says (the probe's verdicts are
-	 * in): each line is awaited at every member, its counters compared; bounded in time.
-	 */
-	async function settle(room: readonly Seat[], speaker: Seat, expected: ReadonlyArray<'group' | 'unicast'>): Promise<void> {
-		let last = '';
-		let tries = 0;
-		await waitFor(
-			async () => {
-				const before = room.map(seat => counters(seat.ns));
-				const text = line(`settle ${++tries}`);
-				speaker.cli.write(text);
-				await Promise.all(room.map(async seat => sawText(seat.cli, text, 5000)));
-				const verdicts = room.map((seat, index) => servedAs(since(counters(seat.ns), before[index]!), Buffer.byteLength(text)));
-				last = room.map((seat, index) => `${seat.name}: ${verdicts[index]}`).join(', ');
-				return verdicts.every((verdict, index) => verdict === expected[index]);
-			},
-			{timeoutMs: 15_000, what: () => `${room.map((seat, index) => `${seat.name} served by ${expected[index]}`).join(', ')} (last line: ${last})`},
-		);
-	}
-
-	/**
-	 * Each of `speakers` says `count` lines in turn, all written at once; resolves when every
-	 * member printed all of them, with the counters' changes meanwhile and the bytes of text said.
-	 */
-	async function talk(room: readonly Seat[], speakers: readonly Seat[], label: string, count: number): Promise<{lines: Array<{from: string; text: string}>; textBytes: number; deltas: Counts[]; hub: Counts}> {
-		const before = room.map(seat => counters(seat.ns));
-		const hubBefore = counters(net.host.ns);
-		const lines: Array<{from: string; text: string}> = [];
-		for (let index = 0; index < count; index++) {
-			for (const speaker of speakers) {
-				const text = line(`${label} ${speaker.name} ${index}`);
-				lines.push({from: speaker.name, text});
-				speaker.cli.write(text);
-			}
-		}
-
-		await Promise.all(room.flatMap(seat => lines.map(async said => sawText(seat.cli, said.text, 20_000))));
-		return {
-			lines,
-			textBytes: lines.reduce((sum, said) => sum + Buffer.byteLength(said.text), 0),
-			deltas: room.map((seat, index) => since(counters(seat.ns), before[index]!)),
-			hub: since(counters(net.host.ns), hubBefore),
-		};
-	}
-
-	/** Every member printed the lines once each, in one order (the room's seq), each speaker's in the order said. */
-	function inOneOrder(room: readonly Seat[], lines: ReadonlyArray<{from: string; text: string}>): void {
-		const texts = new Set(lines.map(said => said.text));
-		const seen = room.map(seat => messages(seat.cli).filter(message => texts.has(message.text)));
-		for (const order of seen) {
-			expect(order).toHaveLength(lines.length);
-			const seqs = order.map(message => message.seq);
-			expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-			expect(new Set(seqs).size).toBe(seqs.length);
-			expect(order).toEqual(seen[0]);
-			for (const speaker of new Set(lines.map(said => said.from))) {
-				expect(order.filter(message => message.from === speaker).map(message => message.text)).toEqual(lines.filter(said => said.from === speaker).map(said => said.text));
-			}
-		}
-	}
+	const {install, counters, groupsSent, settle, talk} = castCounters(() => net, () => folder, TABLE);
 
 	const join = (ns: string, name: string): Member => cliIn(ns, ['--join', net.host.v4, '--name', name, '--json', '--download-dir', path.join(folder, name)]);
 

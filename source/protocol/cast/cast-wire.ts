@@ -41,11 +41,6 @@ const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');
 export const RECORD_ROOM = SAFE_PAYLOAD_BYTES - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
 const RECORD_HEAD = 3;
 
-/** Record bytes a data datagram of `datagramBytes` (at least 1,200) holds. */
-export function recordRoomFor(datagramBytes: number): number {
-	return RECORD_ROOM + Math.max(0, datagramBytes - SAFE_PAYLOAD_BYTES);
-}
-
 export type RecordKind = 0 | 1 | 2 | 3 | 4;
 export type CastRecord = {readonly kind: RecordKind; readonly bytes: Uint8Array};
 
@@ -60,6 +55,22 @@ export type CastPlain = {readonly firstEvent: number; readonly records: readonly
 export function roomGroup(publicKey: Uint8Array): string {
 	const digest = createHash('sha256').update(publicKey).digest();
 	return `239.255.${1 + (digest[0]! % 254)}.${1 + (digest[1]! % 254)}`;
+}
+
+/** The IPv6 group's id range (RFC 3307 section 4.3, dynamic): 0x80000000 up, below 0xff000000 (solicited-node ids, ff02::1:ffxx:xxxx, share their link-layer address). */
+const GROUP6_ID_FIRST = 0x80_00_00_00;
+const GROUP6_IDS = 0x7f_00_00_00;
+
+/**
+ * The room's IPv6 multicast group, from its hub's public key: ff15::/16 (flags 1, transient; scope
+ * 5, site: the counterpart of 239.255.0.0/16, the IPv4 Local Scope of RFC 2365), the 80 bits after the
+ * first 16 zero, and the last 32 (the group id, all a link layer maps) 0x80000000 plus bytes 2-5 of
+ * SHA-256 of the key (big-endian) modulo 0x7f000000. Written as RFC 5952 says: `ff15::8abc:de`.
+ */
+export function roomGroup6(publicKey: Uint8Array): string {
+	const digest = createHash('sha256').update(publicKey).digest();
+	const id = GROUP6_ID_FIRST + (digest.readUInt32BE(2) % GROUP6_IDS);
+	return `ff15::${(id >>> 16).toString(16)}:${(id & 0xff_ff).toString(16)}`;
 }
 
 /** The hub's signing key as node:crypto wants it (its Ed25519 seed and public key). */
@@ -110,21 +121,17 @@ export function recordSize(bytes: number): number {
 /** An event to pack: its JSON bytes, or a message's binary form (`encodeMessage`, which always fits one record). */
 export type CastEvent = Uint8Array | {readonly binary: Uint8Array};
 
-/**
- * Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts.
- * `recordRoom`: record bytes per datagram (RECORD_ROOM for 1,200-byte datagrams, more where every
- * member's path takes larger ones: `recordRoomFor`).
- */
-export function packEvents(input: readonly CastEvent[], firstEvent: number, recordRoom = RECORD_ROOM): CastPlain[] {
+/** Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
+export function packEvents(input: readonly CastEvent[], firstEvent: number): CastPlain[] {
 	const out: CastPlain[] = [];
 	let records: CastRecord[] = [];
-	let room = recordRoom;
+	let room = RECORD_ROOM;
 	let first = firstEvent;
 	let index = firstEvent;
 	const close = (next: number) => {
 		if (records.length > 0) out.push({firstEvent: first, records});
 		records = [];
-		room = recordRoom;
+		room = RECORD_ROOM;
 		first = next;
 	};
 
@@ -145,7 +152,7 @@ export function packEvents(input: readonly CastEvent[], firstEvent: number, reco
 			continue;
 		}
 
-		if (recordSize(event.length) <= recordRoom) {
+		if (recordSize(event.length) <= RECORD_ROOM) {
 			close(index);
 			records.push({kind: 0, bytes: event});
 			room -= recordSize(event.length);

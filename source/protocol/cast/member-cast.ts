@@ -3,8 +3,17 @@ import {fromBase64} from '../secure/base64.js';
 import {CAST_ACK_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEATS} from './room-cast.js';
 
-/** The room stream's part of a welcome: its group, port, and the epoch key. */
-export type CastInfo = {readonly g: string; readonly p: number; readonly e: number; readonly key: string};
+/**
+ * The room stream's part of a welcome: its group, port, and the epoch key. `g6`, for a member that
+ * came over IPv6: the room's IPv6 group, the one it opens (`g` is then the IPv4 group, for members
+ * of earlier releases, which read only that).
+ */
+export type CastInfo = {readonly g: string; readonly g6?: string; readonly p: number; readonly e: number; readonly key: string};
+
+/** The group a member opens: its welcome's IPv6 group when it has one, else the IPv4 group. */
+export function castGroup(info: CastInfo): string {
+	return info.g6 ?? info.g;
+}
 /** How the hub serves this member, and why (shown by /netinfo). */
 export type Served = {readonly via: 'group' | 'unicast'; readonly why: string};
 

@@ -1,8 +1,8 @@
 import type {KeyObject} from 'node:crypto';
 import {toBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, packEvents, recordRoomFor, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
-import {SAFE_PAYLOAD_BYTES} from '../limits.js';
+import {CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
+import type {CastInfo} from './member-cast.js';
 
 /** Datagrams cast to the group beyond what its slowest member acknowledged. */
 export const GROUP_WINDOW = 512;
@@ -65,10 +65,15 @@ export type RoomCastOptions = {
 	readonly rto: (member: HubMember) => number;
 	/** The room's multicast group (239.255.x.y) and port. */
 	readonly group: string;
+	/** Its IPv6 group (ff15::/16), for members that came over IPv6; none: those are served by unicast. */
+	readonly group6?: string;
 	readonly port: number;
-	/** The largest datagram every member the stream serves or probes takes (their paths' sizes); absent: 1,200. */
-	readonly datagramBytes?: () => number;
 };
+
+/** An address of the IPv6 loopback: Linux carries no IPv6 multicast over `lo` (docs/protocol.md, "The group"). */
+const LOOPBACK6 = /^(::1|0:0:0:0:0:0:0:1)(%.*)?$/;
+/** A peer's address is normalised (`::ffff:` mapped ones are plain IPv4). */
+const isIPv4 = (address: string) => /^\d+\.\d+\.\d+\.\d+$/.test(address);
 
 /**
  * The room stream at the hub, with no I/O: the room's events numbered once, packed and sealed once
@@ -108,9 +113,26 @@ export class RoomCast {
 		return {e: this.epochNumber, key: toBase64(this.key)};
 	}
 
-	/** The room stream's part of a welcome, for a member it may serve (an IPv4 one: the group is IPv4); undefined for others. */
-	info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined {
-		return /^\d+\.\d+\.\d+\.\d+$/.test(member.peer.address) ? {g: this.options.group, p: this.options.port, ...this.current} : undefined;
+	/**
+	 * The room stream's part of a welcome, for a member it may serve; undefined for others. An IPv6
+	 * member is offered the IPv6 group as `g6`; `g` stays the IPv4 group, which is all a member
+	 * of an earlier release reads (it cannot open that group over IPv6, and its probe says so).
+	 */
+	info(member: HubMember): CastInfo | undefined {
+		const {group, group6, port} = this.options;
+		if (isIPv4(member.peer.address)) return {g: group, p: port, ...this.current};
+		return group6 !== undefined && !LOOPBACK6.test(member.peer.address) ? {g: group, g6: group6, p: port, ...this.current} : undefined;
+	}
+
+	/** Where the group's datagrams for this member go: the group of its address's family. */
+	groupOf(member: HubMember): string {
+		return isIPv4(member.peer.address) ? this.options.group : (this.options.group6 ?? this.options.group);
+	}
+
+	/** Why a member is not offered the group at all, if it is not. */
+	notOffered(member: HubMember): string | undefined {
+		if (this.info(member)) return undefined;
+		return this.options.group6 === undefined ? 'not probed: the room has no IPv6 group' : 'not probed: IPv6 loopback (::1) carries no multicast';
 	}
 
 	/** Whether the group serves the member (or still owes it events before its return to unicast). */
@@ -373,7 +395,7 @@ export class RoomCast {
 
 	private pack(): void {
 		if (this.pending.length === 0) return;
-		const plains = packEvents(this.pending, this.pendingFirst, recordRoomFor(this.options.datagramBytes?.() ?? SAFE_PAYLOAD_BYTES));
+		const plains = packEvents(this.pending, this.pendingFirst);
 		const sealed = sealChains(plains, this.head, this.epochNumber, this.key, this.options.signer, this.options.version);
 		for (const [index, bytes] of sealed.entries()) {
 			this.ring.push({bytes, firstEvent: plains[index]!.firstEvent, castAt: 0});

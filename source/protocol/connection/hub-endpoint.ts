@@ -11,7 +11,7 @@ import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
 import {flushMember, sessionDatagram} from './hub-wire.js';
-import {BASE_DATAGRAM, PathMtu} from './path-mtu.js';
+import {PathMtu} from './path-mtu.js';
 import {castSigner} from '../cast/cast-wire.js';
 import {RoomCast} from '../cast/room-cast.js';
 
@@ -44,10 +44,11 @@ export type HubEndpointConfig<Via = unknown> = {
 	/** The host key (else one from `random`). */
 	readonly hostKey?: string;
 	/**
-	 * The room stream's multicast group (239.255.x.y) and port: members it reaches get the room's
-	 * events from it, one send for all (docs/protocol.md, "The room stream"). None: unicast only.
+	 * The room stream's multicast group (239.255.x.y), its IPv6 group (ff15::/16; none: IPv6 members
+	 * are served by unicast) and port: members it reaches get the room's events from it, one send
+	 * for all (docs/protocol.md, "The room stream"). None: unicast only.
 	 */
-	readonly multicast?: {readonly group: string; readonly port: number};
+	readonly multicast?: {readonly group: string; readonly group6?: string; readonly port: number};
 	/**
 	 * The largest datagram the shell can send to `address` by `via` without the machine
 	 * fragmenting it (its interface's MTU less the IP and UDP headers). Given, the hub probes each
@@ -120,12 +121,6 @@ export class HubEndpoint<Via> {
 					signer: castSigner(config.identity.secretKey, config.identity.publicKey),
 					version: PROTOCOL_VERSION,
 					rto: member => member.sender.rtt.rto(),
-					// The group's datagrams are as large as every member it reaches takes.
-					datagramBytes: () => {
-						let size = Number.POSITIVE_INFINITY;
-						for (const member of this.cast!.audience()) size = Math.min(size, member.path?.size ?? BASE_DATAGRAM);
-						return size === Number.POSITIVE_INFINITY ? BASE_DATAGRAM : size;
-					},
 					...multicast,
 				})
 			: undefined;
@@ -443,19 +438,24 @@ export class HubEndpoint<Via> {
 		}
 	}
 
-	/** One datagram to the group, by each socket a member it serves (or probes) came by. */
+	/** One datagram to the group, by each socket a member it serves (or probes) came by: to the group of that member's family. */
 	private toGroup(datagram: Uint8Array): void {
-		const multicast = this.config.multicast!;
-		const vias = new Set<Via>();
-		for (const member of this.cast!.audience()) {
+		const cast = this.cast!;
+		const sends = new Map<Via, Set<string>>();
+		for (const member of cast.audience()) {
 			const via = this.routes.get(member);
 			if (via !== undefined) {
-				vias.add(via);
+				const groups = sends.get(via) ?? new Set<string>();
+				groups.add(cast.groupOf(member));
+				sends.set(via, groups);
 			}
 		}
 
-		for (const via of vias) {
-			this.push({datagram, address: multicast.group, port: multicast.port, via});
+		const {port} = this.config.multicast!;
+		for (const [via, groups] of sends) {
+			for (const address of groups) {
+				this.push({datagram, address, port, via});
+			}
 		}
 	}
 

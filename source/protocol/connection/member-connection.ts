@@ -3,7 +3,7 @@ import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelop
 import {decodeFrames, type Frame, type HelloFields} from '../frames.js';
 import {decodeHubItem, type HubItem, type MemberRequest, type StreamItem} from '../items.js';
 import {readCastHead} from '../cast/cast-wire.js';
-import {MemberCast, type StreamEvent} from '../cast/member-cast.js';
+import {castGroup, MemberCast, type StreamEvent} from '../cast/member-cast.js';
 import {HEARTBEAT_MS, HELLO_MAX_AGE_MS, MEMBER_TIMEOUT_MS, PING_PAD_BYTES, PROTOCOL_VERSION, SAFE_PAYLOAD_BYTES} from '../limits.js';
 import {packFrames} from '../pack.js';
 import {type Ask, askFailed, judgeRoom, newAsk, paddedBody, takeRetry} from './member-join.js';
@@ -698,11 +698,11 @@ export class MemberConnection {
 			this.stream.setRate(item.rate, now);
 			this.cast.welcome(item.cast, this.keys.hubKey);
 			this.held = [];
-			const group = item.cast && `${item.cast.g}:${item.cast.p}`;
+			const group = item.cast && `${castGroup(item.cast)}:${item.cast.p}`;
 			if (item.cast && group !== this.groupAsked) {
 				this.groupAsked = group;
 				this.cast.groupOpen = undefined;
-				this.events.push({type: 'group', group: item.cast.g, port: item.cast.p});
+				this.events.push({type: 'group', group: castGroup(item.cast), port: item.cast.p});
 			}
 
 			this.answer({ok: true, welcome: item}, now, true);

@@ -1,12 +1,13 @@
 import type {HubMember, RateLimit} from './hub-room-member.js';
 import type {RoomLog} from './hub-room-log.js';
+import type {CastInfo} from '../cast/member-cast.js';
 
 /** What every welcome says about the room. */
 export type WelcomeFacts = {
 	readonly transferPort?: number;
 	readonly rate?: RateLimit;
 	/** The room stream's group, port and current epoch key, for a member it may serve. */
-	readonly cast?: {info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined};
+	readonly cast?: {info(member: HubMember): CastInfo | undefined};
 };
 
 /**

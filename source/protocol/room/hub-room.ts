@@ -9,6 +9,7 @@ import {welcomeItems} from './hub-room-welcome.js';
 import {heldBack} from './hub-room-rules.js';
 import {nameKey} from '../names.js';
 import {encodeMessage, type CastEvent} from '../cast/cast-wire.js';
+import type {CastInfo} from '../cast/member-cast.js';
 
 /** Names whose last resume secret is remembered, at most. */
 const MAX_RESUMES = 4096;
@@ -53,7 +54,7 @@ export type RoomCastPort = {
 	probe(member: HubMember, now: number): void;
 	rekey(): {e: number; key: string};
 	/** The room stream's part of a welcome, for a member it may serve; undefined for others. */
-	info(member: HubMember): {g: string; p: number; e: number; key: string} | undefined;
+	info(member: HubMember): CastInfo | undefined;
 };
 
 /**
