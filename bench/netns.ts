@@ -8,7 +8,7 @@
  * (RFC 2544); the only routes are on-link ones (no default route), so nothing sent in there can
  * leave, and the machine's own interfaces are never touched. Names carry the pid of the run that
  * made them: those of a run that is gone are swept away at the start, and `remove()` (also called
- * on exit, however the run ends) deletes this run's, killing what still runs inside.
+ * on exit and on SIGINT or SIGTERM) deletes this run's, killing what still runs inside.
  */
 import {type ChildProcess, execFileSync, fork, type ForkOptions, spawn, spawnSync} from 'node:child_process';
 
@@ -79,13 +79,22 @@ export type BenchNet = {
 export function buildBenchNet(): BenchNet {
 	const run = `${BENCH_NETNS_PREFIX}-${process.pid}`;
 	const made: string[] = [];
+	const interrupted = (signal: NodeJS.Signals) => {
+		remove();
+		process.exit(signal === 'SIGINT' ? 130 : 143);
+	};
+
 	const remove = () => {
 		for (const name of made.splice(0).reverse()) removeNamespace(name);
 		process.off('exit', remove);
+		process.off('SIGINT', interrupted);
+		process.off('SIGTERM', interrupted);
 	};
 
-	// However the run ends (the watchdog's process.exit included), the namespaces go with it.
+	// However the run ends (the watchdog's process.exit, Ctrl-C included), the namespaces go with it.
 	process.on('exit', remove);
+	process.once('SIGINT', interrupted);
+	process.once('SIGTERM', interrupted);
 	const add = (name: string) => {
 		ip(['netns', 'add', name]);
 		made.push(name);
