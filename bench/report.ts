@@ -157,7 +157,7 @@ function netnsSection(netns: NetnsFanoutResult, loopback: FanoutResult | undefin
 	const lines = [
 		`## Room fan-out between network namespaces, MTU ${netns.mtu}`,
 		``,
-		`The same ${netns.members} members, load and ladder as above, with the server (our hub, or ngircd) in one network namespace`,
+		`The same ${netns.members} members, load and ladder as the fan-out on loopback, with the server (our hub, or ngircd) in one network namespace`,
 		`(${netns.serverAddress}) and the load process in another (${netns.loadAddress}): each namespace's \`eth0\` is a veth pair to a bridge in a`,
 		`third, MTU ${netns.mtu} on every link and GSO limited to one segment (\`gso_max_segs 1\`), so TCP sends packets of at most`,
 		`${netns.mtu} bytes, as on a wire without offloads, where loopback hands it 64 KB segments. Only on-link routes (no default`,
