@@ -1,12 +1,13 @@
 /**
  * Our hub as a fan-out target: the hub in a child process of its own (hub-child.ts), and its
- * members as real MemberLinks (built inside a load shard, load-shard.ts), all on 127.0.0.1.
+ * members as real MemberLinks (built inside a load shard, load-shard.ts), all on 127.0.0.1, or
+ * the hub in a network namespace bound to its address there (fanout-netns.ts).
  * `--cpu-prof` on the child profiles the hub.
  */
-import {fork} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {MemberLink} from '../source/net/member-link.js';
 import type {Members, Server} from './fanout-load.js';
+import {forkIn} from './netns.js';
 import {nodeFlags} from './util.js';
 
 export type HubServerOptions = {
@@ -16,6 +17,10 @@ export type HubServerOptions = {
 	readonly profileDir?: string;
 	/** False: the room by unicast only (`--no-multicast`); else by its group where the probe finds it works. */
 	readonly multicast?: boolean;
+	/** Run the hub in this network namespace, bound to `bind` (its address there). */
+	readonly netns?: string;
+	/** The address the hub binds (127.0.0.1 when absent). */
+	readonly bind?: string;
 };
 
 type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown};
@@ -26,7 +31,8 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	const extra = nodeFlags('BENCH_HUB_FLAGS');
 	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
 	const env = {...process.env, BENCH_MULTICAST: options.multicast === false ? 'off' : (process.env.BENCH_MULTICAST ?? 'on')};
-	const child = fork(script, [String(options.loss ?? 0), '7'], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const host = options.bind ?? '127.0.0.1';
+	const child = forkIn(options.netns, script, [String(options.loss ?? 0), '7', host], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {
 		if (message.type === 'stopped') stats = {hub: message.stats, cast: message.cast, relay: message.relay};
@@ -44,8 +50,10 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	return {
 		kind: 'hub',
 		label: options.loss ? `hub ${Math.round(options.loss * 100)}% loss` : options.multicast === false ? 'hub (unicast)' : 'hub',
+		host,
 		port,
 		pid: child.pid!,
+		netns: options.netns,
 		stats: () => stats,
 		async close() {
 			const exited = new Promise<void>(resolve => {
@@ -61,12 +69,12 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 }
 
 /** Members `from`..`to`-1 of the room as MemberLinks; `deliver` hears every other member's message. */
-export async function hubMembers(port: number, from: number, to: number, deliver: (receiver: number, text: string) => void): Promise<Members> {
+export async function hubMembers(host: string, port: number, from: number, to: number, deliver: (receiver: number, text: string) => void): Promise<Members> {
 	const links: MemberLink[] = [];
 	const trouble: Record<string, number> = {resyncs: 0, lost: 0};
 	const join = async (index: number) => {
 		// Behind the lossy relay a hello and its accept are each lost one time in five: more time to join.
-		const link = new MemberLink({host: '127.0.0.1', port, helloTimeoutMs: 20_000});
+		const link = new MemberLink({host, port, helloTimeoutMs: 20_000});
 		links.push(link);
 		const name = `m${String(index).padStart(2, '0')}`;
 		link.onItem(item => {

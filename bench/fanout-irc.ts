@@ -1,7 +1,8 @@
 /**
  * ngircd as a fan-out target: a config written to a temporary folder (listening on 127.0.0.1
- * only, penalties off as our hub's rate limit is off), run in the foreground, and N IRC clients
- * in this process: NICK/USER, JOIN #room, PRIVMSG #room, PONG to PING.
+ * only, or on its namespace's address when run in one; penalties off as our hub's rate limit is
+ * off), run in the foreground, and N IRC clients in this process: NICK/USER, JOIN #room,
+ * PRIVMSG #room, PONG to PING.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
@@ -23,19 +24,24 @@ export function ensureTools(): string | undefined {
 	return still.length === 0 ? undefined : `could not install ${still.join(', ')}`;
 }
 
+/** Whether ngircd is installed. */
+export function hasNgircd(): boolean {
+	return spawnSync('sh', ['-c', 'command -v ngircd || test -x /usr/sbin/ngircd']).status === 0;
+}
+
 function ngircdBinary(): string {
 	const found = spawnSync('sh', ['-c', 'command -v ngircd || echo /usr/sbin/ngircd'], {encoding: 'utf8'}).stdout.trim();
 	return found || '/usr/sbin/ngircd';
 }
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, listen: string): string {
 	return `[Global]
 	Name = bench.localhost
 	Info = socket-chat-tui benchmark
 	AdminInfo1 = benchmark
-	AdminInfo2 = 127.0.0.1 only
+	AdminInfo2 = ${listen} only
 	AdminEMail = nobody@localhost
-	Listen = 127.0.0.1
+	Listen = ${listen}
 	Ports = ${port}
 	MotdPhrase = "benchmark"
 	PidFile = ${path.join(dir, 'ngircd.pid')}
@@ -53,15 +59,17 @@ function config(dir: string, port: number): string {
 `;
 }
 
-async function startNgircd(): Promise<{child: ChildProcess; port: number; dir: string; version: string}> {
+async function startNgircd(listen: string, netns: string | undefined): Promise<{child: ChildProcess; port: number; dir: string; version: string}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-ngircd-'));
 	await chmod(dir, 0o777); // ngircd drops root for "nobody" and still writes its pid file here
 	const port = await freePort();
 	const file = path.join(dir, 'ngircd.conf');
-	await writeFile(file, config(dir, port));
+	await writeFile(file, config(dir, port, listen));
 	const binary = ngircdBinary();
 	const version = spawnSync(binary, ['--version'], {encoding: 'utf8'}).stdout.split('\n')[0]?.trim() ?? 'ngircd';
-	const child = spawn(binary, ['-n', '-f', file], {stdio: ['ignore', 'pipe', 'pipe']});
+	// In a namespace, `ip netns exec` execs ngircd in place: the child's pid is ngircd's, for its CPU readings.
+	const command = netns ? ['ip', 'netns', 'exec', netns, binary] : [binary];
+	const child = spawn(command[0]!, [...command.slice(1), '-n', '-f', file], {stdio: ['ignore', 'pipe', 'pipe']});
 	let log = '';
 	child.stdout!.on('data', (chunk: Buffer) => {
 		log = (log + chunk.toString()).slice(-4000);
@@ -81,8 +89,8 @@ async function startNgircd(): Promise<{child: ChildProcess; port: number; dir: s
 
 type Client = {socket: Socket; nick: string};
 
-async function ircClient(port: number, nick: string, onLine: (line: string) => void): Promise<Client> {
-	const socket = connect({host: '127.0.0.1', port, noDelay: true});
+async function ircClient(host: string, port: number, nick: string, onLine: (line: string) => void): Promise<Client> {
+	const socket = connect({host, port, noDelay: true});
 	socket.setEncoding('utf8');
 	let buffer = '';
 	let registered: () => void = () => undefined;
@@ -110,14 +118,18 @@ async function ircClient(port: number, nick: string, onLine: (line: string) => v
 	return {socket, nick};
 }
 
-export async function startIrcServer(): Promise<Server & {version: string}> {
-	const {child, port, dir, version} = await startNgircd();
+/** ngircd listening on 127.0.0.1, or in network namespace `netns` on `listen` (its address there). */
+export async function startIrcServer(where: {netns?: string; listen?: string} = {}): Promise<Server & {version: string}> {
+	const host = where.listen ?? '127.0.0.1';
+	const {child, port, dir, version} = await startNgircd(host, where.netns);
 	return {
 		kind: 'irc',
 		label: 'ngircd',
 		version,
+		host,
 		port,
 		pid: child.pid!,
+		netns: where.netns,
 		stats: () => undefined,
 		async close() {
 			const exited = new Promise<void>(resolve => {
@@ -134,13 +146,13 @@ export async function startIrcServer(): Promise<Server & {version: string}> {
 }
 
 /** Members `from`..`to`-1 as IRC clients in #room; `deliver` hears every other member's message. */
-export async function ircMembers(port: number, from: number, to: number, deliver: (receiver: number, text: string) => void): Promise<Members> {
+export async function ircMembers(host: string, port: number, from: number, to: number, deliver: (receiver: number, text: string) => void): Promise<Members> {
 	const clients: Client[] = [];
 	const trouble: Record<string, number> = {disconnects: 0};
 	let closing = false;
 	try {
 		for (let index = from; index < to; index++) {
-			const client = await ircClient(port, `m${String(index).padStart(2, '0')}`, line => {
+			const client = await ircClient(host, port, `m${String(index).padStart(2, '0')}`, line => {
 				const at = line.indexOf(' PRIVMSG #room :');
 				if (at !== -1) deliver(index, line.slice(at + 16));
 			});

@@ -2,18 +2,24 @@
  * The room fan-out load, the same for every server: N members in one room (split over one or
  * more load processes, load-shard.ts), each sending at a fixed rate for a short window; every
  * message carries its send time and is timed at each other member (fanout-ladder.ts raises the
- * rate step by step). Everything is bounded in count and time.
+ * rate step by step). Everything is bounded in count and time. The server and the load processes
+ * run on this host (127.0.0.1), or each in a network namespace of their own (netns.ts).
  */
-import {fork, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {forkIn} from './netns.js';
 import {nodeFlags, nowMs, processCpuMs, quantile, udpDrops} from './util.js';
 
 /** A server under test, running in a process of its own. */
 export type Server = {
 	readonly kind: 'hub' | 'irc';
 	readonly label: string;
+	/** The address it listens on: 127.0.0.1, or its namespace's. */
+	readonly host: string;
 	readonly port: number;
 	readonly pid: number;
+	/** The network namespace it runs in, if not this host's. */
+	readonly netns?: string;
 	stats(): unknown;
 	close(): Promise<void>;
 };
@@ -77,7 +83,8 @@ export class Load {
 		private readonly shards: Shard[],
 	) {}
 
-	static async start(server: Server, members: number, processes: number): Promise<Load> {
+	/** `netns`: the network namespace the load processes run in (this host's when absent). */
+	static async start(server: Server, members: number, processes: number, netns?: string): Promise<Load> {
 		const script = fileURLToPath(new URL('load-shard.js', import.meta.url));
 		const shards: Shard[] = [];
 		const per = Math.ceil(members / processes);
@@ -85,7 +92,8 @@ export class Load {
 			const to = Math.min(members, from + per);
 			// BENCH_LOAD_FLAGS passes Node flags to the load processes (`--cpu-prof` to see the members' side).
 			const execArgv = nodeFlags('BENCH_LOAD_FLAGS');
-			const child = fork(script, [server.kind, String(server.port), String(from), String(to), String(members)], {serialization: 'advanced', execArgv});
+			const args = [server.kind, String(server.port), String(from), String(to), String(members), server.host];
+			const child = forkIn(netns, script, args, {serialization: 'advanced', execArgv});
 			const queue: ShardReply[] = [];
 			const waiting: Array<(reply: ShardReply) => void> = [];
 			child.on('message', (reply: ShardReply) => (waiting.length > 0 ? waiting.shift()!(reply) : queue.push(reply)));
@@ -126,7 +134,9 @@ export class Load {
 				resolve({server: (now.server - cpu.server) / windowMs, load: (now.load - cpu.load) / windowMs});
 			}, end - nowMs());
 		});
-		const dropsBefore = udpDrops(this.server.port);
+		// In namespaces, each side's sockets are in its namespace's table.
+		const where = this.server.netns ? {address: this.server.host, serverPid: this.server.pid, peersPid: this.shards[0]?.child.pid} : {address: this.server.host};
+		const dropsBefore = udpDrops(this.server.port, where);
 		for (const shard of this.shards) shard.child.send({type: 'step', step, rate, startAt, windowMs} satisfies ShardCommand);
 		const sentBy = await Promise.all(this.shards.map(async shard => (await shard.next<{type: 'sent'; sent: number}>()).sent));
 		clearTimeout(atStart);
@@ -150,9 +160,10 @@ export class Load {
 		const trouble: Record<string, number> = {};
 		if (this.server.kind === 'hub') {
 			// Datagrams the kernel dropped on a full receive buffer (the reliable streams resend them).
-			const drops = udpDrops(this.server.port);
+			const drops = udpDrops(this.server.port, where);
 			trouble['udp drops at hub'] = drops.server - dropsBefore.server;
 			trouble['udp drops at members'] = drops.peers - dropsBefore.peers;
+			trouble['udp drops at members (group)'] = drops.group - dropsBefore.group;
 		}
 
 		for (const report of reports) {

@@ -44,16 +44,20 @@ export type FanoutResult = {
 	readonly ladder: LadderOptions;
 };
 
-function ladderOptions(quick: boolean): LadderOptions {
+export function ladderOptions(quick: boolean): LadderOptions {
 	return quick
 		? {startRate: 32, factor: 2, maxRate: 2048, windowMs: 1000, drainMs: 500, budgetMs: 12_000, refineSteps: 1}
 		: {startRate: 4, factor: Math.SQRT2, maxRate: 2048, windowMs: 2000, drainMs: 1000, budgetMs: 50_000, refineSteps: 2};
 }
 
-async function measure(server: Server, options: FanoutOptions, withLadder: boolean): Promise<Omit<TargetResult, 'label'>> {
+/**
+ * The latency at the moderate rate, then (`withLadder`) the saturation ladder, of one server; it
+ * is closed at the end. `loadNetns`: the network namespace the members run in.
+ */
+export async function measure(server: Server, options: FanoutOptions, withLadder: boolean, loadNetns?: string): Promise<Omit<TargetResult, 'label'>> {
 	let load: Load | undefined;
 	try {
-		load = await Load.start(server, options.members, options.processes);
+		load = await Load.start(server, options.members, options.processes, loadNetns);
 		// A short warm-up, so JIT compilation and socket buffers are not part of the figures.
 		await load.step(options.moderateRate, 500, 500);
 		// Behind 20% loss a datagram may need several resends with back-off: a longer drain bound there.

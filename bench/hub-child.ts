@@ -1,18 +1,19 @@
 /**
- * The hub under test, alone in its own process (so it has a core of its own): binds 127.0.0.1,
+ * The hub under test, alone in its own process (so it has a core of its own): binds 127.0.0.1 (or the address given),
  * no rate or join limits, room for 1,024 members, optionally behind the seeded lossy relay of the tests. Tells its parent
  * the port over IPC; stops when told, when the parent goes, or after 10 minutes at most.
- * Run by fanout-hub.ts: node [--cpu-prof] dist/bench/hub-child.js [loss] [seed]
+ * Run by fanout-hub.ts: node [--cpu-prof] dist/bench/hub-child.js [loss] [seed] [bind address]
  */
 import {Hub} from '../source/net/hub.js';
 import {LossyRelay} from '../test/helpers/lossy-relay.js';
 
 const loss = Number(process.argv[2] ?? 0);
 const seed = Number(process.argv[3] ?? 7);
+const bind = process.argv[4] ?? '127.0.0.1';
 // Room for the room-size benchmark's 500 members (the default cap is 256).
 // Behind the lossy relay the room goes by unicast: the group's datagrams would bypass the relay's losses (the simulator covers those).
 const multicast = loss === 0 && process.env.BENCH_MULTICAST !== 'off';
-const hub = new Hub({bind: '127.0.0.1', port: 0, rateLimit: false, joinLimit: false, maxMembers: 1024, multicast});
+const hub = new Hub({bind, port: 0, rateLimit: false, joinLimit: false, maxMembers: 1024, multicast});
 const {port} = await hub.start();
 const relay = loss > 0 ? new LossyRelay({hubPort: port, seed, drop: loss, duplicate: 0, reorder: 0}) : undefined;
 const front = relay ? await relay.start() : port;

@@ -2,14 +2,15 @@
  * One load process of the fan-out benchmark: some of the room's members (MemberLinks for our hub,
  * IRC clients for ngircd), sending at the rate it is told and timing every delivery. Driven over
  * IPC by fanout-load.ts; exits when told, when its parent goes, or after 10 minutes at most.
- * Run as: node dist/bench/load-shard.js hub|irc PORT FROM TO MEMBERS
+ * Run as: node dist/bench/load-shard.js hub|irc PORT FROM TO MEMBERS [HOST, 127.0.0.1 when absent]
  */
 import {hubMembers} from './fanout-hub.js';
 import {ircMembers} from './fanout-irc.js';
 import type {Members, ShardCommand, ShardReply} from './fanout-load.js';
 import {nowMs, sleep} from './util.js';
 
-const [kind, portText, fromText, toText, totalText] = process.argv.slice(2);
+const [kind, portText, fromText, toText, totalText, hostText] = process.argv.slice(2);
+const host = hostText ?? '127.0.0.1';
 const port = Number(portText);
 const from = Number(fromText);
 const to = Number(toText);
@@ -49,7 +50,7 @@ process.on('disconnect', () => process.exit(0));
 
 let members: Members;
 try {
-	members = kind === 'hub' ? await hubMembers(port, from, to, deliver) : await ircMembers(port, from, to, deliver);
+	members = kind === 'hub' ? await hubMembers(host, port, from, to, deliver) : await ircMembers(host, port, from, to, deliver);
 } catch (error) {
 	reply({type: 'failed', error: (error as Error).message});
 	process.exit(1);

@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url';
 import type {AbuseResult} from './abuse.js';
 import type {EndpointResult} from './endpoint.js';
 import type {FanoutResult, TargetResult} from './fanout.js';
+import type {NetnsFanoutResult} from './fanout-netns.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
 import type {JoinResult} from './join.js';
@@ -18,6 +19,8 @@ export type Results = {
 	readonly machine: Machine;
 	readonly seconds: number;
 	readonly fanout?: FanoutResult;
+	/** The same fan-out between network namespaces over a bridge, MTU 1500. */
+	readonly fanoutNetns?: NetnsFanoutResult;
 	readonly profile?: ProfileSummary;
 	readonly transfer?: TransferResult;
 	readonly startup?: StartupResult;
@@ -57,8 +60,8 @@ function stepTable(target: TargetResult): string[] {
 }
 
 /** The highest rate both servers kept up at: where their CPU per delivery is compared. */
-function commonStep(fanout: FanoutResult): {hub?: StepResult; irc?: StepResult} {
-	const hubSteps = fanout.hub.ladder?.steps.filter(step => step.keptUp) ?? [];
+function commonStep(fanout: {hub?: TargetResult; irc?: TargetResult}): {hub?: StepResult; irc?: StepResult} {
+	const hubSteps = fanout.hub?.ladder?.steps.filter(step => step.keptUp) ?? [];
 	const ircSteps = fanout.irc?.ladder?.steps.filter(step => step.keptUp) ?? [];
 	const rates = hubSteps.map(step => step.rate).filter(rate => ircSteps.some(step => step.rate === rate));
 	const rate = Math.max(...rates);
@@ -131,6 +134,67 @@ function fanoutSection(fanout: FanoutResult): string[] {
 	return lines;
 }
 
+/** Members the room's multicast group served at the end of a hub's run (its stats from the hub child). */
+const castStats = (target: TargetResult | undefined) => (target?.stats as {cast?: {served?: number; cast?: number; repaired?: number}} | undefined)?.cast;
+const moderateDelivered = (step: StepResult | undefined) =>
+	step ? `${fixed((step.onTime / step.expected) * 100, 2)}% / ${fixed((step.delivered / step.expected) * 100, 2)}%` : 'n/a';
+/** Messages of a hub's run that never arrived: at the moderate rate and at every ladder step that kept up. */
+const lostBelowSaturation = (target: TargetResult) =>
+	(target.ladder?.steps.filter(step => step.keptUp) ?? []).reduce((sum, step) => sum + step.expected - step.delivered, 0) + target.moderate.expected - target.moderate.delivered;
+
+/** The fan-out between network namespaces, side by side with the same on loopback. */
+function netnsSection(netns: NetnsFanoutResult, loopback: FanoutResult | undefined): string[] {
+	const columns: Array<[string, TargetResult | undefined, NetnsFanoutResult['hub']]> = [
+		['hub, loopback', loopback?.hub, undefined],
+		['hub, namespaces', netns.hub, netns.hub],
+		['ngircd, loopback', loopback?.irc, undefined],
+		['ngircd, namespaces', netns.irc, netns.irc],
+	];
+	const commons = {loopback: loopback ? commonStep(loopback) : {}, netns: commonStep(netns)};
+	const cost = (step: StepResult | undefined) => (step ? `${fixed(cpuPerDelivery(step), 2)} µs (${step.rate}/s)` : 'n/a');
+	const row = (name: string, cell: (target: TargetResult, index: number) => string) =>
+		`| ${name} | ${columns.map(([, target], index) => (target ? cell(target, index) : 'n/a')).join(' | ')} |`;
+	const lines = [
+		`## Room fan-out between network namespaces, MTU ${netns.mtu}`,
+		``,
+		`The same ${netns.members} members, load and ladder as the fan-out on loopback, with the server (our hub, or ngircd) in one network namespace`,
+		`(${netns.serverAddress}) and the load process in another (${netns.loadAddress}): each namespace's \`eth0\` is a veth pair to a bridge in a`,
+		`third, MTU ${netns.mtu} on every link and GSO limited to one segment (\`gso_max_segs 1\`), so TCP sends packets of at most`,
+		`${netns.mtu} bytes, as on a wire without offloads, where loopback hands it 64 KB segments. Only on-link routes (no default`,
+		`route): nothing leaves the namespaces. The hub's room goes by its multicast group (the default; TTL 1, flooded by the bridge,`,
+		`no snooping) to each member its probe finds the group reaches. Both sides still share this machine's cores, and the`,
+		`kernel's work for the veth and bridge is charged to whichever process sends or receives.`,
+		``,
+		`| | ${columns.map(([name]) => name).join(' | ')} |`,
+		`|---|---:|---:|---:|---:|`,
+		row(`p50 latency at ${netns.moderateRate}/s/member`, target => `${fixed(target.moderate.p50, 2)} ms`),
+		row(`p99 latency at ${netns.moderateRate}/s/member`, target => `${fixed(target.moderate.p99, 2)} ms`),
+		row(`delivered at ${netns.moderateRate}/s/member (on time / in all)`, target => moderateDelivered(target.moderate)),
+		row(`delivered/s at saturation (kept up)`, target => thousands(target.ladder?.saturation ?? Number.NaN)),
+		row(`p99 latency at that step`, target => `${fixed(atSaturation(target)?.p99 ?? Number.NaN, 2)} ms`),
+		row(`highest delivered/s seen`, target => thousands(target.ladder?.maxObserved ?? Number.NaN)),
+		row(`the ladder stopped by`, target => target.ladder?.stoppedBy ?? 'n/a'),
+		row(`server CPU per delivered message, at the highest rate both servers kept up at in that setting`, (_, index) =>
+			cost([commons.loopback.hub, commons.netns.hub, commons.loopback.irc, commons.netns.irc][index]),
+		),
+		row(`members the room's multicast group served at the end; datagrams sent to the group, and repairs (by unicast)`, (target, index) => {
+			const cast = castStats(target);
+			if (index >= 2) return '-';
+			return cast ? `${cast.served ?? 0} of ${netns.members}; ${thousands(cast.cast ?? Number.NaN)}, ${thousands(cast.repaired ?? Number.NaN)}` : 'none (no group)';
+		}),
+		row(`packets the server's link sent (joins included), average size`, (_, index) => {
+			const sent = columns[index]![2]?.sentOnLink;
+			return sent ? `${thousands(sent.packets)}, ${fixed(sent.bytes / sent.packets, 0)} bytes` : '(loopback)';
+		}),
+		``,
+	];
+	if (netns.hub) lines.push(...bottleneck(netns.hub), `### hub, between namespaces`, ``, ...stepTable(netns.hub), ``);
+	else lines.push(`The hub between namespaces failed: ${netns.hubFailed ?? 'unknown reason'}`, ``);
+	if (netns.irc) lines.push(...bottleneck(netns.irc), `### ngircd, between namespaces`, ``, ...stepTable(netns.irc), ``);
+	else lines.push(`ngircd was not run between namespaces: ${netns.ircSkipped ?? 'unknown reason'}`, ``);
+	return lines;
+}
+
 function summary(results: Results): string[] {
 	const lines = [`| measure | ours | baseline | ratio | target | |`, `|---|---:|---:|---:|---|---|`];
 	const {fanout, transfer, startup, join} = results;
@@ -151,13 +215,32 @@ function summary(results: Results): string[] {
 	}
 
 	if (fanout?.hub.ladder) {
-		const kept = fanout.hub.ladder.steps.filter(step => step.keptUp);
-		const lost = kept.reduce((sum, step) => sum + step.expected - step.delivered, 0) + fanout.hub.moderate.expected - fanout.hub.moderate.delivered;
+		const lost = lostBelowSaturation(fanout.hub);
 		lines.push(`| hub messages lost below saturation (loopback) | ${lost} | | | 0 | ${verdict(lost === 0)} |`);
 		const lossy = fanout.lossy?.moderate ?? missingStep;
 		lines.push(
 			`| hub at 20% loss: delivered in all, p99 | ${fixed((lossy.delivered / lossy.expected) * 100, 2)}%, ${fixed(lossy.p99, 0)} ms | | | 100% | ${verdict(lossy.delivered === lossy.expected)} |`,
 		);
+	}
+
+	const netns = results.fanoutNetns;
+	if (netns?.hub?.ladder && netns.irc?.ladder) {
+		const hub = netns.hub.ladder;
+		const irc = netns.irc.ladder;
+		const lowerBound = irc.stoppedBy !== 'fell behind' ? ' (ngircd did not saturate: its figure is a floor)' : '';
+		const common = commonStep(netns);
+		const hubCost = cpuPerDelivery(common.hub);
+		const ircCost = cpuPerDelivery(common.irc);
+		lines.push(
+			`| fan-out between namespaces, MTU ${netns.mtu}: delivered/s at saturation, hub vs ngircd | ${thousands(hub.saturation)} | ${thousands(irc.saturation)} | ${ratio(hub.saturation / irc.saturation)} | >= 1.00x | ${verdict(hub.saturation >= irc.saturation)}${lowerBound} |`,
+			`| the same: p99 latency at ${netns.moderateRate}/s/member (ngircd / hub; > 1 = hub faster) | ${fixed(netns.hub.moderate.p99, 2)} ms | ${fixed(netns.irc.moderate.p99, 2)} ms | ${ratio(netns.irc.moderate.p99 / netns.hub.moderate.p99)} | >= 1.00x | ${verdict(netns.hub.moderate.p99 <= netns.irc.moderate.p99)} |`,
+			`| the same: server CPU per delivered message at ${common.hub?.rate ?? '?'}/s/member (ngircd / hub; > 1 = hub cheaper) | ${fixed(hubCost, 2)} µs | ${fixed(ircCost, 2)} µs | ${ratio(ircCost / hubCost)} | (for information) | |`,
+		);
+	}
+
+	if (netns?.hub?.ladder) {
+		const lost = lostBelowSaturation(netns.hub);
+		lines.push(`| hub messages lost below saturation (between namespaces) | ${lost} | | | 0 | ${verdict(lost === 0)} |`);
 	}
 
 	if (transfer) {
@@ -209,12 +292,12 @@ function summary(results: Results): string[] {
 }
 
 export function renderResults(results: Results): string {
-	const {machine, transfer, startup, profile, tui, fanout} = results;
+	const {machine, transfer, startup, profile, tui, fanout, fanoutNetns} = results;
 	const out = [
 		`# Benchmark results${results.quick ? ' (quick run)' : ''}`,
 		``,
 		`${results.date}, \`npm run bench${results.quick ? ' -- --quick' : ''}\` in ${Math.round(results.seconds)} s. One run of each benchmark; ratios, so that a noisy machine`,
-		`weighs on both sides alike. Everything on 127.0.0.1.`,
+		`weighs on both sides alike. Everything on 127.0.0.1${fanoutNetns ? ', but the fan-out between network namespaces (its own section)' : ''}.`,
 		``,
 		`Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.model}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node};`,
 		`load average ${machine.loadAverage} (1, 5, 15 min) when the run began: other work on the machine shows there.`,
@@ -226,6 +309,7 @@ export function renderResults(results: Results): string {
 	];
 	if (results.skipped.length > 0) out.push(`Not run: ${results.skipped.join('; ')}.`, ``);
 	if (fanout) out.push(...fanoutSection(fanout), ``);
+	if (fanoutNetns) out.push(...netnsSection(fanoutNetns, fanout));
 	if (profile) {
 		out.push(
 			`## Hot spots of the hub under the fan-out load`,

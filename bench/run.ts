@@ -2,8 +2,10 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,endpoint,roomsize,transfer,startup,join,abuse,tui   some of them
- * Everything binds and sends to 127.0.0.1 only; every load is bounded in count and time.
+ *   npm run bench -- --only=fanout,fanoutns,endpoint,roomsize,transfer,startup,join,abuse,tui   some of them
+ * Everything binds and sends to 127.0.0.1 only, but `fanoutns` (the fan-out again between two
+ * network namespaces this run makes, as root, with no route out: bench/netns.ts); every load is
+ * bounded in count and time.
  * Node flags for the processes under test, to profile or trace them: BENCH_HUB_FLAGS (the hub),
  * BENCH_LOAD_FLAGS (the members' load process), BENCH_TRANSFER_FLAGS (sender, host, receiver),
  * e.g. BENCH_HUB_FLAGS="--cpu-prof --cpu-prof-dir /tmp/p" or "--trace-gc-nvp".
@@ -15,7 +17,8 @@ import {fileURLToPath} from 'node:url';
 import {runAbuse} from './abuse.js';
 import {runEndpoint} from './endpoint.js';
 import {runFanout} from './fanout.js';
-import {ensureTools} from './fanout-irc.js';
+import {ensureTools, hasNgircd} from './fanout-irc.js';
+import {fanoutNetnsUnavailable, runFanoutNetns} from './fanout-netns.js';
 import {summariseProfile} from './profile-summary.js';
 import {previousSaturation, renderResults, type Results} from './report.js';
 import {runJoin} from './join.js';
@@ -110,6 +113,23 @@ if (wanted('fanout')) {
 	} catch (error) {
 		skipped.push(`room fan-out (${(error as Error).message})`);
 		log(`room fan-out failed: ${(error as Error).message}`);
+	}
+}
+
+if (wanted('fanoutns')) {
+	const unavailable = fanoutNetnsUnavailable();
+	if (unavailable) {
+		skipped.push(`room fan-out between network namespaces (${unavailable})`);
+		log(`room fan-out between network namespaces: skipped (${unavailable})`);
+	} else {
+		log('room fan-out between network namespaces, MTU 1500...');
+		try {
+			results.fanoutNetns = await runFanoutNetns({quick, members: 50, processes: 1, moderateRate: 4, log, profile: false});
+			if (!hasNgircd()) skipped.push('ngircd between network namespaces (ngircd is not installed)');
+		} catch (error) {
+			skipped.push(`room fan-out between network namespaces (${(error as Error).message})`);
+			log(`room fan-out between network namespaces failed: ${(error as Error).message}`);
+		}
 	}
 }
 

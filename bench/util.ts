@@ -113,22 +113,42 @@ export const fixed = (value: number, digits = 1): string => (Number.isFinite(val
 export const thousands = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'n/a');
 export const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
 
+/** An IPv4 address and port as /proc/net/udp writes them: `0100007F:1F90` for 127.0.0.1:8080. */
+function procAddress(address: string, port: number): string {
+	const bytes = address.split('.').map(part => Number(part).toString(16).toUpperCase().padStart(2, '0'));
+	return `${bytes.reverse().join('')}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function udpTable(pid: number | undefined): string[][] {
+	try {
+		// /proc/PID/net is the table of that process's network namespace (the benchmark's own without a pid).
+		const lines = readFileSync(pid ? `/proc/${pid}/net/udp` : '/proc/net/udp', 'utf8').split('\n').slice(1);
+		return lines.map(line => line.trim().split(/\s+/));
+	} catch {
+		return [];
+	}
+}
+
 /**
  * Datagrams the kernel dropped (receive buffer full) so far, from /proc/net/udp: at the socket
- * bound to 127.0.0.1:port, and at the sockets connected to it.
+ * bound to address:port (in the namespace of `serverPid`), at the sockets connected to it, and at
+ * the members' sockets on the room's multicast group (bound to the group's address and the same
+ * port), both in the namespace of `peersPid`.
  */
-export function udpDrops(port: number): {server: number; peers: number} {
-	const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+export function udpDrops(port: number, where: {address?: string; serverPid?: number; peersPid?: number} = {}): {server: number; peers: number; group: number} {
+	const hex = procAddress(where.address ?? '127.0.0.1', port);
+	const portHex = hex.slice(hex.indexOf(':'));
 	let server = 0;
 	let peers = 0;
-	try {
-		for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-			const fields = line.trim().split(/\s+/);
-			const drops = Number(fields.at(-1));
-			if (fields[1] === hex) server += drops;
-			else if (fields[2] === hex) peers += drops;
-		}
-	} catch {}
+	let group = 0;
+	const serverTable = udpTable(where.serverPid);
+	const peersTable = where.peersPid === where.serverPid ? serverTable : udpTable(where.peersPid);
+	for (const fields of serverTable) if (fields[1] === hex) server += Number(fields.at(-1));
+	for (const fields of peersTable) {
+		if (fields[2] === hex) peers += Number(fields.at(-1));
+		// 239.x.y.z is EF in the last byte of the address's hex (written low byte first).
+		else if (fields[1]?.endsWith(portHex) && fields[1].slice(6, 8) === 'EF') group += Number(fields.at(-1));
+	}
 
-	return {server, peers};
+	return {server, peers, group};
 }
