@@ -39,6 +39,12 @@ type Cursor = {
 	/** Unicast sends (repairs) by datagram number. */
 	readonly sent: Map<number, number>;
 	backoff: number;
+	/**
+	 * Datagrams a timeout repairs (1, doubled while each round of repairs shows the member lacked
+	 * the next ones too, up to REPAIR_BURST), and the last one the latest such round sent.
+	 */
+	burst: number;
+	rtoTo: number;
 	/** Gaps up to here were repaired at once already. */
 	fastTo: number;
 	/** Served by unicast from this event on: kept until the member has every event before it. */
@@ -178,7 +184,7 @@ export class RoomCast {
 		this.probes.delete(member);
 		this.reprobe.delete(member);
 		this.drop(member);
-		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0});
+		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, burst: 1, rtoTo: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0});
 		return {e: this.events, q: this.head};
 	}
 
@@ -267,6 +273,22 @@ export class RoomCast {
 		for (const [from, to] of cursor.sacked) {
 			highest = Math.max(highest, to);
 			for (const q of cursor.sent.keys()) if (q >= from && q <= to) cursor.sent.delete(q);
+		}
+
+		// What a timeout repaired has arrived. If the member acknowledged exactly that far and lacks
+		// the next ones, overdue too, the loss is a run: repair twice as many at once (slow start).
+		// Anything else (it had the rest, or the rest is not overdue) means the next timeout repairs
+		// one again. So a member whose acks come late is resent one datagram per timeout, not a window.
+		if (cursor.rtoTo > 0 && cursor.cum >= cursor.rtoTo) {
+			const run = cursor.cum === cursor.rtoTo ? this.overdue(member, cursor, now, Math.min(cursor.burst * 2, REPAIR_BURST)) : [];
+			cursor.rtoTo = 0;
+			cursor.burst = run.length > 0 ? Math.min(cursor.burst * 2, REPAIR_BURST) : 1;
+			for (const q of run) {
+				this.repair(member, cursor, q, now, send);
+				cursor.rtoTo = q;
+			}
+
+			cursor.fastTo = Math.max(cursor.fastTo, cursor.rtoTo);
 		}
 
 		// A gap with later datagrams acknowledged past it: lost, repaired now (a NACK, in effect).
@@ -364,10 +386,12 @@ export class RoomCast {
 
 				const at = this.repairDue(member, cursor);
 				if (at !== undefined && now >= at) {
+					// A timeout is no proof of loss (the member may only be slow to ack): `burst` datagrams, oldest first.
 					let sent = 0;
-					for (let q = cursor.cum + 1; q < this.castNext && sent < REPAIR_BURST; q++) {
+					for (let q = cursor.cum + 1; q < this.castNext && sent < cursor.burst; q++) {
 						if (!this.isSacked(cursor, q)) {
 							this.repair(member, cursor, q, now, send);
+							cursor.rtoTo = q;
 							sent++;
 						}
 					}
@@ -512,6 +536,21 @@ export class RoomCast {
 		const last = Math.max(entry.castAt, cursor.sent.get(q) ?? 0);
 		// The member's acks wait up to CAST_ACK_MS (as QUIC's max_ack_delay counts in its timeout).
 		return last + (this.options.rto(member) + CAST_ACK_MS) * 2 ** cursor.backoff;
+	}
+
+	/** Up to `limit` datagrams above the member's ack, not SACKed, whose last send is past its timeout. */
+	private overdue(member: HubMember, cursor: Cursor, now: number, limit: number): number[] {
+		const wait = this.options.rto(member) + CAST_ACK_MS;
+		const out: number[] = [];
+		for (let q = cursor.cum + 1; q < this.castNext && out.length < limit; q++) {
+			const entry = this.entry(q);
+			if (!entry) break;
+			if (this.isSacked(cursor, q)) continue;
+			if (now < Math.max(entry.castAt, cursor.sent.get(q) ?? 0) + wait) break;
+			out.push(q);
+		}
+
+		return out;
 	}
 
 	private isSacked(cursor: Cursor, q: number): boolean {

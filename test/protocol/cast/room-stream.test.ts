@@ -104,6 +104,10 @@ describe('the room stream, hub to member', () => {
 		expect(unicast.length).toBe(1);
 		const repaired = unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', 3));
 		expect(texts([...got, ...repaired]).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(Array.from({length: 60}, (_, i) => `line ${i + 1}`));
+		// The member acks the repair (at most CAST_ACK_MS later).
+		const [after] = cast.frames(150).map(frame => JSON.parse(frame) as {c: number; s?: Array<[number, number]>});
+		hub.ack(member, after!.c, after!.s, 150, (_to, datagram) => unicast.push(datagram));
+		expect(unicast).toEqual([]);
 		// A tail loss has nothing after it to show the gap: the timeout repairs it.
 		hub.append(event(61));
 		poll(10);
@@ -111,6 +115,60 @@ describe('the room stream, hub to member', () => {
 		expect(hub.nextDeadline()).toBeLessThanOrEqual(210);
 		poll(300);
 		expect(texts(unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', 301)))).toEqual(['line 61']);
+	});
+
+	test('a member whose acks come late, having lost nothing, is resent one datagram per timeout, not its window (a storm once seen at a sudden rate step)', () => {
+		const {hub, member, cast, group, unicast, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 200; i++) hub.append(event(i, `line ${i} ${'x'.repeat(400)}`));
+		poll(0);
+		const datagrams = group.length;
+		expect(datagrams).toBeGreaterThan(40);
+		// Everything arrived, but the member is too busy to ack: three timeouts pass.
+		const got = take(group, 1);
+		for (const now of [300, 700, 1500]) poll(now);
+		expect(unicast.length).toBe(3);
+		// Its ack, late, covers everything: nothing more is resent.
+		const [ack] = cast.frames(1600).map(frame => JSON.parse(frame) as {c: number; s?: Array<[number, number]>});
+		expect(ack!.c).toBe(datagrams);
+		unicast.length = 0;
+		hub.ack(member, ack!.c, ack!.s, 1600, (_to, datagram) => unicast.push(datagram));
+		poll(5000);
+		expect(unicast).toEqual([]);
+		expect(texts(got)).toHaveLength(200);
+	});
+
+	test('a long tail loss (nothing after it shows the gap) is repaired in doubling bursts, each as its predecessor is acknowledged', () => {
+		const {hub, member, cast, group, unicast, poll, take, promote} = pair();
+		promote();
+		for (let i = 1; i <= 200; i++) hub.append(event(i, `line ${i} ${'x'.repeat(400)}`));
+		poll(0);
+		const datagrams = group.length;
+		const kept = group.splice(0, 10);
+		group.length = 0;
+		const got = take(kept, 1);
+		const ackNow = (now: number) => {
+			const [ack] = cast.frames(now).map(frame => JSON.parse(frame) as {c: number; s?: Array<[number, number]>});
+			if (ack) hub.ack(member, ack.c, ack.s, now, (_to, datagram) => unicast.push(datagram));
+		};
+
+		// Its ack of the ten (a gap-free ack waits up to CAST_ACK_MS).
+		ackNow(150);
+		poll(300);
+		const bursts: number[] = [];
+		for (let now = 301; bursts.length < 20 && got.length < 200; now += 10) {
+			if (unicast.length > 0) bursts.push(unicast.length);
+			got.push(...unicast.splice(0).flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, 'unicast', now)));
+			// The member acks what came (its delay is up to CAST_ACK_MS; a gap-free ack here), the hub answers.
+			ackNow(now + 200);
+			poll(now + 200);
+		}
+
+		expect(texts(got).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(Array.from({length: 200}, (_, i) => `line ${i + 1}`));
+		// 1, 2, 4, 8, 16, then up to 32 at a time: a few round trips for the whole tail, not one timeout each.
+		expect(bursts.slice(0, 5)).toEqual([1, 2, 4, 8, 16]);
+		expect(bursts.length).toBeLessThan(datagrams - 10);
+		expect(Math.max(...bursts)).toBeLessThanOrEqual(32);
 	});
 
 	test('back to unicast: our stream waits until the group gave every event before the marker', () => {
