@@ -1,4 +1,5 @@
-import {plainLine, jsonEvent} from '../line/format.js';
+import {plainLine, jsonEvent, jsonSignal, plainSignal} from '../line/format.js';
+import type {RoomSignal} from '../session/types.js';
 import {entryFromEvent} from '../session/entries.js';
 import {hostingEvent, joinHints, type RunningHub} from './run-host.js';
 
@@ -20,6 +21,16 @@ export async function runHeadless(room: RunningHub, json: boolean, output: NodeJ
 	}
 
 	room.hub.onRoomEvent(event => {
+		if (event.k === 'react' || event.k === 'presence') {
+			const signal: RoomSignal =
+				event.k === 'react'
+					? {kind: 'reaction', seq: event.seq, time: event.time, from: event.from, target: event.target, emoji: event.emoji, removed: event.removed, fromHistory: false}
+					: {kind: 'presence', seq: event.seq, time: event.time, name: event.name, state: event.state, ...(event.reason ? {reason: event.reason} : {}), fromHistory: false};
+			const line = json ? JSON.stringify(jsonSignal(signal)) : `${new Date(event.time).toISOString()} ${plainSignal(signal) ?? ''}`;
+			output.write(`${line}\n`);
+			return;
+		}
+
 		const entry = {...entryFromEvent(event, undefined, false), id: ++id};
 		if (json) {
 			const value = jsonEvent(entry);

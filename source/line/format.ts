@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import type {ChatEntry} from '../session/types.js';
+import type {ChatEntry, RoomSignal} from '../session/types.js';
 
 /** A message's header and its text; the text's further lines are indented under its first. */
 function said(header: string, text: string): string {
@@ -10,11 +10,11 @@ function said(header: string, text: string): string {
 export function plainLine(entry: ChatEntry): {text: string; error: boolean} | undefined {
 	switch (entry.kind) {
 		case 'message': {
-			return {text: said(`${entry.from}: `, entry.text), error: false};
+			return {text: said(`${entry.from}${replyNote(entry)}: `, entry.text), error: false};
 		}
 
 		case 'action': {
-			return {text: said(`* ${entry.from} `, entry.text), error: false};
+			return {text: said(`* ${entry.from}${replyNote(entry)} `, entry.text), error: false};
 		}
 
 		case 'direct': {
@@ -53,7 +53,7 @@ export function jsonEvent(entry: ChatEntry): Record<string, unknown> | undefined
 	switch (entry.kind) {
 		case 'message':
 		case 'action': {
-			return {type: 'message', seq: entry.seq, time, from: entry.from, text: entry.text, ...(entry.kind === 'action' ? {action: true} : {}), ...history};
+			return {type: 'message', seq: entry.seq, time, from: entry.from, text: entry.text, ...(entry.kind === 'action' ? {action: true} : {}), ...(entry.replyTo === undefined ? {} : {replyTo: entry.replyTo}), ...history};
 		}
 
 		case 'direct': {
@@ -87,6 +87,47 @@ export function jsonEvent(entry: ChatEntry): Record<string, unknown> | undefined
 		case 'history-start':
 		case 'history-end': {
 			return undefined;
+		}
+	}
+}
+
+/** " (re #12)" after the name of a reply, in --plain. */
+function replyNote(entry: ChatEntry): string {
+	return entry.replyTo === undefined ? '' : ` (re #${entry.replyTo})`;
+}
+
+/** A --plain line for a signal (typing has none: it is for --json alone). */
+export function plainSignal(signal: RoomSignal): string | undefined {
+	switch (signal.kind) {
+		case 'reaction': {
+			return signal.removed ? `* ${signal.from} took back ${signal.emoji} on #${signal.target}` : `* ${signal.from} reacted ${signal.emoji} to #${signal.target}`;
+		}
+
+		case 'presence': {
+			return signal.state === 'here' ? `* ${signal.name} is back` : `* ${signal.name} is ${signal.state}${signal.reason ? ` (${signal.reason})` : ''}`;
+		}
+
+		case 'typing': {
+			return undefined;
+		}
+	}
+}
+
+/** The --json object for a signal. */
+export function jsonSignal(signal: RoomSignal): Record<string, unknown> {
+	switch (signal.kind) {
+		case 'reaction': {
+			const {seq, from, target, emoji, removed} = signal;
+			return {type: 'reaction', seq, time: new Date(signal.time).toISOString(), from, target, emoji, removed, ...(signal.fromHistory ? {history: true} : {})};
+		}
+
+		case 'presence': {
+			const {seq, name, state, reason} = signal;
+			return {type: 'presence', seq, time: new Date(signal.time).toISOString(), name, state, ...(reason === undefined ? {} : {reason}), ...(signal.fromHistory ? {history: true} : {})};
+		}
+
+		case 'typing': {
+			return {type: 'typing', from: signal.from, active: signal.active};
 		}
 	}
 }

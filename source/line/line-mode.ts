@@ -3,7 +3,7 @@ import {PACE_SHARE} from '../protocol/limits.js';
 import {formatCount} from '../session/too-long.js';
 import type {ChatEntry, ChatSessionApi, ConnectionState, SessionSnapshot} from '../session/types.js';
 import {FileEvents} from './file-events.js';
-import {jsonEvent, plainLine} from './format.js';
+import {jsonEvent, jsonSignal, plainLine, plainSignal} from './format.js';
 
 export type LineFormat = 'plain' | 'json';
 
@@ -51,6 +51,16 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	};
 
 	const stopEntries = session.onEntry(print);
+	// Reactions, presence and typing have no line of their own; typing is printed with --json only.
+	const stopSignals = session.onSignal(signal => {
+		if (format === 'json') {
+			emit(jsonSignal(signal));
+			return;
+		}
+
+		const line = plainSignal(signal);
+		if (line) output.write(`${line}\n`);
+	});
 	let status: ConnectionState = session.getSnapshot().status;
 	let announced = false;
 	const files = new FileEvents();
@@ -100,6 +110,7 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 		session.join(options.name);
 	});
 	stopEntries();
+	stopSignals();
 	lines?.close();
 	const {undelivered} = await session.leave();
 	const missing = undelivered + refused;

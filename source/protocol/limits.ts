@@ -1,6 +1,6 @@
 /** Every number the wire and the room depend on, in one place (docs/protocol.md explains each). */
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 /** Versions this build speaks; a hello with any other is refused, naming these. */
 export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 

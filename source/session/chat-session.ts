@@ -13,7 +13,13 @@ import {SessionStore} from './session-store.js';
 import {tooLong} from './too-long.js';
 import {TransferBook} from './transfer-book.js';
 import {readTypedLine} from './typed-line.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome} from './types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, RoomSignal, SessionSnapshot, SubmitOutcome} from './types.js';
+
+/** A member typing says so at most this often; the others forget it after TYPING_SHOWN_MS without another. */
+export const TYPING_EVERY_MS = 3000;
+export const TYPING_SHOWN_MS = 6000;
+/** No key for this long: the member is idle (the member list shows it). */
+export const IDLE_AFTER_MS = 10 * 60_000;
 
 export {GIVE_UP_MS} from './drain.js';
 export type {ChatSessionOptions} from './session-options.js';
@@ -39,6 +45,13 @@ export class ChatSession implements ChatSessionApi {
 	private refusedNow = false;
 	private lastSeq = 0;
 	private joining: Promise<void> | undefined;
+	private readonly signalListeners = new Set<(signal: RoomSignal) => void>();
+	/** When we last told the room we are typing (0: we are not), and when each typist is forgotten. */
+	private typingSent = 0;
+	private readonly typistTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/** Idle after IDLE_AFTER_MS without a key (only a front end that reports keys makes us so). */
+	private idleTimer: ReturnType<typeof setTimeout> | undefined;
+	private presence: 'here' | 'idle' = 'here';
 	private leaving: Promise<LeaveResult> | undefined;
 
 	constructor(private readonly options: ChatSessionOptions) {
@@ -70,6 +83,45 @@ export class ChatSession implements ChatSessionApi {
 			this.receive(item);
 		});
 		this.stopWatching = watchLink(link, store, () => book?.resumeInterrupted());
+	}
+
+	onSignal(listener: (signal: RoomSignal) => void): () => void {
+		this.signalListeners.add(listener);
+		return () => this.signalListeners.delete(listener);
+	}
+
+	keystroke(draft: string): void {
+		if (this.store.state.status !== 'connected') return;
+		const now = this.clock();
+		if (this.presence === 'idle') {
+			this.presence = 'here';
+			this.outbox.send({k: 'presence', state: 'here'});
+		}
+
+		clearTimeout(this.idleTimer);
+		this.idleTimer = setTimeout(() => this.goIdle(), IDLE_AFTER_MS);
+		this.idleTimer.unref?.();
+		const typing = draft.trim() !== '' && !draft.startsWith('/');
+		if (typing && now - this.typingSent >= TYPING_EVERY_MS) {
+			this.typingSent = now;
+			this.outbox.send({k: 'typing', active: true});
+		} else if (!typing && this.typingSent !== 0) {
+			this.typingSent = 0;
+			this.outbox.send({k: 'typing', active: false});
+		}
+	}
+
+	/** No key for IDLE_AFTER_MS: idle, unless away already (away stays until /back). */
+	private goIdle(): void {
+		const me = this.store.state.members.find(member => member.isMe);
+		if (this.store.state.status === 'connected' && me?.state !== 'away') {
+			this.presence = 'idle';
+			this.outbox.send({k: 'presence', state: 'idle'});
+		}
+	}
+
+	private clock(): number {
+		return (this.options.now ?? Date.now)();
 	}
 
 	onEntry(listener: (entry: ChatEntry) => void): () => void {
@@ -158,6 +210,8 @@ export class ChatSession implements ChatSessionApi {
 			}
 
 			this.stopWatching();
+			clearTimeout(this.idleTimer);
+			for (const timer of this.typistTimers.values()) clearTimeout(timer);
 			if (this.store.state.status !== 'refused' && this.store.state.status !== 'disconnected') {
 				this.store.update({status: 'left'});
 			}
@@ -204,6 +258,36 @@ export class ChatSession implements ChatSessionApi {
 
 		for (const entry of step.entries) {
 			this.store.addEntry(entry);
+		}
+
+		// A message ends my own typing as the others see it.
+		if (item.k === 'msg' && item.from === this.store.state.myName) this.typingSent = 0;
+		this.forgetTypists(step.state.typing ?? []);
+		for (const signal of step.signals ?? []) {
+			if (signal.kind === 'typing' && signal.active) this.expireTypist(signal.from);
+			for (const listener of this.signalListeners) listener(signal);
+		}
+	}
+
+	/** A typist not heard again within TYPING_SHOWN_MS is no longer shown. */
+	private expireTypist(name: string): void {
+		clearTimeout(this.typistTimers.get(name));
+		const timer = setTimeout(() => {
+			this.typistTimers.delete(name);
+			const typing = this.store.state.typing ?? [];
+			if (typing.includes(name)) this.store.update({typing: typing.filter(one => one !== name)});
+		}, TYPING_SHOWN_MS);
+		timer.unref?.();
+		this.typistTimers.set(name, timer);
+	}
+
+	/** Timers of typists no longer shown (their message came, they left) are dropped. */
+	private forgetTypists(shown: readonly string[]): void {
+		for (const [name, timer] of this.typistTimers) {
+			if (!shown.includes(name)) {
+				clearTimeout(timer);
+				this.typistTimers.delete(name);
+			}
 		}
 	}
 }

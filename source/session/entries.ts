@@ -5,6 +5,9 @@ import type {ChatEntry} from './types.js';
 
 export type EntryDraft = Omit<ChatEntry, 'id'>;
 
+/** A room event that has a line of its own (reactions and presence are signals instead: room-reducer.ts). */
+export type LineEvent = Exclude<RoomEvent, {k: 'react'} | {k: 'presence'}>;
+
 function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -22,7 +25,7 @@ export function mentions(text: string, me: string | undefined): boolean {
  * Turns a room event into a line of the messages pane. Text is cleaned again here: the hub
  * already strips control characters, but a member never trusts that about what it displays.
  */
-export function entryFromEvent(event: RoomEvent, me: string | undefined, fromHistory: boolean): EntryDraft {
+export function entryFromEvent(event: LineEvent, me: string | undefined, fromHistory: boolean): EntryDraft {
 	const base = {seq: event.seq, time: event.time, fromHistory, mentionsMe: false};
 	switch (event.k) {
 		case 'msg': {
@@ -34,6 +37,7 @@ export function entryFromEvent(event: RoomEvent, me: string | undefined, fromHis
 				from,
 				text,
 				mentionsMe: from !== me && mentions(text, me),
+				...(event.re === undefined ? {} : {replyTo: event.re}),
 			};
 		}
 

@@ -8,6 +8,7 @@ export function membersFromWelcome(welcome: Welcome): Member[] {
 		name: cleanText(member.name),
 		isHost: member.host === true,
 		isMe: member.name === welcome.you,
+		...(member.state && member.state !== 'here' ? {state: member.state, ...(member.reason ? {reason: cleanText(member.reason)} : {})} : {}),
 	}));
 }
 
@@ -37,6 +38,18 @@ export function applyMembership(
 			const to = cleanText(event.to);
 			const renamed = members.map(member => (member.name === from ? {...member, name: to} : member));
 			return from === me ? {members: renamed, myName: to} : {members: renamed};
+		}
+
+		case 'presence': {
+			const name = cleanText(event.name);
+			const reason = event.reason === undefined ? undefined : cleanText(event.reason);
+			return {
+				members: members.map(member => {
+					if (member.name !== name) return member;
+					const {state: _state, reason: _reason, ...rest} = member;
+					return event.state === 'here' ? rest : {...rest, state: event.state, ...(reason ? {reason} : {})};
+				}),
+			};
 		}
 
 		default: {

@@ -19,4 +19,6 @@ export type ChatSessionOptions = {
 	readonly hostname?: string;
 	/** Describes the network for /netinfo (the composition root gathers it). */
 	readonly netinfo?: () => Promise<string[]>;
+	/** The clock for typing's pace (default Date.now; tests give their own). */
+	readonly now?: () => number;
 };

@@ -31,7 +31,22 @@ export type Member = {
 	readonly name: string;
 	readonly isHost: boolean;
 	readonly isMe: boolean;
+	/** Away (by /away, with its reason) or idle (no key for 10 minutes); absent: here. */
+	readonly state?: 'away' | 'idle';
+	readonly reason?: string;
 };
+
+/** One reaction on a message: the emoji, and who gave it (in the order they did). */
+export type Reaction = {readonly emoji: string; readonly names: readonly string[]};
+
+/**
+ * What happens in the room without a line of its own in the messages pane: a reaction given or
+ * taken back, a member's presence, someone typing. Line mode prints these (typing only with --json).
+ */
+export type RoomSignal =
+	| {readonly kind: 'reaction'; readonly seq: number; readonly time: number; readonly from: string; readonly target: number; readonly emoji: string; readonly removed: boolean; readonly fromHistory: boolean}
+	| {readonly kind: 'presence'; readonly seq: number; readonly time: number; readonly name: string; readonly state: 'here' | 'away' | 'idle'; readonly reason?: string; readonly fromHistory: boolean}
+	| {readonly kind: 'typing'; readonly from: string; readonly active: boolean};
 
 /** One line of the messages pane. */
 export type EntryKind =
@@ -73,6 +88,8 @@ export type ChatEntry = {
 	readonly reason?: string;
 	/** For an offer: its id. */
 	readonly offerId?: string;
+	/** For a message or action: the number of the room message it answers (a reply). */
+	readonly replyTo?: number;
 };
 
 export type FileOffer = {
@@ -137,6 +154,10 @@ export type SessionSnapshot = {
 	readonly secret?: boolean;
 	/** The hub's limit on messages, from its welcome (members pace themselves below it). */
 	readonly rate?: {readonly perSecond: number; readonly burst: number};
+	/** Reactions by the number of the message they are on (absent: none yet). */
+	readonly reactions?: Readonly<Record<number, readonly Reaction[]>>;
+	/** Who is typing now (not me), in the order they started. */
+	readonly typing?: readonly string[];
 };
 
 /** A file on this machine, as a drop names it. */
@@ -163,6 +184,13 @@ export type ChatSessionApi = {
 	subscribe(listener: () => void): () => void;
 	/** Subscribe to each entry once, as it is added (line mode prints these). */
 	onEntry(listener: (entry: ChatEntry) => void): () => void;
+	/** Subscribe to what has no line of its own: reactions, presence, typing (line mode prints these). */
+	onSignal(listener: (signal: RoomSignal) => void): () => void;
+	/**
+	 * The person typed (the input now holds `draft`): they are not idle, and while the draft holds
+	 * text the others are told they are typing (at most every 3 s), and told when they stop.
+	 */
+	keystroke(draft: string): void;
 	/** Join (or after a refusal, try again) under this name; with a secret when the room asks for one. */
 	join(name: string, secret?: string): void;
 	/**

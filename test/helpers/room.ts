@@ -29,7 +29,7 @@ export async function joinMember(port: number, name: string, options: Partial<Me
 		events() {
 			const seen: RoomEvent[] = [];
 			for (const item of this.items) {
-				const events = item.k === 'welcome' ? item.history : item.k === 'notice' ? [] : [item];
+				const events = item.k === 'welcome' ? item.history : item.k === 'notice' || item.k === 'typing' ? [] : [item];
 				for (const event of events) {
 					if (!seen.some(e => e.seq === event.seq)) {
 						seen.push(event);

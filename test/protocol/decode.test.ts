@@ -502,7 +502,6 @@ describe('specific malformed items are refused', () => {
 		['offer negative size', {k: 'offer', seq: 1, time: 0, id: 'i', name: 'f', size: -1, from: 'a', complete: true}],
 		['offer without complete', {k: 'offer', seq: 1, time: 0, id: 'i', name: 'f', size: 1, from: 'a'}],
 		['welcome without history', {k: 'welcome', you: 'a', members: []}],
-		['welcome with a bad history event', {k: 'welcome', you: 'a', members: [], history: [{k: 'msg', seq: 1}]}],
 		['welcome transfer port 65536', {k: 'welcome', you: 'a', members: [], history: [], transferPort: 65_536}],
 		['notice level warn', {k: 'notice', level: 'warn', text: 'x'}],
 		['notice text over 2000', {k: 'notice', level: 'info', text: 'x'.repeat(2001)}],
@@ -511,5 +510,18 @@ describe('specific malformed items are refused', () => {
 		const result = decodeHubItem(value);
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(result.detail.length).toBeGreaterThan(0);
+	});
+
+	test('a welcome keeps its history when one event in it is of a kind this member does not know, or malformed: that one is left out (the version rule)', () => {
+		const result = decodeHubItem({
+			k: 'welcome',
+			you: 'a',
+			members: [],
+			history: [{k: 'msg', seq: 1, time: 0, from: 'b', text: 'one'}, {k: 'poll', seq: 2, time: 0, question: '?'}, {k: 'msg', seq: 3}, {k: 'msg', seq: 4, time: 0, from: 'b', text: 'four'}],
+		});
+		expect(result.ok).toBe(true);
+		if (result.ok && result.value.k === 'welcome') expect(result.value.history.map(event => event.seq)).toEqual([1, 4]);
+		// Not a list at all is still no welcome.
+		expect(decodeHubItem({k: 'welcome', you: 'a', members: [], history: 'x'}).ok).toBe(false);
 	});
 });

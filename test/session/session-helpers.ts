@@ -1,4 +1,5 @@
 import type {RoomEvent, Welcome} from '../../source/protocol/items.js';
+import type {LineEvent} from '../../source/session/entries.js';
 import {ChatSession, type ChatSessionOptions} from '../../source/session/chat-session.js';
 import type {ChatEntry} from '../../source/session/types.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -14,11 +15,14 @@ export async function tick(): Promise<void> {
 }
 
 export const ev = {
-	msg: (seq: number, from: string, text: string, me = false): RoomEvent => ({k: 'msg', seq, time: T0 + seq, from, text, ...(me ? {me: true} : {})}),
-	dm: (seq: number, from: string, to: string, text: string): RoomEvent => ({k: 'dm', seq, time: T0 + seq, from, to, text}),
-	join: (seq: number, name: string, host = false): RoomEvent => ({k: 'join', seq, time: T0 + seq, name, ...(host ? {host: true} : {})}),
-	leave: (seq: number, name: string, reason = 'quit'): RoomEvent => ({k: 'leave', seq, time: T0 + seq, name, reason}),
-	nick: (seq: number, from: string, to: string): RoomEvent => ({k: 'nick', seq, time: T0 + seq, from, to}),
+	msg: (seq: number, from: string, text: string, me = false): LineEvent => ({k: 'msg', seq, time: T0 + seq, from, text, ...(me ? {me: true} : {})}),
+	reply: (seq: number, from: string, text: string, re: number): LineEvent => ({k: 'msg', seq, time: T0 + seq, from, text, re}),
+	dm: (seq: number, from: string, to: string, text: string): LineEvent => ({k: 'dm', seq, time: T0 + seq, from, to, text}),
+	join: (seq: number, name: string, host = false): LineEvent => ({k: 'join', seq, time: T0 + seq, name, ...(host ? {host: true} : {})}),
+	leave: (seq: number, name: string, reason = 'quit'): LineEvent => ({k: 'leave', seq, time: T0 + seq, name, reason}),
+	nick: (seq: number, from: string, to: string): LineEvent => ({k: 'nick', seq, time: T0 + seq, from, to}),
+	react: (seq: number, from: string, target: number, emoji: string, removed = false): RoomEvent => ({k: 'react', seq, time: T0 + seq, from, target, emoji, removed}),
+	presence: (seq: number, name: string, state: 'here' | 'away' | 'idle', reason?: string): RoomEvent => ({k: 'presence', seq, time: T0 + seq, name, state, ...(reason ? {reason} : {})}),
 };
 
 export function newSession(options: Partial<ChatSessionOptions> = {}): {link: FakeLink; session: ChatSession} {

@@ -4,7 +4,7 @@
  */
 import {chatCommands} from '../../source/session/commands/registry.js';
 import {tooLong} from '../../source/session/too-long.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome, RoomSignal} from '../../source/session/types.js';
 
 /** The commands the fake offers for /help and completion: the real registry's, without `run`. */
 export const fakeCommands: readonly CommandInfo[] = chatCommands.map(({name, aliases, usage, description}) => ({name, aliases, usage, description}));
@@ -73,6 +73,26 @@ export class FakeSession implements ChatSessionApi {
 		};
 	};
 
+	readonly #signalListeners = new Set<(signal: RoomSignal) => void>();
+	/** The drafts keystroke() was told of, in order. */
+	readonly keystrokes: string[] = [];
+
+	readonly onSignal = (listener: (signal: RoomSignal) => void): (() => void) => {
+		this.#signalListeners.add(listener);
+		return () => {
+			this.#signalListeners.delete(listener);
+		};
+	};
+
+	readonly keystroke = (draft: string): void => {
+		this.keystrokes.push(draft);
+	};
+
+	/** Hands a signal to the listeners, as the real session does for reactions, presence and typing. */
+	signal(signal: RoomSignal): void {
+		for (const listener of this.#signalListeners) listener(signal);
+	}
+
 	readonly join = (name: string, secret?: string): void => {
 		this.joined.push(name);
 		this.secrets.push(secret);
@@ -126,7 +146,7 @@ export class FakeSession implements ChatSessionApi {
 
 	/** How many listeners are subscribed (to check the UI cleans up). */
 	get listenerCount(): number {
-		return this.#listeners.size + this.#entryListeners.size;
+		return this.#listeners.size + this.#entryListeners.size + this.#signalListeners.size;
 	}
 
 	/** Replaces parts of the snapshot and notifies subscribers. */

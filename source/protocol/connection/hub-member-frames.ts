@@ -11,7 +11,8 @@ import type {HubMember, HubRoom} from '../room/hub-room.js';
 /** A whole item that is a message (`say`, `me`, `dm`): only messages are limited. */
 function isMessage(item: unknown): boolean {
 	const kind = (item as {k?: unknown} | null)?.k;
-	return kind === 'say' || kind === 'me' || kind === 'dm';
+	// Reactions and presence are stamped and kept like messages: they are limited like them.
+	return kind === 'say' || kind === 'me' || kind === 'dm' || kind === 'react' || kind === 'presence';
 }
 
 export function memberFrame(room: HubRoom, member: HubMember, frame: Frame, now: number, drop: (reason: string) => void): void {

@@ -38,9 +38,11 @@ export class MemberStream {
 
 	/** Queues a request: messages wait for their pace (`release`), others go into the stream at once. */
 	queue(request: MemberRequest, now: number, open: boolean): void {
-		const limited = request.k === 'say' || request.k === 'me' || request.k === 'dm';
+		const message = request.k === 'say' || request.k === 'me' || request.k === 'dm';
+		// Reactions and presence count against the room's rate like messages (the hub limits them alike).
+		const limited = message || request.k === 'react' || request.k === 'presence';
 		// An id lets the hub stamp a message once even if a rejoin makes us send it again.
-		const json = JSON.stringify(limited && request.id === undefined ? {...request, id: this.messageId()} : request);
+		const json = JSON.stringify(message && request.id === undefined ? {...request, id: this.messageId()} : request);
 		if (limited) {
 			this.pacer.push(json);
 			this.release(now, open);

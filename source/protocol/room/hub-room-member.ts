@@ -47,6 +47,11 @@ export type HubMember = {
 	heldAck?: string;
 	/** The room's events reach it by the room stream (the group), not by its own stream. */
 	viaGroup?: boolean;
+	/** Away (by /away) or idle, with its reason; absent: here. */
+	presence?: {readonly state: 'away' | 'idle'; readonly reason?: string};
+	/** When its last "typing" was passed on to the others (they are throttled), and whether it said active. */
+	typingAt?: number;
+	typingActive?: boolean;
 	/** The size of the hub's datagrams to it, found by probing (connection/path-mtu.ts); absent: BASE. */
 	path?: PathMtu;
 };

@@ -4,6 +4,10 @@ import type {RoomLog} from './hub-room-log.js';
 import type {HubMember, RateLimit} from './hub-room-member.js';
 import type {MemberTable} from './hub-room-members.js';
 import {checkText} from './hub-room-rules.js';
+import type {RoomReactions} from './hub-room-reactions.js';
+
+/** A member's "typing" passed on at most this often (members send it every 3 s while they type). */
+export const TYPING_RELAY_MS = 2500;
 
 /** A room event before the room numbers and dates it. */
 export type StampedEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'seq' | 'time'> : never) : never;
@@ -16,6 +20,10 @@ export type RoomScope = {
 	now(): number;
 	notice(member: HubMember, level: 'info' | 'error', text: string, code?: string): void;
 	stamp(event: StampedEvent): RoomEvent;
+	/** The recent messages' reactions, and which numbers are room messages. */
+	readonly reactions: RoomReactions;
+	/** Puts an item (not a room event: never numbered nor stored) in every other live member's stream. */
+	relay(from: HubMember, json: string): void;
 	/** Stamps a direct message, sent to its two members only. */
 	stampDirect(from: HubMember, to: HubMember, text: string, id: string | undefined): void;
 	remove(member: HubMember, reason: string): void;
@@ -43,7 +51,14 @@ export function handleRequest(room: RoomScope, member: HubMember, request: Membe
 		case 'me': {
 			const text = messageText(room, member, request.text);
 			if (text !== undefined) {
-				room.stamp({k: 'msg', from: member.name, text, ...(request.k === 'me' ? {me: true} : {}), ...(request.id ? {mid: request.id} : {})});
+				// A reply to a number the room no longer knows (or never had) still goes, as a plain message.
+				const re = request.re !== undefined && room.reactions.has(request.re) ? request.re : undefined;
+				if (request.re !== undefined && re === undefined) {
+					room.notice(member, 'info', `#${request.re} is no room message the room still keeps: sent without the quote`, 'no-such-message');
+				}
+
+				member.typingActive = false;
+				room.stamp({k: 'msg', from: member.name, text, ...(request.k === 'me' ? {me: true} : {}), ...(request.id ? {mid: request.id} : {}), ...(re === undefined ? {} : {re})});
 			}
 
 			break;
@@ -74,6 +89,42 @@ export function handleRequest(room: RoomScope, member: HubMember, request: Membe
 		case 'kick':
 		case 'ban': {
 			moderate(room, member, request.name, request.k === 'ban');
+			break;
+		}
+
+		case 'react': {
+			const emoji = request.emoji.normalize('NFC');
+			const toggled = room.reactions.toggle(request.target, emoji, member.name);
+			if ('problem' in toggled) {
+				room.notice(member, 'error', `cannot react: ${toggled.problem}`, toggled.code);
+			} else {
+				room.stamp({k: 'react', from: member.name, target: request.target, emoji, removed: toggled.removed});
+			}
+
+			break;
+		}
+
+		case 'typing': {
+			const now = room.now();
+			// Active is passed on at most every TYPING_RELAY_MS; stopped only after an active.
+			const due = request.active ? !member.typingActive || member.typingAt === undefined || now - member.typingAt >= TYPING_RELAY_MS : member.typingActive === true;
+			if (due) {
+				member.typingAt = now;
+				member.typingActive = request.active;
+				room.relay(member, JSON.stringify({k: 'typing', from: member.name, active: request.active}));
+			}
+
+			break;
+		}
+
+		case 'presence': {
+			const reason = request.state === 'away' && request.reason !== undefined ? cleanText(request.reason).trim().slice(0, 200) || undefined : undefined;
+			const now = request.state === 'here' ? undefined : {state: request.state, ...(reason ? {reason} : {})};
+			if (now?.state !== member.presence?.state || now?.reason !== member.presence?.reason) {
+				member.presence = now;
+				room.stamp({k: 'presence', name: member.name, state: request.state, ...(reason ? {reason} : {})});
+			}
+
 			break;
 		}
 	}

@@ -18,7 +18,7 @@ export type WelcomeFacts = {
  * returning member proved it continues its session, so its direct messages are caught up too.
  */
 export function welcomeItems(member: HubMember, live: readonly HubMember[], log: RoomLog, facts: WelcomeFacts, resync: boolean, since?: number, dms = false): string[] {
-	const members = live.map(m => ({name: m.name, ...(m.isHost ? {host: true} : {})}));
+	const members = live.map(m => ({name: m.name, ...(m.isHost ? {host: true} : {}), ...(m.presence ? {state: m.presence.state, ...(m.presence.reason ? {reason: m.presence.reason} : {})} : {})}));
 	const missed = since === undefined ? [] : log.missedBy(member.name, since, dms);
 	const history = since === undefined ? log.recent() : [];
 	const {transferPort, rate} = facts;

@@ -3,6 +3,7 @@ import type {MemberRequest, RoomEvent} from '../items.js';
 import {RoomLog} from './hub-room-log.js';
 import {newMember, restartStream, type HubMember, type MemberIdentity, type RateLimit} from './hub-room-member.js';
 import {MemberTable, type NameProblem} from './hub-room-members.js';
+import {RoomReactions} from './hub-room-reactions.js';
 import {handleRequest, type RoomScope, type StampedEvent} from './hub-room-requests.js';
 import {MemberStreams, type HeldItem} from './hub-room-streams.js';
 import {welcomeItems} from './hub-room-welcome.js';
@@ -70,6 +71,8 @@ export class HubRoom {
 	/** The last resume secret handed out under each name (by name key), newest last. */
 	private readonly resumes = new Map<string, string>();
 	private readonly log: RoomLog;
+	/** The recent messages' reactions (a react toggles), and which numbers are messages. */
+	private readonly reactions = new RoomReactions();
 	private readonly streams: MemberStreams;
 	private readonly now: () => number;
 	/** What the rules in `handleRequest` act on. */
@@ -79,6 +82,7 @@ export class HubRoom {
 		this.now = options.now;
 		this.members = this.table.byToken;
 		this.log = new RoomLog(options.recent);
+		for (const json of options.recent ?? []) this.reactions.remember(JSON.parse(json) as RoomEvent);
 		this.streams = new MemberStreams({
 			durable: options.durable,
 			onDirty: options.onDirty,
@@ -103,6 +107,12 @@ export class HubRoom {
 			now: this.now,
 			notice: (...args) => this.notice(...args),
 			stamp: event => this.stamp(event),
+			reactions: this.reactions,
+			relay: (from, json) => {
+				for (const member of this.live()) {
+					if (member !== from) this.streams.enqueue(member, json);
+				}
+			},
 			stampDirect: (...args) => this.stampDirect(...args),
 			remove: (...args) => this.remove(...args),
 			onRemoved: options.onRemoved,
@@ -241,6 +251,7 @@ export class HubRoom {
 		const full = {...event, seq: this.log.next(), time: this.now()} as RoomEvent;
 		const json = JSON.stringify(full);
 		this.log.remember(full, json);
+		this.reactions.remember(full);
 		this.options.persist?.(json);
 
 		// Encoded once for all the streams it goes into, and the room stream (once for everyone it serves).
@@ -260,7 +271,8 @@ export class HubRoom {
 
 		if (cast) {
 			// A message goes in the room stream's compact binary form; anything else, or too long, as JSON.
-			const binary = full.k === 'msg' ? encodeMessage(full) : undefined;
+			// (A reply's number has no place in the binary record: a reply goes as JSON.)
+			const binary = full.k === 'msg' && full.re === undefined ? encodeMessage(full) : undefined;
 			this.streams.cast(binary ? {binary} : encoded);
 		}
 

@@ -7,6 +7,7 @@ import type {Command} from './command.js';
 import {helpCommand} from './help.js';
 import {banCommand, kickCommand} from './kick.js';
 import {meCommand} from './me.js';
+import {awayCommand, backCommand, reactCommand, replyCommand} from './conversation.js';
 import {membersCommand} from './members.js';
 import {msgCommand} from './msg.js';
 import {netinfoCommand} from './netinfo.js';
@@ -20,7 +21,11 @@ export const chatCommands: readonly Command[] = [
 	filesCommand,
 	cancelCommand,
 	msgCommand,
+	replyCommand,
+	reactCommand,
 	meCommand,
+	awayCommand,
+	backCommand,
 	nickCommand,
 	membersCommand,
 	clearCommand,

@@ -10,6 +10,7 @@ import {useTextEvents} from '../terminal/terminal-context.js';
 import {cleanDraftText} from '../../session/draft-text.js';
 import {MembersPane} from '../members/members-pane.js';
 import {LineCache} from '../messages/line-cache.js';
+import {entryDecor} from '../messages/decor.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
@@ -21,6 +22,14 @@ import {useTerminalSize} from '../use-terminal-size.js';
 import {chatLayout, fits, tooSmallText} from './chat-layout.js';
 import {clampIndex, type Focus} from './focus.js';
 import {useChatKeys} from './use-chat-keys.js';
+
+/** "bob is typing…", "bob and carol are typing…", "4 people are typing…"; undefined: nobody. */
+export function typingLine(typing: readonly string[] | undefined): string | undefined {
+	if (!typing || typing.length === 0) return undefined;
+	if (typing.length === 1) return `${typing[0]} is typing…`;
+	if (typing.length <= 3) return `${typing.slice(0, -1).join(', ')} and ${typing.at(-1)} are typing…`;
+	return `${typing.length} people are typing…`;
+}
 
 /** The keys, as the hint line shows them when there is nothing more urgent. */
 export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Tab: complete · ↑↓: history · Ctrl+C: quit';
@@ -61,7 +70,10 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			commands: session.commands(),
 			members: snapshot.members.filter(member => !member.isMe).map(member => member.name),
 		}),
-		onEdit: flash.clear,
+		onEdit: draft => {
+			flash.clear();
+			session.keystroke(draft);
+		},
 	});
 	insert.current = input.insert;
 	useTextEvents(event => {
@@ -73,7 +85,11 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const share = shareLine(snapshot);
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
-	const cache = useMemo(() => new LineCache(inner.width), [inner.width]);
+	// The cache asks for each entry's quote and reactions from the snapshot of this render.
+	const current = useRef(snapshot);
+	current.current = snapshot;
+	const decorOf = useMemo(() => entryDecor(() => current.current), []);
+	const cache = useMemo(() => new LineCache(inner.width, undefined, undefined, decorOf), [inner.width, decorOf]);
 	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
 	useChatKeys({
 		focus,
@@ -142,7 +158,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 						question={drop.question}
 						error={draftProblem(input.value) ?? flash.text}
 						matches={input.matches}
-						help={draftHelp(input.value) ?? keysHelp}
+						help={draftHelp(input.value) ?? typingLine(snapshot.typing) ?? keysHelp}
 						width={layout.width}
 					/>
 					<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />

@@ -39,7 +39,8 @@ type InputLineOptions = {
 	/** What Tab completes from, read when Tab is pressed. */
 	readonly source: () => CompletionSource;
 	/** Called on every change of the value made by the person (typing, recall, completion). */
-	readonly onEdit?: () => void;
+	/** The person changed the draft: what it holds now. */
+	readonly onEdit?: (draft: string) => void;
 	/** Makes pasted text safe for the draft (escape sequences and controls out, CRLF to LF). */
 	readonly clean: (text: string) => string;
 	/** A paste that may be a dragged-in file: true when the caller took it (it offers the file). */
@@ -99,7 +100,7 @@ export function useInputLine({onSubmit, source, onEdit, clean, onPaste}: InputLi
 	const update = useCallback((next: Partial<State>, edited = true) => {
 		state.current = {...state.current, ...next};
 		if (edited) {
-			latest.current.onEdit?.();
+			latest.current.onEdit?.(state.current.draft.text);
 		}
 
 		render();

@@ -7,16 +7,23 @@ export type MemberRow = {
 	readonly text: string;
 	readonly isMe: boolean;
 	readonly selected: boolean;
+	/** Away or idle: shown dimmed. */
+	readonly absent: boolean;
 };
 
 /** "★ alice (host) (you)": the host gets a star, I get "(you)". */
 export function memberLabel(member: Member): string {
-	return `${member.isHost ? '★' : ' '} ${member.name}${member.isHost ? ' (host)' : ''}${member.isMe ? ' (you)' : ''}`;
+	return `${member.isHost ? '★' : ' '} ${member.name}${member.isHost ? ' (host)' : ''}${member.isMe ? ' (you)' : ''}${member.state ? ` · ${member.state}` : ''}`;
+}
+
+/** The selected member's reason for being away, as its row shows it: "away: lunch". */
+function reasonText(member: Member): string {
+	return member.state === 'away' && member.reason ? `: ${member.reason}` : '';
 }
 
 /** The label with the selection mark in front: "›★ alice (host)". */
 function rowText(member: Member, selected: boolean): string {
-	return (selected ? '›' : ' ') + memberLabel(member);
+	return (selected ? '›' : ' ') + memberLabel(member) + (selected ? reasonText(member) : '');
 }
 
 /**
@@ -32,6 +39,7 @@ export function memberRows(members: readonly Member[], height: number, selected:
 		text: rowText(member, start + offset === selected),
 		isMe: member.isMe,
 		selected: start + offset === selected,
+		absent: member.state !== undefined,
 	}));
 	return {rows, more: members.length - rows.length};
 }

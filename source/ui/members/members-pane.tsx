@@ -19,7 +19,7 @@ export const MembersPane = memo(function MembersPane({members, width, height, fo
 	return (
 		<Pane title={`Members (${members.length})`} width={width} height={height} focused={focused}>
 			{rows.map(row => (
-				<Text key={row.name} color={nameColour(row.name).ink} bold={row.isMe} inverse={row.selected} wrap="truncate-end">
+				<Text key={row.name} color={nameColour(row.name).ink} bold={row.isMe} dimColor={row.absent} inverse={row.selected} wrap="truncate-end">
 					{row.text}
 				</Text>
 			))}

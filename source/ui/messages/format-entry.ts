@@ -168,10 +168,16 @@ function wrapLogical({indent, text}: LogicalLine, width: number): string[] {
 }
 
 /**
+ * What is shown with a message besides its own text: the one-line quote of the message a reply
+ * answers ("↳ bob: the slides are ready"), and its reactions' counts ("👍 3  🎉 1").
+ */
+export type EntryDecor = {readonly quote?: string; readonly reactions?: string};
+
+/**
  * The entry wrapped to `width` terminal cells: one string per screen line, each at most
  * `width` cells wide (wide CJK characters, emoji and combining marks measured by string-width).
  */
-export function entryLines(entry: ChatEntry, width: number): readonly string[] {
+export function entryLines(entry: ChatEntry, width: number, decor: EntryDecor = {}): readonly string[] {
 	if (entry.kind === 'history-start') {
 		return [ruleLine('history', width)];
 	}
@@ -183,8 +189,18 @@ export function entryLines(entry: ChatEntry, width: number): readonly string[] {
 	const withTime = width - timeColumnWidth >= minimumBodyWidth;
 	const bodyWidth = Math.max(1, withTime ? width - timeColumnWidth : width);
 	const lines: string[] = [];
+	if (decor.quote !== undefined) {
+		// One line, cut to fit: the quote is a pointer to the original, not a copy of it.
+		const quote = clean(decor.quote).replaceAll('\n', ' ');
+		lines.push(paint(truncateTo(`↳ ${quote}`, bodyWidth), sgr.dim));
+	}
+
 	for (const line of entryLogicalLines(entry)) {
 		lines.push(...wrapLogical(line, bodyWidth));
+	}
+
+	if (decor.reactions) {
+		lines.push(...wrapLine(paint(clean(decor.reactions), sgr.cyan), bodyWidth));
 	}
 
 	if (lines.length === 0) {
@@ -198,4 +214,16 @@ export function entryLines(entry: ChatEntry, width: number): readonly string[] {
 	const time = `${paint(formatTime(entry.time), sgr.gray)} `;
 	const gap = ' '.repeat(timeColumnWidth);
 	return lines.map((line, index) => (index === 0 ? time : gap) + line);
+}
+
+/** `text` cut to `columns` cells, an ellipsis where it was cut. */
+export function truncateTo(text: string, columns: number): string {
+	if (stringWidth(text) <= columns) return text;
+	let out = '';
+	for (const character of text) {
+		if (stringWidth(`${out + character}…`) > columns) break;
+		out += character;
+	}
+
+	return `${out}…`;
 }

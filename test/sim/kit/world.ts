@@ -391,7 +391,7 @@ export class World {
 		const before = member.state.lastSeq;
 		const step = reduceHubItem(member.state, item);
 		member.state = step.state;
-		const events = item.k === 'welcome' ? item.history : item.k === 'notice' ? [] : [item];
+		const events = item.k === 'welcome' ? item.history : item.k === 'notice' || item.k === 'typing' ? [] : [item];
 		for (const event of events) {
 			if (event.seq > before) {
 				const shown: Shown = {seq: event.seq, key: eventKey(event), ...(event.k === 'msg' ? {from: event.from, text: event.text} : {})};

@@ -1,0 +1,45 @@
+import {reactionCounts} from '../../session/reactions.js';
+import type {ChatEntry, SessionSnapshot} from '../../session/types.js';
+import type {EntryDecor} from './format-entry.js';
+
+/** How far back from the newest entry a reply's original is looked for. */
+const QUOTE_SEARCH = 5000;
+
+/**
+ * What the messages pane shows with each entry, from the snapshot it reads through `current`:
+ * a reply's quote (the original found by its number among the entries held, remembered once
+ * found: a message's text never changes) and a message's reaction counts.
+ */
+export function entryDecor(current: () => SessionSnapshot): (entry: ChatEntry) => EntryDecor | undefined {
+	const quotes = new Map<number, string>();
+	return entry => {
+		if (entry.kind !== 'message' && entry.kind !== 'action') return undefined;
+		const snapshot = current();
+		const list = entry.seq === undefined ? undefined : snapshot.reactions?.[entry.seq];
+		const reactions = list && list.length > 0 ? reactionCounts(list) : undefined;
+		let quote: string | undefined;
+		if (entry.replyTo !== undefined) {
+			quote = quotes.get(entry.id);
+			if (quote === undefined) {
+				const original = findBySeq(snapshot.entries, entry.replyTo, entry.id);
+				quote = original ? `${original.from ?? '?'}: ${original.text}` : `#${entry.replyTo} (not in this view)`;
+				if (original) quotes.set(entry.id, quote);
+			}
+		}
+
+		return quote === undefined && reactions === undefined ? undefined : {...(quote === undefined ? {} : {quote}), ...(reactions === undefined ? {} : {reactions})};
+	};
+}
+
+/** The message numbered `seq`, looked for from the entry `beforeId` backwards. */
+export function findBySeq(entries: readonly ChatEntry[], seq: number, beforeId = Number.POSITIVE_INFINITY): ChatEntry | undefined {
+	let looked = 0;
+	for (let index = entries.length - 1; index >= 0 && looked < QUOTE_SEARCH; index--, looked++) {
+		const entry = entries[index]!;
+		if (entry.id >= beforeId) continue;
+		if (entry.seq === seq) return entry.kind === 'message' || entry.kind === 'action' ? entry : undefined;
+		if (entry.seq !== undefined && entry.seq < seq) return undefined;
+	}
+
+	return undefined;
+}
