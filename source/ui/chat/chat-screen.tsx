@@ -11,6 +11,7 @@ import {cleanDraftText} from '../../session/draft-text.js';
 import {MembersPane} from '../members/members-pane.js';
 import {LineCache} from '../messages/line-cache.js';
 import {MessagesPane} from '../messages/messages-pane.js';
+import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
 import {useSession, useSnapshot} from '../session-context.js';
@@ -48,6 +49,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const [offerIndex, setOfferIndex] = useState(0);
 	const flash = useFlashError(session);
 	useMentionBell(session);
+	useBackgroundNotify(session);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	const drop = useDropOffer(session, text => {
@@ -65,7 +67,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	});
 	insert.current = input.insert;
 	useTextEvents(event => {
-		if (!readOnly) {
+		// Focus reports are the terminal's window, not a key: the panes stay as they are.
+		if (!readOnly && event.kind !== 'focus') {
 			setFocus('input');
 			input.text(event);
 		}
