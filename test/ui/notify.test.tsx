@@ -138,3 +138,24 @@ describe('notifications while the terminal is in the background', () => {
 		expect(writes(rendered)).toEqual([`${ESC}Ptmux;${ESC}${ESC}]9;bob mentioned you: bob: me!${BEL}${ESC}\\`, title('(1) socket-chat-tui')]);
 	});
 });
+
+describe('links', () => {
+	test('drawn as OSC 8 hyperlinks when the terminal shows them, plain text otherwise', async () => {
+		const url = 'https://example.com/notes';
+		for (const hyperlinks of [true, false]) {
+			const session = connectedSession();
+			session.pushEntry({text: `notes at ${url} ok`, from: 'bob'});
+			const rendered = renderApp({session, features: {tmux: false, hyperlinks}});
+			await waitForText(rendered, `bob: notes at ${url} ok`);
+			const raw = rendered.lastFrame() ?? '';
+			const link = `${ESC}]8;;${url}${BEL}${url}${ESC}]8;;${BEL}`;
+			expect(raw.includes(link)).toBe(hyperlinks);
+			expect(raw.includes(`${ESC}]8;`)).toBe(hyperlinks);
+			// The escapes take no cells: the pane's right border stays where it is on every row.
+			const rows = screen(rendered).split('\n').filter(row => row.startsWith('│'));
+			expect(rows.length).toBeGreaterThan(10);
+			expect(new Set(rows.map(row => row.indexOf('│', 1)))).toEqual(new Set([69]));
+			cleanup();
+		}
+	});
+});

@@ -6,9 +6,11 @@ import {inputRows} from '../input/input-view.js';
 import {draftHelp, draftProblem} from '../input/draft-hints.js';
 import {useDropOffer} from '../input/use-drop-offer.js';
 import {useInputLine} from '../input/use-input-line.js';
+import {useTerminalFeatures} from '../terminal/features-context.js';
 import {useTextEvents} from '../terminal/terminal-context.js';
 import {cleanDraftText} from '../../session/draft-text.js';
 import {MembersPane} from '../members/members-pane.js';
+import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
@@ -50,6 +52,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const flash = useFlashError(session);
 	useMentionBell(session);
 	useBackgroundNotify(session);
+	const {hyperlinks} = useTerminalFeatures();
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	const drop = useDropOffer(session, text => {
@@ -76,7 +79,10 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const share = shareLine(snapshot);
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
-	const cache = useMemo(() => new LineCache(inner.width), [inner.width]);
+	const cache = useMemo(
+		() => (hyperlinks ? new LineCache(inner.width, (entry, width) => entryLines(entry, width, {links: true})) : new LineCache(inner.width)),
+		[inner.width, hyperlinks],
+	);
 	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
 	useChatKeys({
 		focus,
