@@ -48,6 +48,14 @@ describe('finding links', () => {
 		expect(linkify(text)).toBe(text);
 	});
 
+	test('only http, https and mailto are targets, whatever the text around them', () => {
+		for (const text of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', 'ftp://example.com/', 'vbscript:x', 'http:', 'mailto:']) {
+			expect(linkTarget(text)).toBeUndefined();
+		}
+
+		expect(linkTarget('mailto:bob@example.com')).toBe('mailto:bob@example.com');
+	});
+
 	test('a target is printable ASCII: spaces and controls are never in it', () => {
 		expect(linkTarget('https://example.com/a b')).toBe('https://example.com/a%20b');
 		expect(linkTarget('https://example.com/a\u0007b')).toBe('https://example.com/a%07b');
