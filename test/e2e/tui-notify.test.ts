@@ -75,7 +75,7 @@ test('in the background, a mention raises a notification through tmux and the ti
 	);
 	expect(terminals.format('alice', '#{pane_title}')).toMatch(/^\(\d\) socket-chat-tui$/);
 	// The notification went to tmux wrapped for passthrough (tmux shows it with allow-passthrough on).
-	await waitFor(() => raw(aliceOut).includes(`${ESC}Ptmux;${ESC}${ESC}]9;bob mentioned you: bob: alice carol: look`), {what: () => `the notification in alice's output: ${JSON.stringify(raw(aliceOut).slice(-400))}`});
+	await waitFor(() => raw(aliceOut).includes(`${ESC}Ptmux;${ESC}${ESC}]9;bob mentioned you: alice carol: look`), {what: () => `the notification in alice's output: ${JSON.stringify(raw(aliceOut).slice(-400))}`});
 	expect(raw(aliceOut)).toContain(`${ESC}]2;(1) socket-chat-tui${BEL}`);
 
 	terminals.sendBytes('alice', `${ESC}[I`);

@@ -80,7 +80,7 @@ describe('notifications while the terminal is in the background', () => {
 		session.pushEntry({text: 'me said this', from: 'me', mentionsMe: false});
 		session.pushEntry({text: 'me? look', from: 'bob', mentionsMe: true});
 		await waitFor(() => writes(rendered).length === 2);
-		expect(writes(rendered)).toEqual([`${ESC}]777;notify;bob mentioned you;bob: me? look${BEL}`, title('(1) socket-chat-tui')]);
+		expect(writes(rendered)).toEqual([`${ESC}]777;notify;bob mentioned you;me? look${BEL}`, title('(1) socket-chat-tui')]);
 
 		session.pushEntry({text: 'just chatting', from: 'alice'});
 		session.pushEntry({kind: 'direct', text: `psst${ESC}]2;pwned${BEL}`, from: 'alice', to: 'me'});
@@ -135,7 +135,7 @@ describe('notifications while the terminal is in the background', () => {
 		await press(rendered, focusOut);
 		session.pushEntry({text: 'me!', from: 'bob', mentionsMe: true});
 		await waitFor(() => writes(rendered).length === 2);
-		expect(writes(rendered)).toEqual([`${ESC}Ptmux;${ESC}${ESC}]9;bob mentioned you: bob: me!${BEL}${ESC}\\`, title('(1) socket-chat-tui')]);
+		expect(writes(rendered)).toEqual([`${ESC}Ptmux;${ESC}${ESC}]9;bob mentioned you: me!${BEL}${ESC}\\`, title('(1) socket-chat-tui')]);
 	});
 });
 

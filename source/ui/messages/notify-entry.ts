@@ -26,7 +26,7 @@ export function backgroundAlert(entry: ChatEntry, myName: string | undefined): B
 	}
 
 	if (entry.mentionsMe) {
-		const body = entry.kind === 'action' ? `* ${from} ${entry.text}` : entry.kind === 'offer' ? entry.text : `${from}: ${entry.text}`;
+		const body = entry.kind === 'action' ? `* ${from} ${entry.text}` : entry.text;
 		return {unread: true, notify: {title: `${from} mentioned you`, body}};
 	}
 
