@@ -38,6 +38,9 @@ export const helpText = `
     --json               line mode: print one JSON object per event
     --download-dir DIR   where /get saves files (default ./socket-chat-downloads)
     --scrollback N       messages kept on screen to scroll back through (default 10000)
+    --no-notify          in the TUI: no desktop notification for a mention or a direct
+                         message while the terminal is in the background, and no unread
+                         count in the window title
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --new-room           with --host: open a new room (a new key) on this port, beside
@@ -85,6 +88,8 @@ export type CliOptions = {
 	readonly newRoom: boolean;
 	/** Messages kept in the messages pane. */
 	readonly scrollback: number;
+	/** The TUI's notifications and unread count in the title while in the background (`--no-notify`: off). */
+	readonly notify: boolean;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -164,6 +169,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			acceptNewKey: {type: 'boolean', default: false},
 			newRoom: {type: 'boolean', default: false},
 			scrollback: {type: 'number', default: 10_000},
+			notify: {type: 'boolean', default: true},
 		},
 	});
 	const {flags} = cli;
@@ -243,6 +249,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		multicast: flags.multicast && env.SOCKET_CHAT_MULTICAST !== 'off',
 		room: flags.room,
 		scrollback: flags.scrollback,
+		notify: flags.notify,
 		// A room on a port the system picks cannot be found again after a restart: keep no
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),

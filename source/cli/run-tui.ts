@@ -20,6 +20,8 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
 	const {runTui} = await import('../ui/run-tui.js');
+	const {terminalFeatures} = await import('../ui/terminal/terminal-features.js');
+	const features = terminalFeatures(process.env, {notify: options.notify, isTty: process.stdout.isTTY === true});
 	let hosted = room;
 	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
 		if (choice.mode === 'host') {
@@ -62,6 +64,7 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 				return started;
 			},
 			name: options.name,
+			features,
 			onCrash,
 			...(discovery ? {rooms: discovery.list} : {}),
 		});

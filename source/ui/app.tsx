@@ -7,6 +7,8 @@ import {NamePrompt} from './name/name-prompt.js';
 import {SecretPrompt} from './name/secret-prompt.js';
 import {SessionProvider, useSession, useSnapshot} from './session-context.js';
 import {StartScreen} from './start/start-screen.js';
+import {TerminalFeaturesProvider} from './terminal/features-context.js';
+import type {TerminalFeatures} from './terminal/notify-escapes.js';
 import {TextEventsProvider, type TextEvents} from './terminal/terminal-context.js';
 import {useExitOnce} from './use-exit.js';
 import {useQuit} from './use-quit.js';
@@ -26,6 +28,8 @@ export type AppProps = {
 	readonly onExit: (code: number) => void;
 	/** Pastes, line breaks and Delete from the terminal input layer. */
 	readonly textEvents?: TextEvents;
+	/** What the terminal can do: notifications while in the background, hyperlinks. Default: neither. */
+	readonly features?: TerminalFeatures;
 };
 
 const nameProblems: ReadonlySet<RefusalCode> = new Set(['name-taken', 'name-invalid']);
@@ -35,20 +39,22 @@ const secretProblems: ReadonlySet<RefusalCode> = new Set(['secret-required', 'wr
  * The full-screen TUI: the start screen until there is a session, the name prompt until a
  * name is accepted, then the chat. Ctrl+C leaves cleanly from anywhere.
  */
-export function App({session, startSession, rooms, name, onExit, textEvents}: AppProps) {
+export function App({session, startSession, rooms, name, onExit, textEvents, features}: AppProps) {
 	const exit = useExitOnce(onExit);
 	const [started, setStarted] = useState<ChatSessionApi>();
 	const active = session ?? started;
 	return (
-		<TextEventsProvider events={textEvents}>
-			{active === undefined ? (
-				<StartView startSession={startSession} rooms={rooms} onStarted={setStarted} exit={exit} />
-			) : (
-				<SessionProvider session={active}>
-					<SessionView name={name} exit={exit} />
-				</SessionProvider>
-			)}
-		</TextEventsProvider>
+		<TerminalFeaturesProvider features={features}>
+			<TextEventsProvider events={textEvents}>
+				{active === undefined ? (
+					<StartView startSession={startSession} rooms={rooms} onStarted={setStarted} exit={exit} />
+				) : (
+					<SessionProvider session={active}>
+						<SessionView name={name} exit={exit} />
+					</SessionProvider>
+				)}
+			</TextEventsProvider>
+		</TerminalFeaturesProvider>
 	);
 }
 

@@ -1,5 +1,6 @@
 import {render} from 'ink';
 import {App, type AppProps} from './app.js';
+import {focusReportingOff, focusReportingOn, popTitle, pushTitle} from './terminal/notify-escapes.js';
 import {bracketedPasteOff, bracketedPasteOn, TerminalInput} from './terminal/terminal-input.js';
 
 /** What runTui needs: the App's props without onExit, and the terminal to use. */
@@ -23,11 +24,14 @@ const showCursor = '\u001B[?25h';
 /**
  * Runs the TUI full screen until it asks to exit, and resolves with the exit code it chose
  * (0 after leaving, 1 after a refusal, a lost connection, or a crash). Ctrl+C is the App's.
- * Every way out restores the terminal: raw mode, bracketed paste, the cursor, the main screen.
+ * Every way out restores the terminal: raw mode, bracketed paste, focus reporting and the window
+ * title, the cursor, the main screen.
  */
 export async function runTui({stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, alternateScreen, onCrash, ...props}: RunTuiOptions): Promise<number> {
 	const alternate = alternateScreen ?? stdout.isTTY === true;
 	const terminal = stdin.isTTY ? new TerminalInput(stdin) : undefined;
+	// Focus reports tell when the terminal is in the background; the title is saved, to be put back.
+	const watchFocus = terminal !== undefined && props.features?.notify !== undefined;
 	let restored = false;
 	const restore = () => {
 		if (restored) {
@@ -40,12 +44,12 @@ export async function runTui({stdout = process.stdout, stdin = process.stdin, st
 			stdin.setRawMode?.(false);
 		} catch {}
 
-		stdout.write(`${terminal ? bracketedPasteOff : ''}${showCursor}${alternate ? leaveAlternateScreen : ''}`);
+		stdout.write(`${terminal ? bracketedPasteOff : ''}${watchFocus ? focusReportingOff + popTitle : ''}${showCursor}${alternate ? leaveAlternateScreen : ''}`);
 	};
 
 	// A backstop: whatever ends the process, the terminal is given back.
 	process.once('exit', restore);
-	stdout.write(`${alternate ? enterAlternateScreen : ''}${terminal ? bracketedPasteOn : ''}`);
+	stdout.write(`${alternate ? enterAlternateScreen : ''}${terminal ? bracketedPasteOn : ''}${watchFocus ? pushTitle + focusReportingOn : ''}`);
 	terminal?.start();
 
 	let finish: (code: number) => void = () => undefined;

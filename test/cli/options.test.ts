@@ -99,3 +99,11 @@ describe('another room on the port', () => {
 		expect(helpText).toContain('--new-room');
 	});
 });
+
+describe('notifications', () => {
+	test('on by default; --no-notify turns them off, and --help says so', () => {
+		expect(parseOptions(join, {}).notify).toBe(true);
+		expect(parseOptions([...join, '--no-notify'], {}).notify).toBe(false);
+		expect(helpText).toMatch(/--no-notify\s+in the TUI: no desktop notification for a mention or a direct\s+message while the terminal is in the background, and no unread\s+count in the window title/);
+	});
+});

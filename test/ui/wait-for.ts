@@ -10,14 +10,22 @@ import {waitFor, type WaitOptions} from '../helpers/wait-for.js';
 /** What ink-testing-library's render returns. */
 export type Rendered = ReturnType<typeof render>;
 
-/** The last frame Ink drew (a bare bell write is not a frame), with colours stripped. */
+/**
+ * Writes that are no frame: the bell, and the notification and window-title sequences written
+ * straight to the terminal (OSC, or DCS for tmux). Ink's frames never start with those.
+ */
+export function isRawWrite(frame: string): boolean {
+	return frame === '\u0007' || frame.startsWith('\u001B]') || frame.startsWith('\u001BP');
+}
+
+/** The last frame Ink drew (a bare bell or notification write is not a frame), with colours stripped. */
 export function screen(rendered: Rendered): string {
 	return stripAnsi(rawScreen(rendered));
 }
 
 /** The last frame with its colour codes. */
 export function rawScreen(rendered: Rendered): string {
-	const frame = rendered.frames.findLast(candidate => candidate !== '\u0007');
+	const frame = rendered.frames.findLast(candidate => !isRawWrite(candidate));
 	return frame ?? '';
 }
 

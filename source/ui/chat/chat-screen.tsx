@@ -6,12 +6,15 @@ import {inputRows} from '../input/input-view.js';
 import {draftHelp, draftProblem} from '../input/draft-hints.js';
 import {useDropOffer} from '../input/use-drop-offer.js';
 import {useInputLine} from '../input/use-input-line.js';
+import {useTerminalFeatures} from '../terminal/features-context.js';
 import {useTextEvents} from '../terminal/terminal-context.js';
 import {cleanDraftText} from '../../session/draft-text.js';
 import {MembersPane} from '../members/members-pane.js';
+import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {entryDecor} from '../messages/decor.js';
 import {MessagesPane} from '../messages/messages-pane.js';
+import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
 import {useSession, useSnapshot} from '../session-context.js';
@@ -57,6 +60,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const [offerIndex, setOfferIndex] = useState(0);
 	const flash = useFlashError(session);
 	useMentionBell(session);
+	useBackgroundNotify(session);
+	const {hyperlinks} = useTerminalFeatures();
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	const drop = useDropOffer(session, text => {
@@ -77,7 +82,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	});
 	insert.current = input.insert;
 	useTextEvents(event => {
-		if (!readOnly) {
+		// Focus reports are the terminal's window, not a key: the panes stay as they are.
+		if (!readOnly && event.kind !== 'focus') {
 			setFocus('input');
 			input.text(event);
 		}
@@ -89,7 +95,10 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const current = useRef(snapshot);
 	current.current = snapshot;
 	const decorOf = useMemo(() => entryDecor(() => current.current), []);
-	const cache = useMemo(() => new LineCache(inner.width, undefined, undefined, decorOf), [inner.width, decorOf]);
+	const cache = useMemo(
+		() => new LineCache(inner.width, (entry, width, decor) => entryLines(entry, width, {links: hyperlinks}, decor), undefined, decorOf),
+		[inner.width, hyperlinks, decorOf],
+	);
 	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
 	useChatKeys({
 		focus,

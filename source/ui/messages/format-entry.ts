@@ -4,6 +4,13 @@ import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
 import {nameColour} from '../theme/name-colour.js';
 import {foreground, paint, sgr, type SgrStyle} from '../theme/sgr.js';
+import {linkify} from './links.js';
+
+/** How entries are drawn beyond their width. */
+export type EntryOptions = {
+	/** Links in what people said become OSC 8 hyperlinks (the terminal shows them). */
+	readonly links?: boolean;
+};
 
 /** Width of the "HH:MM " column in front of every entry. */
 export const timeColumnWidth = 6;
@@ -39,11 +46,17 @@ function name(who: string | undefined): string {
 type LogicalLine = {readonly indent: number; readonly text: string};
 
 function logical(text: string, ...styles: readonly SgrStyle[]): LogicalLine[] {
+	return linked(text, false, ...styles);
+}
+
+/** Like `logical`, with the links in the text made hyperlinks when `links`. */
+function linked(text: string, links: boolean, ...styles: readonly SgrStyle[]): LogicalLine[] {
 	return clean(text)
 		.split('\n')
 		.map(line => {
 			const indent = /^ */.exec(line)?.[0].length ?? 0;
-			return {indent, text: paint(line.slice(indent), ...styles)};
+			const body = line.slice(indent);
+			return {indent, text: paint(links ? linkify(body) : body, ...styles)};
 		});
 }
 
@@ -60,8 +73,8 @@ function eventLines(entry: ChatEntry, mark: string, fallback: string): LogicalLi
 }
 
 /** The entry as styled logical lines, before wrapping. */
-function entryLogicalLines(entry: ChatEntry): LogicalLine[] {
-	const body = entry.mentionsMe ? logical(entry.text, sgr.yellow, sgr.bold) : logical(entry.text);
+function entryLogicalLines(entry: ChatEntry, links: boolean): LogicalLine[] {
+	const body = entry.mentionsMe ? linked(entry.text, links, sgr.yellow, sgr.bold) : linked(entry.text, links);
 	const from = entry.from ?? '?';
 	switch (entry.kind) {
 		case 'message': {
@@ -177,7 +190,7 @@ export type EntryDecor = {readonly quote?: string; readonly reactions?: string};
  * The entry wrapped to `width` terminal cells: one string per screen line, each at most
  * `width` cells wide (wide CJK characters, emoji and combining marks measured by string-width).
  */
-export function entryLines(entry: ChatEntry, width: number, decor: EntryDecor = {}): readonly string[] {
+export function entryLines(entry: ChatEntry, width: number, options: EntryOptions = {}, decor: EntryDecor = {}): readonly string[] {
 	if (entry.kind === 'history-start') {
 		return [ruleLine('history', width)];
 	}
@@ -195,7 +208,7 @@ export function entryLines(entry: ChatEntry, width: number, decor: EntryDecor = 
 		lines.push(paint(truncateTo(`↳ ${quote}`, bodyWidth), sgr.dim));
 	}
 
-	for (const line of entryLogicalLines(entry)) {
+	for (const line of entryLogicalLines(entry, options.links === true)) {
 		lines.push(...wrapLogical(line, bodyWidth));
 	}
 

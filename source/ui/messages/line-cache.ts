@@ -20,7 +20,7 @@ export class LineCache {
 
 	constructor(
 		readonly width: number,
-		private readonly measure: Measure = entryLines,
+		private readonly measure: Measure = (entry, width, decor) => entryLines(entry, width, {}, decor),
 		private readonly capacity = 2048,
 		private readonly decorOf: DecorOf = () => undefined,
 	) {}
@@ -35,7 +35,7 @@ export class LineCache {
 			return cached.lines;
 		}
 
-		const lines = decor ? this.measure(entry, this.width, decor) : this.measure(entry, this.width);
+		const lines = this.measure(entry, this.width, decor);
 		this.#cache.set(entry.id, {entry, decor, lines});
 		if (this.#cache.size > this.capacity) {
 			const oldest = this.#cache.keys().next();
