@@ -103,7 +103,8 @@ export class FolderExtractor {
 			await file.close().catch(() => undefined);
 		}
 
-		this.onFile?.(++this.filesDone);
+		this.filesDone++;
+		this.onFile?.(this.filesDone);
 	}
 
 	/** Make the folders of a path inside the root (each a real folder, never through a symlink); false when a file is in the way. */

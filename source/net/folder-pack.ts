@@ -23,7 +23,7 @@ export function packFolder(scan: FolderScan, onFile?: (filesDone: number) => voi
 			const header = {name: entry.name, type: entry.type, size: entry.size, mode: entry.type === 'directory' ? 0o755 : 0o644, mtime: entry.mtime};
 			if (entry.type === 'directory') {
 				await new Promise<void>((resolve, reject) => {
-					pack.entry(header, (error?: Error | null) => (error ? reject(error) : resolve()));
+					quiet(pack.entry(header, (error?: Error | null) => (error ? reject(error) : resolve())));
 				});
 				continue;
 			}
@@ -31,9 +31,10 @@ export function packFolder(scan: FolderScan, onFile?: (filesDone: number) => voi
 			let done!: Promise<void>;
 			const sink = await new Promise<Sink>(resolve => {
 				done = new Promise<void>((resolveDone, reject) => {
-					resolve(pack.entry(header, (error?: Error | null) => (error ? reject(error) : resolveDone())));
+					resolve(quiet(pack.entry(header, (error?: Error | null) => (error ? reject(error) : resolveDone()))));
 				});
 			});
+			done.catch(() => undefined); // A failed copy destroys the pack; its reason is the copy's.
 			await copyFile(entry, sink);
 			sink.end(null);
 			await done;
@@ -70,6 +71,12 @@ async function copyFile(entry: ScannedEntry, sink: Sink): Promise<void> {
 	} finally {
 		await file.close().catch(() => undefined);
 	}
+}
+
+/** An entry's own error event repeats the pack's (which the reader sees): listened to, so it is not thrown. */
+function quiet(sink: Sink): Sink {
+	sink.on('error', () => undefined);
+	return sink;
 }
 
 function changed(entry: ScannedEntry, now: number): TransferError {
