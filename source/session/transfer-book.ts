@@ -59,12 +59,7 @@ export class TransferBook {
 		}
 
 		this.interrupted.delete(offer.id);
-		const record = this.start(offer.id, 'download', offer.name, offer.size);
-		if (offer.files !== undefined) {
-			record.files = offer.files;
-			record.filesDone = 0;
-		}
-
+		const record = this.start(offer.id, 'download', offer.name, offer.size, offer.files === undefined ? {} : {files: offer.files, filesDone: 0});
 		this.run(offer.id, async signal =>
 			this.port
 				.download(offer, {signal, onProgress: (bytes, total, files) => this.progress(record, bytes, total, files)})
@@ -108,9 +103,9 @@ export class TransferBook {
 		return this.controllers.has(id);
 	}
 
-	private start(id: string, direction: TransferDirection, name: string, size: number): Record_ {
+	private start(id: string, direction: TransferDirection, name: string, size: number, folder: Pick<Transfer, 'files' | 'filesDone'> = {}): Record_ {
 		const now = Date.now();
-		const record: Record_ = {id, direction, name, size, bytes: 0, state: 'started', speed: 0, startedAt: now, sampleAt: now, sampleBytes: 0, emittedAt: now};
+		const record: Record_ = {id, direction, name, size, bytes: 0, state: 'started', speed: 0, startedAt: now, sampleAt: now, sampleBytes: 0, emittedAt: now, ...folder};
 		this.records.set(id, record);
 		this.emit();
 		return record;
