@@ -48,13 +48,15 @@ export class FolderExtractor {
 
 	/** Stop, whatever state it is in; resolves once no more is written (then the caller removes the folder). */
 	async stop(): Promise<void> {
-		this.extract.destroy();
+		// Ending (not destroying) lets the reader finish the entry it is on and settle; a cut archive then ends in an error.
+		if (!this.extract.destroyed) this.extract.end(null);
 		let timer: NodeJS.Timeout | undefined;
 		const bounded = new Promise<void>(resolve => {
 			timer = setTimeout(resolve, 5000);
 		});
 		await Promise.race([this.consumed.catch(() => undefined), bounded]);
 		clearTimeout(timer);
+		this.extract.destroy();
 	}
 
 	private async consume(): Promise<void> {
