@@ -23,6 +23,7 @@ export class FileEvents {
 						complete: offer.complete,
 						...(offer.sha256 ? {sha256: offer.sha256} : {}),
 						...(offer.failed ? {failed: offer.failed} : {}),
+						...(offer.files === undefined ? {} : {files: offer.files}),
 					});
 				}
 			}
@@ -34,7 +35,7 @@ export class FileEvents {
 			const before = new Map(this.transfers.map(transfer => [transfer.id, transfer]));
 			for (const transfer of snapshot.transfers) {
 				const previous = before.get(transfer.id);
-				if (previous?.state === transfer.state && previous.bytes === transfer.bytes) {
+				if (previous?.state === transfer.state && previous.bytes === transfer.bytes && previous.filesDone === transfer.filesDone) {
 					continue;
 				}
 
@@ -46,6 +47,7 @@ export class FileEvents {
 					name: transfer.name,
 					bytes: transfer.bytes,
 					size: transfer.size,
+					...(transfer.files === undefined ? {} : {files: transfer.files, filesDone: transfer.filesDone ?? 0}),
 					...(transfer.path ? {path: transfer.path} : {}),
 					...(transfer.error ? {error: transfer.error} : {}),
 				});

@@ -33,8 +33,8 @@ export class RoomHost {
 			spoolQuota: this.options.spoolQuota,
 			authorize: (token, remoteAddress) => this.started?.memberByToken(token, remoteAddress),
 			senderPresent: sender => this.started?.transferSenderPresent(sender) ?? true,
-			onOffer: ({id, name, size, from}) => {
-				this.announce({id, name, size, from, complete: false});
+			onOffer: ({id, name, size, from, files}) => {
+				this.announce({id, name, size, from, complete: false, ...(files === undefined ? {} : {files})});
 			},
 			onUploadDone: (id, sha256) => {
 				this.update(id, {sha256, complete: true});

@@ -1,12 +1,14 @@
 import {transferIdentity} from '../protocol/secure/handshake.js';
 import type {TransferPsk} from './transfer-tls.js';
-import {statSync} from 'node:fs';
+import {lstatSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {pathPlatform} from '../session/commands/split-args.js';
 import type {PathPlatform, TransferPort, TransferProgress} from '../session/ports.js';
 import type {MemberLink} from './member-link.js';
 import {downloadFile, uploadFile} from './transfer-client.js';
+import {downloadFolder} from './transfer-client-folder-download.js';
+import {uploadFolder} from './transfer-client-folder.js';
 
 /**
  * The member's side of file transfer: talks TCP to the transfer server of the hub its link
@@ -27,7 +29,13 @@ export class TransferAgent implements TransferPort {
 	}
 
 	exists(typed: string): boolean {
-		return this.fileSize(typed) !== undefined;
+		try {
+			const stats = lstatSync(this.resolvePath(typed), {throwIfNoEntry: false});
+			// A symlink counts (a file it names is sent; a folder it names is refused by name).
+			return stats !== undefined && (stats.isFile() || stats.isDirectory() || stats.isSymbolicLink());
+		} catch {
+			return false;
+		}
 	}
 
 	fileSize(typed: string): number | undefined {
@@ -40,10 +48,33 @@ export class TransferAgent implements TransferPort {
 	}
 
 	async upload(file: string, options: {signal: AbortSignal; onProgress: TransferProgress}) {
-		return uploadFile({...this.endpoint(), path: file, signal: options.signal, onProgress: options.onProgress});
+		const endpoint = {...this.endpoint(), path: file, signal: options.signal, onProgress: options.onProgress};
+		const link = lstatSync(file, {throwIfNoEntry: false});
+		if (link?.isDirectory()) return uploadFolder(endpoint);
+		if (link?.isSymbolicLink() && statSync(file, {throwIfNoEntry: false})?.isDirectory()) {
+			throw new Error(`${file} is a symlink to a folder: /send does not follow symlinks to folders (send the folder it points to)`);
+		}
+
+		return uploadFile(endpoint);
 	}
 
-	async download(offer: {id: string; name: string; size: number; sha256?: string}, options: {signal: AbortSignal; onProgress: TransferProgress}) {
+	async download(offer: {id: string; name: string; size: number; sha256?: string; files?: number}, options: {signal: AbortSignal; onProgress: TransferProgress}) {
+		if (offer.files !== undefined) {
+			const result = await downloadFolder({
+				...this.endpoint(),
+				id: offer.id,
+				name: offer.name,
+				size: offer.size,
+				sha256: offer.sha256,
+				files: offer.files,
+				dir: path.resolve(this.cwd, this.downloadDir),
+				signal: options.signal,
+				onProgress: options.onProgress,
+			});
+			const leftOut = result.leftOut.map(entry => `${entry.name} (${entry.detail})`);
+			return {path: result.path, sha256: result.sha256, files: result.files, leftOut};
+		}
+
 		const result = await downloadFile({
 			...this.endpoint(),
 			id: offer.id,

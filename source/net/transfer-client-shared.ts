@@ -3,6 +3,9 @@ import {decodeResponse, type Failure, type ResponseKind, type TransferDone, type
 import {TransferError} from './transfer-error.js';
 import type {ChunkReader} from './transfer-socket.js';
 
+/** Progress of a folder in files: how many are done, of how many. */
+export type FileCount = {readonly done: number; readonly total: number};
+
 /** Options both client calls share. */
 export type TransferEndpoint = {
 	readonly host: string;
@@ -10,8 +13,8 @@ export type TransferEndpoint = {
 	/** The member's session token: 16 lowercase hex characters. */
 	readonly token: string;
 	readonly signal?: AbortSignal;
-	/** Bytes done so far (including resumed bytes) and the total. */
-	readonly onProgress?: (bytes: number, total: number) => void;
+	/** Bytes done so far (including resumed bytes) and the total; for a folder, its files done and in all. */
+	readonly onProgress?: (bytes: number, total: number, files?: FileCount) => void;
 	/** Give up on a connection that is silent this long, in ms (default 30 s). */
 	readonly timeoutMs?: number;
 	/** The room's transfer key, in a room with a secret: the connection is then TLS. */

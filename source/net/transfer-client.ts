@@ -29,6 +29,8 @@ export type UploadResult = {
 	/** The name offered to the room. */
 	readonly name: string;
 	readonly size: number;
+	/** For a folder: how many files its archive holds. */
+	readonly files?: number;
 };
 
 const chunkBytes = 256 * 1024;
@@ -38,21 +40,47 @@ const chunkBytes = 256 * 1024;
  * confirmed the same sha256. Rejects with a TransferError.
  */
 export async function uploadFile(options: UploadOptions): Promise<UploadResult> {
+	let file: FileHandle | undefined;
+	try {
+		options.signal?.throwIfAborted();
+		file = await onDisk(`opening ${options.path}`, async () => open(options.path, 'r'));
+		const stat = await onDisk(`reading ${options.path}`, async () => file!.stat());
+		if (!stat.isFile()) throw new TransferError('disk', `${options.path} is not a regular file`);
+		const opened = file;
+		return await uploadBody(options, {
+			name: safeFileName(options.name ?? path.basename(options.path)),
+			size: stat.size,
+			send: async (socket, stop) => sendBody(socket, opened, options.path, stat.size, stop, options.onProgress),
+		});
+	} catch (error) {
+		throw asTransferError(error, options.signal, 'upload');
+	} finally {
+		await file?.close().catch(() => undefined);
+	}
+}
+
+/** What an upload sends: its name and size as offered, and how its bytes go out (resolving to their sha256). */
+export type UploadBody = {
+	readonly name: string;
+	readonly size: number;
+	/** For a folder: the number of files in its archive (the offer says so). */
+	readonly files?: number;
+	send(socket: Socket, stop: AbortSignal): Promise<string>;
+};
+
+/** The upload conversation around a body: the request, the acceptance, the bytes, the host's sha256. */
+export async function uploadBody(options: TransferEndpoint, body: UploadBody): Promise<UploadResult> {
 	const {signal} = options;
 	let socket: Socket | undefined;
-	let file: FileHandle | undefined;
 	const onAbort = () => socket?.destroy();
 	signal?.addEventListener('abort', onAbort, {once: true});
 	try {
 		signal?.throwIfAborted();
-		file = await onDisk(`opening ${options.path}`, async () => open(options.path, 'r'));
-		const stat = await onDisk(`reading ${options.path}`, async () => file!.stat());
-		if (!stat.isFile()) throw new TransferError('disk', `${options.path} is not a regular file`);
-		const {size} = stat;
-		const name = safeFileName(options.name ?? path.basename(options.path));
+		const {name, size} = body;
 		socket = await connect(options.host, options.port, options.timeoutMs ?? 30_000, signal, options.psk);
 		const reader = new ChunkReader(socket);
-		socket.write(encodeLine({v: WIRE_VERSION, op: 'upload', token: options.token, name, size}));
+		const files = body.files === undefined ? {} : {files: body.files};
+		socket.write(encodeLine({v: WIRE_VERSION, op: 'upload', token: options.token, name, size, ...files}));
 		const accepted = await readResponse(reader, 'upload-accepted');
 		const answer = readResponse(reader, 'done');
 		const stop = new AbortController();
@@ -62,7 +90,7 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
 		);
 		let sha256: string;
 		try {
-			sha256 = await sendBody(socket, file, options.path, size, stop.signal, options.onProgress);
+			sha256 = await body.send(socket, stop.signal);
 		} catch (error) {
 			if (error instanceof TransferError && error.kind === 'disk') throw error;
 			await answer;
@@ -76,13 +104,12 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
 			throw new TransferError('hash-mismatch', `the host stored different bytes (sha256 ${done.sha256}, sent ${sha256})`);
 		}
 
-		return {id: accepted.id, sha256, name: accepted.name, size};
+		return {id: accepted.id, sha256, name: accepted.name, size, ...files};
 	} catch (error) {
 		throw asTransferError(error, signal, 'upload');
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 		socket?.destroy();
-		await file?.close().catch(() => undefined);
 	}
 }
 

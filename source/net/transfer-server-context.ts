@@ -8,6 +8,8 @@ export type TransferOffer = {
 	readonly size: number;
 	/** The uploader's member name, as `authorize` returned it. */
 	readonly from: string;
+	/** For a folder's archive: the files it holds, as the uploader declared. */
+	readonly files?: number;
 };
 
 /** A download starting: who fetches which offer, from which byte (non-zero when resuming). */

@@ -72,7 +72,7 @@ async function upload(
 	let sha256: string;
 	try {
 		socket.write(encodeLine({v: WIRE_VERSION, ok: true, stage: 'accepted', id: entry.id, name: entry.name, size: entry.size}));
-		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from});
+		context.onOffer({id: entry.id, name: entry.name, size: entry.size, from, ...(request.files === undefined ? {} : {files: request.files})});
 		sha256 = await receive(reader, entry, file, context, gone.signal);
 	} catch (error) {
 		const fault = error instanceof UploadFault ? error : new UploadFault('failed', String(error));

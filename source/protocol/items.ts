@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {MAX_TEXT_BYTES, NAME_MAX_CHARS} from './limits.js';
+import {MAX_FOLDER_ENTRIES, MAX_TEXT_BYTES, NAME_MAX_CHARS} from './limits.js';
 
 /*
  * What travels inside the reliable streams. Member -> hub: requests. Hub -> member: room events
@@ -48,6 +48,8 @@ export const offerFields = {
 	sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 	complete: z.boolean(),
 	failed: z.string().max(500).optional(),
+	/** A folder, offered as its tar archive (`NAME.tar`): the files in it. Members that know no folders drop it and see a tar file. */
+	files: z.number().int().nonnegative().max(MAX_FOLDER_ENTRIES).optional(),
 };
 
 export const roomEventSchema = z.discriminatedUnion('k', [

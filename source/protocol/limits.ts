@@ -102,3 +102,6 @@ export const TRANSFER_UPLOADS_PER_MEMBER = 4;
 export const TRANSFER_DOWNLOADS_PER_MEMBER = 8;
 /** Upload bytes the host holds in memory at once, over all uploads: then reading pauses. */
 export const TRANSFER_MEMORY_BYTES = 128 * 1024 * 1024;
+
+/** Entries (files and folders) one offered folder may hold; the sender refuses a larger tree. */
+export const MAX_FOLDER_ENTRIES = 100_000;

@@ -4,6 +4,7 @@
  * Pure: no I/O. Decoders never throw; they return a typed error.
  */
 import {z} from 'zod';
+import {MAX_FOLDER_ENTRIES} from './limits.js';
 
 /** The `v` every line carries. */
 export const WIRE_VERSION = 1;
@@ -43,7 +44,9 @@ const id = z.string().regex(OFFER_ID_PATTERN, 'id must be 8 base32 characters');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex characters');
 const v = z.literal(WIRE_VERSION);
 
-const uploadRequest = z.object({v, op: z.literal('upload'), token, name: z.string().max(MAX_WIRE_NAME_LENGTH), size});
+/** For a folder (its tar archive): how many files it holds. Old hosts ignore it and offer a file. */
+const files = z.number().int().min(0).max(MAX_FOLDER_ENTRIES).optional();
+const uploadRequest = z.object({v, op: z.literal('upload'), token, name: z.string().max(MAX_WIRE_NAME_LENGTH), size, files});
 const downloadRequest = z.object({v, op: z.literal('download'), token, id, offset: size});
 const transferRequest = z.discriminatedUnion('op', [uploadRequest, downloadRequest]);
 const failure = z.object({

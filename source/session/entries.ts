@@ -65,12 +65,13 @@ export function entryFromEvent(event: LineEvent, me: string | undefined, fromHis
 		case 'offer': {
 			const from = cleanText(event.from);
 			const name = cleanText(event.name);
-			const what = `${from}'s ${name} (${prettyBytes(event.size)})`;
+			const folder = event.files === undefined ? '' : `, a folder of ${event.files.toLocaleString('en')} file${event.files === 1 ? '' : 's'}`;
+			const what = `${from}'s ${name} (${prettyBytes(event.size)}${folder})`;
 			const text = event.failed
 				? `${what} cannot be fetched: the upload failed (${cleanText(event.failed)})`
 				: event.complete
 					? `${what} is complete, sha256 ${event.sha256?.slice(0, 16) ?? '?'}...: /get ${event.id}`
-					: `${from} offers ${name} (${prettyBytes(event.size)}): /get ${event.id}`;
+					: `${from} offers ${name} (${prettyBytes(event.size)}${folder}): /get ${event.id}`;
 			return {...base, kind: 'offer', from, offerId: event.id, text};
 		}
 	}

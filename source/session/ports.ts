@@ -32,7 +32,8 @@ export type RoomLink = {
 	close(): void;
 };
 
-export type TransferProgress = (bytes: number, total: number) => void;
+/** Bytes done of the total; for a folder also its files done of how many. */
+export type TransferProgress = (bytes: number, total: number, files?: {readonly done: number; readonly total: number}) => void;
 
 /** Which rules paths follow: Windows (backslash separates) or POSIX (backslash escapes). */
 export type PathPlatform = 'win32' | 'posix';
@@ -48,13 +49,18 @@ export type TransferPort = {
 	resolvePath(typed: string): string;
 	/** The path rules of the machine the files are on; POSIX when absent. */
 	readonly platform?: PathPlatform;
-	/** True when the path as typed (resolved like `resolvePath`) names an existing file, not a folder. */
+	/** True when the path as typed (resolved like `resolvePath`) names an existing file or folder. */
 	exists?(typed: string): boolean;
 	/** The size in bytes of the file at this path (typed as for /send), or undefined when it is no file. */
 	fileSize?(typed: string): number | undefined;
-	upload(path: string, options: {signal: AbortSignal; onProgress: TransferProgress}): Promise<{id: string; sha256: string; name: string; size: number}>;
-	download(
-		offer: {id: string; name: string; size: number; sha256?: string},
+	/** Uploads a file, or a folder as its tar archive (then `files` is set, and `skipped` names what was left out). */
+	upload(
+		path: string,
 		options: {signal: AbortSignal; onProgress: TransferProgress},
-	): Promise<{path: string; sha256: string}>;
+	): Promise<{id: string; sha256: string; name: string; size: number; files?: number; skipped?: readonly string[]}>;
+	/** Downloads a file, or (an offer with `files`) a folder; `leftOut` tells what of a folder was not extracted, and why. */
+	download(
+		offer: {id: string; name: string; size: number; sha256?: string; files?: number},
+		options: {signal: AbortSignal; onProgress: TransferProgress},
+	): Promise<{path: string; sha256: string; files?: number; leftOut?: readonly string[]}>;
 };

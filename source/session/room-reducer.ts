@@ -157,6 +157,7 @@ function offer(before: RoomState, event: OfferEvent, fromHistory: boolean): Room
 		sha256: event.sha256,
 		complete: event.complete,
 		failed: event.failed,
+		...(event.files === undefined ? {} : {files: event.files}),
 		time: event.time,
 	};
 	const known = before.offers.some(existing => existing.id === next.id);

@@ -1,3 +1,4 @@
+import prettyBytes from 'pretty-bytes';
 import type {TransferPort} from './ports.js';
 import type {FileOffer, Transfer, TransferDirection} from './types.js';
 
@@ -35,12 +36,16 @@ export class TransferBook {
 	send(typed: string): void {
 		const file = this.port.resolvePath(typed);
 		const id = `u${++this.uploads}`;
-		const record = this.start(id, 'upload', typed.split(/[\\/]/).pop() ?? typed, 0);
+		const record = this.start(id, 'upload', typed.replace(/(?<=.)[\\/]+$/, '').split(/[\\/]/).pop() ?? typed, 0);
 		this.run(id, async signal =>
-			this.port.upload(file, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)}).then(result => {
+			this.port.upload(file, {signal, onProgress: (bytes, total, files) => this.progress(record, bytes, total, files)}).then(result => {
 				record.name = result.name;
 				record.size = result.size;
-				return `sent ${result.name} to the room (offer ${result.id}, sha256 ${result.sha256.slice(0, 16)}...)`;
+				const sha = `sha256 ${result.sha256.slice(0, 16)}...`;
+				if (result.files === undefined) return `sent ${result.name} to the room (offer ${result.id}, ${sha})`;
+				record.files = result.files;
+				record.filesDone = result.files;
+				return `sent the folder ${result.name} to the room: ${count(result.files, 'file')}, ${prettyBytes(result.size)} (offer ${result.id}, ${sha})${leftOut(result.skipped ?? [], 'symlinks and special files')}`;
 			}),
 		);
 	}
@@ -54,13 +59,15 @@ export class TransferBook {
 		}
 
 		this.interrupted.delete(offer.id);
-		const record = this.start(offer.id, 'download', offer.name, offer.size);
+		const record = this.start(offer.id, 'download', offer.name, offer.size, offer.files === undefined ? {} : {files: offer.files, filesDone: 0});
 		this.run(offer.id, async signal =>
 			this.port
-				.download(offer, {signal, onProgress: (bytes, total) => this.progress(record, bytes, total)})
+				.download(offer, {signal, onProgress: (bytes, total, files) => this.progress(record, bytes, total, files)})
 				.then(result => {
 					record.path = result.path;
-					return `saved ${offer.name} to ${result.path} (sha256 verified)`;
+					if (result.files === undefined) return `saved ${offer.name} to ${result.path} (sha256 verified)`;
+					record.filesDone = result.files;
+					return `saved the folder ${offer.name} to ${result.path}: ${count(result.files, 'file')} (sha256 verified)${leftOut(result.leftOut ?? [], 'entries')}`;
 				})
 				.catch((error: unknown) => {
 					if ((error as {kind?: string}).kind === 'interrupted' && !signal.aborted) {
@@ -96,9 +103,9 @@ export class TransferBook {
 		return this.controllers.has(id);
 	}
 
-	private start(id: string, direction: TransferDirection, name: string, size: number): Record_ {
+	private start(id: string, direction: TransferDirection, name: string, size: number, folder: Pick<Transfer, 'files' | 'filesDone'> = {}): Record_ {
 		const now = Date.now();
-		const record: Record_ = {id, direction, name, size, bytes: 0, state: 'started', speed: 0, startedAt: now, sampleAt: now, sampleBytes: 0, emittedAt: now};
+		const record: Record_ = {id, direction, name, size, bytes: 0, state: 'started', speed: 0, startedAt: now, sampleAt: now, sampleBytes: 0, emittedAt: now, ...folder};
 		this.records.set(id, record);
 		this.emit();
 		return record;
@@ -126,10 +133,15 @@ export class TransferBook {
 		});
 	}
 
-	private progress(record: Record_, bytes: number, total: number): void {
+	private progress(record: Record_, bytes: number, total: number, files?: {readonly done: number; readonly total: number}): void {
 		const now = Date.now();
 		record.bytes = bytes;
 		record.size = total;
+		if (files) {
+			record.files = files.total;
+			record.filesDone = files.done;
+		}
+
 		record.state = 'progress';
 		const elapsed = now - record.sampleAt;
 		if (elapsed >= 250) {
@@ -149,4 +161,15 @@ export class TransferBook {
 		this.cached = undefined;
 		this.changed();
 	}
+}
+
+function count(n: number, noun: string): string {
+	return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** "; left out 2 symlinks and special files: a, b" (at most three named). */
+function leftOut(names: readonly string[], what: string): string {
+	if (names.length === 0) return '';
+	const shown = names.slice(0, 3).join(', ');
+	return `; left out ${names.length} ${what}: ${shown}${names.length > 3 ? ', ...' : ''}`;
 }

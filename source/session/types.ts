@@ -103,6 +103,8 @@ export type FileOffer = {
 	readonly complete: boolean;
 	/** The upload failed; the offer can no longer be fetched. */
 	readonly failed?: string;
+	/** A folder (its tar archive, offered as `NAME.tar`): how many files it holds. /get makes the folder NAME. */
+	readonly files?: number;
 	readonly time: number;
 };
 
@@ -123,6 +125,9 @@ export type Transfer = {
 	/** Where a finished download was saved. */
 	readonly path?: string;
 	readonly error?: string;
+	/** For a folder: the files in it, and how many of them are done. */
+	readonly files?: number;
+	readonly filesDone?: number;
 };
 
 export type Role = 'host' | 'member';

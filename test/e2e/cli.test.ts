@@ -1,6 +1,6 @@
 import {createHash, randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
@@ -238,6 +238,43 @@ describe('line mode', () => {
 			}
 		});
 	}
+
+	test('/send DIR between two line-mode members: the offer says files, the transfer events count files and bytes', async () => {
+		const scratch = await mkdtemp(path.join(tmpdir(), 'cli-folder-'));
+		try {
+			const folder = path.join(scratch, 'my album');
+			await mkdir(path.join(folder, 'inner', 'empty'), {recursive: true});
+			const big = randomBytes(2 * 1024 * 1024 + 5);
+			await writeFile(path.join(folder, 'big.bin'), big);
+			await writeFile(path.join(folder, 'inner', 'note.txt'), 'hello');
+			const host = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--json']);
+			const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+			const join = ['--join', `127.0.0.1:${hosting.port as number}`, '--json'];
+			const bob = cli([...join, '--name', 'bob', '--download-dir', path.join(scratch, 'bob')]);
+			await waitFor(() => bob.json().some(event => event.type === 'welcome'), {what: () => `bob welcomed: ${bob.stderr}`});
+			const alice = cli([...join, '--name', 'alice']);
+			await waitFor(() => alice.json().some(event => event.type === 'welcome'), {what: () => `alice welcomed: ${alice.stderr}`});
+			alice.child.stdin.write(`/send ${folder}\n`);
+			const offer = await waitFor(() => bob.json().find(event => event.type === 'offer' && event.complete === true), {what: () => `the offer:\n${bob.stdout}\n${alice.stdout}`});
+			expect(offer).toMatchObject({name: 'my album.tar', files: 2});
+			const sent = await waitFor(() => alice.json().find(event => event.type === 'transfer' && event.state === 'done'), {what: () => alice.stdout});
+			expect(sent).toMatchObject({direction: 'upload', files: 2, filesDone: 2, bytes: offer.size, size: offer.size});
+			bob.child.stdin.write(`/get ${offer.id as string}\n`);
+			const done = await waitFor(() => bob.json().find(event => event.type === 'transfer' && (event.state === 'done' || event.state === 'failed')), {what: () => bob.stdout});
+			expect(done).toMatchObject({state: 'done', files: 2, filesDone: 2, path: path.join(scratch, 'bob', 'my album')});
+			const steps = bob.json().filter(event => event.type === 'transfer');
+			expect(steps.every(event => event.files === 2 && typeof event.filesDone === 'number')).toBe(true);
+			expect((await readFile(path.join(done.path as string, 'big.bin'))).equals(big)).toBe(true);
+			expect(await readFile(path.join(done.path as string, 'inner', 'note.txt'), 'utf8')).toBe('hello');
+			expect((await readdir(path.join(done.path as string, 'inner', 'empty'))).length).toBe(0);
+			alice.child.stdin.end();
+			bob.child.stdin.end();
+			expect(await alice.exited()).toBe(0);
+			expect(await bob.exited()).toBe(0);
+		} finally {
+			await rm(scratch, {recursive: true, force: true});
+		}
+	});
 
 	test('--host in line mode is a member too and says where to join', async () => {
 		const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--name', 'hostess', '--json']);

@@ -71,3 +71,17 @@ export function directionMark(transfer: Pick<Transfer, 'direction'>): string {
 export function formatSize(bytes: number): string {
 	return prettyBytes(bytes);
 }
+
+/** "1 file", "12 files". */
+export function filesText(files: number): string {
+	return `${files.toLocaleString('en')} file${files === 1 ? '' : 's'}`;
+}
+
+/** For a folder: "3 of 12 files, 4.1 of 10 MB"; undefined for a single file. */
+export function folderProgress(transfer: Pick<Transfer, 'bytes' | 'size' | 'files' | 'filesDone'>): string | undefined {
+	if (transfer.files === undefined) return undefined;
+	const [done, size] = [prettyBytes(transfer.bytes), prettyBytes(transfer.size)];
+	const unit = size.split(' ')[1];
+	const doneShort = done.endsWith(` ${unit}`) ? done.slice(0, -unit!.length - 1) : done;
+	return `${(transfer.filesDone ?? 0).toLocaleString('en')} of ${filesText(transfer.files)}, ${doneShort} of ${size}`;
+}

@@ -1,6 +1,6 @@
 /** The transfers pane as plain rows: pure, so the view only draws them. */
 import type {FileOffer, Transfer} from '../../session/types.js';
-import {directionMark, formatSize, formatSpeed, fraction, offerState, percent, progressBar, timeLeft} from './format.js';
+import {directionMark, filesText, folderProgress, formatSize, formatSpeed, fraction, offerState, percent, progressBar, timeLeft} from './format.js';
 
 /** How a row is drawn. */
 export type RowTone = 'title' | 'plain' | 'dim' | 'good' | 'bad' | 'heading';
@@ -29,7 +29,7 @@ export function offerRows(offer: FileOffer, index: number, selected: boolean): T
 	const tone: RowTone = offer.failed === undefined ? (offer.complete ? 'good' : 'dim') : 'bad';
 	return [
 		row(`o:${offer.id}:1`, `${selected ? '›' : ' '} ${offer.id} ${offer.name}`, 'title', {selected, offer: index}),
-		row(`o:${offer.id}:2`, `  ${formatSize(offer.size)} · ${offer.from} · ${state}`, tone, {selected, offer: index}),
+		row(`o:${offer.id}:2`, `  ${formatSize(offer.size)}${offer.files === undefined ? '' : ` · folder, ${filesText(offer.files)}`} · ${offer.from} · ${state}`, tone, {selected, offer: index}),
 	];
 }
 
@@ -39,7 +39,8 @@ export function transferRows(transfer: Transfer, width: number): TransferRow[] {
 	const head = row(`${key}:1`, `${directionMark(transfer)} ${transfer.name}`, 'title');
 	switch (transfer.state) {
 		case 'done': {
-			const text = transfer.direction === 'download' ? `  ✓ saved ${transfer.path ?? ''}` : `  ✓ sent ${formatSize(transfer.size)}`;
+			const files = transfer.files === undefined ? '' : `, ${filesText(transfer.files)}`;
+			const text = transfer.direction === 'download' ? `  ✓ saved ${transfer.path ?? ''}${files}` : `  ✓ sent ${formatSize(transfer.size)}${files}`;
 			return [head, row(`${key}:2`, text, 'good', {cut: 'middle'})];
 		}
 
@@ -57,7 +58,9 @@ export function transferRows(transfer: Transfer, width: number): TransferRow[] {
 			const bar = progressBar(fraction(transfer.bytes, transfer.size), Math.max(4, width - done.length - 3));
 			const left = timeLeft(transfer);
 			const speed = `  ${formatSpeed(transfer.speed)}${left === '' ? '' : ` · ${left}`}`;
-			return [head, row(`${key}:2`, `  ${bar} ${done}`, 'plain'), row(`${key}:3`, speed, 'dim')];
+			const counted = folderProgress(transfer);
+			const lines = [head, row(`${key}:2`, `  ${bar} ${done}`, 'plain'), row(`${key}:3`, speed, 'dim')];
+			return counted === undefined ? lines : [...lines, row(`${key}:4`, `  ${counted}`, 'dim')];
 		}
 	}
 }
