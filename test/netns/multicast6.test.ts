@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {IDENTITY_FILE, parseIdentityFile} from '../../source/net/hub-identity-file.js';
+import {ROOMS_DIR} from '../../source/net/room-folder.js';
 import {roomGroup6} from '../../source/protocol/cast/cast-wire.js';
 import type {CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -104,8 +105,9 @@ describe.skipIf(unavailable !== undefined)('the room stream over IPv6 on test ho
 		install(net.host.ns, hubRules(net.host.v6));
 		for (const m of [m1, m2, m3]) install(m.ns, memberRules(net.host.v6, m.v6, false));
 		hub = cliIn(net.host.ns, ['--host', '--headless', '--json', '--room', 'multicast6 room', '--data-dir', dataDir]);
-		await waitFor(() => hub.json().find(event => event.type === 'hosting'), {timeoutMs: 15_000, what: () => `the hub\n${hub.stderr}`});
-		group = roomGroup6(parseIdentityFile(IDENTITY_FILE, readFileSync(path.join(dataDir, `room-${PORT}`, IDENTITY_FILE))).publicKey);
+		const hosting = await waitFor(() => hub.json().find(event => event.type === 'hosting'), {timeoutMs: 15_000, what: () => `the hub\n${hub.stderr}`});
+		// The room's key is in its folder, named by the key's fingerprint (net/room-folder.ts).
+		group = roomGroup6(parseIdentityFile(IDENTITY_FILE, readFileSync(path.join(dataDir, ROOMS_DIR, hosting.fingerprint as string, IDENTITY_FILE))).publicKey);
 		ann = {cli: join(m1.ns, 'ann'), ns: m1.ns, name: 'ann'};
 		bob = {cli: join(m2.ns, 'bob'), ns: m2.ns, name: 'bob'};
 		cat = {cli: join(m3.ns, 'cat', ['--no-multicast']), ns: m3.ns, name: 'cat'};
