@@ -36,7 +36,8 @@ describe('the room under simulation', () => {
 		const batch = runBatch(1, FIXED_RUNS);
 		expect(batch.failures).toEqual([]);
 		expect(batch.runs).toBe(FIXED_RUNS);
-	});
+		// About 30 s of one core alone; a fresh-clone run with other suites on both cores took 123 s.
+	}, 300_000);
 
 	test('a seed replays exactly: the same trace digest twice, and another seed gives another', () => {
 		const first = runScenario(scenarioFrom(42));
