@@ -88,3 +88,64 @@ describe('typing and presence', () => {
 		await waitForText(rendered, 'bob · away: lunch');
 	});
 });
+
+describe('selecting a message (Esc to the messages pane, then ↑↓)', () => {
+	test('↑ selects the newest message, the hint shows its number and who reacted; r starts a reply to it', async () => {
+		const session = connectedSession();
+		session.pushEntries([
+			{text: 'the slides are ready', from: 'bob', seq: 7},
+			{kind: 'join', text: '', from: 'dan', seq: 8},
+			{text: 'lunch?', from: 'carol', seq: 9},
+		]);
+		session.update({reactions: {7: [{emoji: '👍', names: ['carol', 'dan']}]}});
+		const rendered = renderApp({session});
+		await waitForText(rendered, 'lunch?');
+		await press(rendered, '\u001B', '\u001B[A');
+		await waitForText(rendered, '#9 · r: reply · +: react');
+		// Up again skips the join: the slides, with its reactions' names.
+		await press(rendered, '\u001B[A');
+		await waitForText(rendered, '#7 · 👍 carol, dan · r: reply');
+		await press(rendered, 'r');
+		await waitForText(rendered, '› /reply 7');
+		await press(rendered, 'o', 'k', '\r');
+		expect(session.submitted.at(-1)).toBe('/reply 7 ok');
+	});
+
+	test('+ opens the picker: a digit reacts at once; or type one and Enter; Esc cancels', async () => {
+		const session = connectedSession();
+		session.pushEntries([{text: 'ship it?', from: 'bob', seq: 4}]);
+		const rendered = renderApp({session});
+		await waitForText(rendered, 'ship it?');
+		await press(rendered, '\u001B', '\u001B[A', '+');
+		await waitForText(rendered, 'react to #4: 1 👍');
+		await press(rendered, '4');
+		expect(session.submitted.at(-1)).toBe('/react 4 🎉');
+		await press(rendered, '+', '🚀');
+		await waitForText(rendered, 'react to #4 with 🚀');
+		await press(rendered, '\r');
+		expect(session.submitted.at(-1)).toBe('/react 4 🚀');
+		const before = session.submitted.length;
+		await press(rendered, '+', '\u001B');
+		await waitForNoText(rendered, 'react to #4');
+		expect(session.submitted.length).toBe(before);
+		// Still in the messages pane, the message still selected.
+		await waitForText(rendered, '#4 · r: reply');
+	});
+
+	test('Enter on a reply goes to the message it quotes, scrolling back to it', async () => {
+		const session = connectedSession();
+		session.pushEntries([
+			{text: 'the original question', from: 'bob', seq: 1},
+			...Array.from({length: 40}, (_, i) => ({text: `filler ${i}`, from: 'carol', seq: 2 + i})),
+			{text: 'the answer', from: 'dan', seq: 50, replyTo: 1},
+		]);
+		const rendered = renderApp({session});
+		await waitForText(rendered, 'the answer');
+		await waitForNoText(rendered, 'carol: filler 0');
+		await press(rendered, '\u001B', '\u001B[A');
+		await waitForText(rendered, '#50 · r: reply · +: react · Enter: the quoted message');
+		await press(rendered, '\r');
+		await waitForText(rendered, '#1 · r: reply');
+		await waitForText(rendered, 'bob: the original question');
+	});
+});

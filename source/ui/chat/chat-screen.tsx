@@ -24,7 +24,10 @@ import {TransfersPane} from '../transfers/transfers-pane.js';
 import {useTerminalSize} from '../use-terminal-size.js';
 import {chatLayout, fits, tooSmallText} from './chat-layout.js';
 import {clampIndex, type Focus} from './focus.js';
-import {useChatKeys} from './use-chat-keys.js';
+import {useChatKeys, type Picker} from './use-chat-keys.js';
+import {PICKER_EMOJI} from '../messages/selection.js';
+import {reactionNames} from '../../session/reactions.js';
+import type {ChatEntry, Reaction} from '../../session/types.js';
 
 /** "bob is typing…", "bob and carol are typing…", "4 people are typing…"; undefined: nobody. */
 export function typingLine(typing: readonly string[] | undefined): string | undefined {
@@ -32,6 +35,19 @@ export function typingLine(typing: readonly string[] | undefined): string | unde
 	if (typing.length === 1) return `${typing[0]} is typing…`;
 	if (typing.length <= 3) return `${typing.slice(0, -1).join(', ')} and ${typing.at(-1)} are typing…`;
 	return `${typing.length} people are typing…`;
+}
+
+/** The hint line while a message is selected: its number, who reacted how, and the keys. */
+export function selectionHelp(entry: ChatEntry, reactions: readonly Reaction[] | undefined): string {
+	const who = reactions && reactions.length > 0 ? ` · ${reactionNames(reactions)}` : '';
+	const jump = entry.replyTo === undefined ? '' : ' · Enter: the quoted message';
+	return `#${entry.seq ?? '?'}${who} · r: reply · +: react${jump} · ↑↓: select · Esc: next pane`;
+}
+
+/** The hint line while the reaction picker is open. */
+export function pickerHelp(picker: Picker): string {
+	if (picker.typed !== '') return `react to #${picker.seq} with ${picker.typed} · Enter: send · Esc: cancel`;
+	return `react to #${picker.seq}: ${PICKER_EMOJI.map((emoji, index) => `${index + 1} ${emoji}`).join('  ')} · or type one, Enter · Esc: cancel`;
 }
 
 /** The keys, as the hint line shows them when there is nothing more urgent. */
@@ -58,6 +74,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const focus = readOnly && chosenFocus === 'input' ? 'messages' : chosenFocus;
 	const [memberIndex, setMemberIndex] = useState(0);
 	const [offerIndex, setOfferIndex] = useState(0);
+	const [selected, setSelected] = useState<number>();
+	const [picker, setPicker] = useState<Picker>();
 	const flash = useFlashError(session);
 	useMentionBell(session);
 	useBackgroundNotify(session);
@@ -116,7 +134,13 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			session.submit(line);
 		},
 		drop,
+		entries: snapshot.entries,
+		selected: focus === 'messages' ? selected : undefined,
+		setSelected,
+		picker,
+		setPicker,
 	});
+	const chosen = focus === 'messages' && selected !== undefined ? snapshot.entries.find(entry => entry.id === selected) : undefined;
 
 	if (!fits(columns, rows)) {
 		return (
@@ -137,6 +161,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 				<MessagesPane
 					linesOf={cache.linesOf}
 					anchor={scroll.anchor}
+					selected={chosen?.id}
 					viewHeight={scroll.viewHeight}
 					newCount={scroll.newCount}
 					width={layout.messages.width}
@@ -167,7 +192,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 						question={drop.question}
 						error={draftProblem(input.value) ?? flash.text}
 						matches={input.matches}
-						help={draftHelp(input.value) ?? typingLine(snapshot.typing) ?? keysHelp}
+						help={picker ? pickerHelp(picker) : chosen ? selectionHelp(chosen, snapshot.reactions?.[chosen.seq ?? -1]) : (draftHelp(input.value) ?? typingLine(snapshot.typing) ?? keysHelp)}
 						width={layout.width}
 					/>
 					<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />

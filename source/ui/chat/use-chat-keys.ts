@@ -1,6 +1,7 @@
 import type {Dispatch, SetStateAction} from 'react';
 import type {Key} from 'ink';
-import type {FileOffer, Member} from '../../session/types.js';
+import type {ChatEntry, FileOffer, Member} from '../../session/types.js';
+import {entryOfSeq, PICKER_EMOJI, stepSelection} from '../messages/selection.js';
 import type {DropOffer} from '../input/use-drop-offer.js';
 import type {InputLine} from '../input/use-input-line.js';
 import type {Scroll} from '../messages/use-scroll.js';
@@ -23,7 +24,16 @@ type ChatKeysOptions = {
 	readonly submit: (line: string) => void;
 	/** A dropped file waiting for Enter (send it) or Esc (keep the pasted text). */
 	readonly drop: DropOffer;
+	/** The messages pane's entries, the selected one (by id), and the reaction picker when open. */
+	readonly entries: readonly ChatEntry[];
+	readonly selected: number | undefined;
+	readonly setSelected: Dispatch<SetStateAction<number | undefined>>;
+	readonly picker: Picker | undefined;
+	readonly setPicker: Dispatch<SetStateAction<Picker | undefined>>;
 };
+
+/** The reaction picker, open on message `seq`, with what was typed into it so far. */
+export type Picker = {readonly seq: number; readonly typed: string};
 
 function isText(text: string, key: Key): boolean {
 	return text !== '' && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete;
@@ -47,6 +57,11 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 
 		// Any other key keeps the pasted text, and then does what it does.
 		drop.decline();
+	}
+
+	if (options.picker) {
+		pick(options, text, key);
+		return;
 	}
 
 	if (key.escape || (key.tab && key.shift)) {
@@ -80,10 +95,33 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 		}
 
 		case 'messages': {
+			const selected = options.entries.find(entry => entry.id === options.selected);
 			if (step !== 0) {
-				(step < 0 ? scroll.lineUp : scroll.lineDown)();
-			} else if (key.home) {
+				// Up and Down select messages (the view follows); PgUp/PgDn still scroll by pages.
+				const next = stepSelection(options.entries, selected?.id, step);
+				options.setSelected(next);
+				if (next !== undefined) scroll.reveal(next);
+				return;
+			}
+
+			if (key.home) {
 				scroll.top();
+			} else if (selected?.seq !== undefined && !readOnly && text === 'r' && !key.ctrl && !key.meta) {
+				input.replace(`/reply ${selected.seq} `);
+				setFocus('input');
+				return;
+			} else if (selected?.seq !== undefined && !readOnly && text === '+') {
+				options.setPicker({seq: selected.seq, typed: ''});
+				return;
+			} else if (key.return && selected?.replyTo !== undefined) {
+				// Enter on a reply goes to the message it quotes, when the pane holds it.
+				const original = entryOfSeq(options.entries, selected.replyTo);
+				if (original) {
+					options.setSelected(original.id);
+					scroll.reveal(original.id);
+				}
+
+				return;
 			}
 
 			break;
@@ -118,6 +156,27 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 	if (!readOnly && isText(text, key)) {
 		setFocus('input');
 		input.insert(text);
+	}
+}
+
+/** Keys while the reaction picker is open: a digit picks, typed text then Enter sends, Esc closes. */
+function pick(options: ChatKeysOptions, text: string, key: Key): void {
+	const picker = options.picker!;
+	const send = (emoji: string) => {
+		options.setPicker(undefined);
+		if (emoji.trim() !== '') options.submit(`/react ${picker.seq} ${emoji.trim()}`);
+	};
+
+	if (key.escape) {
+		options.setPicker(undefined);
+	} else if (key.return) {
+		send(picker.typed);
+	} else if (key.backspace || key.delete) {
+		options.setPicker({...picker, typed: [...picker.typed].slice(0, -1).join('')});
+	} else if (picker.typed === '' && /^[1-9]$/.test(text) && PICKER_EMOJI[Number(text) - 1] !== undefined) {
+		send(PICKER_EMOJI[Number(text) - 1]!);
+	} else if (isText(text, key)) {
+		options.setPicker({...picker, typed: (picker.typed + text).slice(0, 32)});
 	}
 }
 

@@ -11,6 +11,8 @@ type MessagesPaneProps = {
 	readonly linesOf: LinesOf;
 	/** Where the pane is scrolled to: undefined while live. */
 	readonly anchor: Scroll['anchor'];
+	/** The selected entry's id (shown inverse), while the pane has the focus. */
+	readonly selected?: number;
 	/** Lines for messages (one less while scrolled: the marker line). */
 	readonly viewHeight: number;
 	/** Entries that arrived since the view was scrolled up. */
@@ -43,8 +45,12 @@ export function scrollMarker(newCount: number): string {
  * One screen line, already wrapped to the pane (at most its width): rendered again only when its
  * text changes, so a new message renders one row, not every visible one.
  */
-const MessageLine = memo(function MessageLine({text}: {readonly text: string}) {
-	return <Text wrap="truncate-end">{text}</Text>;
+const MessageLine = memo(function MessageLine({text, selected}: {readonly text: string; readonly selected: boolean}) {
+	return (
+		<Text wrap="truncate-end" inverse={selected}>
+			{text}
+		</Text>
+	);
 });
 
 /**
@@ -52,7 +58,7 @@ const MessageLine = memo(function MessageLine({text}: {readonly text: string}) {
  * clipped vertically only: each already fits the width (and its Text truncates), so Ink need
  * not slice every line of every frame to the pane's width.
  */
-export const MessagesPane = memo(function MessagesPane({linesOf, anchor, viewHeight, newCount, width, height, focused}: MessagesPaneProps) {
+export const MessagesPane = memo(function MessagesPane({linesOf, anchor, selected, viewHeight, newCount, width, height, focused}: MessagesPaneProps) {
 	const snapshot = useSnapshot();
 	const {entries} = snapshot;
 	const lines = visibleLines(entries, anchor, viewHeight, linesOf);
@@ -66,7 +72,7 @@ export const MessagesPane = memo(function MessagesPane({linesOf, anchor, viewHei
 								{line}
 							</Text>
 						))
-					: lines.map(line => <MessageLine key={line.key} text={line.text} />)}
+					: lines.map(line => <MessageLine key={line.key} text={line.text} selected={selected !== undefined && line.key.startsWith(`${selected}:`)} />)}
 			</Box>
 			{anchor === undefined ? undefined : (
 				<Text color="yellow" inverse={newCount > 0} wrap="truncate-end">
