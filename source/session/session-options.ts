@@ -1,4 +1,4 @@
-import type {RoomLink, TransferPort} from './ports.js';
+import type {IgnoreStore, RoomLink, TransferPort} from './ports.js';
 import type {Role} from './types.js';
 
 /** What a ChatSession is made of: its link to the room, and how it is set up. */
@@ -19,4 +19,6 @@ export type ChatSessionOptions = {
 	readonly hostname?: string;
 	/** Describes the network for /netinfo (the composition root gathers it). */
 	readonly netinfo?: () => Promise<string[]>;
+	/** Where who is ignored in this room is kept; without it /ignore holds for the session only. */
+	readonly ignores?: IgnoreStore;
 };
