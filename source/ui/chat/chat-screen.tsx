@@ -1,4 +1,5 @@
-import {useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
+import type {Search} from '../search/use-search.js';
 import {Box, Text} from 'ink';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
@@ -13,6 +14,9 @@ import {LineCache} from '../messages/line-cache.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
+import {shownEntries} from '../messages/shown-entries.js';
+import {SearchLine, searchHelp} from '../search/search-line.js';
+import {useSearch} from '../search/use-search.js';
 import {useSession, useSnapshot} from '../session-context.js';
 import {shareLine} from '../status/format-status.js';
 import {ShareLine, StatusLine} from '../status/status-line.js';
@@ -23,7 +27,7 @@ import {clampIndex, type Focus} from './focus.js';
 import {useChatKeys} from './use-chat-keys.js';
 
 /** The keys, as the hint line shows them when there is nothing more urgent. */
-export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Tab: complete · ↑↓: history · Ctrl+C: quit';
+export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Ctrl+F: find · Tab: complete · ↑↓: history · Ctrl+C: quit';
 
 type ChatScreenProps = {
 	/** Shown instead of the input when the connection is gone for good. */
@@ -50,6 +54,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	useMentionBell(session);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
+	// The search is made below, from the layout; text events and /find reach it through this.
+	const searchRef = useRef<Pick<Search, 'active' | 'text' | 'open'>>({active: false, text: () => undefined, open: () => undefined});
 	const drop = useDropOffer(session, text => {
 		insert.current(text);
 	});
@@ -65,7 +71,9 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	});
 	insert.current = input.insert;
 	useTextEvents(event => {
-		if (!readOnly) {
+		if (searchRef.current.active) {
+			searchRef.current.text(event);
+		} else if (!readOnly) {
 			setFocus('input');
 			input.text(event);
 		}
@@ -74,12 +82,17 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
 	const cache = useMemo(() => new LineCache(inner.width), [inner.width]);
-	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
+	const entries = shownEntries(snapshot.entries, snapshot.ignored);
+	const scroll = useScroll(entries, cache.linesOf, inner.height);
+	const search = useSearch({entries, linesOf: cache.linesOf, width: inner.width, scroll});
+	searchRef.current = search;
+	useEffect(() => session.onFind(found => searchRef.current.open(found.query)), [session]);
 	useChatKeys({
 		focus,
 		setFocus,
 		readOnly,
 		scroll,
+		search,
 		input,
 		members: snapshot.members,
 		memberIndex,
@@ -110,7 +123,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			<ShareLine width={layout.width} />
 			<Box flexDirection="row" height={layout.messages.height}>
 				<MessagesPane
-					linesOf={cache.linesOf}
+					linesOf={search.linesOf}
 					anchor={scroll.anchor}
 					viewHeight={scroll.viewHeight}
 					newCount={scroll.newCount}
@@ -142,10 +155,14 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 						question={drop.question}
 						error={draftProblem(input.value) ?? flash.text}
 						matches={input.matches}
-						help={draftHelp(input.value) ?? keysHelp}
+						help={search.active ? searchHelp : (draftHelp(input.value) ?? keysHelp)}
 						width={layout.width}
 					/>
-					<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />
+					{search.active ? (
+						<SearchLine query={search.query} typing={search.typing} position={search.position} total={search.matches.all.length} width={layout.width} />
+					) : (
+						<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />
+					)}
 				</>
 			) : (
 				<Box width={layout.width} height={2} flexDirection="column">

@@ -4,6 +4,7 @@ import type {FileOffer, Member} from '../../session/types.js';
 import type {DropOffer} from '../input/use-drop-offer.js';
 import type {InputLine} from '../input/use-input-line.js';
 import type {Scroll} from '../messages/use-scroll.js';
+import type {Search} from '../search/use-search.js';
 import {useStableInput} from '../use-stable-input.js';
 import {clampIndex, cycleFocus, type Focus} from './focus.js';
 
@@ -13,6 +14,8 @@ type ChatKeysOptions = {
 	/** The input is off (the connection is gone): only reading and leaving remain. */
 	readonly readOnly: boolean;
 	readonly scroll: Scroll;
+	/** While open, the search takes the keys first (Esc closes it instead of moving between panes). */
+	readonly search: Search;
 	readonly input: InputLine;
 	readonly members: readonly Member[];
 	readonly memberIndex: number;
@@ -47,6 +50,15 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 
 		// Any other key keeps the pasted text, and then does what it does.
 		drop.decline();
+	}
+
+	if (options.search.active && options.search.key(text, key)) {
+		return;
+	}
+
+	if (key.ctrl && text === 'f') {
+		options.search.open();
+		return;
 	}
 
 	if (key.escape || (key.tab && key.shift)) {
@@ -122,7 +134,7 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 }
 
 /**
- * Keys of the chat screen. Esc / Shift+Tab move focus (input → messages → members → files);
+ * Keys of the chat screen. Ctrl+F opens the search, which then takes the keys until Esc closes it. Esc / Shift+Tab move focus (input → messages → members → files);
  * PgUp/PgDn scroll and End returns to live from anywhere; the arrows act on the focused pane;
  * in the input, Tab completes, Enter sends and the editing keys edit. Ctrl+C is the app's.
  */

@@ -1,7 +1,7 @@
 import {useMemo, useState} from 'react';
 import type {ChatEntry} from '../../session/types.js';
 import {countAfter} from './by-id.js';
-import {scrollDown, scrollTop, scrollUp, type LinesOf, type ScrollAnchor} from './layout.js';
+import {revealLine, scrollDown, scrollTop, scrollUp, type LinesOf, type ScrollAnchor} from './layout.js';
 
 /** Where the messages pane is scrolled to, and how to move it. */
 export type Scroll = {
@@ -17,6 +17,10 @@ export type Scroll = {
 	readonly pageDown: () => void;
 	readonly top: () => void;
 	readonly live: () => void;
+	/** Scrolls (only if needed) so that line `line` of entry `id` is on screen. */
+	readonly reveal: (target: ScrollAnchor) => void;
+	/** Puts the view back where it was (undefined: live). */
+	readonly restore: (anchor: ScrollAnchor | undefined) => void;
 };
 
 type State = {readonly anchor?: ScrollAnchor; readonly seenId?: number};
@@ -52,6 +56,8 @@ export function useScroll(entries: readonly ChatEntry[], linesOf: LinesOf, heigh
 			pageDown: () => goTo(from => scrollDown(entries, from, page, linesOf)),
 			top: () => goTo(() => scrollTop(entries, scrolledHeight, linesOf)),
 			live: () => goTo(() => undefined),
+			reveal: (target: ScrollAnchor) => goTo(from => revealLine(entries, from, target, scrolledHeight, linesOf)),
+			restore: (anchor: ScrollAnchor | undefined) => goTo(() => anchor),
 		};
 	}, [entries, scrolledHeight, linesOf]);
 
