@@ -5,9 +5,33 @@ export type MatchRange = {readonly start: number; readonly end: number};
 
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
-/** How a text is compared: NFC, lower case (the locale's rules), NFC again. */
+/**
+ * How a text is compared: NFC, lower case (the locale's rules), NFC again, and the final sigma
+ * as any other (lower-casing a whole word makes its last Σ a ς, a single letter's a σ).
+ */
 export function foldText(text: string): string {
-	return text.normalize('NFC').toLocaleLowerCase().normalize('NFC');
+	return text.normalize('NFC').toLocaleLowerCase().normalize('NFC').replaceAll('ς', 'σ');
+}
+
+/** `foldText` one grapheme cluster at a time, which is how a text is searched. */
+function foldEach(text: string): string {
+	let folded = '';
+	for (const {segment} of graphemes.segment(text)) {
+		folded += foldText(segment);
+	}
+
+	return folded;
+}
+
+/** The last query folded: a search asks about one query for every entry held. */
+let lastNeedle = {query: '', needle: ''};
+
+function needleOf(query: string): string {
+	if (lastNeedle.query !== query) {
+		lastNeedle = {query, needle: foldEach(query)};
+	}
+
+	return lastNeedle.needle;
 }
 
 /**
@@ -16,8 +40,9 @@ export function foldText(text: string): string {
  * "e" of "é". Matches do not overlap; none for a blank query.
  */
 export function matchRanges(text: string, query: string): MatchRange[] {
-	const needle = foldText(query);
-	if (needle.trim() === '' || text === '') {
+	const needle = needleOf(query);
+	// Most texts do not hold the query at all: the whole text folded at once tells, cheaply.
+	if (needle.trim() === '' || text === '' || !foldText(text).includes(needle)) {
 		return [];
 	}
 

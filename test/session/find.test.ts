@@ -23,6 +23,7 @@ describe('matchRanges', () => {
 
 	test('Unicode case: Greek, Cyrillic, German, and İ whose lower case is longer', () => {
 		expect(slices('ΟΔΥΣΣΕΥΣ', 'οδυσσευσ')).toEqual(['ΟΔΥΣΣΕΥΣ']);
+		expect(slices('οδυσσευς και ΟΔΥΣΣΕΥΣ', 'ΟΔΥΣΣΕΥΣ')).toEqual(['οδυσσευς', 'ΟΔΥΣΣΕΥΣ']);
 		expect(slices('Привет', 'привет')).toEqual(['Привет']);
 		expect(slices('STRASSE Straße', 'straße')).toEqual(['Straße']);
 		expect(slices('xİstanbul İ', 'i̇stanbul')).toEqual(['İstanbul']);
