@@ -140,6 +140,17 @@ describe('ignored members', () => {
 		await waitForText(rendered, 'secret four');
 	});
 
+	test('their mentions of me ring no bell', async () => {
+		const session = connectedSession({ignored: [{name: 'bob', keys: ['bob']}]});
+		const rendered = renderApp({session});
+		await waitForText(rendered, 'type a message');
+		session.pushEntry({from: 'bob', text: 'hey me', mentionsMe: true});
+		session.pushEntry({from: 'alice', text: 'me too', mentionsMe: true});
+		await waitForText(rendered, 'alice: me too');
+		await waitFor(() => rendered.frames.filter(frame => frame === '\u0007').length === 1, {what: 'one bell, for alice'});
+		expect(rendered.frames.filter(frame => frame === '\u0007')).toHaveLength(1);
+	});
+
 	test('a search leaves their lines out', async () => {
 		const session = connectedSession({ignored: [{name: 'bob', keys: ['bob']}]});
 		session.pushEntries([{from: 'bob', text: 'lunch?'}, {from: 'alice', text: 'lunch!'}]);

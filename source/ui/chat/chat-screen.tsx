@@ -153,7 +153,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 				<>
 					<HintLine
 						question={drop.question}
-						error={draftProblem(input.value) ?? flash.text}
+						error={search.active ? flash.text : (draftProblem(input.value) ?? flash.text)}
 						matches={input.matches}
 						help={search.active ? searchHelp : (draftHelp(input.value) ?? keysHelp)}
 						width={layout.width}
