@@ -1,7 +1,9 @@
 import {hostname} from 'node:os';
 import {formatNetInfo, gatherNetInfo} from '../net/netinfo.js';
 import {formatServed} from '../net/netinfo-served.js';
+import {ignoreFile} from '../net/ignore-file.js';
 import {loopbackFor} from '../net/interfaces.js';
+import {roomKey} from '../net/known-rooms.js';
 import {MemberLink} from '../net/member-link.js';
 import {knownRoomPins} from '../net/room-pins.js';
 import {TransferAgent} from '../net/transfer-agent.js';
@@ -27,6 +29,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 		role: room ? 'host' : 'member',
 		shareAddresses: room?.shareAddresses,
 		scrollback: options.scrollback,
+		ignores: ignoreFile(options.ignoreFile, roomKey(hub.host, hub.port)),
 		netinfo: async () => [
 			...formatNetInfo(
 				await gatherNetInfo({

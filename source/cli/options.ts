@@ -82,6 +82,8 @@ export type CliOptions = {
 	readonly dataDir: string | false;
 	/** The member's pins of the rooms' host keys (known-rooms.json in the data folder). */
 	readonly knownRoomsFile: string;
+	/** Who the member ignores, per room (ignored.json in the data folder). */
+	readonly ignoreFile: string;
 	/** `--accept-new-key`: a room whose host key changed is trusted, and the new key pinned. */
 	readonly acceptNewKey: boolean;
 	/** `--new-room`: the host makes a new room (a new key) instead of going on with the one kept for its port. */
@@ -254,6 +256,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),
 		knownRoomsFile: path.join(flags.dataDir ?? defaultDataDir(env), 'known-rooms.json'),
+		ignoreFile: path.join(flags.dataDir ?? defaultDataDir(env), 'ignored.json'),
 		acceptNewKey: flags.acceptNewKey,
 		newRoom: flags.newRoom,
 		headless: flags.headless,

@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import type {ChatEntry, RoomSignal} from '../session/types.js';
+import type {ChatEntry, FoundLines, RoomSignal} from '../session/types.js';
 
 /** A message's header and its text; the text's further lines are indented under its first. */
 function said(header: string, text: string): string {
@@ -130,4 +130,16 @@ export function jsonSignal(signal: RoomSignal): Record<string, unknown> {
 			return {type: 'typing', from: signal.from, active: signal.active};
 		}
 	}
+}
+
+/** What /find found, for --plain: a count, then each line with its room seq ("  #12 bob: lunch?"). */
+export function findLines({query, matches}: FoundLines): string[] {
+	const count = `${matches.length} line${matches.length === 1 ? '' : 's'}`;
+	const head = `* find ${JSON.stringify(query)}: ${count} of those held`;
+	return [head, ...matches.map(entry => `  #${entry.seq ?? '?'} ${plainLine(entry)?.text.replaceAll('\n', '\n    ') ?? entry.text}`)];
+}
+
+/** What /find found, for --json: {"type": "find", query, matches: [{seq, from, text}]}, oldest first. */
+export function findEvent({query, matches}: FoundLines): Record<string, unknown> {
+	return {type: 'find', query, matches: matches.map(entry => ({seq: entry.seq, from: entry.from, text: entry.text}))};
 }

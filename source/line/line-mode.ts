@@ -1,9 +1,10 @@
 import {createInterface} from 'node:readline';
 import {PACE_SHARE} from '../protocol/limits.js';
+import {isHidden} from '../session/ignore-list.js';
 import {formatCount} from '../session/too-long.js';
 import type {ChatEntry, ChatSessionApi, ConnectionState, SessionSnapshot} from '../session/types.js';
 import {FileEvents} from './file-events.js';
-import {jsonEvent, jsonSignal, plainLine, plainSignal} from './format.js';
+import {findEvent, findLines, jsonEvent, jsonSignal, plainLine, plainSignal} from './format.js';
 
 export type LineFormat = 'plain' | 'json';
 
@@ -34,7 +35,13 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	let onStatus: (snapshot: SessionSnapshot) => void = () => undefined;
 	const print = (entry: ChatEntry) => {
 		// A status change (the welcome) is announced before the entries it brought.
-		onStatus(session.getSnapshot());
+		const snapshot = session.getSnapshot();
+		onStatus(snapshot);
+		// An ignored member's messages and DMs are not printed at all (hiding them is the point).
+		if (isHidden(snapshot.ignored, entry)) {
+			return;
+		}
+
 		if (format === 'json') {
 			const event = jsonEvent(entry);
 			if (event) {
@@ -60,6 +67,13 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 
 		const line = plainSignal(signal);
 		if (line) output.write(`${line}\n`);
+	});
+	const stopFind = session.onFind(found => {
+		if (format === 'json') {
+			emit(findEvent(found));
+		} else {
+			output.write(`${findLines(found).join('\n')}\n`);
+		}
 	});
 	let status: ConnectionState = session.getSnapshot().status;
 	let announced = false;
@@ -111,6 +125,7 @@ export async function runLineMode(options: LineModeOptions): Promise<number> {
 	});
 	stopEntries();
 	stopSignals();
+	stopFind();
 	lines?.close();
 	const {undelivered} = await session.leave();
 	const missing = undelivered + refused;

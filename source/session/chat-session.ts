@@ -3,6 +3,9 @@ import {runCommand, withTransfers, type SessionPowers} from './command-context.j
 import type {Command} from './commands/command.js';
 import {chatCommands, commandIndex} from './commands/registry.js';
 import {drained} from './drain.js';
+import {findEntries} from './find.js';
+import {isHidden} from './ignore-list.js';
+import {Ignoring} from './ignoring.js';
 import {droppedFiles} from './dropped-files.js';
 import {watchLink} from './link-watch.js';
 import {Outbox} from './outbox.js';
@@ -13,7 +16,7 @@ import {SessionStore} from './session-store.js';
 import {tooLong} from './too-long.js';
 import {TransferBook} from './transfer-book.js';
 import {readTypedLine} from './typed-line.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, RoomSignal, SessionSnapshot, SubmitOutcome} from './types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, FoundLines, RoomSignal, SessionSnapshot, SubmitOutcome} from './types.js';
 
 /** A member typing says so at most this often; the others forget it after TYPING_SHOWN_MS without another. */
 export const TYPING_EVERY_MS = 3000;
@@ -39,6 +42,8 @@ export class ChatSession implements ChatSessionApi {
 	private readonly registry: readonly Command[] = chatCommands;
 	private readonly index = commandIndex(chatCommands);
 	private readonly stopWatching: () => void;
+	private readonly ignoring: Ignoring;
+	private readonly findListeners = new Set<(found: FoundLines) => void>();
 	/** Names the submitted line in its errors (line mode: "line 17"). */
 	private label: string | undefined;
 	/** Set while a submitted line runs, when it was refused for its size. */
@@ -65,6 +70,8 @@ export class ChatSession implements ChatSessionApi {
 		this.getSnapshot = store.getSnapshot;
 		this.subscribe = store.subscribe;
 		this.outbox = new Outbox(link, store);
+		const ignoring = new Ignoring(store, options.ignores);
+		this.ignoring = ignoring;
 		this.powers = {
 			store,
 			registry: this.registry,
@@ -78,6 +85,10 @@ export class ChatSession implements ChatSessionApi {
 				void this.leave();
 			},
 			netinfo: options.netinfo,
+			ignoring,
+			find: query => {
+				this.find(query);
+			},
 		};
 		link.onItem(item => {
 			this.receive(item);
@@ -126,6 +137,16 @@ export class ChatSession implements ChatSessionApi {
 
 	onEntry(listener: (entry: ChatEntry) => void): () => void {
 		return this.store.onEntry(listener);
+	}
+
+	onFind(listener: (found: FoundLines) => void): () => void {
+		this.findListeners.add(listener);
+		return () => this.findListeners.delete(listener);
+	}
+
+	/** Waits until the kept ignore list was read (or failed to be). */
+	async ignoresLoaded(): Promise<void> {
+		await this.ignoring.ready();
 	}
 
 	commands(): readonly CommandInfo[] {
@@ -221,6 +242,24 @@ export class ChatSession implements ChatSessionApi {
 		return this.leaving;
 	}
 
+	/** What /find found, to the front ends listening; without any, as notices. */
+	private find(query: string): void {
+		const {entries, ignored} = this.store.getSnapshot();
+		const found = {query, matches: findEntries(entries, query, entry => isHidden(ignored, entry))};
+		if (this.findListeners.size > 0) {
+			for (const listener of this.findListeners) {
+				listener(found);
+			}
+
+			return;
+		}
+
+		this.store.addEntry({kind: 'notice', text: `find "${query}": ${found.matches.length} of the lines held`});
+		for (const entry of found.matches) {
+			this.store.addEntry({kind: 'notice', text: `  ${entry.from ?? ''}: ${entry.text}`});
+		}
+	}
+
 	/** Checks a text against the size limit; over it, says so (naming the line) and marks the line refused. */
 	private fits(text: string): boolean {
 		const problem = tooLong(text);
@@ -237,6 +276,8 @@ export class ChatSession implements ChatSessionApi {
 		const {link} = this.options;
 		this.joinedWithSecret = secret !== undefined;
 		this.store.update({status: 'connecting', statusDetail: `connecting to ${link.address}...`, refusal: undefined, myName: name});
+		// Who is ignored is known before the room's history arrives, so none of their lines shows.
+		await this.ignoring.ready();
 		const outcome = await link.join(name, secret);
 		if (outcome.ok) {
 			this.outbox.joined();
@@ -257,7 +298,7 @@ export class ChatSession implements ChatSessionApi {
 		}
 
 		for (const entry of step.entries) {
-			this.store.addEntry(entry);
+			this.ignoring.saw(this.store.addEntry(entry));
 		}
 
 		// A message ends my own typing as the others see it.

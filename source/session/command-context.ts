@@ -1,5 +1,6 @@
 import type {MemberRequest} from '../protocol/items.js';
 import type {Command, CommandContext} from './commands/command.js';
+import type {Ignoring} from './ignoring.js';
 import type {TransferPort} from './ports.js';
 import type {SessionStore} from './session-store.js';
 import {suggest} from './suggest.js';
@@ -17,6 +18,9 @@ export type SessionPowers = {
 	fits(text: string): boolean;
 	leave(): void;
 	netinfo: (() => Promise<string[]>) | undefined;
+	readonly ignoring: Ignoring;
+	/** Hands a search to the front end (see ChatSessionApi.onFind). */
+	find(query: string): void;
 };
 
 /** Runs `action` with the transfers when there are any and we are in the room; otherwise says why not. */
@@ -50,6 +54,15 @@ export function commandContext(powers: SessionPowers): CommandContext {
 		commands: () => powers.registry,
 		fits: text => powers.fits(text),
 		netinfo: async () => (powers.netinfo ? powers.netinfo() : ['network information is not available in this session']),
+		ignoring: {
+			list: () => powers.ignoring.list,
+			add: async name => powers.ignoring.add(name),
+			remove: async name => powers.ignoring.remove(name),
+			unsaved: () => powers.ignoring.unsaved,
+		},
+		find: query => {
+			powers.find(query);
+		},
 		transfers: {
 			platform: transfers?.platform ?? 'posix',
 			exists: typed => transfers?.exists?.(typed) ?? false,

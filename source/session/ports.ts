@@ -1,5 +1,6 @@
 import type {JoinOutcome} from '../protocol/connection/outcomes.js';
 import type {HubItem, MemberRequest} from '../protocol/items.js';
+import type {IgnoreList} from './ignore-list.js';
 
 /** How a join ended (defined once, with the refusal codes, in protocol/connection/outcomes.ts). */
 export type {JoinOutcome} from '../protocol/connection/outcomes.js';
@@ -63,4 +64,15 @@ export type TransferPort = {
 		offer: {id: string; name: string; size: number; sha256?: string; files?: number},
 		options: {signal: AbortSignal; onProgress: TransferProgress},
 	): Promise<{path: string; sha256: string; files?: number; leftOut?: readonly string[]}>;
+};
+
+/**
+ * Where a member's ignore list for one room is kept (the net layer: a file in the data folder).
+ * `load` rejects with a message for people when what is kept cannot be read; nothing is reset.
+ */
+export type IgnoreStore = {
+	/** Where it is kept, for messages ("~/.local/share/socket-chat-tui/ignored.json"). */
+	readonly where: string;
+	load(): Promise<IgnoreList>;
+	save(list: IgnoreList): Promise<void>;
 };

@@ -1,4 +1,4 @@
-import type {RoomLink, TransferPort} from './ports.js';
+import type {IgnoreStore, RoomLink, TransferPort} from './ports.js';
 import type {Role} from './types.js';
 
 /** What a ChatSession is made of: its link to the room, and how it is set up. */
@@ -21,4 +21,6 @@ export type ChatSessionOptions = {
 	readonly netinfo?: () => Promise<string[]>;
 	/** The clock for typing's pace (default Date.now; tests give their own). */
 	readonly now?: () => number;
+	/** Where who is ignored in this room is kept; without it /ignore holds for the session only. */
+	readonly ignores?: IgnoreStore;
 };

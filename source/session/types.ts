@@ -1,4 +1,5 @@
 import type {RefusalCode} from '../protocol/connection/outcomes.js';
+import type {IgnoreList} from './ignore-list.js';
 
 /**
  * The contract between a ChatSession and its front ends (TUI and line mode).
@@ -163,7 +164,12 @@ export type SessionSnapshot = {
 	readonly reactions?: Readonly<Record<number, readonly Reaction[]>>;
 	/** Who is typing now (not me), in the order they started. */
 	readonly typing?: readonly string[];
+	/** Who is ignored here: their messages and DMs are hidden (absent: nobody). */
+	readonly ignored?: IgnoreList;
 };
+
+/** What /find found: the entries held whose text holds the query, oldest first (ignored members' left out). */
+export type FoundLines = {readonly query: string; readonly matches: readonly ChatEntry[]};
 
 /** A file on this machine, as a drop names it. */
 export type LocalFile = {readonly path: string; readonly name: string; readonly size: number};
@@ -196,6 +202,8 @@ export type ChatSessionApi = {
 	 * text the others are told they are typing (at most every 3 s), and told when they stop.
 	 */
 	keystroke(draft: string): void;
+	/** Each /find, as it is run (the TUI opens its search, line mode prints the matches). */
+	onFind(listener: (found: FoundLines) => void): () => void;
 	/** Join (or after a refusal, try again) under this name; with a secret when the room asks for one. */
 	join(name: string, secret?: string): void;
 	/**

@@ -228,3 +228,19 @@ describe('end of input', () => {
 		run.input.end();
 	});
 });
+
+describe('an ignored member in line mode', () => {
+	it('--plain prints none of their messages, actions or DMs; their rename and the others still print', async () => {
+		const run = start('plain');
+		await run.welcome(['bob', 'carol']);
+		run.input.write('/ignore bob\n');
+		await waitFor(() => run.captured.out.includes('ignoring bob:'), {...bounded, what: 'the answer to /ignore'});
+		run.link.push(ev.msg(10, 'bob', 'zebra one'), ev.msg(11, 'bob', 'waves', true), ev.dm(12, 'bob', 'alice', 'zebra dm'), ev.nick(13, 'bob', 'robert'), ev.msg(14, 'robert', 'zebra too'), ev.msg(15, 'carol', 'shown'));
+		await waitFor(() => run.captured.out.includes('carol: shown'), {...bounded, what: "carol's line"});
+		expect(run.captured.out).not.toContain('zebra');
+		expect(run.captured.out).not.toContain('waves');
+		expect(run.captured.out).toContain('* bob is now robert');
+		run.input.end();
+		expect(await run.exitCode()).toBe(0);
+	});
+});

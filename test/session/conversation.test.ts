@@ -148,8 +148,8 @@ describe('the session', () => {
 	});
 
 	test('someone typing is shown until 6 s pass without another word of it', async () => {
-		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
 		const {link, session} = await connectedSession();
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
 		link.push({k: 'typing', from: 'bob', active: true});
 		await tick();
 		expect(session.getSnapshot().typing).toEqual(['bob']);
@@ -164,8 +164,8 @@ describe('the session', () => {
 	});
 
 	test('idle after 10 minutes without a key, here again at the next; away stays away', async () => {
-		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
 		const {link, session} = await connectedSession();
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
 		const presence = () => link.sent.filter(request => request.k === 'presence');
 		session.keystroke('');
 		vi.advanceTimersByTime(IDLE_AFTER_MS - 1);

@@ -51,13 +51,13 @@ describe('typing and presence', () => {
 	test('"bob is typing…" above the input while someone types; the keys help when nobody does', async () => {
 		const session = connectedSession();
 		const rendered = renderApp({session});
-		await waitForText(rendered, 'Ctrl+C: quit');
+		await waitForText(rendered, 'Esc/Shift+Tab: pane');
 		session.update({typing: ['bob']});
 		await waitForText(rendered, 'bob is typing…');
 		session.update({typing: ['bob', 'carol']});
 		await waitForText(rendered, 'bob and carol are typing…');
 		session.update({typing: []});
-		await waitForText(rendered, 'Ctrl+C: quit');
+		await waitForText(rendered, 'Esc/Shift+Tab: pane');
 		expect(typingLine(['a', 'b', 'c'])).toBe('a, b and c are typing…');
 		expect(typingLine(['a', 'b', 'c', 'd'])).toBe('4 people are typing…');
 		expect(typingLine([])).toBeUndefined();
@@ -66,7 +66,7 @@ describe('typing and presence', () => {
 	test('what I type is reported to the session (its typing pace and idle clock)', async () => {
 		const session = connectedSession();
 		const rendered = renderApp({session});
-		await waitForText(rendered, 'Ctrl+C: quit');
+		await waitForText(rendered, 'Esc/Shift+Tab: pane');
 		await press(rendered, 'h', 'i');
 		expect(session.keystrokes.slice(-2)).toEqual(['h', 'hi']);
 	});

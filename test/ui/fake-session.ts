@@ -4,7 +4,7 @@
  */
 import {chatCommands} from '../../source/session/commands/registry.js';
 import {tooLong} from '../../source/session/too-long.js';
-import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, SessionSnapshot, SubmitOutcome, RoomSignal} from '../../source/session/types.js';
+import type {ChatEntry, ChatSessionApi, CommandInfo, FoundLines, LeaveResult, LocalFile, RoomSignal, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
 
 /** The commands the fake offers for /help and completion: the real registry's, without `run`. */
 export const fakeCommands: readonly CommandInfo[] = chatCommands.map(({name, aliases, usage, description}) => ({name, aliases, usage, description}));
@@ -50,6 +50,7 @@ export class FakeSession implements ChatSessionApi {
 
 	readonly #listeners = new Set<() => void>();
 	readonly #entryListeners = new Set<(entry: ChatEntry) => void>();
+	readonly #findListeners = new Set<(found: FoundLines) => void>();
 	#nextId = 1;
 	#clock = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -91,6 +92,20 @@ export class FakeSession implements ChatSessionApi {
 	/** Hands a signal to the listeners, as the real session does for reactions, presence and typing. */
 	signal(signal: RoomSignal): void {
 		for (const listener of this.#signalListeners) listener(signal);
+	}
+
+	readonly onFind = (listener: (found: FoundLines) => void): (() => void) => {
+		this.#findListeners.add(listener);
+		return () => {
+			this.#findListeners.delete(listener);
+		};
+	};
+
+	/** What the real session does for "/find QUERY": tells the find listeners (matches are the front end's to show). */
+	find(query: string, matches: readonly ChatEntry[] = []): void {
+		for (const listener of this.#findListeners) {
+			listener({query, matches});
+		}
 	}
 
 	readonly join = (name: string, secret?: string): void => {
@@ -146,7 +161,7 @@ export class FakeSession implements ChatSessionApi {
 
 	/** How many listeners are subscribed (to check the UI cleans up). */
 	get listenerCount(): number {
-		return this.#listeners.size + this.#entryListeners.size + this.#signalListeners.size;
+		return this.#listeners.size + this.#entryListeners.size + this.#signalListeners.size + this.#findListeners.size;
 	}
 
 	/** Replaces parts of the snapshot and notifies subscribers. */

@@ -1,4 +1,6 @@
 import type {MemberRequest} from '../../protocol/items.js';
+import type {IgnoreList} from '../ignore-list.js';
+import type {IgnoreChange} from '../ignoring.js';
 import type {PathPlatform} from '../ports.js';
 import type {CommandInfo, FileOffer, SessionSnapshot} from '../types.js';
 
@@ -34,6 +36,18 @@ export type CommandContext = {
 	readonly transfers: TransferControls;
 	/** Lines describing this machine's network, ports and discovery (it may take a second). */
 	netinfo(): Promise<string[]>;
+	readonly ignoring: IgnoreControls;
+	/** Shows where `query` occurs in the entries held (the TUI opens its search; line mode prints them). */
+	find(query: string): void;
+};
+
+/** Who is ignored here (their messages and DMs hidden), remembered for the room. */
+export type IgnoreControls = {
+	list(): IgnoreList;
+	add(name: string): Promise<IgnoreChange>;
+	remove(name: string): Promise<IgnoreChange>;
+	/** Why changes are not remembered (the kept list could not be read), if so. */
+	unsaved(): string | undefined;
 };
 
 /** A slash command: described for /help and completion, and run with the rest of the line. */

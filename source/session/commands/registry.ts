@@ -1,10 +1,12 @@
 import {cancelCommand} from './cancel.js';
 import {clearCommand} from './clear.js';
 import {filesCommand} from './files.js';
+import {findCommand} from './find.js';
 import {getCommand} from './get.js';
 import {sendCommand} from './send.js';
 import type {Command} from './command.js';
 import {helpCommand} from './help.js';
+import {ignoreCommand, unignoreCommand} from './ignore.js';
 import {banCommand, kickCommand} from './kick.js';
 import {meCommand} from './me.js';
 import {awayCommand, backCommand, reactCommand, replyCommand} from './conversation.js';
@@ -28,6 +30,9 @@ export const chatCommands: readonly Command[] = [
 	backCommand,
 	nickCommand,
 	membersCommand,
+	findCommand,
+	ignoreCommand,
+	unignoreCommand,
 	clearCommand,
 	kickCommand,
 	banCommand,

@@ -1,4 +1,5 @@
-import {useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import type {Search} from '../search/use-search.js';
 import {Box, Text} from 'ink';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
@@ -17,6 +18,9 @@ import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
 import {useScroll} from '../messages/use-scroll.js';
+import {shownEntries} from '../messages/shown-entries.js';
+import {SearchLine, searchHelp} from '../search/search-line.js';
+import {useSearch} from '../search/use-search.js';
 import {useSession, useSnapshot} from '../session-context.js';
 import {shareLine} from '../status/format-status.js';
 import {ShareLine, StatusLine} from '../status/status-line.js';
@@ -28,6 +32,7 @@ import {useChatKeys, type Picker} from './use-chat-keys.js';
 import {PICKER_EMOJI} from '../messages/selection.js';
 import {reactionNames} from '../../session/reactions.js';
 import type {ChatEntry, Reaction} from '../../session/types.js';
+import type {Marker} from '../messages/highlight.js';
 
 /** "bob is typing…", "bob and carol are typing…", "4 people are typing…"; undefined: nobody. */
 export function typingLine(typing: readonly string[] | undefined): string | undefined {
@@ -51,7 +56,7 @@ export function pickerHelp(picker: Picker): string {
 }
 
 /** The keys, as the hint line shows them when there is nothing more urgent. */
-export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Tab: complete · ↑↓: history · Ctrl+C: quit';
+export const keysHelp = 'Esc/Shift+Tab: pane · PgUp/PgDn: scroll · End: live · Ctrl+F: find · Tab: complete · ↑↓: history · Ctrl+C: quit';
 
 type ChatScreenProps = {
 	/** Shown instead of the input when the connection is gone for good. */
@@ -82,6 +87,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const {hyperlinks} = useTerminalFeatures();
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
+	// The search is made below, from the layout; text events and /find reach it through this.
+	const searchRef = useRef<Pick<Search, 'active' | 'text' | 'open'>>({active: false, text: () => undefined, open: () => undefined});
 	const drop = useDropOffer(session, text => {
 		insert.current(text);
 	});
@@ -101,7 +108,13 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	insert.current = input.insert;
 	useTextEvents(event => {
 		// Focus reports are the terminal's window, not a key: the panes stay as they are.
-		if (!readOnly && event.kind !== 'focus') {
+		if (event.kind === 'focus') {
+			return;
+		}
+
+		if (searchRef.current.active) {
+			searchRef.current.text(event);
+		} else if (!readOnly) {
 			setFocus('input');
 			input.text(event);
 		}
@@ -117,12 +130,18 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		() => new LineCache(inner.width, (entry, width, decor) => entryLines(entry, width, {links: hyperlinks}, decor), undefined, decorOf),
 		[inner.width, hyperlinks, decorOf],
 	);
-	const scroll = useScroll(snapshot.entries, cache.linesOf, inner.height);
+	const entries = shownEntries(snapshot.entries, snapshot.ignored);
+	const scroll = useScroll(entries, cache.linesOf, inner.height);
+	const measure = useCallback((entry: ChatEntry, width: number, mark: Marker) => entryLines(entry, width, {links: hyperlinks, mark}, decorOf(entry)), [hyperlinks, decorOf]);
+	const search = useSearch({entries, linesOf: cache.linesOf, width: inner.width, scroll, measure});
+	searchRef.current = search;
+	useEffect(() => session.onFind(found => searchRef.current.open(found.query)), [session]);
 	useChatKeys({
 		focus,
 		setFocus,
 		readOnly,
 		scroll,
+		search,
 		input,
 		members: snapshot.members,
 		memberIndex,
@@ -134,13 +153,13 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			session.submit(line);
 		},
 		drop,
-		entries: snapshot.entries,
+		entries,
 		selected: focus === 'messages' ? selected : undefined,
 		setSelected,
 		picker,
 		setPicker,
 	});
-	const chosen = focus === 'messages' && selected !== undefined ? snapshot.entries.find(entry => entry.id === selected) : undefined;
+	const chosen = focus === 'messages' && selected !== undefined ? entries.find(entry => entry.id === selected) : undefined;
 
 	if (!fits(columns, rows)) {
 		return (
@@ -159,7 +178,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 			<ShareLine width={layout.width} />
 			<Box flexDirection="row" height={layout.messages.height}>
 				<MessagesPane
-					linesOf={cache.linesOf}
+					linesOf={search.linesOf}
 					anchor={scroll.anchor}
 					selected={chosen?.id}
 					viewHeight={scroll.viewHeight}
@@ -190,12 +209,16 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 				<>
 					<HintLine
 						question={drop.question}
-						error={draftProblem(input.value) ?? flash.text}
+						error={search.active ? flash.text : (draftProblem(input.value) ?? flash.text)}
 						matches={input.matches}
-						help={picker ? pickerHelp(picker) : chosen ? selectionHelp(chosen, snapshot.reactions?.[chosen.seq ?? -1]) : (draftHelp(input.value) ?? typingLine(snapshot.typing) ?? keysHelp)}
+						help={search.active ? searchHelp : picker ? pickerHelp(picker) : chosen ? selectionHelp(chosen, snapshot.reactions?.[chosen.seq ?? -1]) : (draftHelp(input.value) ?? typingLine(snapshot.typing) ?? keysHelp)}
 						width={layout.width}
 					/>
-					<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />
+					{search.active ? (
+						<SearchLine query={search.query} typing={search.typing} position={search.position} total={search.matches.all.length} width={layout.width} />
+					) : (
+						<InputLineView draft={input.draft} focused={focus === 'input'} width={layout.width} />
+					)}
 				</>
 			) : (
 				<Box width={layout.width} height={2} flexDirection="column">

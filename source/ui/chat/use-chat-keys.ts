@@ -5,6 +5,7 @@ import {entryOfSeq, PICKER_EMOJI, stepSelection} from '../messages/selection.js'
 import type {DropOffer} from '../input/use-drop-offer.js';
 import type {InputLine} from '../input/use-input-line.js';
 import type {Scroll} from '../messages/use-scroll.js';
+import type {Search} from '../search/use-search.js';
 import {useStableInput} from '../use-stable-input.js';
 import {clampIndex, cycleFocus, type Focus} from './focus.js';
 
@@ -14,6 +15,8 @@ type ChatKeysOptions = {
 	/** The input is off (the connection is gone): only reading and leaving remain. */
 	readonly readOnly: boolean;
 	readonly scroll: Scroll;
+	/** While open, the search takes the keys first (Esc closes it instead of moving between panes). */
+	readonly search: Search;
 	readonly input: InputLine;
 	readonly members: readonly Member[];
 	readonly memberIndex: number;
@@ -59,6 +62,16 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 		drop.decline();
 	}
 
+	if (options.search.active && options.search.key(text, key)) {
+		return;
+	}
+
+	if (key.ctrl && text === 'f') {
+		options.setPicker(undefined);
+		options.search.open();
+		return;
+	}
+
 	if (options.picker) {
 		pick(options, text, key);
 		return;
@@ -97,10 +110,17 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 		case 'messages': {
 			const selected = options.entries.find(entry => entry.id === options.selected);
 			if (step !== 0) {
-				// Up and Down select messages (the view follows); PgUp/PgDn still scroll by pages.
+				// Up and Down select messages (the view follows); past the last one either way, or with
+				// no message to select, they scroll by a line. PgUp/PgDn still scroll by pages.
 				const next = stepSelection(options.entries, selected?.id, step);
-				options.setSelected(next);
-				if (next !== undefined) scroll.reveal(next);
+				if (next === undefined || next === selected?.id) {
+					(step < 0 ? scroll.lineUp : scroll.lineDown)();
+					if (next === undefined) options.setSelected(undefined);
+				} else {
+					options.setSelected(next);
+					scroll.reveal({id: next, line: 0});
+				}
+
 				return;
 			}
 
@@ -118,7 +138,7 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 				const original = entryOfSeq(options.entries, selected.replyTo);
 				if (original) {
 					options.setSelected(original.id);
-					scroll.reveal(original.id);
+					scroll.reveal({id: original.id, line: 0});
 				}
 
 				return;
@@ -181,7 +201,7 @@ function pick(options: ChatKeysOptions, text: string, key: Key): void {
 }
 
 /**
- * Keys of the chat screen. Esc / Shift+Tab move focus (input → messages → members → files);
+ * Keys of the chat screen. Ctrl+F opens the search, which then takes the keys until Esc closes it. Esc / Shift+Tab move focus (input → messages → members → files);
  * PgUp/PgDn scroll and End returns to live from anywhere; the arrows act on the focused pane;
  * in the input, Tab completes, Enter sends and the editing keys edit. Ctrl+C is the app's.
  */

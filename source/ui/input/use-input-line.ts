@@ -73,7 +73,6 @@ function editFor(text: string, key: Key): ((draft: edit.Draft) => edit.Draft) | 
 			k: edit.deleteToLineEnd,
 			w: edit.deleteWordBack,
 			b: edit.left,
-			f: edit.right,
 			h: edit.deleteBack,
 		};
 		return byLetter[text];

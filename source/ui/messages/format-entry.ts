@@ -2,14 +2,17 @@ import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
+import type {Marker} from './highlight.js';
+import {linkify} from './links.js';
 import {nameColour} from '../theme/name-colour.js';
 import {foreground, paint, sgr, type SgrStyle} from '../theme/sgr.js';
-import {linkify} from './links.js';
 
 /** How entries are drawn beyond their width. */
 export type EntryOptions = {
 	/** Links in what people said become OSC 8 hyperlinks (the terminal shows them). */
 	readonly links?: boolean;
+	/** What a search found, highlighted (SGR codes only: the lines and their widths stay the same). */
+	readonly mark?: Marker;
 };
 
 /** Width of the "HH:MM " column in front of every entry. */
@@ -45,19 +48,19 @@ function name(who: string | undefined): string {
 /** One line of the entry as typed (split at \n), styled, its leading spaces counted apart. */
 type LogicalLine = {readonly indent: number; readonly text: string};
 
-function logical(text: string, ...styles: readonly SgrStyle[]): LogicalLine[] {
-	return linked(text, false, ...styles);
-}
-
-/** Like `logical`, with the links in the text made hyperlinks when `links`. */
-function linked(text: string, links: boolean, ...styles: readonly SgrStyle[]): LogicalLine[] {
+/** The text's lines as shown, each without its leading spaces (which are counted apart). */
+export function shownLines(text: string): Array<{readonly indent: number; readonly text: string}> {
 	return clean(text)
 		.split('\n')
 		.map(line => {
 			const indent = /^ */.exec(line)?.[0].length ?? 0;
-			const body = line.slice(indent);
-			return {indent, text: paint(links ? linkify(body) : body, ...styles)};
+			return {indent, text: line.slice(indent)};
 		});
+}
+
+/** With `links`, the links in the text become hyperlinks (not while a search marks it: the marks go in alone). */
+function logical(text: string, styles: readonly SgrStyle[], mark?: Marker, links = false): LogicalLine[] {
+	return shownLines(text).map(({indent, text: line}) => ({indent, text: paint(mark ? mark(line) : links ? linkify(line) : line, ...styles)}));
 }
 
 /** The header before the first line ("alice: "); the lines after it are aligned under its text. */
@@ -68,50 +71,94 @@ function headed(header: string, lines: readonly LogicalLine[]): LogicalLine[] {
 	return [{indent: 0, text: header + text}, ...rest.map(line => ({...line, indent: line.indent + hang}))];
 }
 
-function eventLines(entry: ChatEntry, mark: string, fallback: string): LogicalLine[] {
-	return logical(`${mark} ${entry.text === '' ? fallback : entry.text}`, sgr.dim);
+function eventLines(entry: ChatEntry, sign: string, fallback: string, mark: Marker | undefined): LogicalLine[] {
+	const text = entry.text === '' ? fallback : entry.text;
+	const prefix = `${sign} `;
+	if (!mark) {
+		return logical(prefix + text, [sgr.dim]);
+	}
+
+	// The sign is not searched: only the text after it is marked.
+	let first = true;
+	return logical(prefix + text, [sgr.dim], line => {
+		const skip = first && line.startsWith(prefix) ? prefix.length : 0;
+		first = false;
+		return line.slice(0, skip) + mark(line.slice(skip));
+	});
 }
 
-/** The entry as styled logical lines, before wrapping. */
-function entryLogicalLines(entry: ChatEntry, links: boolean): LogicalLine[] {
-	const body = entry.mentionsMe ? linked(entry.text, links, sgr.yellow, sgr.bold) : linked(entry.text, links);
+/**
+ * The text a search looks in, as `entryLines` shows it (events' fallback wording included); undefined
+ * for the kinds not searched (local notices and errors, markers).
+ */
+export function searchedText(entry: ChatEntry): string | undefined {
+	const from = entry.from ?? '?';
+	switch (entry.kind) {
+		case 'message':
+		case 'action':
+		case 'direct':
+		case 'offer': {
+			return entry.text;
+		}
+
+		case 'join': {
+			return entry.text === '' ? `${from} joined` : entry.text;
+		}
+
+		case 'leave': {
+			return entry.text === '' ? `${from} left${entry.reason ? ` (${entry.reason})` : ''}` : entry.text;
+		}
+
+		case 'nick': {
+			return entry.text === '' ? `${from} is now known as ${entry.to ?? '?'}` : entry.text;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+/** The entry as styled logical lines, before wrapping; `mark` highlights what a search found. */
+function entryLogicalLines(entry: ChatEntry, mark?: Marker, links = false): LogicalLine[] {
+	const body = () => logical(entry.text, entry.mentionsMe ? [sgr.yellow, sgr.bold] : [], mark, links);
 	const from = entry.from ?? '?';
 	switch (entry.kind) {
 		case 'message': {
-			return headed(`${name(from)}: `, body);
+			return headed(`${name(from)}: `, body());
 		}
 
 		case 'action': {
-			return headed(`* ${name(from)} `, body);
+			return headed(`* ${name(from)} `, body());
 		}
 
 		case 'direct': {
-			return headed(`${paint('[dm]', sgr.magenta)} ${name(from)} -> ${name(entry.to)}: `, body);
+			return headed(`${paint('[dm]', sgr.magenta)} ${name(from)} -> ${name(entry.to)}: `, body());
 		}
 
 		case 'offer': {
 			// The session's line already names the sender, the file and the /get command.
-			return headed('⇩ ', body);
+			return headed('⇩ ', body());
 		}
 
 		case 'join': {
-			return eventLines(entry, '→', `${from} joined`);
+			return eventLines(entry, '→', `${from} joined`, mark);
 		}
 
 		case 'leave': {
-			return eventLines(entry, '←', `${from} left${entry.reason ? ` (${entry.reason})` : ''}`);
+			return eventLines(entry, '←', `${from} left${entry.reason ? ` (${entry.reason})` : ''}`, mark);
 		}
 
 		case 'nick': {
-			return eventLines(entry, '~', `${from} is now known as ${entry.to ?? '?'}`);
+			return eventLines(entry, '~', `${from} is now known as ${entry.to ?? '?'}`, mark);
 		}
 
 		case 'notice': {
-			return logical(entry.text, sgr.dim);
+			return logical(entry.text, [sgr.dim]);
 		}
 
 		case 'error': {
-			return logical(entry.text, sgr.red);
+			return logical(entry.text, [sgr.red]);
 		}
 
 		case 'history-start':
@@ -189,6 +236,8 @@ export type EntryDecor = {readonly quote?: string; readonly reactions?: string};
 /**
  * The entry wrapped to `width` terminal cells: one string per screen line, each at most
  * `width` cells wide (wide CJK characters, emoji and combining marks measured by string-width).
+ * `options.mark` highlights what a search found (SGR codes only: the lines and their widths are
+ * the same as without); `decor` adds a reply's quote above and the reactions below.
  */
 export function entryLines(entry: ChatEntry, width: number, options: EntryOptions = {}, decor: EntryDecor = {}): readonly string[] {
 	if (entry.kind === 'history-start') {
@@ -208,7 +257,7 @@ export function entryLines(entry: ChatEntry, width: number, options: EntryOption
 		lines.push(paint(truncateTo(`↳ ${quote}`, bodyWidth), sgr.dim));
 	}
 
-	for (const line of entryLogicalLines(entry, options.links === true)) {
+	for (const line of entryLogicalLines(entry, options.mark, options.links === true)) {
 		lines.push(...wrapLogical(line, bodyWidth));
 	}
 

@@ -184,3 +184,30 @@ export function visibleLines(
 
 	return above;
 }
+
+/**
+ * The view that shows line `line` of entry `id`: the view as it is when it shows it already
+ * (`height` lines ending at `anchor`), else one with that line about the middle (live when that
+ * reaches the bottom). `scrolledHeight` is the height of a scrolled view (the marker takes a line).
+ */
+export function revealLine(
+	entries: readonly ChatEntry[],
+	anchor: ScrollAnchor | undefined,
+	target: ScrollAnchor,
+	scrolledHeight: number,
+	linesOf: LinesOf,
+): ScrollAnchor | undefined {
+	const index = lowerBound(entries, target.id);
+	if (index >= entries.length || entries[index]!.id !== target.id) {
+		return anchor;
+	}
+
+	const height = anchor === undefined ? scrolledHeight + 1 : scrolledHeight;
+	const key = `${target.id}:${target.line}`;
+	if (visibleLines(entries, anchor, height, linesOf).some(visible => visible.key === key)) {
+		return anchor;
+	}
+
+	const line = Math.min(target.line, lineCount(entries, index, linesOf) - 1);
+	return anchorOf(entries, forward(entries, {index, line}, Math.floor((scrolledHeight - 1) / 2), linesOf));
+}

@@ -5,6 +5,7 @@ import {Pane} from '../common/pane.js';
 import {useSnapshot} from '../session-context.js';
 import {joinLine} from '../status/format-status.js';
 import {visibleLines, type LinesOf} from './layout.js';
+import {shownEntries} from './shown-entries.js';
 import type {Scroll} from './use-scroll.js';
 
 type MessagesPaneProps = {
@@ -60,7 +61,7 @@ const MessageLine = memo(function MessageLine({text, selected}: {readonly text: 
  */
 export const MessagesPane = memo(function MessagesPane({linesOf, anchor, selected, viewHeight, newCount, width, height, focused}: MessagesPaneProps) {
 	const snapshot = useSnapshot();
-	const {entries} = snapshot;
+	const entries = shownEntries(snapshot.entries, snapshot.ignored);
 	const lines = visibleLines(entries, anchor, viewHeight, linesOf);
 	const title = anchor === undefined ? 'Messages' : 'Messages (scrolled)';
 	return (

@@ -1,7 +1,7 @@
 import {useMemo, useState} from 'react';
 import type {ChatEntry} from '../../session/types.js';
 import {countAfter} from './by-id.js';
-import {scrollDown, scrollTop, scrollUp, visibleLines, type LinesOf, type ScrollAnchor} from './layout.js';
+import {revealLine, scrollDown, scrollTop, scrollUp, type LinesOf, type ScrollAnchor} from './layout.js';
 
 /** Where the messages pane is scrolled to, and how to move it. */
 export type Scroll = {
@@ -17,8 +17,10 @@ export type Scroll = {
 	readonly pageDown: () => void;
 	readonly top: () => void;
 	readonly live: () => void;
-	/** Scrolls just enough that entry `id` is on screen (live again if it is the newest). */
-	readonly reveal: (id: number) => void;
+	/** Scrolls (only if needed) so that line `line` of entry `id` is on screen. */
+	readonly reveal: (target: ScrollAnchor) => void;
+	/** Puts the view back where it was (undefined: live). */
+	readonly restore: (anchor: ScrollAnchor | undefined) => void;
 };
 
 type State = {readonly anchor?: ScrollAnchor; readonly seenId?: number};
@@ -54,18 +56,10 @@ export function useScroll(entries: readonly ChatEntry[], linesOf: LinesOf, heigh
 			pageDown: () => goTo(from => scrollDown(entries, from, page, linesOf)),
 			top: () => goTo(() => scrollTop(entries, scrolledHeight, linesOf)),
 			live: () => goTo(() => undefined),
-			reveal: (id: number) => {
-				setState(previous => {
-					const anchor = entries.length === 0 ? undefined : previous.anchor;
-					const shown = visibleLines(entries, anchor, anchor === undefined ? height : scrolledHeight, linesOf);
-					if (shown.some(line => line.key.startsWith(`${id}:`))) return previous;
-					const entry = entries.find(one => one.id === id);
-					if (!entry || entry === entries.at(-1)) return {};
-					return {anchor: {id, line: Math.max(0, linesOf(entry).length - 1)}, seenId: previous.anchor === undefined ? seenId : previous.seenId};
-				});
-			},
+			reveal: (target: ScrollAnchor) => goTo(from => revealLine(entries, from, target, scrolledHeight, linesOf)),
+			restore: (anchor: ScrollAnchor | undefined) => goTo(() => anchor),
 		};
-	}, [entries, height, scrolledHeight, linesOf]);
+	}, [entries, scrolledHeight, linesOf]);
 
 	return {anchor, viewHeight: anchor === undefined ? height : scrolledHeight, newCount, ...moves};
 }
