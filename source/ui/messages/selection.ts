@@ -2,7 +2,8 @@
 import type {ChatEntry} from '../../session/types.js';
 
 /** The reactions offered by `+`, by the digit that picks each. */
-export const PICKER_EMOJI: readonly string[] = ['👍', '❤️', '😂', '🎉', '😮', '👀'];
+// (No emoji that needs a variation selector, such as ❤️: terminals disagree on its width.)
+export const PICKER_EMOJI: readonly string[] = ['👍', '😂', '🎉', '😮', '👀', '🙏'];
 
 /** An entry a reply or a reaction can be about: a room message (or action) with its number. */
 export function selectable(entry: ChatEntry): boolean {
