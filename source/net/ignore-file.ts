@@ -4,7 +4,7 @@ import {NAME_MAX_CHARS} from '../protocol/limits.js';
 import type {IgnoreList} from '../session/ignore-list.js';
 import type {IgnoreStore} from '../session/ports.js';
 import {withFileLock} from './file-lock.js';
-import {makePrivateDir, PrivateFileError, readPrivateFile, writePrivateFile} from './private-file.js';
+import {makePrivateDir, parseVersionOne, PrivateFileError, readPrivateFile, writePrivateFile} from './private-file.js';
 
 /**
  * Who a member ignores, per room (keyed as known-rooms.json keys rooms: `roomKey(host, port)`),
@@ -34,22 +34,9 @@ async function readRooms(file: string): Promise<Rooms> {
 		);
 	};
 
-	let json: unknown;
-	try {
-		json = JSON.parse(content.toString('utf8'));
-	} catch {
-		fail('not JSON');
-	}
+	const data = parseVersionOne(content, fileSchema, fail);
 
-	const version = (json as {version?: unknown} | null)?.version;
-	if (typeof version === 'number' && version !== 1) fail(`version ${version}, but this program reads only version 1`);
-	const parsed = fileSchema.safeParse(json);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		fail(`${issue.path.join('.') || 'the file'}: ${issue.message}`);
-	}
-
-	return new Map(Object.entries(parsed.data!.rooms));
+	return new Map(Object.entries(data.rooms));
 }
 
 function formatRooms(rooms: Rooms): string {

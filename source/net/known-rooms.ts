@@ -5,7 +5,7 @@ import {normalizeAddress} from '../protocol/peer.js';
 import {identityFingerprint, PUBLIC_KEY_BYTES} from '../protocol/secure/identity.js';
 import {formatHostPort, parseHostPort} from './address.js';
 import {withFileLock} from './file-lock.js';
-import {makePrivateDir, PrivateFileError, readPrivateFile, writePrivateFile} from './private-file.js';
+import {makePrivateDir, parseVersionOne, PrivateFileError, readPrivateFile, writePrivateFile} from './private-file.js';
 
 /**
  * A member's pins of the rooms' hub keys, as ssh's known_hosts: the first key a room shows is
@@ -179,23 +179,10 @@ async function readPins(file: string): Promise<Map<string, Pin>> {
 		throw new PrivateFileError(file, `${file} is not a known-rooms file (${why}); it was left as it is. Repair or remove it (removing it forgets every pinned room key).`);
 	};
 
-	let json: unknown;
-	try {
-		json = JSON.parse(content.toString('utf8'));
-	} catch {
-		fail('not JSON');
-	}
-
-	const version = (json as {version?: unknown} | null)?.version;
-	if (typeof version === 'number' && version !== 1) fail(`version ${version}, but this program reads only version 1`);
-	const parsed = fileSchema.safeParse(json);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		fail(`${issue.path.join('.') || 'the file'}: ${issue.message}`);
-	}
+	const data = parseVersionOne(content, fileSchema, fail);
 
 	const pins = new Map<string, Pin>();
-	for (const [room, pin] of Object.entries(parsed.data!.rooms)) {
+	for (const [room, pin] of Object.entries(data.rooms)) {
 		if (!isRoomKey(room)) fail(`"${room}" is not a normalised host:port`);
 		if (Buffer.from(pin.key, 'base64').toString('base64') !== pin.key) fail(`the key of ${room} is not valid base64`);
 		pins.set(room, pin);

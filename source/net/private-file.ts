@@ -2,6 +2,7 @@ import {constants} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {link, mkdir, open, rename, unlink} from 'node:fs/promises';
 import path from 'node:path';
+import type {z} from 'zod';
 
 /**
  * Small files only their owner may read (mode 0600, in folders of mode 0700), written atomically:
@@ -143,4 +144,27 @@ async function syncDir(dir: string): Promise<void> {
 /** The `code` of a Node.js system error, if it has one. */
 export function errorCode(error: unknown): string | undefined {
 	return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * A data file of ours, version 1 JSON, checked against `schema`; `fail` (which throws, naming the
+ * file and what to do) is told why when it is not JSON, of another version, or not of that shape.
+ */
+export function parseVersionOne<T>(content: Uint8Array, schema: z.ZodType<T>, fail: (why: string) => never): T {
+	let json: unknown;
+	try {
+		json = JSON.parse(Buffer.from(content).toString('utf8'));
+	} catch {
+		fail('not JSON');
+	}
+
+	const version = (json as {version?: unknown} | null)?.version;
+	if (typeof version === 'number' && version !== 1) fail(`version ${version}, but this program reads only version 1`);
+	const parsed = schema.safeParse(json);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		fail(`${issue.path.join('.') || 'the file'}: ${issue.message}`);
+	}
+
+	return parsed.data!;
 }
