@@ -32,6 +32,34 @@ export const OWN_STREAM = '@th,88,8 & 0x02 == 0x00';
  * they were said: by the group (their bytes came to the group, its own stream carried far less),
  * by unicast (its own stream carried them, no repairs of the group's datagrams), or neither.
  */
+/**
+ * What a member's namespace counts of what comes in from the hub (in nftables table `table`):
+ * the group's data and beats, repairs and beats by unicast, its own stream; `deaf`: incoming
+ * multicast is dropped by `deafRule` (counted as "dropped").
+ */
+export function memberRules(options: {table: string; family: 'ip' | 'ip6'; groups: string; hub: string; me: string; deaf: boolean; deafRule: string}): string {
+	const {table, family, groups, me} = options;
+	const ours = fromHub(family, options.hub);
+	return `table inet ${table} {
+	counter group_data {}
+	counter group_beats {}
+	counter repairs {}
+	counter unicast_beats {}
+	counter stream {}
+	counter dropped {}
+	chain in {
+		type filter hook input priority -10; policy accept;
+		${ours} ${family} daddr ${groups} ${CAST_DATA} counter name "group_data"
+		${ours} ${family} daddr ${groups} ${CAST_BEAT} counter name "group_beats"
+		${ours} ${family} daddr ${me} ${CAST_DATA} counter name "repairs"
+		${ours} ${family} daddr ${me} ${CAST_BEAT} counter name "unicast_beats"
+		${ours} ${family} daddr ${me} ${OWN_STREAM} counter name "stream"
+		${options.deaf ? `${options.deafRule} counter name "dropped" drop` : ''}
+	}
+}
+`;
+}
+
 export const servedAs = (delta: Counts, textBytes: number): 'group' | 'unicast' | undefined => {
 	if (delta.group_data!.bytes >= textBytes && delta.stream!.bytes < textBytes / 4 && delta.repairs!.bytes < textBytes / 4) return 'group';
 	if (delta.stream!.bytes >= textBytes && delta.repairs!.bytes < textBytes / 4) return 'unicast';

@@ -7,7 +7,7 @@ import {ROOMS_DIR} from '../../source/net/room-folder.js';
 import {roomGroup6} from '../../source/protocol/cast/cast-wire.js';
 import type {CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {CAST_BEAT, CAST_DATA, castCounters, fromHub as hubDatagram, inOneOrder, type Member, netinfoServed, OWN_STREAM, PORT, type Seat, servedAs} from './cast-counters.js';
+import {CAST_DATA, castCounters, memberRules as sharedMemberRules, fromHub as hubDatagram, inOneOrder, type Member, netinfoServed, PORT, type Seat, servedAs} from './cast-counters.js';
 import {cliIn, stopAll, welcomed} from './netns-cli.js';
 import {buildTopology, hasNft, netnsUnavailable, removeLeftovers, type Topology} from './topology.js';
 
@@ -35,25 +35,7 @@ const GROUPS = 'ff15::/16';
 
 /** What a member's namespace counts of what comes in from the hub; `deaf`: all incoming UDP multicast is then dropped (neighbour discovery still works). */
 function memberRules(hub: string, me: string, deaf: boolean): string {
-	const ours = fromHub(hub);
-	return `table inet ${TABLE} {
-	counter group_data {}
-	counter group_beats {}
-	counter repairs {}
-	counter unicast_beats {}
-	counter stream {}
-	counter dropped {}
-	chain in {
-		type filter hook input priority -10; policy accept;
-		${ours} ip6 daddr ${GROUPS} ${CAST_DATA} counter name "group_data"
-		${ours} ip6 daddr ${GROUPS} ${CAST_BEAT} counter name "group_beats"
-		${ours} ip6 daddr ${me} ${CAST_DATA} counter name "repairs"
-		${ours} ip6 daddr ${me} ${CAST_BEAT} counter name "unicast_beats"
-		${ours} ip6 daddr ${me} ${OWN_STREAM} counter name "stream"
-		${deaf ? 'meta pkttype multicast meta l4proto udp counter name "dropped" drop' : ''}
-	}
-}
-`;
+	return sharedMemberRules({table: TABLE, family: 'ip6', groups: GROUPS, hub, me, deaf, deafRule: 'meta pkttype multicast meta l4proto udp'});
 }
 
 /**
