@@ -115,6 +115,11 @@ export class MemberLink implements RoomLink {
 		this.drive();
 	}
 
+	typing(active: boolean): void {
+		this.connection?.typing(active, Date.now());
+		this.drive();
+	}
+
 	/** Resolves true once everything sent was acknowledged; false if `timeoutMs` passes first, or the link closes. */
 	async flushed(timeoutMs?: number): Promise<boolean> {
 		return this.listeners.whenIdle(() => this.unacknowledged === 0, timeoutMs);

@@ -69,6 +69,8 @@ export const frameSchema = z.discriminatedUnion('t', [
 		s: z.array(z.tuple([seq, seq])).max(MAX_SACK_RANGES).optional(),
 	}),
 	z.object({t: z.literal('ping'), ts: z.number()}),
+	// The member is typing, or stopped (docs/protocol.md, "Payloads": never an item of a stream).
+	z.object({t: z.literal('ty'), a: z.boolean()}),
 	z.object({t: z.literal('pong'), ts: z.number()}),
 	// The room stream (docs/protocol.md, "The room stream"): its ack, and the answer to the probe.
 	// `g`, `r`: datagrams delivered whose first copy came by the group, and by a repair (cumulative, this session).

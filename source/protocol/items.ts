@@ -32,8 +32,6 @@ export const memberRequestSchema = z.discriminatedUnion('k', [
 	z.object({k: z.literal('ban'), name}),
 	/** Adds my reaction to room message `target`, or takes it back if I had given that one. */
 	z.object({k: z.literal('react'), target: z.number().int().positive(), emoji}),
-	/** I am typing (or stopped): relayed to the others, never stored. */
-	z.object({k: z.literal('typing'), active: z.boolean()}),
 	z.object({k: z.literal('presence'), state: presenceState, reason}),
 ]);
 

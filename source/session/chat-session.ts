@@ -115,10 +115,10 @@ export class ChatSession implements ChatSessionApi {
 		const typing = draft.trim() !== '' && !draft.startsWith('/');
 		if (typing && now - this.typingSent >= TYPING_EVERY_MS) {
 			this.typingSent = now;
-			this.outbox.send({k: 'typing', active: true});
+			this.options.link.typing(true);
 		} else if (!typing && this.typingSent !== 0) {
 			this.typingSent = 0;
-			this.outbox.send({k: 'typing', active: false});
+			this.options.link.typing(false);
 		}
 	}
 

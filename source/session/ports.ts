@@ -18,6 +18,8 @@ export type RoomLink = {
 	join(name: string, secret?: string): Promise<JoinOutcome>;
 	/** Queues a request; delivered reliably and in order. */
 	send(request: MemberRequest): void;
+	/** I am typing, or stopped: sent at once, not reliably (the others forget it anyway). */
+	typing(active: boolean): void;
 	/** Requests not yet acknowledged (waiting for their pace, or in flight). */
 	readonly unacknowledged: number;
 	/** True once everything sent was acknowledged; false if the wait ran out or the link closed. No timeout: no bound. */

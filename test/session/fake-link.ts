@@ -29,6 +29,12 @@ export class FakeLink implements RoomLink {
 	rttMs: number | undefined = undefined;
 	/** Requests sent, in order. */
 	readonly sent: MemberRequest[] = [];
+	/** What typing() was told, in order. */
+	readonly typings: boolean[] = [];
+
+	typing(active: boolean): void {
+		this.typings.push(active);
+	}
 	/** Names join() was called with, in order. */
 	readonly joins: string[] = [];
 	/** Timeouts flushed() was called with; the leave/close calls; and everything in one log. */

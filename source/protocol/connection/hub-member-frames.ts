@@ -57,6 +57,11 @@ export function memberFrame(room: HubRoom, member: HubMember, frame: Frame, now:
 			return;
 		}
 
+		case 'ty': {
+			room.typing(member, frame.a);
+			return;
+		}
+
 		// The answer to a path probe (connection/path-mtu.ts): that size gets through.
 		case 'pong': {
 			if (member.path) {

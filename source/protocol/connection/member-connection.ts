@@ -194,6 +194,18 @@ export class MemberConnection {
 		this.stream.queue(request, now, this.token !== NO_TOKEN);
 	}
 
+	/**
+	 * I am typing, or stopped: a `ty` frame of its own in the session, at once, not an item of the
+	 * stream (never stored; a lost one is not sent again, and it is never a request the hub owes
+	 * an ack for). Nothing before the session is confirmed.
+	 */
+	typing(active: boolean, now: number): void {
+		this.clock(now);
+		if (this.token !== NO_TOKEN && !this.ask_ && !this.lost) {
+			this.raw(JSON.stringify([{t: 'ty', a: active}]), 'session', now);
+		}
+	}
+
 	/** Whether an explicit leave is worth sending (joined, not lost). */
 	get canLeave(): boolean {
 		return this.token !== NO_TOKEN && !this.lost;

@@ -104,19 +104,6 @@ export function handleRequest(room: RoomScope, member: HubMember, request: Membe
 			break;
 		}
 
-		case 'typing': {
-			const now = room.now();
-			// Active is passed on at most every TYPING_RELAY_MS; stopped only after an active.
-			const due = request.active ? !member.typingActive || member.typingAt === undefined || now - member.typingAt >= TYPING_RELAY_MS : member.typingActive === true;
-			if (due) {
-				member.typingAt = now;
-				member.typingActive = request.active;
-				room.relay(member, JSON.stringify({k: 'typing', from: member.name, active: request.active}));
-			}
-
-			break;
-		}
-
 		case 'presence': {
 			const reason = request.state === 'away' && request.reason !== undefined ? cleanText(request.reason).trim().slice(0, 200) || undefined : undefined;
 			const now = request.state === 'here' ? undefined : {state: request.state, ...(reason ? {reason} : {})};
@@ -170,4 +157,20 @@ function messageText(room: RoomScope, member: HubMember, raw: string): string | 
 	}
 
 	return check?.text;
+}
+
+/**
+ * A member's "typing" (a `ty` frame in its session, not an item of its stream: it is never stored,
+ * and a lost one is not sent again). Active is passed on to the others at most every
+ * TYPING_RELAY_MS; stopped only after an active.
+ */
+export function relayTyping(room: RoomScope, member: HubMember, active: boolean): void {
+	if (member.departedAt !== undefined) return;
+	const now = room.now();
+	const due = active ? !member.typingActive || member.typingAt === undefined || now - member.typingAt >= TYPING_RELAY_MS : member.typingActive === true;
+	if (due) {
+		member.typingAt = now;
+		member.typingActive = active;
+		room.relay(member, JSON.stringify({k: 'typing', from: member.name, active}));
+	}
 }

@@ -4,7 +4,7 @@ import {RoomLog} from './hub-room-log.js';
 import {newMember, restartStream, type HubMember, type MemberIdentity, type RateLimit} from './hub-room-member.js';
 import {MemberTable, type NameProblem} from './hub-room-members.js';
 import {RoomReactions} from './hub-room-reactions.js';
-import {handleRequest, type RoomScope, type StampedEvent} from './hub-room-requests.js';
+import {handleRequest, relayTyping, type RoomScope, type StampedEvent} from './hub-room-requests.js';
 import {MemberStreams, type HeldItem} from './hub-room-streams.js';
 import {welcomeItems} from './hub-room-welcome.js';
 import {heldBack} from './hub-room-rules.js';
@@ -199,6 +199,11 @@ export class HubRoom {
 		}
 
 		return member;
+	}
+
+	/** The member is typing, or stopped (a `ty` frame: `relayTyping`). */
+	typing(member: HubMember, active: boolean): void {
+		relayTyping(this.scope, member, active);
 	}
 
 	/** Handles one in-order request from a member by the room's rules (`handleRequest`). */

@@ -129,12 +129,12 @@ describe('typing', () => {
 		const bob = join('bob');
 		inbox(bob);
 		const before = events.length;
-		hub.request(alice, {k: 'typing', active: true});
-		hub.request(alice, {k: 'typing', active: true});
+		hub.typing(alice, true);
+		hub.typing(alice, true);
 		clock.advance(TYPING_RELAY_MS);
-		hub.request(alice, {k: 'typing', active: true});
-		hub.request(alice, {k: 'typing', active: false});
-		hub.request(alice, {k: 'typing', active: false});
+		hub.typing(alice, true);
+		hub.typing(alice, false);
+		hub.typing(alice, false);
 		expect(inbox(bob).filter(item => item.k === 'typing')).toEqual([
 			{k: 'typing', from: 'alice', active: true},
 			{k: 'typing', from: 'alice', active: true},
