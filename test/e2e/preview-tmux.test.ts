@@ -31,7 +31,7 @@ test('a downloaded image is previewed in a real terminal, and not with --no-prev
 	const [, port] = await t.waitFor('alice', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
 	t.start('carol', `${cli} --join 127.0.0.1:${port} --name carol --no-preview --download-dir ${JSON.stringify(path.join(scratch, 'carol'))}`);
 	await t.waitFor('alice', 'carol joined');
-	const bob = runCli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain']);
+	const bob = runCli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain', '--download-dir', path.join(scratch, 'bob')]);
 	running.push(bob);
 	await t.waitFor('alice', 'bob joined');
 	bob.child.stdin.write(`/send ${picture}\n`);
@@ -48,6 +48,10 @@ test('a downloaded image is previewed in a real terminal, and not with --no-prev
 	await t.waitFor('alice', /(?:▀{16}[^\n]*\n[^\n]*){3}▀{16}/);
 	expect(t.screen('alice')).toContain('saved pic.png');
 	expect(t.screen('carol')).not.toContain('▀');
+	// Line mode prints the notice and nothing of the picture.
+	bob.child.stdin.write(`/get ${id}\n`);
+	await waitFor(() => bob.stdout.includes('saved pic.png'), {what: () => `bob's download: ${bob.stdout} ${bob.stderr}`});
+	expect(bob.stdout).not.toMatch(/▀|\u001B\[[34]8;/);
 	t.type('alice', 'C-c');
 	t.type('carol', 'C-c');
 	await waitFor(() => !t.running('alice') && !t.running('carol'), {what: 'both programs to exit'});
