@@ -41,6 +41,7 @@ export const helpText = `
     --no-notify          in the TUI: no desktop notification for a mention or a direct
                          message while the terminal is in the background, and no unread
                          count in the window title
+    --no-preview         in the TUI: no preview of a downloaded image in the messages pane
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --new-room           with --host: open a new room (a new key) on this port, beside
@@ -92,6 +93,8 @@ export type CliOptions = {
 	readonly scrollback: number;
 	/** The TUI's notifications and unread count in the title while in the background (`--no-notify`: off). */
 	readonly notify: boolean;
+	/** The TUI's previews of downloaded images (`--no-preview`: off). */
+	readonly preview: boolean;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -172,6 +175,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			newRoom: {type: 'boolean', default: false},
 			scrollback: {type: 'number', default: 10_000},
 			notify: {type: 'boolean', default: true},
+			preview: {type: 'boolean', default: true},
 		},
 	});
 	const {flags} = cli;
@@ -252,6 +256,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		room: flags.room,
 		scrollback: flags.scrollback,
 		notify: flags.notify,
+		preview: flags.preview,
 		// A room on a port the system picks cannot be found again after a restart: keep no
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),

@@ -21,7 +21,7 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	delete process.env.CONTINUOUS_INTEGRATION;
 	const {runTui} = await import('../ui/run-tui.js');
 	const {terminalFeatures} = await import('../ui/terminal/terminal-features.js');
-	const features = terminalFeatures(process.env, {notify: options.notify, isTty: process.stdout.isTTY === true});
+	const features = terminalFeatures(process.env, {notify: options.notify, previews: options.preview, isTty: process.stdout.isTTY === true});
 	let hosted = room;
 	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
 		if (choice.mode === 'host') {

@@ -65,7 +65,7 @@ export class ChatSession implements ChatSessionApi {
 			{status: 'idle', role: options.role, roomAddress: link.address, shareAddresses: options.shareAddresses ?? [], members: [], entries: [], offers: [], transfers: []},
 			options.scrollback,
 		);
-		const book = transfers ? new TransferBook(transfers, () => store.update({transfers: book!.list()}), (kind, text) => store.addEntry({kind, text})) : undefined;
+		const book = transfers ? new TransferBook(transfers, () => store.update({transfers: book!.list()}), (kind, text, file) => store.addEntry({kind, text, ...(file === undefined ? {} : {file})})) : undefined;
 		this.store = store;
 		this.getSnapshot = store.getSnapshot;
 		this.subscribe = store.subscribe;

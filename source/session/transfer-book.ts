@@ -24,7 +24,8 @@ export class TransferBook {
 	constructor(
 		private readonly port: TransferPort,
 		private readonly changed: () => void,
-		private readonly say: (kind: 'notice' | 'error', text: string) => void,
+		/** `file`: the path of a file a download saved (the front end may preview it). */
+		private readonly say: (kind: 'notice' | 'error', text: string, file?: string) => void,
 	) {}
 
 	list(): readonly Transfer[] {
@@ -65,7 +66,7 @@ export class TransferBook {
 				.download(offer, {signal, onProgress: (bytes, total, files) => this.progress(record, bytes, total, files)})
 				.then(result => {
 					record.path = result.path;
-					if (result.files === undefined) return `saved ${offer.name} to ${result.path} (sha256 verified)`;
+					if (result.files === undefined) return {text: `saved ${offer.name} to ${result.path} (sha256 verified)`, file: result.path};
 					record.filesDone = result.files;
 					return `saved the folder ${offer.name} to ${result.path}: ${count(result.files, 'file')} (sha256 verified)${leftOut(result.leftOut ?? [], 'entries')}`;
 				})
@@ -111,7 +112,7 @@ export class TransferBook {
 		return record;
 	}
 
-	private run(id: string, work: (signal: AbortSignal) => Promise<string>): void {
+	private run(id: string, work: (signal: AbortSignal) => Promise<string | {readonly text: string; readonly file: string}>): void {
 		const controller = new AbortController();
 		this.controllers.set(id, controller);
 		const record = this.records.get(id)!;
@@ -119,7 +120,8 @@ export class TransferBook {
 			message => {
 				record.state = 'done';
 				record.bytes = record.size;
-				this.say('notice', message);
+				if (typeof message === 'string') this.say('notice', message);
+				else this.say('notice', message.text, message.file);
 			},
 			(error: unknown) => {
 				const cancelled = controller.signal.aborted;

@@ -91,6 +91,8 @@ export type ChatEntry = {
 	readonly offerId?: string;
 	/** For a message or action: the number of the room message it answers (a reply). */
 	readonly replyTo?: number;
+	/** For the notice of a finished download: the path of the file saved (the TUI previews images). */
+	readonly file?: string;
 };
 
 export type FileOffer = {

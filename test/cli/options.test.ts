@@ -107,3 +107,11 @@ describe('notifications', () => {
 		expect(helpText).toMatch(/--no-notify\s+in the TUI: no desktop notification for a mention or a direct\s+message while the terminal is in the background, and no unread\s+count in the window title/);
 	});
 });
+
+describe('image previews', () => {
+	test('on by default; --no-preview turns them off, and --help says so', () => {
+		expect(parseOptions(join, {}).preview).toBe(true);
+		expect(parseOptions([...join, '--no-preview'], {}).preview).toBe(false);
+		expect(helpText).toMatch(/--no-preview\s+in the TUI: no preview of a downloaded image in the messages pane/);
+	});
+});

@@ -39,6 +39,19 @@ describe('downloads and the connection', () => {
 		expect(session.getSnapshot().transfers[0]?.path).toBe('/downloads/slides.pdf');
 	});
 
+	it("a finished download's notice names the file saved, for the TUI's preview", async () => {
+		const {port, downloads} = fakeTransfers();
+		const {link, session} = await connectedSession({transfers: port});
+		link.push(offer);
+		await waitFor(() => session.getSnapshot().offers.length === 1, {what: 'the offer'});
+		session.submit('/get k3xq7a2m');
+		await waitFor(() => downloads.length === 1, {what: 'the download'});
+		downloads[0]!.resolve('/downloads/slides.pdf');
+		await waitFor(() => session.getSnapshot().transfers[0]?.state === 'done', {what: 'the download done'});
+		const notice = entriesOf(session, 'notice').at(-1);
+		expect(notice).toMatchObject({text: 'saved slides.pdf to /downloads/slides.pdf (sha256 verified)', file: '/downloads/slides.pdf'});
+	});
+
 	it('a download that failed for another reason is not retried by itself', async () => {
 		const {port, downloads} = fakeTransfers();
 		const {link, session} = await connectedSession({transfers: port});

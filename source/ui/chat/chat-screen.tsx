@@ -14,6 +14,7 @@ import {MembersPane} from '../members/members-pane.js';
 import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {entryDecor} from '../messages/decor.js';
+import {Previews} from '../preview/previews.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -84,7 +85,10 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const flash = useFlashError(session);
 	useMentionBell(session);
 	useBackgroundNotify(session);
-	const {hyperlinks} = useTerminalFeatures();
+	const {hyperlinks, previews: colours} = useTerminalFeatures();
+	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
+	const [previewsReady, setPreviewsReady] = useState(0);
+	const previews = useMemo(() => (colours === undefined ? undefined : new Previews(() => setPreviewsReady(count => count + 1))), [colours]);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	// The search is made below, from the layout; text events and /find reach it through this.
@@ -125,14 +129,16 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	// The cache asks for each entry's quote and reactions from the snapshot of this render.
 	const current = useRef(snapshot);
 	current.current = snapshot;
-	const decorOf = useMemo(() => entryDecor(() => current.current), []);
+	const decorOf = useMemo(() => entryDecor(() => current.current, previews && (entry => previews.of(entry))), [previews]);
+	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
+	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause
 	const cache = useMemo(
-		() => new LineCache(inner.width, (entry, width, decor) => entryLines(entry, width, {links: hyperlinks}, decor), undefined, decorOf),
-		[inner.width, hyperlinks, decorOf],
+		() => new LineCache(inner.width, (entry, width, decor) => entryLines(entry, width, {links: hyperlinks, ...(colours ? {colours} : {})}, decor), undefined, decorOf),
+		[inner.width, hyperlinks, colours, decorOf, previewsReady],
 	);
 	const entries = shownEntries(snapshot.entries, snapshot.ignored);
 	const scroll = useScroll(entries, cache.linesOf, inner.height);
-	const measure = useCallback((entry: ChatEntry, width: number, mark: Marker) => entryLines(entry, width, {links: hyperlinks, mark}, decorOf(entry)), [hyperlinks, decorOf]);
+	const measure = useCallback((entry: ChatEntry, width: number, mark: Marker) => entryLines(entry, width, {links: hyperlinks, mark, ...(colours ? {colours} : {})}, decorOf(entry)), [hyperlinks, colours, decorOf]);
 	const search = useSearch({entries, linesOf: cache.linesOf, width: inner.width, scroll, measure});
 	searchRef.current = search;
 	useEffect(() => session.onFind(found => searchRef.current.open(found.query)), [session]);

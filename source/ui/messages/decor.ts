@@ -1,5 +1,6 @@
 import {reactionCounts} from '../../session/reactions.js';
 import type {ChatEntry, SessionSnapshot} from '../../session/types.js';
+import type {Pixels} from '../preview/half-blocks.js';
 import type {EntryDecor} from './format-entry.js';
 
 /** How far back from the newest entry a reply's original is looked for. */
@@ -8,11 +9,17 @@ const QUOTE_SEARCH = 5000;
 /**
  * What the messages pane shows with each entry, from the snapshot it reads through `current`:
  * a reply's quote (the original found by its number among the entries held, remembered once
- * found: a message's text never changes) and a message's reaction counts.
+ * found: a message's text never changes), a message's reaction counts, and the preview of an
+ * image a download saved (from `preview`, when previews are on).
  */
-export function entryDecor(current: () => SessionSnapshot): (entry: ChatEntry) => EntryDecor | undefined {
+export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pixels | undefined): (entry: ChatEntry) => EntryDecor | undefined {
 	const quotes = new Map<number, string>();
 	return entry => {
+		if (entry.kind === 'notice') {
+			const image = preview?.(entry);
+			return image === undefined ? undefined : {image};
+		}
+
 		if (entry.kind !== 'message' && entry.kind !== 'action') return undefined;
 		const snapshot = current();
 		const list = entry.seq === undefined ? undefined : snapshot.reactions?.[entry.seq];

@@ -2,6 +2,7 @@ import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
+import {type ColourDepth, halfBlockRows, type Pixels, previewBox} from '../preview/half-blocks.js';
 import type {Marker} from './highlight.js';
 import {linkify} from './links.js';
 import {nameColour} from '../theme/name-colour.js';
@@ -13,6 +14,8 @@ export type EntryOptions = {
 	readonly links?: boolean;
 	/** What a search found, highlighted (SGR codes only: the lines and their widths stay the same). */
 	readonly mark?: Marker;
+	/** How an image preview's colours are written (the terminal's depth). */
+	readonly colours?: ColourDepth;
 };
 
 /** Width of the "HH:MM " column in front of every entry. */
@@ -231,7 +234,12 @@ function wrapLogical({indent, text}: LogicalLine, width: number): string[] {
  * What is shown with a message besides its own text: the one-line quote of the message a reply
  * answers ("↳ bob: the slides are ready"), and its reactions' counts ("👍 3  🎉 1").
  */
-export type EntryDecor = {readonly quote?: string; readonly reactions?: string};
+export type EntryDecor = {
+	readonly quote?: string;
+	readonly reactions?: string;
+	/** A downloaded image's thumbnail, drawn in half blocks under the entry (at most 40 x 12 cells). */
+	readonly image?: Pixels;
+};
 
 /**
  * The entry wrapped to `width` terminal cells: one string per screen line, each at most
@@ -263,6 +271,10 @@ export function entryLines(entry: ChatEntry, width: number, options: EntryOption
 
 	if (decor.reactions) {
 		lines.push(...wrapLine(paint(clean(decor.reactions), sgr.cyan), bodyWidth));
+	}
+
+	if (decor.image) {
+		lines.push(...halfBlockRows(decor.image, Math.min(previewBox.columns, bodyWidth), previewBox.rows, options.colours));
 	}
 
 	if (lines.length === 0) {

@@ -1,3 +1,4 @@
+import type {ColourDepth} from '../preview/half-blocks.js';
 /**
  * The escape sequences of a desktop notification and of the window title, built as strings.
  * Pure: what the terminal is comes in as a `TerminalFeatures` (see terminal-features.ts).
@@ -51,6 +52,8 @@ export type TerminalFeatures = {
 	readonly tmux: boolean;
 	/** The terminal shows OSC 8 hyperlinks. */
 	readonly hyperlinks: boolean;
+	/** Downloaded images are previewed in half blocks with these colours; undefined: no previews (--no-preview, NO_COLOR, not a terminal). */
+	readonly previews?: ColourDepth;
 };
 
 /** Nothing but plain text: what tests and unknown callers get. */

@@ -1,3 +1,4 @@
+import type {ColourDepth} from '../preview/half-blocks.js';
 /**
  * What the terminal can do, read from the environment it set (pure: the caller passes env).
  * Inside tmux, TERM_PROGRAM and TERM are tmux's; the outer terminal is known by the variables
@@ -109,11 +110,22 @@ export function supportsHyperlinks(env: Env, isTty: boolean): boolean {
 	return vteVersion(env) > 5000 || term === 'alacritty' || term.startsWith('foot');
 }
 
-/** What the TUI may send the terminal: `notify` false (--no-notify) turns notifications off. */
-export function terminalFeatures(env: Env, options: {readonly notify: boolean; readonly isTty: boolean}): TerminalFeatures {
+/** 24-bit colour where the terminal says so (COLORTERM), the 256-colour palette elsewhere. */
+function previewColours(env: Env): ColourDepth {
+	const colorterm = env.COLORTERM ?? '';
+	return colorterm === 'truecolor' || colorterm === '24bit' ? 'truecolor' : '256';
+}
+
+/**
+ * What the TUI may send the terminal: `notify` false (--no-notify) turns notifications off,
+ * `previews` false (--no-preview) image previews (also off with NO_COLOR: they are colours alone).
+ */
+export function terminalFeatures(env: Env, options: {readonly notify: boolean; readonly isTty: boolean; readonly previews?: boolean}): TerminalFeatures {
 	const notify = options.notify && options.isTty ? notifyKind(env) : undefined;
+	const previews = options.previews === true && options.isTty && (env.NO_COLOR ?? '') === '' ? previewColours(env) : undefined;
 	return {
 		...(notify === undefined ? {} : {notify}),
+		...(previews === undefined ? {} : {previews}),
 		tmux: env.TMUX !== undefined && env.TMUX !== '',
 		hyperlinks: supportsHyperlinks(env, options.isTty),
 	};
