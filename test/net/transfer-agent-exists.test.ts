@@ -13,23 +13,24 @@ afterAll(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
-describe('TransferAgent.exists: what /send checks a typed path against', () => {
+describe('TransferAgent.exists: what /send checks a typed path against (files and, since /send DIR, folders)', () => {
 	const agent = new TransferAgent({} as MemberLink, 'downloads', dir);
 
 	it.each<[string, boolean]>([
 		["it's.png", true],
 		['my file.txt', true],
 		[path.join(dir, 'my file.txt'), true],
-		['folder', false],
+		// A folder is offered too (as its archive: /send DIR).
+		['folder', true],
 		['missing.png', false],
 		['my file.txt/below', false],
 		['x'.repeat(5000), false],
-	])('%j (relative to where it started) exists as a file: %s', (typed, expected) => {
+	])('%j (relative to where it started) is something /send can offer, a file or a folder: %s', (typed, expected) => {
 		expect(agent.exists(typed)).toBe(expected);
 	});
 
-	it('resolves ~ as resolvePath does', () => {
-		expect(agent.exists('~')).toBe(false);
+	it('resolves ~ as resolvePath does (the home folder is a folder)', () => {
+		expect(agent.exists('~')).toBe(true);
 		expect(agent.resolvePath('~/a')).toBe(path.join(homedir(), 'a'));
 	});
 
