@@ -25,10 +25,14 @@ export class RoomLog {
 	private readonly idRing: string[] = [];
 	private idNext = 0;
 
-	/** @param recent Events from the store, oldest first: the room goes on from them (same numbers). */
-	constructor(recent: readonly string[] = []) {
+	/**
+	 * @param recent Events from the store, oldest first: the room goes on from them (same numbers).
+	 * @param replay Told each of them, parsed once here (the room's reactions are rebuilt from them).
+	 */
+	constructor(recent: readonly string[] = [], replay?: (event: RoomEvent) => void) {
 		for (const json of recent) {
 			const event = JSON.parse(json) as RoomEvent;
+			replay?.(event);
 			this.remember(event, json);
 			this.seq = Math.max(this.seq, event.seq);
 		}

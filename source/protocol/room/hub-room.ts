@@ -81,8 +81,7 @@ export class HubRoom {
 	constructor(private readonly options: HubRoomOptions) {
 		this.now = options.now;
 		this.members = this.table.byToken;
-		this.log = new RoomLog(options.recent);
-		for (const json of options.recent ?? []) this.reactions.remember(JSON.parse(json) as RoomEvent);
+		this.log = new RoomLog(options.recent, event => this.reactions.remember(event));
 		this.streams = new MemberStreams({
 			durable: options.durable,
 			onDirty: options.onDirty,
