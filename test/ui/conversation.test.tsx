@@ -67,6 +67,8 @@ describe('typing and presence', () => {
 		const session = connectedSession();
 		const rendered = renderApp({session});
 		await waitForText(rendered, 'Esc/Shift+Tab: pane');
+		// Joined: the idle clock starts (an empty draft, no typing).
+		expect(session.keystrokes).toEqual(['']);
 		await press(rendered, 'h', 'i');
 		expect(session.keystrokes.slice(-2)).toEqual(['h', 'hi']);
 	});

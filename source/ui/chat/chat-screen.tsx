@@ -84,6 +84,11 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const [picker, setPicker] = useState<Picker>();
 	const flash = useFlashError(session);
 	useMentionBell(session);
+	// Someone at the screen: the idle clock runs from the moment the room is joined, not from the
+	// first key (a member who only reads becomes idle too). Line mode never calls it: never idle.
+	useEffect(() => {
+		if (snapshot.status === 'connected') session.keystroke('');
+	}, [session, snapshot.status]);
 	useBackgroundNotify(session);
 	const {hyperlinks, previews: colours} = useTerminalFeatures();
 	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
