@@ -50,12 +50,12 @@ export type HubEndpointConfig<Via = unknown> = {
 	 */
 	readonly multicast?: {readonly group: string; readonly group6?: string; readonly port: number};
 	/**
-	 * The largest datagram the shell can send to `address` by `via` without the machine
-	 * fragmenting it (its interface's MTU less the IP and UDP headers). Given, the hub probes each
-	 * member's path for datagrams above 1,200 bytes up to that (connection/path-mtu.ts); absent,
-	 * every datagram stays within 1,200.
+	 * The largest datagram the shell can send by `via` without the machine fragmenting it (its
+	 * interface's MTU less the IP and UDP headers). Given, the hub probes each member's path for
+	 * datagrams above 1,200 bytes up to that (connection/path-mtu.ts); absent, every datagram stays
+	 * within 1,200.
 	 */
-	readonly largestDatagram?: (via: Via, address: string) => number;
+	readonly largestDatagram?: (via: Via) => number;
 };
 
 /** What the endpoint cannot make itself: random bytes, and the store's append. */
@@ -164,7 +164,7 @@ export class HubEndpoint<Via> {
 			admitted: (member, via) => {
 				this.routes.set(member, via);
 				if (config.largestDatagram) {
-					member.path = new PathMtu(config.largestDatagram(via, member.sendAddress), this.now);
+					member.path = new PathMtu(config.largestDatagram(via), this.now);
 				}
 
 				if (cast?.info(member)) {
