@@ -1,7 +1,8 @@
 import type {Dispatch, SetStateAction} from 'react';
 import type {Key} from 'ink';
 import type {ChatEntry, FileOffer, Member} from '../../session/types.js';
-import {entryOfSeq, PICKER_EMOJI, stepSelection} from '../messages/selection.js';
+import {findBySeq} from '../messages/decor.js';
+import {PICKER_EMOJI, stepSelection} from '../messages/selection.js';
 import type {DropOffer} from '../input/use-drop-offer.js';
 import type {InputLine} from '../input/use-input-line.js';
 import type {Scroll} from '../messages/use-scroll.js';
@@ -135,7 +136,7 @@ function handle(options: ChatKeysOptions, text: string, key: Key): void {
 				return;
 			} else if (key.return && selected?.replyTo !== undefined) {
 				// Enter on a reply goes to the message it quotes, when the pane holds it.
-				const original = entryOfSeq(options.entries, selected.replyTo);
+				const original = findBySeq(options.entries, selected.replyTo);
 				if (original) {
 					options.setSelected(original.id);
 					scroll.reveal({id: original.id, line: 0});

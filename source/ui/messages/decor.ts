@@ -5,6 +5,8 @@ import type {EntryDecor} from './format-entry.js';
 
 /** How far back from the newest entry a reply's original is looked for. */
 const QUOTE_SEARCH = 5000;
+/** Replies whose quote is remembered, at most (the oldest forgotten first, found again if shown). */
+const QUOTES_KEPT = 2048;
 
 /**
  * What the messages pane shows with each entry, from the snapshot it reads through `current`:
@@ -28,9 +30,11 @@ export function entryDecor(current: () => SessionSnapshot, preview?: (entry: Cha
 		if (entry.replyTo !== undefined) {
 			quote = quotes.get(entry.id);
 			if (quote === undefined) {
+				// Found or not, the answer stays: entries before a reply never change.
 				const original = findBySeq(snapshot.entries, entry.replyTo, entry.id);
 				quote = original ? `${original.from ?? '?'}: ${original.text}` : `#${entry.replyTo} (not in this view)`;
-				if (original) quotes.set(entry.id, quote);
+				quotes.set(entry.id, quote);
+				if (quotes.size > QUOTES_KEPT) quotes.delete(quotes.keys().next().value!);
 			}
 		}
 
@@ -38,7 +42,7 @@ export function entryDecor(current: () => SessionSnapshot, preview?: (entry: Cha
 	};
 }
 
-/** The message numbered `seq`, looked for from the entry `beforeId` backwards. */
+/** The message numbered `seq`, looked for from the entry `beforeId` backwards (the newest QUOTE_SEARCH entries). */
 export function findBySeq(entries: readonly ChatEntry[], seq: number, beforeId = Number.POSITIVE_INFINITY): ChatEntry | undefined {
 	let looked = 0;
 	for (let index = entries.length - 1; index >= 0 && looked < QUOTE_SEARCH; index--, looked++) {

@@ -29,13 +29,3 @@ export function stepSelection(entries: readonly ChatEntry[], from: number | unde
 
 	return from;
 }
-
-/** The entry holding room message `seq`, if the pane holds it. */
-export function entryOfSeq(entries: readonly ChatEntry[], seq: number): ChatEntry | undefined {
-	for (let index = entries.length - 1; index >= 0; index--) {
-		const entry = entries[index]!;
-		if (entry.seq === seq && selectable(entry)) return entry;
-	}
-
-	return undefined;
-}
