@@ -9,6 +9,7 @@ import type {MemberLink} from './member-link.js';
 import {downloadFile, uploadFile} from './transfer-client.js';
 import {downloadFolder} from './transfer-client-folder-download.js';
 import {uploadFolder} from './transfer-client-folder.js';
+import {peekFile} from './transfer-client-peek.js';
 
 /**
  * The member's side of file transfer: talks TCP to the transfer server of the hub its link
@@ -86,6 +87,10 @@ export class TransferAgent implements TransferPort {
 			onProgress: options.onProgress,
 		});
 		return {path: result.path, sha256: result.sha256};
+	}
+
+	async peek(offer: {id: string; size: number; sha256?: string}, options: {signal: AbortSignal}): Promise<Uint8Array> {
+		return peekFile({...this.endpoint(), id: offer.id, size: offer.size, sha256: offer.sha256, signal: options.signal});
 	}
 
 	private endpoint(): {host: string; port: number; token: string; psk?: TransferPsk} {

@@ -9,6 +9,7 @@ import {Ignoring} from './ignoring.js';
 import {droppedFiles} from './dropped-files.js';
 import {watchLink} from './link-watch.js';
 import {Outbox} from './outbox.js';
+import {Peeks} from './peeks.js';
 import {refusalOf} from './refusal.js';
 import {reduceHubItem, roomState} from './room-reducer.js';
 import type {ChatSessionOptions} from './session-options.js';
@@ -58,6 +59,7 @@ export class ChatSession implements ChatSessionApi {
 	private idleTimer: ReturnType<typeof setTimeout> | undefined;
 	private presence: 'here' | 'idle' = 'here';
 	private leaving: Promise<LeaveResult> | undefined;
+	private readonly peeks: Peeks;
 
 	constructor(private readonly options: ChatSessionOptions) {
 		const {link, transfers} = options;
@@ -65,11 +67,14 @@ export class ChatSession implements ChatSessionApi {
 			{status: 'idle', role: options.role, roomAddress: link.address, shareAddresses: options.shareAddresses ?? [], members: [], entries: [], offers: [], transfers: []},
 			options.scrollback,
 		);
-		const book = transfers ? new TransferBook(transfers, () => store.update({transfers: book!.list()}), (kind, text, file) => store.addEntry({kind, text, ...(file === undefined ? {} : {file})})) : undefined;
+		const say = (kind: 'notice' | 'error', text: string, file?: string, offerId?: string) =>
+			store.addEntry({kind, text, ...(file === undefined ? {} : {file}), ...(offerId === undefined ? {} : {offerId})});
+		const book = transfers ? new TransferBook(transfers, () => store.update({transfers: book!.list()}), say) : undefined;
 		this.store = store;
 		this.getSnapshot = store.getSnapshot;
 		this.subscribe = store.subscribe;
 		this.outbox = new Outbox(link, store);
+		this.peeks = new Peeks(transfers, () => store.state.offers);
 		const ignoring = new Ignoring(store, options.ignores);
 		this.ignoring = ignoring;
 		this.powers = {
@@ -212,6 +217,10 @@ export class ChatSession implements ChatSessionApi {
 		return this.outbox.undelivered;
 	}
 
+	peek(offerId: string): Promise<Uint8Array> {
+		return this.peeks.peek(offerId);
+	}
+
 	async leave(): Promise<LeaveResult> {
 		this.leaving ??= (async () => {
 			await this.joining;
@@ -231,6 +240,7 @@ export class ChatSession implements ChatSessionApi {
 			}
 
 			this.stopWatching();
+			this.peeks.close();
 			clearTimeout(this.idleTimer);
 			for (const timer of this.typistTimers.values()) clearTimeout(timer);
 			if (this.store.state.status !== 'refused' && this.store.state.status !== 'disconnected') {

@@ -47,6 +47,9 @@ export type PathPlatform = 'win32' | 'posix';
  * download cut off by the connection rejects with `kind: 'interrupted'` and keeps its partial
  * file, so getting it again resumes.
  */
+/** The largest offer `TransferPort.peek` fetches into memory (an image previewed before anyone downloads it). */
+export const PEEK_MAX_BYTES = 512 * 1024;
+
 export type TransferPort = {
 	/** Turns a path as typed (~, relative to where the program started) into an absolute one. */
 	resolvePath(typed: string): string;
@@ -66,6 +69,11 @@ export type TransferPort = {
 		offer: {id: string; name: string; size: number; sha256?: string; files?: number},
 		options: {signal: AbortSignal; onProgress: TransferProgress},
 	): Promise<{path: string; sha256: string; files?: number; leftOut?: readonly string[]}>;
+	/**
+	 * An offered file's bytes, in memory, written nowhere (at most PEEK_MAX_BYTES; its sha256
+	 * checked as a download's). Absent where a port cannot.
+	 */
+	peek?(offer: {id: string; size: number; sha256?: string}, options: {signal: AbortSignal}): Promise<Uint8Array>;
 };
 
 /**

@@ -24,8 +24,8 @@ export class TransferBook {
 	constructor(
 		private readonly port: TransferPort,
 		private readonly changed: () => void,
-		/** `file`: the path of a file a download saved (the front end may preview it). */
-		private readonly say: (kind: 'notice' | 'error', text: string, file?: string) => void,
+		/** `file`: the path of a file a download saved (the front end may preview it), and `offerId` the offer it came from. */
+		private readonly say: (kind: 'notice' | 'error', text: string, file?: string, offerId?: string) => void,
 	) {}
 
 	list(): readonly Transfer[] {
@@ -121,7 +121,7 @@ export class TransferBook {
 				record.state = 'done';
 				record.bytes = record.size;
 				if (typeof message === 'string') this.say('notice', message);
-				else this.say('notice', message.text, message.file);
+				else this.say('notice', message.text, message.file, id);
 			},
 			(error: unknown) => {
 				const cancelled = controller.signal.aborted;

@@ -87,7 +87,7 @@ export type ChatEntry = {
 	readonly mentionsMe: boolean;
 	/** For a leave: "quit", "timed out", "kicked" ... */
 	readonly reason?: string;
-	/** For an offer: its id. */
+	/** For an offer: its id; for the notice of a finished download, the offer it came from. */
 	readonly offerId?: string;
 	/** For a message or action: the number of the room message it answers (a reply). */
 	readonly replyTo?: number;
@@ -215,6 +215,12 @@ export type ChatSessionApi = {
 	submit(line: string, label?: string): SubmitOutcome;
 	/** Requests not yet acknowledged by the hub (queued behind the room's pace, or in flight). */
 	undelivered(): number;
+	/**
+	 * The bytes of a small offered file (at most 512 kB, its upload complete), fetched into memory
+	 * and written nowhere: an image's preview before anyone downloads it. Rejects with the reason
+	 * in words (a folder, too large, still uploading, no transfer here...).
+	 */
+	peek(offerId: string): Promise<Uint8Array>;
 	/** When a paste is exactly the paths of existing files (a drag and drop), those files. */
 	droppedFiles(pasted: string): readonly LocalFile[] | undefined;
 	/** Offers these files to the room, as /send does (paths as droppedFiles gave them). */

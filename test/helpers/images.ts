@@ -6,3 +6,18 @@ export function tinyPng(width = 3, height = 2): Buffer {
 	for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) png.data.set([x * 40, y * 40, 128, 255], (y * width + x) * 4);
 	return PNG.sync.write(png);
 }
+
+/** A PNG of seeded noise: incompressible, so its file is about width x height x 4 bytes. */
+export function noisePng(width: number, height: number, seed = 1): Buffer {
+	const png = new PNG({width, height});
+	let state = seed >>> 0 || 1;
+	for (let at = 0; at < png.data.length; at++) {
+		// xorshift32: the same bytes for the same seed.
+		state ^= state << 13;
+		state ^= state >>> 17;
+		state ^= state << 5;
+		png.data[at] = (at & 3) === 3 ? 255 : state & 0xff;
+	}
+
+	return PNG.sync.write(png);
+}

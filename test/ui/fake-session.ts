@@ -138,6 +138,17 @@ export class FakeSession implements ChatSessionApi {
 	/** Paths sendFiles() was called with. */
 	readonly sentFiles: string[][] = [];
 
+	/** The offers peek() was asked for, in order, and what it answers (by default: no transfer here). */
+	readonly peeked: string[] = [];
+	peekImpl: (offerId: string) => Promise<Uint8Array> = async () => {
+		throw new Error('no file transfer in this room');
+	};
+
+	readonly peek = async (offerId: string): Promise<Uint8Array> => {
+		this.peeked.push(offerId);
+		return this.peekImpl(offerId);
+	};
+
 	readonly droppedFiles = (pasted: string): readonly LocalFile[] | undefined => this.drops.get(pasted);
 
 	readonly sendFiles = (paths: readonly string[]): void => {

@@ -93,7 +93,19 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const {hyperlinks, previews: colours} = useTerminalFeatures();
 	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
 	const [previewsReady, setPreviewsReady] = useState(0);
-	const previews = useMemo(() => (colours === undefined ? undefined : new Previews(() => setPreviewsReady(count => count + 1))), [colours]);
+	// The cache asks for each entry's quote and reactions from the snapshot of this render.
+	const current = useRef(snapshot);
+	current.current = snapshot;
+	const previews = useMemo(
+		() =>
+			colours === undefined
+				? undefined
+				: new Previews(() => setPreviewsReady(count => count + 1), undefined, {
+						offer: id => current.current.offers.find(offer => offer.id === id),
+						peek: async id => session.peek(id),
+					}),
+		[colours, session],
+	);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	// The search is made below, from the layout; text events and /find reach it through this.
@@ -131,9 +143,6 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const share = shareLine(snapshot);
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
-	// The cache asks for each entry's quote and reactions from the snapshot of this render.
-	const current = useRef(snapshot);
-	current.current = snapshot;
 	const decorOf = useMemo(() => entryDecor(() => current.current, previews && (entry => previews.of(entry))), [previews]);
 	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
 	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause

@@ -12,12 +12,12 @@ const QUOTES_KEPT = 2048;
  * What the messages pane shows with each entry, from the snapshot it reads through `current`:
  * a reply's quote (the original found by its number among the entries held, remembered once
  * found: a message's text never changes), a message's reaction counts, and the preview of an
- * image a download saved (from `preview`, when previews are on).
+ * image offered or saved by a download (from `preview`, when previews are on).
  */
 export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pixels | undefined): (entry: ChatEntry) => EntryDecor | undefined {
 	const quotes = new Map<number, string>();
 	return entry => {
-		if (entry.kind === 'notice') {
+		if (entry.kind === 'notice' || entry.kind === 'offer') {
 			const image = preview?.(entry);
 			return image === undefined ? undefined : {image};
 		}
