@@ -23,7 +23,7 @@ export type HubServerOptions = {
 	readonly bind?: string;
 };
 
-type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown};
+type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown; why?: Record<string, number>};
 
 export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
 	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
@@ -35,7 +35,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	const child = forkIn(options.netns, script, [String(options.loss ?? 0), '7', host], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {
-		if (message.type === 'stopped') stats = {hub: message.stats, cast: message.cast, relay: message.relay};
+		if (message.type === 'stopped') stats = {hub: message.stats, cast: message.cast, relay: message.relay, why: message.why};
 	});
 	const port = await new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('the hub child did not start within 10 s')), 10_000);

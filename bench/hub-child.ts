@@ -24,8 +24,15 @@ async function stop(): Promise<void> {
 	stopping = true;
 	clearTimeout(guard);
 	await relay?.close();
+	// Why each member was served as it was at the end (by the reason's words, numbers left out), for the report.
+	const why: Record<string, number> = {};
+	for (const served of hub.servedBy()) {
+		const key = `${served.via} (${served.why.replaceAll(/\d+/g, 'N')})`;
+		why[key] = (why[key] ?? 0) + 1;
+	}
+
 	await hub.close();
-	process.send?.({type: 'stopped', stats: hub.stats, cast: hub.castStats, relay: relay?.stats});
+	process.send?.({type: 'stopped', stats: hub.stats, cast: hub.castStats, relay: relay?.stats, why});
 	// process.exit writes the --cpu-prof profile on the way out.
 	process.exit(0);
 }

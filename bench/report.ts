@@ -371,6 +371,10 @@ export function renderResults(results: Results): string {
 					`| ${point.members} | ${point.mode}${point.servedByGroup === undefined ? '' : ` (the group served ${point.servedByGroup})`} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
 			),
 			``,
+			...roomSize.points
+				.filter(point => point.mode === 'multicast' && point.servedWhy !== undefined)
+				.map(point => `- ${point.members} members, how each was served at the end: ${Object.entries(point.servedWhy!).map(([why, count]) => `${count} by ${why}`).join('; ')}.`),
+			``,
 		);
 	}
 

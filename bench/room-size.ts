@@ -14,6 +14,8 @@ export type RoomSizePoint = {
 	readonly mode: 'multicast' | 'unicast';
 	/** Members the group served at the end (multicast mode). */
 	readonly servedByGroup?: number;
+	/** Why members were served as they were at the end: the reason's words (numbers as N), with how many. */
+	readonly servedWhy?: Readonly<Record<string, number>>;
 	/** Messages a second sent into the room, all members together. */
 	readonly sendRate: number;
 	/** The hub's CPU per message sent into the room, µs, and per delivery. */
@@ -58,9 +60,10 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 		}
 
 		const last = points.at(-1);
-		const cast = (server.stats() as {cast?: {served: number}} | undefined)?.cast;
-		if (last && last.members === members && last.mode === mode && cast) {
-			points[points.length - 1] = {...last, servedByGroup: cast.served};
+		const stats = server.stats() as {cast?: {served: number}; why?: Record<string, number>} | undefined;
+		if (last && last.members === members && last.mode === mode && stats?.cast) {
+			points[points.length - 1] = {...last, servedByGroup: stats.cast.served, ...(stats.why ? {servedWhy: stats.why} : {})};
+			if (stats.why) log(`  served: ${Object.entries(stats.why).map(([why, count]) => `${count} ${why}`).join('; ')}`);
 		}
 	}
 
