@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Search} from '../search/use-search.js';
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
 import {inputRows} from '../input/input-view.js';
@@ -15,6 +15,8 @@ import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {entryDecor} from '../messages/decor.js';
 import {Previews} from '../preview/previews.js';
+import {KittyImages} from '../preview/kitty-images.js';
+import {kittyCell} from '../preview/kitty-graphics.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -90,10 +92,20 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		if (snapshot.status === 'connected') session.keystroke('');
 	}, [session, snapshot.status]);
 	useBackgroundNotify(session);
-	const {hyperlinks, previews: colours} = useTerminalFeatures();
+	const {hyperlinks, previews: colours, graphics, tmux} = useTerminalFeatures();
+	const {stdout} = useStdout();
+	// kitty's graphics protocol: each image sent once, straight to the terminal (between Ink's frames), deleted at exit.
+	const kitty = useMemo(() => (colours !== undefined && graphics === 'kitty' ? new KittyImages(bytes => stdout.write(bytes), tmux) : undefined), [colours, graphics, tmux, stdout]);
+	useEffect(() => () => kitty?.dispose(), [kitty]);
+	// An image whose entry left the scrollback is deleted in the terminal too.
+	const oldestEntry = snapshot.entries[0]?.id;
+	useEffect(() => kitty?.forgetBefore(oldestEntry), [kitty, oldestEntry]);
 	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
 	const [previewsReady, setPreviewsReady] = useState(0);
-	const previews = useMemo(() => (colours === undefined ? undefined : new Previews(() => setPreviewsReady(count => count + 1))), [colours]);
+	const previews = useMemo(
+		() => (colours === undefined ? undefined : new Previews(() => setPreviewsReady(count => count + 1), undefined, kitty ? kittyCell : undefined)),
+		[colours, kitty],
+	);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	// The search is made below, from the layout; text events and /find reach it through this.
@@ -134,7 +146,19 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	// The cache asks for each entry's quote and reactions from the snapshot of this render.
 	const current = useRef(snapshot);
 	current.current = snapshot;
-	const decorOf = useMemo(() => entryDecor(() => current.current, previews && (entry => previews.of(entry))), [previews]);
+	const decorOf = useMemo(
+		() =>
+			entryDecor(
+				() => current.current,
+				previews &&
+					(entry => {
+						const image = previews.of(entry);
+						const placement = image && kitty?.placementOf(entry.id, image);
+						return image === undefined ? undefined : placement ? {image, kitty: placement} : {image};
+					}),
+			),
+		[previews, kitty],
+	);
 	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
 	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause
 	const cache = useMemo(
