@@ -1,6 +1,7 @@
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {PNG} from 'pngjs';
 import {afterEach, expect, test} from 'vitest';
 import {cliPath, runCli, type CliProcess} from '../helpers/cli-process.js';
 import {tinyPng} from '../helpers/images.js';
@@ -67,6 +68,10 @@ test('in kitty inside tmux, a downloaded image is sent once through the passthro
 	const written = await readFile(output, 'latin1');
 	const transmit = '\u001BPtmux;\u001B\u001B_Ga=T,U=1,f=100,i=1,c=10,r=3,q=2,';
 	expect(written.split(transmit)).toHaveLength(2);
+	// Its chunks put together are the thumbnail: the picture's 100 x 60 pixels, as a PNG.
+	const payload = [...written.matchAll(/\u001BPtmux;\u001B\u001B_G[^;\u001B]*;([A-Za-z\d+/=]*)\u001B\u001B\\\u001B\\/g)].map(match => match[1]).join('');
+	const sentPng = PNG.sync.read(Buffer.from(payload, 'base64'));
+	expect([sentPng.width, sentPng.height]).toEqual([100, 60]);
 	// Never inside one of Ink's frames (each drawn between ESC[?2026h and ESC[?2026l).
 	const frames = written.split('\u001B[?2026h').slice(1).map(frame => frame.split('\u001B[?2026l')[0]!);
 	expect(frames.length).toBeGreaterThan(0);
