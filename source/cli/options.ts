@@ -5,6 +5,7 @@ import {parseHostPort} from '../net/address.js';
 import {DEFAULT_DISCOVERY_PORT} from '../protocol/discovery-wire.js';
 import {DEFAULT_PORT, DEFAULT_TRANSFER_PORT} from '../protocol/limits.js';
 import {checkName} from '../protocol/names.js';
+import type {GraphicsChoice} from '../ui/terminal/terminal-features.js';
 import {CliError} from './cli-error.js';
 import {readSecretFile} from './secret-file.js';
 
@@ -42,6 +43,9 @@ export const helpText = `
                          message while the terminal is in the background, and no unread
                          count in the window title
     --no-preview         in the TUI: no preview of a downloaded image in the messages pane
+    --graphics MODE      in the TUI, how previews are drawn: auto (default: kitty's
+                         graphics protocol in kitty and ghostty, half blocks elsewhere),
+                         kitty, or blocks (coloured half blocks)
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --new-room           with --host: open a new room (a new key) on this port, beside
@@ -95,6 +99,8 @@ export type CliOptions = {
 	readonly notify: boolean;
 	/** The TUI's previews of downloaded images (`--no-preview`: off). */
 	readonly preview: boolean;
+	/** How the TUI draws previews (`--graphics`). */
+	readonly graphics: GraphicsChoice;
 	readonly name?: string;
 	readonly port: number;
 	readonly transferPort: number;
@@ -176,6 +182,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 			scrollback: {type: 'number', default: 10_000},
 			notify: {type: 'boolean', default: true},
 			preview: {type: 'boolean', default: true},
+			graphics: {type: 'string', default: 'auto'},
 		},
 	});
 	const {flags} = cli;
@@ -237,6 +244,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		throw new CliError('--scrollback takes a number of messages from 100 to 1000000', 2);
 	}
 
+	const graphics = graphicsChoice(flags.graphics);
 	if (flags.secret !== undefined && flags.secretFile !== undefined) {
 		throw new CliError('choose one of --secret and --secret-file', 2);
 	}
@@ -257,6 +265,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		scrollback: flags.scrollback,
 		notify: flags.notify,
 		preview: flags.preview,
+		graphics,
 		// A room on a port the system picks cannot be found again after a restart: keep no
 		// history for it unless a folder is named.
 		dataDir: flags.dataDir ?? (hubPort === 0 ? false : defaultDataDir(env)),
@@ -273,4 +282,20 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		line: flags.json ? 'json' : flags.plain ? 'plain' : undefined,
 		downloadDir: flags.downloadDir ?? 'socket-chat-downloads',
 	};
+}
+
+/**
+ * `--graphics`'s value. iTerm2's inline images and sixel draw pixels at the cursor, outside the
+ * text: every frame Ink rewrites erases or strands them, so they are refused with the reason.
+ */
+function graphicsChoice(value: string): GraphicsChoice {
+	if (value === 'auto' || value === 'kitty' || value === 'blocks') return value;
+	if (value === 'iterm2' || value === 'sixel') {
+		throw new CliError(
+			`--graphics ${value}: not supported; ${value === 'iterm2' ? "iTerm2's inline images" : 'sixel images'} are drawn outside the text, and the full screen's redraws would erase them or leave them behind. Use kitty (kitty, ghostty) or blocks`,
+			2,
+		);
+	}
+
+	throw new CliError(`--graphics takes auto, kitty or blocks, not "${value}"`, 2);
 }

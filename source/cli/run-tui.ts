@@ -7,6 +7,7 @@ import type {CliOptions} from './options.js';
 import {openRoom, type RunningHub} from './run-host.js';
 import {writeCrashLog} from './crash-log.js';
 import {defaultDataDir} from './options.js';
+import {tmuxAllowsPassthrough} from './tmux-passthrough.js';
 
 /**
  * The full-screen front end. React's production build, and Ink's interactive rendering, are
@@ -21,7 +22,15 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	delete process.env.CONTINUOUS_INTEGRATION;
 	const {runTui} = await import('../ui/run-tui.js');
 	const {terminalFeatures} = await import('../ui/terminal/terminal-features.js');
-	const features = terminalFeatures(process.env, {notify: options.notify, previews: options.preview, isTty: process.stdout.isTTY === true});
+	// kitty's images reach a terminal outside tmux only through tmux's passthrough: asked of tmux when it matters.
+	const tmuxPassthrough = options.preview && options.graphics === 'auto' && process.env.TMUX ? await tmuxAllowsPassthrough(process.env) : undefined;
+	const features = terminalFeatures(process.env, {
+		notify: options.notify,
+		previews: options.preview,
+		graphics: options.graphics,
+		isTty: process.stdout.isTTY === true,
+		...(tmuxPassthrough === undefined ? {} : {tmuxPassthrough}),
+	});
 	let hosted = room;
 	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
 		if (choice.mode === 'host') {

@@ -115,3 +115,20 @@ describe('image previews', () => {
 		expect(helpText).toMatch(/--no-preview\s+in the TUI: no preview of a downloaded image in the messages pane/);
 	});
 });
+
+describe('--graphics', () => {
+	test('auto by default; kitty and blocks as given', () => {
+		expect(parseOptions(join, {}).graphics).toBe('auto');
+		expect(parseOptions([...join, '--graphics', 'kitty'], {}).graphics).toBe('kitty');
+		expect(parseOptions([...join, '--graphics', 'blocks'], {}).graphics).toBe('blocks');
+		expect(helpText).toContain('--graphics MODE');
+	});
+
+	test('iterm2 and sixel are refused with the reason; anything else names the choices', () => {
+		const iterm = usageError([...join, '--graphics', 'iterm2']);
+		expect(iterm.message).toMatch(/--graphics iterm2: not supported; iTerm2's inline images are drawn outside the text/);
+		expect(iterm.exitCode).toBe(2);
+		expect(usageError([...join, '--graphics', 'sixel']).message).toMatch(/sixel images are drawn outside the text.*Use kitty \(kitty, ghostty\) or blocks/);
+		expect(usageError([...join, '--graphics', 'png']).message).toBe('--graphics takes auto, kitty or blocks, not "png"');
+	});
+});

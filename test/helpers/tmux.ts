@@ -47,6 +47,16 @@ export class Terminals {
 		this.tmux('paste-buffer', '-p', '-d', '-b', buffer, '-t', name);
 	}
 
+	/** Sets a server-wide option (`set -g`); the server must be running (a session started). */
+	setGlobal(option: string, value: string): void {
+		this.tmux('set-option', '-g', option, value);
+	}
+
+	/** The screen with its colours and attributes as escape sequences (capture-pane -e). */
+	styledScreen(name: string): string {
+		return this.tmux('capture-pane', '-p', '-e', '-t', name);
+	}
+
 	/** Keeps the pane (and what the program printed last) after the program exits. */
 	keepAfterExit(name: string): void {
 		this.tmux('set-option', '-t', name, 'remain-on-exit', 'on');

@@ -12,10 +12,11 @@ export type Rendered = ReturnType<typeof render>;
 
 /**
  * Writes that are no frame: the bell, and the notification and window-title sequences written
- * straight to the terminal (OSC, or DCS for tmux). Ink's frames never start with those.
+ * straight to the terminal (OSC, or DCS for tmux), and kitty's graphics commands (APC). Ink's
+ * frames never start with those.
  */
 export function isRawWrite(frame: string): boolean {
-	return frame === '\u0007' || frame.startsWith('\u001B]') || frame.startsWith('\u001BP');
+	return frame === '\u0007' || frame.startsWith('\u001B]') || frame.startsWith('\u001BP') || frame.startsWith('\u001B_');
 }
 
 /** The last frame Ink drew (a bare bell or notification write is not a frame), with colours stripped. */

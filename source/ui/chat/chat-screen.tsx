@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Search} from '../search/use-search.js';
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
 import {inputRows} from '../input/input-view.js';
@@ -15,6 +15,8 @@ import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {entryDecor} from '../messages/decor.js';
 import {Previews} from '../preview/previews.js';
+import {KittyImages} from '../preview/kitty-images.js';
+import {kittyCell} from '../preview/kitty-graphics.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -90,7 +92,14 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		if (snapshot.status === 'connected') session.keystroke('');
 	}, [session, snapshot.status]);
 	useBackgroundNotify(session);
-	const {hyperlinks, previews: colours} = useTerminalFeatures();
+	const {hyperlinks, previews: colours, graphics, tmux} = useTerminalFeatures();
+	const {stdout} = useStdout();
+	// kitty's graphics protocol: each image sent once, straight to the terminal (between Ink's frames), deleted at exit.
+	const kitty = useMemo(() => (colours !== undefined && graphics === 'kitty' ? new KittyImages(bytes => stdout.write(bytes), tmux) : undefined), [colours, graphics, tmux, stdout]);
+	useEffect(() => () => kitty?.dispose(), [kitty]);
+	// An image whose entry left the scrollback is deleted in the terminal too.
+	const oldestEntry = snapshot.entries[0]?.id;
+	useEffect(() => kitty?.forgetBefore(oldestEntry), [kitty, oldestEntry]);
 	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
 	const [previewsReady, setPreviewsReady] = useState(0);
 	// The cache asks for each entry's quote and reactions from the snapshot of this render.
@@ -100,11 +109,16 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		() =>
 			colours === undefined
 				? undefined
-				: new Previews(() => setPreviewsReady(count => count + 1), undefined, {
-						offer: id => current.current.offers.find(offer => offer.id === id),
-						peek: async id => session.peek(id),
-					}),
-		[colours, session],
+				: new Previews(
+						() => setPreviewsReady(count => count + 1),
+						undefined,
+						{
+							offer: id => current.current.offers.find(offer => offer.id === id),
+							peek: async id => session.peek(id),
+						},
+						kitty ? kittyCell : undefined,
+					),
+		[colours, session, kitty],
 	);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
@@ -143,7 +157,19 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const share = shareLine(snapshot);
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
-	const decorOf = useMemo(() => entryDecor(() => current.current, previews && (entry => previews.of(entry))), [previews]);
+	const decorOf = useMemo(
+		() =>
+			entryDecor(
+				() => current.current,
+				previews &&
+					(entry => {
+						const image = previews.of(entry);
+						const placement = image && kitty?.placementOf(entry.id, image);
+						return image === undefined ? undefined : placement ? {image, kitty: placement} : {image};
+					}),
+			),
+		[previews, kitty],
+	);
 	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
 	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause
 	const cache = useMemo(

@@ -1,6 +1,5 @@
 import {reactionCounts} from '../../session/reactions.js';
 import type {ChatEntry, SessionSnapshot} from '../../session/types.js';
-import type {Pixels} from '../preview/half-blocks.js';
 import type {EntryDecor} from './format-entry.js';
 
 /** How far back from the newest entry a reply's original is looked for. */
@@ -12,14 +11,14 @@ const QUOTES_KEPT = 2048;
  * What the messages pane shows with each entry, from the snapshot it reads through `current`:
  * a reply's quote (the original found by its number among the entries held, remembered once
  * found: a message's text never changes), a message's reaction counts, and the preview of an
- * image offered or saved by a download (from `preview`, when previews are on).
+ * image offered or saved by a download (from `preview`, when previews are on: its thumbnail, and
+ * its placement where the terminal was sent it).
  */
-export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pixels | undefined): (entry: ChatEntry) => EntryDecor | undefined {
+export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pick<EntryDecor, 'image' | 'kitty'> | undefined): (entry: ChatEntry) => EntryDecor | undefined {
 	const quotes = new Map<number, string>();
 	return entry => {
 		if (entry.kind === 'notice' || entry.kind === 'offer') {
-			const image = preview?.(entry);
-			return image === undefined ? undefined : {image};
+			return preview?.(entry);
 		}
 
 		if (entry.kind !== 'message' && entry.kind !== 'action') return undefined;

@@ -3,6 +3,7 @@ import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
 import {type ColourDepth, halfBlockRows, type Pixels, previewBox} from '../preview/half-blocks.js';
+import {type KittyPlacement, placeholderRows} from '../preview/kitty-graphics.js';
 import type {Marker} from './highlight.js';
 import {linkify} from './links.js';
 import {nameColour} from '../theme/name-colour.js';
@@ -239,6 +240,8 @@ export type EntryDecor = {
 	readonly reactions?: string;
 	/** A downloaded image's thumbnail, drawn in half blocks under the entry (at most 40 x 12 cells). */
 	readonly image?: Pixels;
+	/** The same image sent to the terminal (kitty's graphics protocol): drawn as its placeholder cells where they fit the width. */
+	readonly kitty?: KittyPlacement;
 };
 
 /**
@@ -273,7 +276,10 @@ export function entryLines(entry: ChatEntry, width: number, options: EntryOption
 		lines.push(...wrapLine(paint(clean(decor.reactions), sgr.cyan), bodyWidth));
 	}
 
-	if (decor.image) {
+	if (decor.kitty && decor.kitty.columns <= bodyWidth) {
+		lines.push(...placeholderRows(decor.kitty));
+	} else if (decor.image) {
+		// A pane too narrow for the placement's cells cuts nothing: half blocks fit any width.
 		lines.push(...halfBlockRows(decor.image, Math.min(previewBox.columns, bodyWidth), previewBox.rows, options.colours));
 	}
 

@@ -54,6 +54,8 @@ export type TerminalFeatures = {
 	readonly hyperlinks: boolean;
 	/** Downloaded images are previewed in half blocks with these colours; undefined: no previews (--no-preview, NO_COLOR, not a terminal). */
 	readonly previews?: ColourDepth;
+	/** With previews on: draw them with kitty's graphics protocol (Unicode placeholders) instead of half blocks. */
+	readonly graphics?: 'kitty';
 };
 
 /** Nothing but plain text: what tests and unknown callers get. */

@@ -116,16 +116,42 @@ function previewColours(env: Env): ColourDepth {
 	return colorterm === 'truecolor' || colorterm === '24bit' ? 'truecolor' : '256';
 }
 
+/** How previews are drawn (`--graphics`): the terminal's graphics protocol where one is known, kitty's, or half blocks. */
+export type GraphicsChoice = 'auto' | 'kitty' | 'blocks';
+
+/**
+ * Whether the terminal shows kitty's graphics protocol with Unicode placeholders: kitty
+ * (KITTY_WINDOW_ID, TERM=xterm-kitty) and ghostty (TERM_PROGRAM=ghostty, TERM=xterm-ghostty, or
+ * GHOSTTY_RESOURCES_DIR, which tmux's server inherits). Not WezTerm, Konsole or Warp: they take
+ * kitty's images but not its placeholders. Inside tmux only when tmux passes the commands on
+ * (`passthrough`: its allow-passthrough option is on); never inside zellij or GNU screen, which
+ * drop them.
+ */
+export function kittyPlaceholders(env: Env, passthrough: boolean | undefined): boolean {
+	const ghostty = program(env) === 'ghostty' || env.TERM === 'xterm-ghostty' || (env.GHOSTTY_RESOURCES_DIR ?? '') !== '';
+	if (!isKitty(env) && !ghostty) return false;
+	if ((env.ZELLIJ ?? '') !== '' || (env.STY ?? '') !== '') return false;
+	return (env.TMUX ?? '') === '' || passthrough === true;
+}
+
 /**
  * What the TUI may send the terminal: `notify` false (--no-notify) turns notifications off,
  * `previews` false (--no-preview) image previews (also off with NO_COLOR: they are colours alone).
+ * `graphics` chooses how previews are drawn; `tmuxPassthrough` says whether tmux's
+ * allow-passthrough is on (asked of tmux by the caller; undefined: not known).
  */
-export function terminalFeatures(env: Env, options: {readonly notify: boolean; readonly isTty: boolean; readonly previews?: boolean}): TerminalFeatures {
+export function terminalFeatures(
+	env: Env,
+	options: {readonly notify: boolean; readonly isTty: boolean; readonly previews?: boolean; readonly graphics?: GraphicsChoice; readonly tmuxPassthrough?: boolean},
+): TerminalFeatures {
 	const notify = options.notify && options.isTty ? notifyKind(env) : undefined;
 	const previews = options.previews === true && options.isTty && (env.NO_COLOR ?? '') === '' ? previewColours(env) : undefined;
+	const choice = options.graphics ?? 'auto';
+	const kitty = previews !== undefined && (choice === 'kitty' || (choice === 'auto' && kittyPlaceholders(env, options.tmuxPassthrough)));
 	return {
 		...(notify === undefined ? {} : {notify}),
 		...(previews === undefined ? {} : {previews}),
+		...(kitty ? {graphics: 'kitty' as const} : {}),
 		tmux: env.TMUX !== undefined && env.TMUX !== '',
 		hyperlinks: supportsHyperlinks(env, options.isTty),
 	};
