@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+import jpeg from 'jpeg-js';
 import {PNG} from 'pngjs';
 
 /** A PNG of `width` x `height` pixels, each (x*40, y*40, 128, 255). */
@@ -5,4 +7,15 @@ export function tinyPng(width = 3, height = 2): Buffer {
 	const png = new PNG({width, height});
 	for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) png.data.set([x * 40, y * 40, 128, 255], (y * width + x) * 4);
 	return PNG.sync.write(png);
+}
+
+/** A JPEG of `width` x `height` pixels, all (200, 200, 200). */
+export function tinyJpeg(width = 8, height = 8): Buffer {
+	const data = Buffer.alloc(width * height * 4, 200);
+	return jpeg.encode({width, height, data}, 90).data;
+}
+
+/** A file of test/fixtures/images/ (see its README: how each was made, and what it holds). */
+export function fixtureImage(name: string): Buffer {
+	return readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
 }
