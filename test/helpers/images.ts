@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+import jpeg from 'jpeg-js';
 import {PNG} from 'pngjs';
 
 /** A PNG of `width` x `height` pixels, each (x*40, y*40, 128, 255). */
@@ -20,4 +22,15 @@ export function noisePng(width: number, height: number, seed = 1): Buffer {
 	}
 
 	return PNG.sync.write(png);
+}
+
+/** A JPEG of `width` x `height` pixels, all (200, 200, 200). */
+export function tinyJpeg(width = 8, height = 8): Buffer {
+	const data = Buffer.alloc(width * height * 4, 200);
+	return jpeg.encode({width, height, data}, 90).data;
+}
+
+/** A file of test/fixtures/images/ (see its README: how each was made, and what it holds). */
+export function fixtureImage(name: string): Buffer {
+	return readFileSync(new URL(`../fixtures/images/${name}`, import.meta.url));
 }

@@ -5,6 +5,7 @@ import {cleanup} from 'ink-testing-library';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import type {TerminalFeatures} from '../../../source/ui/terminal/notify-escapes.js';
 import type {FileOffer} from '../../../source/session/types.js';
+import {requireBuiltDecoder} from '../../helpers/built-decoder.js';
 import {noisePng, tinyPng} from '../../helpers/images.js';
 import {connectedSession} from '../fake-session.js';
 import {renderApp} from '../render-app.js';
@@ -15,6 +16,8 @@ const previewing: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 
 let folder: string;
 
 beforeAll(async () => {
+	// Images are decoded in a worker thread, from the build (npm run build; npm test does it first).
+	requireBuiltDecoder();
 	folder = await mkdtemp(path.join(tmpdir(), 'preview-pane-'));
 	await writeFile(path.join(folder, 'pic.png'), tinyPng(8, 4));
 	await writeFile(path.join(folder, 'other.png'), tinyPng(8, 4));

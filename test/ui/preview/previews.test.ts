@@ -1,8 +1,12 @@
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import type {ChatEntry} from '../../../source/session/types.js';
 import {Previews} from '../../../source/ui/preview/previews.js';
 import {waitFor} from '../../helpers/wait-for.js';
-import {tinyPng} from '../../helpers/images.js';
+import {requireBuiltDecoder} from '../../helpers/built-decoder.js';
+import {fixtureImage, tinyPng} from '../../helpers/images.js';
+
+// Images are decoded in a worker thread, from the build (npm run build; npm test does it first).
+beforeAll(requireBuiltDecoder);
 
 function notice(id: number, file?: string): ChatEntry {
 	return {id, kind: 'notice', time: 0, text: 'saved', fromHistory: false, mentionsMe: false, ...(file === undefined ? {} : {file})};
@@ -26,6 +30,22 @@ describe('Previews', () => {
 		expect(previews.of(entry)).toBe(thumbnail);
 		expect([thumbnail?.width, thumbnail?.height]).toEqual([40, 10]);
 		expect(reads).toEqual(['/d/big.PNG']);
+	});
+
+	it('previews GIF and WebP files too', async () => {
+		let changed = 0;
+		const previews = new Previews(
+			() => changed++,
+			async path => fixtureImage(path.slice(3)),
+		);
+		const gif = notice(1, '/d/animated.gif');
+		const webp = notice(2, '/d/alpha.webp');
+		previews.of(gif);
+		previews.of(webp);
+		await waitFor(() => changed === 2, {what: 'both previews ready'});
+		expect([previews.of(gif)?.width, previews.of(gif)?.height]).toEqual([6, 4]);
+		// 4 x 3 pixels make 4 cells by 2 rows of half blocks: a thumbnail of 4 x 4.
+		expect([previews.of(webp)?.width, previews.of(webp)?.height]).toEqual([4, 4]);
 	});
 
 	it('never reads a file not named as an image, nor an entry without a file; a failed read or decode gives none', async () => {
