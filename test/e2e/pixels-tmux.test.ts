@@ -73,6 +73,10 @@ test('with --graphics iterm2, an offered image is drawn with OSC 1337 inside eac
 	const lines = t.screen('carol').split('\n');
 	const offerRow = lines.findIndex(line => line.includes(`/get ${offer}`));
 	expect(Number(row)).toBe(offerRow + 2);
+	// In the offer's text column: after the pane's border and the 6 cells of the time ("HH:MM ").
+	const time = lines[offerRow]!.search(/\d\d:\d\d /);
+	expect(time).toBe(1);
+	expect(Number(column)).toBe(time + 1 + 6);
 	for (const under of [0, 1, 2]) {
 		const line = lines[offerRow + 1 + under]!;
 		expect([...line].slice(Number(column) - 1, Number(column) + 9).join('')).toBe(' '.repeat(10));
