@@ -44,8 +44,10 @@ export const helpText = `
                          count in the window title
     --no-preview         in the TUI: no preview of a downloaded image in the messages pane
     --graphics MODE      in the TUI, how previews are drawn: auto (default: kitty's
-                         graphics protocol in kitty and ghostty, half blocks elsewhere),
-                         kitty, or blocks (coloured half blocks)
+                         graphics protocol in kitty and ghostty, iTerm2's inline images
+                         in iTerm2 and WezTerm, sixel in foot, mlterm and contour, half
+                         blocks elsewhere), kitty, iterm2, sixel (not inside tmux), or
+                         blocks (coloured half blocks)
     --data-dir DIR       with --host: where the room's history is kept, so a restarted
                          host goes on with the same room (default: your data folder)
     --new-room           with --host: open a new room (a new key) on this port, beside
@@ -244,7 +246,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		throw new CliError('--scrollback takes a number of messages from 100 to 1000000', 2);
 	}
 
-	const graphics = graphicsChoice(flags.graphics);
+	const graphics = graphicsChoice(flags.graphics, env, !flags.plain && !flags.json && !flags.headless && !flags.list);
 	if (flags.secret !== undefined && flags.secretFile !== undefined) {
 		throw new CliError('choose one of --secret and --secret-file', 2);
 	}
@@ -285,17 +287,19 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 /**
- * `--graphics`'s value. iTerm2's inline images and sixel draw pixels at the cursor, outside the
- * text: every frame Ink rewrites erases or strands them, so they are refused with the reason.
+ * `--graphics`'s value. iTerm2's inline images and sixel are refused inside tmux, GNU screen and
+ * zellij (for the full screen; line mode draws no previews): they pass the pictures on, if at all,
+ * without keeping them as part of their screen, so a redraw or a switch of window loses them.
  */
-function graphicsChoice(value: string): GraphicsChoice {
-	if (value === 'auto' || value === 'kitty' || value === 'blocks') return value;
+function graphicsChoice(value: string, env: NodeJS.ProcessEnv, fullScreen: boolean): GraphicsChoice {
 	if (value === 'iterm2' || value === 'sixel') {
-		throw new CliError(
-			`--graphics ${value}: not supported; ${value === 'iterm2' ? "iTerm2's inline images" : 'sixel images'} are drawn outside the text, and the full screen's redraws would erase them or leave them behind. Use kitty (kitty, ghostty) or blocks`,
-			2,
-		);
+		const multiplexer = (env.TMUX ?? '') !== '' ? 'tmux' : (env.STY ?? '') !== '' ? 'GNU screen' : (env.ZELLIJ ?? '') !== '' ? 'zellij' : undefined;
+		if (fullScreen && multiplexer !== undefined) {
+			const what = value === 'iterm2' ? "iTerm2's inline images" : 'sixel images';
+			throw new CliError(`--graphics ${value}: not inside ${multiplexer}, which does not keep ${what} as part of its screen (they would be lost or left behind); run it outside ${multiplexer}, or use --graphics blocks`, 2);
+		}
 	}
 
-	throw new CliError(`--graphics takes auto, kitty or blocks, not "${value}"`, 2);
+	if (value === 'auto' || value === 'kitty' || value === 'blocks' || value === 'iterm2' || value === 'sixel') return value;
+	throw new CliError(`--graphics takes auto, kitty, iterm2, sixel or blocks, not "${value}"`, 2);
 }

@@ -1,5 +1,6 @@
 import {render} from 'ink';
 import {App, type AppProps} from './app.js';
+import {pixelStdout} from './preview/pixel-images.js';
 import {focusReportingOff, focusReportingOn, popTitle, pushTitle} from './terminal/notify-escapes.js';
 import {bracketedPasteOff, bracketedPasteOn, TerminalInput} from './terminal/terminal-input.js';
 
@@ -27,11 +28,18 @@ const showCursor = '\u001B[?25h';
  * Every way out restores the terminal: raw mode, bracketed paste, focus reporting and the window
  * title, the cursor, the main screen.
  */
-export async function runTui({stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, alternateScreen, onCrash, ...props}: RunTuiOptions): Promise<number> {
+export async function runTui({stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, alternateScreen, onCrash, features, ...props}: RunTuiOptions): Promise<number> {
 	const alternate = alternateScreen ?? stdout.isTTY === true;
+	// iTerm2's images and sixel are drawn into each frame at the screen row and column of their
+	// marker cells, which are known only while the frames start at the screen's top (the
+	// alternate screen); elsewhere previews are half blocks.
+	const pixels = features?.graphics === 'iterm2' || features?.graphics === 'sixel';
+	const {graphics: _graphics, ...withoutGraphics} = features ?? {tmux: false, hyperlinks: false};
+	const shown = pixels && !alternate ? withoutGraphics : features;
+	const inkStdout = pixels && alternate ? pixelStdout(stdout) : stdout;
 	const terminal = stdin.isTTY ? new TerminalInput(stdin) : undefined;
 	// Focus reports tell when the terminal is in the background; the title is saved, to be put back.
-	const watchFocus = terminal !== undefined && props.features?.notify !== undefined;
+	const watchFocus = terminal !== undefined && features?.notify !== undefined;
 	let restored = false;
 	const restore = () => {
 		if (restored) {
@@ -82,8 +90,8 @@ export async function runTui({stdout = process.stdout, stdin = process.stdin, st
 
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
-	instance = render(<App {...props} textEvents={terminal} onExit={finish} />, {
-		stdout,
+	instance = render(<App {...props} {...(shown === undefined ? {} : {features: shown})} textEvents={terminal} onExit={finish} />, {
+		stdout: inkStdout,
 		stdin: terminal?.inkStdin ?? stdin,
 		stderr,
 		exitOnCtrlC: false,

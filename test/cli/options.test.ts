@@ -124,11 +124,18 @@ describe('--graphics', () => {
 		expect(helpText).toContain('--graphics MODE');
 	});
 
-	test('iterm2 and sixel are refused with the reason; anything else names the choices', () => {
-		const iterm = usageError([...join, '--graphics', 'iterm2']);
-		expect(iterm.message).toMatch(/--graphics iterm2: not supported; iTerm2's inline images are drawn outside the text/);
-		expect(iterm.exitCode).toBe(2);
-		expect(usageError([...join, '--graphics', 'sixel']).message).toMatch(/sixel images are drawn outside the text.*Use kitty \(kitty, ghostty\) or blocks/);
-		expect(usageError([...join, '--graphics', 'png']).message).toBe('--graphics takes auto, kitty or blocks, not "png"');
+	test('iterm2 and sixel as given, but refused inside tmux, GNU screen and zellij for the full screen; anything else names the choices', () => {
+		expect(parseOptions([...join, '--graphics', 'iterm2'], {}).graphics).toBe('iterm2');
+		expect(parseOptions([...join, '--graphics', 'sixel'], {}).graphics).toBe('sixel');
+		const inTmux = usageError([...join, '--graphics', 'sixel'], {TMUX: '/tmp/tmux-0/default,1,0'});
+		expect(inTmux.message).toBe(
+			'--graphics sixel: not inside tmux, which does not keep sixel images as part of its screen (they would be lost or left behind); run it outside tmux, or use --graphics blocks',
+		);
+		expect(inTmux.exitCode).toBe(2);
+		expect(usageError([...join, '--graphics', 'iterm2'], {STY: '1.pts-0'}).message).toMatch(/^--graphics iterm2: not inside GNU screen, which does not keep iTerm2's inline images/);
+		expect(usageError([...join, '--graphics', 'iterm2'], {ZELLIJ: '0'}).message).toMatch(/not inside zellij/);
+		// Line mode draws no previews: nothing to refuse.
+		expect(parseOptions([...join, '--plain', '--graphics', 'sixel'], {TMUX: '/tmp/tmux-0/default,1,0'}).graphics).toBe('sixel');
+		expect(usageError([...join, '--graphics', 'png']).message).toBe('--graphics takes auto, kitty, iterm2, sixel or blocks, not "png"');
 	});
 });

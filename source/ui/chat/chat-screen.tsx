@@ -17,6 +17,7 @@ import {entryDecor} from '../messages/decor.js';
 import {Previews} from '../preview/previews.js';
 import {KittyImages} from '../preview/kitty-images.js';
 import {kittyCell} from '../preview/kitty-graphics.js';
+import {attachPixelImages, detachPixelImages, PixelImages} from '../preview/pixel-images.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -100,6 +101,22 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	// An image whose entry left the scrollback is deleted in the terminal too.
 	const oldestEntry = snapshot.entries[0]?.id;
 	useEffect(() => kitty?.forgetBefore(oldestEntry), [kitty, oldestEntry]);
+	// iTerm2's images and sixel: each encoded once, drawn into every frame that shows its cells (by
+	// run-tui's stream, which is given them here, before any frame can show one).
+	const pixelProtocol = colours !== undefined && (graphics === 'iterm2' || graphics === 'sixel') ? graphics : undefined;
+	const pixels = useMemo(() => {
+		if (pixelProtocol === undefined) return undefined;
+		const images = new PixelImages(pixelProtocol, kittyCell);
+		attachPixelImages(stdout, images);
+		return images;
+	}, [pixelProtocol, stdout]);
+	useEffect(
+		() => () => {
+			if (pixels) detachPixelImages(stdout, pixels);
+		},
+		[pixels, stdout],
+	);
+	useEffect(() => pixels?.forgetBefore(oldestEntry), [pixels, oldestEntry]);
 	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
 	const [previewsReady, setPreviewsReady] = useState(0);
 	// The cache asks for each entry's quote and reactions from the snapshot of this render.
@@ -116,9 +133,9 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 							offer: id => current.current.offers.find(offer => offer.id === id),
 							peek: async id => session.peek(id),
 						},
-						kitty ? kittyCell : undefined,
+						kitty || pixels ? kittyCell : undefined,
 					),
-		[colours, session, kitty],
+		[colours, session, kitty, pixels],
 	);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
@@ -164,11 +181,14 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 				previews &&
 					(entry => {
 						const image = previews.of(entry);
-						const placement = image && kitty?.placementOf(entry.id, image);
-						return image === undefined ? undefined : placement ? {image, kitty: placement} : {image};
+						if (image === undefined) return undefined;
+						const placement = kitty?.placementOf(entry.id, image);
+						if (placement) return {image, kitty: placement};
+						const reserved = pixels?.placementOf(entry.id, image);
+						return reserved ? {image, pixels: reserved} : {image};
 					}),
 			),
-		[previews, kitty],
+		[previews, kitty, pixels],
 	);
 	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
 	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause

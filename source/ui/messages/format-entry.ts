@@ -4,6 +4,7 @@ import wrapAnsi from 'wrap-ansi';
 import type {ChatEntry} from '../../session/types.js';
 import {type ColourDepth, halfBlockRows, type Pixels, previewBox} from '../preview/half-blocks.js';
 import {type KittyPlacement, placeholderRows} from '../preview/kitty-graphics.js';
+import {markerCharacters, markerRows, type PixelPlacement} from '../preview/pixel-graphics.js';
 import type {Marker} from './highlight.js';
 import {linkify} from './links.js';
 import {nameColour} from '../theme/name-colour.js';
@@ -40,8 +41,9 @@ export function ruleLine(label: string, width: number): string {
 	return paint('─'.repeat(left) + text + '─'.repeat(rest - left), sgr.dim);
 }
 
+/** Control characters out; the private-use characters that reserve an image's cells (and kitty's placeholder) replaced: only previews make them. */
 function clean(text: string): string {
-	return text.replaceAll('\t', '    ').replace(controlCharacters, '');
+	return text.replaceAll('\t', '    ').replace(controlCharacters, '').replace(markerCharacters, '\uFFFD');
 }
 
 function name(who: string | undefined): string {
@@ -242,6 +244,8 @@ export type EntryDecor = {
 	readonly image?: Pixels;
 	/** The same image sent to the terminal (kitty's graphics protocol): drawn as its placeholder cells where they fit the width. */
 	readonly kitty?: KittyPlacement;
+	/** The same image drawn by iTerm2's inline images or sixel: its cells reserved as marker cells where they fit the width. */
+	readonly pixels?: PixelPlacement;
 };
 
 /**
@@ -278,6 +282,8 @@ export function entryLines(entry: ChatEntry, width: number, options: EntryOption
 
 	if (decor.kitty && decor.kitty.columns <= bodyWidth) {
 		lines.push(...placeholderRows(decor.kitty));
+	} else if (decor.pixels && decor.pixels.columns <= bodyWidth) {
+		lines.push(...markerRows(decor.pixels));
 	} else if (decor.image) {
 		// A pane too narrow for the placement's cells cuts nothing: half blocks fit any width.
 		lines.push(...halfBlockRows(decor.image, Math.min(previewBox.columns, bodyWidth), previewBox.rows, options.colours));

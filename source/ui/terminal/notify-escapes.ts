@@ -54,8 +54,11 @@ export type TerminalFeatures = {
 	readonly hyperlinks: boolean;
 	/** Downloaded images are previewed in half blocks with these colours; undefined: no previews (--no-preview, NO_COLOR, not a terminal). */
 	readonly previews?: ColourDepth;
-	/** With previews on: draw them with kitty's graphics protocol (Unicode placeholders) instead of half blocks. */
-	readonly graphics?: 'kitty';
+	/**
+	 * With previews on: draw them with kitty's graphics protocol (Unicode placeholders), iTerm2's
+	 * inline images or sixel (drawn into each frame over cells kept blank) instead of half blocks.
+	 */
+	readonly graphics?: 'kitty' | 'iterm2' | 'sixel';
 };
 
 /** Nothing but plain text: what tests and unknown callers get. */

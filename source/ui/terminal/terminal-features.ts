@@ -116,8 +116,31 @@ function previewColours(env: Env): ColourDepth {
 	return colorterm === 'truecolor' || colorterm === '24bit' ? 'truecolor' : '256';
 }
 
-/** How previews are drawn (`--graphics`): the terminal's graphics protocol where one is known, kitty's, or half blocks. */
-export type GraphicsChoice = 'auto' | 'kitty' | 'blocks';
+/** How previews are drawn (`--graphics`): the terminal's graphics protocol where one is known, kitty's, iTerm2's, sixel, or half blocks. */
+export type GraphicsChoice = 'auto' | 'kitty' | 'iterm2' | 'sixel' | 'blocks';
+
+/** Inside a terminal multiplexer (tmux, GNU screen, zellij), which keeps no pixels as cell content. */
+function multiplexed(env: Env): boolean {
+	return (env.TMUX ?? '') !== '' || (env.STY ?? '') !== '' || (env.ZELLIJ ?? '') !== '';
+}
+
+/**
+ * The pixel protocol the terminal speaks, for `--graphics auto`: iTerm2's inline images in
+ * iTerm2 (TERM_PROGRAM=iTerm.app, or LC_TERMINAL=iTerm2 as ssh passes it on) and WezTerm
+ * (TERM_PROGRAM=WezTerm); sixel in foot (TERM=foot*), mlterm (TERM=mlterm*, or MLTERM set) and
+ * contour (TERM=contour*, or TERMINAL_NAME=contour). Never inside tmux, GNU screen or zellij:
+ * they keep no picture as part of their screen. Not xterm (sixel only when started with it)
+ * nor Windows Terminal (sixel from 1.22 on, and WT_SESSION tells no version): `--graphics sixel`
+ * chooses it there.
+ */
+export function pixelProtocol(env: Env): 'iterm2' | 'sixel' | undefined {
+	if (multiplexed(env)) return undefined;
+	const name = program(env);
+	if (name === 'iTerm.app' || name === 'WezTerm') return 'iterm2';
+	const term = env.TERM ?? '';
+	if (term.startsWith('foot') || term.startsWith('mlterm') || (env.MLTERM ?? '') !== '' || term.startsWith('contour') || env.TERMINAL_NAME === 'contour') return 'sixel';
+	return undefined;
+}
 
 /**
  * Whether the terminal shows kitty's graphics protocol with Unicode placeholders: kitty
@@ -147,11 +170,14 @@ export function terminalFeatures(
 	const notify = options.notify && options.isTty ? notifyKind(env) : undefined;
 	const previews = options.previews === true && options.isTty && (env.NO_COLOR ?? '') === '' ? previewColours(env) : undefined;
 	const choice = options.graphics ?? 'auto';
-	const kitty = previews !== undefined && (choice === 'kitty' || (choice === 'auto' && kittyPlaceholders(env, options.tmuxPassthrough)));
+	// kitty's placeholders first (kitty, ghostty), then the pixel protocols; never pixels inside a multiplexer.
+	const auto = choice === 'auto' ? (kittyPlaceholders(env, options.tmuxPassthrough) ? 'kitty' : pixelProtocol(env)) : undefined;
+	const chosen = choice === 'kitty' || ((choice === 'iterm2' || choice === 'sixel') && !multiplexed(env)) ? choice : auto;
+	const graphics = previews === undefined ? undefined : chosen;
 	return {
 		...(notify === undefined ? {} : {notify}),
 		...(previews === undefined ? {} : {previews}),
-		...(kitty ? {graphics: 'kitty' as const} : {}),
+		...(graphics === undefined ? {} : {graphics}),
 		tmux: env.TMUX !== undefined && env.TMUX !== '',
 		hyperlinks: supportsHyperlinks(env, options.isTty),
 	};

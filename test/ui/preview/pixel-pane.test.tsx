@@ -1,0 +1,76 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {cleanup} from 'ink-testing-library';
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {markerRows, placeImages, rowMarker} from '../../../source/ui/preview/pixel-graphics.js';
+import type {TerminalFeatures} from '../../../source/ui/terminal/notify-escapes.js';
+import {tinyPng} from '../../helpers/images.js';
+import {waitFor} from '../../helpers/wait-for.js';
+import {connectedSession} from '../fake-session.js';
+import {renderApp} from '../render-app.js';
+import {rawScreen, screen, waitForText} from '../wait-for.js';
+
+const iterm2: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 'truecolor', graphics: 'iterm2'};
+const sixel: TerminalFeatures = {...iterm2, graphics: 'sixel'};
+let folder: string;
+
+beforeAll(async () => {
+	folder = await mkdtemp(path.join(tmpdir(), 'pixel-pane-'));
+	// 100 x 60 pixels at 10 x 20 a cell: 10 cells by 3 rows.
+	await writeFile(path.join(folder, 'wide.png'), tinyPng(100, 60));
+	await writeFile(path.join(folder, 'wider.png'), tinyPng(400, 60));
+});
+afterAll(async () => rm(folder, {recursive: true, force: true}));
+afterEach(() => {
+	cleanup();
+});
+
+function saved(name: string) {
+	return {kind: 'notice' as const, text: `saved ${name} (sha256 verified)`, file: path.join(folder, name)};
+}
+
+describe("previews through iTerm2's inline images and sixel", () => {
+	test.each([
+		['iTerm2', iterm2],
+		['sixel', sixel],
+	])('%s: the image\'s cells are kept under its notice as marker cells, in its column, and no picture is in the frames Ink writes', async (_name, features) => {
+		const session = connectedSession();
+		const rendered = renderApp({session, features});
+		await waitForText(rendered, 'Members (3)');
+		session.pushEntries([saved('wide.png'), {kind: 'message', from: 'bob', text: 'nice picture'}]);
+		const [row0, row1, row2] = markerRows({id: 1, columns: 10, rows: 3});
+		await waitFor(() => rawScreen(rendered).includes(row2!), {what: () => `the marker cells drawn:\n${screen(rendered)}`});
+		const raw = rawScreen(rendered).split('\n');
+		const notice = raw.findIndex(line => line.includes('saved wide.png'));
+		expect(raw[notice + 1]).toContain(`      ${row0}`);
+		expect(raw[notice + 2]).toContain(`      ${row1}`);
+		expect(raw[notice + 3]).toContain(`      ${row2}`);
+		expect(raw[notice + 4]).toContain('nice picture');
+		expect(screen(rendered)).not.toContain('▀');
+		// The pane's border stays where it is: the markers are one cell each.
+		expect(screen(rendered).split('\n')[notice + 1]!.replace(/[\u{100000}-\u{10FFFD}]/gu, ' ').length).toBe(screen(rendered).split('\n')[notice]!.length);
+		// Ink never writes a picture itself (run-tui's stream draws them into the frames).
+		expect(rendered.frames.filter(frame => frame.includes('\u001B]1337') || frame.includes('\u001BP'))).toEqual([]);
+		// As the terminal would get it: the markers blank.
+		expect(placeImages(rawScreen(rendered), () => undefined)).not.toMatch(/[\u{100000}-\u{10FFFD}]/u);
+	});
+
+	test('a pane too narrow for the image\'s cells shows it in half blocks', async () => {
+		const session = connectedSession();
+		const rendered = renderApp({session, features: iterm2}, {columns: 60, rows: 24});
+		await waitForText(rendered, 'Members (3)');
+		session.pushEntries([saved('wider.png')]);
+		await waitForText(rendered, /▀{10}/, {what: 'half blocks in a narrow pane'});
+		expect(rawScreen(rendered)).not.toMatch(/[\u{100000}-\u{10FFFD}]/u);
+	});
+
+	test('marker characters in what people send are shown as U+FFFD: only previews reserve cells', async () => {
+		const session = connectedSession();
+		const rendered = renderApp({session, features: iterm2});
+		await waitForText(rendered, 'Members (3)');
+		session.pushEntries([{kind: 'message', from: 'bob', text: `look ${rowMarker(1, 0)}\u{10FFFD} here`}]);
+		await waitForText(rendered, 'look �� here');
+		expect(rawScreen(rendered)).not.toMatch(/[\u{100000}-\u{10FFFD}]/u);
+	});
+});
