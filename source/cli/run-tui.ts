@@ -8,6 +8,7 @@ import {openRoom, type RunningHub} from './run-host.js';
 import {writeCrashLog} from './crash-log.js';
 import {defaultDataDir} from './options.js';
 import {tmuxAllowsPassthrough} from './tmux-passthrough.js';
+import {askCellSize} from './cell-size.js';
 
 /**
  * The full-screen front end. React's production build, and Ink's interactive rendering, are
@@ -24,13 +25,16 @@ export async function runFullScreen(options: CliOptions, room: RunningHub | unde
 	const {terminalFeatures} = await import('../ui/terminal/terminal-features.js');
 	// kitty's images reach a terminal outside tmux only through tmux's passthrough: asked of tmux when it matters.
 	const tmuxPassthrough = options.preview && options.graphics === 'auto' && process.env.TMUX ? await tmuxAllowsPassthrough(process.env) : undefined;
-	const features = terminalFeatures(process.env, {
+	let features = terminalFeatures(process.env, {
 		notify: options.notify,
 		previews: options.preview,
 		graphics: options.graphics,
 		isTty: process.stdout.isTTY === true,
 		...(tmuxPassthrough === undefined ? {} : {tmuxPassthrough}),
 	});
+	// Sixel draws pixels: how many cells a picture covers depends on the terminal's cell, asked of it before the screen starts.
+	const cell = features.graphics === 'sixel' ? await askCellSize(process.stdin, process.stdout) : undefined;
+	if (cell) features = {...features, cell};
 	let hosted = room;
 	const startSession = async (choice: StartChoice): Promise<ChatSessionApi> => {
 		if (choice.mode === 'host') {

@@ -17,7 +17,7 @@ import {entryDecor} from '../messages/decor.js';
 import {Previews} from '../preview/previews.js';
 import {KittyImages} from '../preview/kitty-images.js';
 import {kittyCell} from '../preview/kitty-graphics.js';
-import {attachPixelImages, detachPixelImages, PixelImages} from '../preview/pixel-images.js';
+import {attachPixelImages, detachPixelImages, PixelImages, unknownSixelCell} from '../preview/pixel-images.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -93,7 +93,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		if (snapshot.status === 'connected') session.keystroke('');
 	}, [session, snapshot.status]);
 	useBackgroundNotify(session);
-	const {hyperlinks, previews: colours, graphics, tmux} = useTerminalFeatures();
+	const {hyperlinks, previews: colours, graphics, tmux, cell} = useTerminalFeatures();
 	const {stdout} = useStdout();
 	// kitty's graphics protocol: each image sent once, straight to the terminal (between Ink's frames), deleted at exit.
 	const kitty = useMemo(() => (colours !== undefined && graphics === 'kitty' ? new KittyImages(bytes => stdout.write(bytes), tmux) : undefined), [colours, graphics, tmux, stdout]);
@@ -104,12 +104,15 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	// iTerm2's images and sixel: each encoded once, drawn into every frame that shows its cells (by
 	// run-tui's stream, which is given them here, before any frame can show one).
 	const pixelProtocol = colours !== undefined && (graphics === 'iterm2' || graphics === 'sixel') ? graphics : undefined;
+	// iTerm2 fits a picture to the cells it is given; sixel draws it at its own pixels, so the cells
+	// kept for it follow the terminal's cell, or the smallest common one when the terminal did not say.
+	const pixelCell = pixelProtocol === 'sixel' ? (cell ?? unknownSixelCell) : kittyCell;
 	const pixels = useMemo(() => {
 		if (pixelProtocol === undefined) return undefined;
-		const images = new PixelImages(pixelProtocol, kittyCell);
+		const images = new PixelImages(pixelProtocol, pixelCell);
 		attachPixelImages(stdout, images);
 		return images;
-	}, [pixelProtocol, stdout]);
+	}, [pixelProtocol, pixelCell, stdout]);
 	useEffect(
 		() => () => {
 			if (pixels) detachPixelImages(stdout, pixels);
@@ -133,9 +136,9 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 							offer: id => current.current.offers.find(offer => offer.id === id),
 							peek: async id => session.peek(id),
 						},
-						kitty || pixels ? kittyCell : undefined,
+						kitty ? kittyCell : pixels ? pixelCell : undefined,
 					),
-		[colours, session, kitty, pixels],
+		[colours, session, kitty, pixels, pixelCell],
 	);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);

@@ -3,6 +3,16 @@ import type {CellPixels} from './previews.js';
 import type {Pixels} from './half-blocks.js';
 import {iterm2Sequence, maxPixelImageId, type PixelImage, type PixelPlacement, placeImages, sixelSequence} from './pixel-graphics.js';
 
+/** Images held at once, at most, with their escape bytes. */
+export const PIXEL_IMAGES_HELD = 64;
+
+/**
+ * The cell sixel pictures are sized for when the terminal did not say its own (CSI 16 t): the
+ * smallest common one, so that a picture never covers more cells than are kept blank for it (in
+ * a terminal with larger cells it is drawn smaller than its cells).
+ */
+export const unknownSixelCell = {width: 6, height: 12} as const;
+
 /** The pixel protocols: iTerm2's inline images, or sixel. */
 export type PixelProtocol = 'iterm2' | 'sixel';
 
@@ -11,8 +21,8 @@ export type PixelProtocol = 'iterm2' | 'sixel';
  * encoded once, the first time its entry is laid out (`placementOf`), and its escape bytes kept:
  * every frame that shows its marker cells draws it again from them (Ink rewrites the whole
  * screen each frame, which erases the picture). An entry that leaves the scrollback gives its
- * image up (`forgetBefore`). At most 3000 are held; past that the oldest gives its id up and its
- * entry shows half blocks from then on.
+ * image up (`forgetBefore`). At most PIXEL_IMAGES_HELD are held (their bytes are up to half a
+ * megabyte each); past that the oldest gives its id up and its entry shows half blocks from then on.
  */
 export class PixelImages {
 	/** Entry id -> its placement; null: given up (half blocks for good). */
@@ -62,7 +72,7 @@ export class PixelImages {
 	}
 
 	#freeId(): number {
-		for (let id = 1; id <= maxPixelImageId; id++) if (!this.#images.has(id)) return id;
+		for (let id = 1; id <= Math.min(maxPixelImageId, PIXEL_IMAGES_HELD); id++) if (!this.#images.has(id)) return id;
 		const [oldest, placement] = [...this.#placements].filter(([, held]) => held !== null).sort(([a], [b]) => a - b)[0]!;
 		this.#placements.set(oldest, null);
 		this.#images.delete(placement!.id);

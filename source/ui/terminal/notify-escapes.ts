@@ -59,6 +59,8 @@ export type TerminalFeatures = {
 	 * inline images or sixel (drawn into each frame over cells kept blank) instead of half blocks.
 	 */
 	readonly graphics?: 'kitty' | 'iterm2' | 'sixel';
+	/** The terminal's cell in pixels, where it said (asked for sixel, which draws pixels). */
+	readonly cell?: {readonly width: number; readonly height: number};
 };
 
 /** Nothing but plain text: what tests and unknown callers get. */

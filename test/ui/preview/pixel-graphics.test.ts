@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import {encodePng} from '../../../source/ui/preview/kitty-graphics.js';
 import {iterm2Sequence, markerFill, markerRows, type PixelImage, placeImages, rowMarker, sixelSequence} from '../../../source/ui/preview/pixel-graphics.js';
-import {attachPixelImages, detachPixelImages, PixelImages, pixelStdout} from '../../../source/ui/preview/pixel-images.js';
+import {attachPixelImages, detachPixelImages, PIXEL_IMAGES_HELD, PixelImages, pixelStdout, unknownSixelCell} from '../../../source/ui/preview/pixel-images.js';
 
 const bsu = '\u001B[?2026h';
 const esu = '\u001B[?2026l';
@@ -107,6 +107,22 @@ describe('PixelImages: each image encoded once', () => {
 		expect(store.imageOf(1)).toBeUndefined();
 		expect(store.size).toBe(1);
 		expect(new PixelImages('sixel', {width: 10, height: 20}).placementOf(1, pixels(10, 10)) && true).toBe(true);
+	});
+
+	test('at most 64 are held: the oldest gives its id up, and its entry shows half blocks from then on', () => {
+		const store = new PixelImages('sixel', {width: 10, height: 20});
+		for (let entry = 1; entry <= PIXEL_IMAGES_HELD; entry++) store.placementOf(entry, pixels(10, 10));
+		expect(store.size).toBe(64);
+		const next = store.placementOf(100, pixels(10, 10))!;
+		expect(next.id).toBe(1);
+		expect(store.size).toBe(64);
+		expect(store.placementOf(1, pixels(10, 10))).toBeUndefined();
+		expect(store.placementOf(2, pixels(10, 10))!.id).toBe(2);
+	});
+
+	test("sixel's cells follow the terminal's cell; unknown, the smallest common one (6 x 12), so a picture never covers more than its cells", () => {
+		expect(new PixelImages('sixel', {width: 8, height: 17}).placementOf(1, pixels(320, 204))).toMatchObject({columns: 40, rows: 12});
+		expect(new PixelImages('sixel', unknownSixelCell).placementOf(1, pixels(240, 144))).toMatchObject({columns: 40, rows: 12});
 	});
 });
 

@@ -12,7 +12,8 @@ import {renderApp} from '../render-app.js';
 import {rawScreen, screen, waitForText} from '../wait-for.js';
 
 const iterm2: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 'truecolor', graphics: 'iterm2'};
-const sixel: TerminalFeatures = {...iterm2, graphics: 'sixel'};
+// The terminal said its cell (CSI 16 t): 10 x 20 pixels.
+const sixel: TerminalFeatures = {...iterm2, graphics: 'sixel', cell: {width: 10, height: 20}};
 let folder: string;
 
 beforeAll(async () => {
@@ -54,6 +55,19 @@ describe("previews through iTerm2's inline images and sixel", () => {
 		expect(rendered.frames.filter(frame => frame.includes('\u001B]1337') || frame.includes('\u001BP'))).toEqual([]);
 		// As the terminal would get it: the markers blank.
 		expect(placeImages(rawScreen(rendered), () => undefined)).not.toMatch(/[\u{100000}-\u{10FFFD}]/u);
+	});
+
+	test("sixel in a terminal that did not say its cell: the cells kept are those of the smallest common cell (6 x 12), never fewer than the picture covers", async () => {
+		const session = connectedSession();
+		const rendered = renderApp({session, features: {...iterm2, graphics: 'sixel'}});
+		await waitForText(rendered, 'Members (3)');
+		session.pushEntries([saved('wide.png'), {kind: 'message', from: 'bob', text: 'nice picture'}]);
+		// 100 x 60 pixels at 6 x 12 a cell: 17 cells by 5 rows.
+		const rows = markerRows({id: 1, columns: 17, rows: 5});
+		await waitFor(() => rawScreen(rendered).includes(rows[4]!), {what: () => `the marker cells drawn:\n${screen(rendered)}`});
+		const raw = rawScreen(rendered).split('\n');
+		const notice = raw.findIndex(line => line.includes('saved wide.png'));
+		for (const [index, row] of rows.entries()) expect(raw[notice + 1 + index]).toContain(`      ${row}`);
 	});
 
 	test('a pane too narrow for the image\'s cells shows it in half blocks', async () => {
