@@ -1,25 +1,17 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {PNG} from 'pngjs';
 import {afterEach, expect, test} from 'vitest';
-import {cliPath, runCli, type CliProcess} from '../helpers/cli-process.js';
 import {tinyPng} from '../helpers/images.js';
-import {Terminals} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {ImageRoom, tuiCommand} from './image-room.js';
 import {diacritics, placeholder} from '../../source/ui/preview/kitty-graphics.js';
 
-let terminals: Terminals | undefined;
-let scratch: string | undefined;
-const running: CliProcess[] = [];
+let room: ImageRoom | undefined;
 
 afterEach(async () => {
-	terminals?.close();
-	for (const process of running.splice(0)) {
-		process.child.kill('SIGKILL');
-	}
-
-	if (scratch) await rm(scratch, {recursive: true, force: true});
+	await room?.close();
+	room = undefined;
 });
 
 /** Row `row` of image `id`'s placeholder cells, `columns` wide, as tmux keeps them. */
@@ -28,27 +20,21 @@ function placeholderRow(id: number, row: number, columns: number): string {
 }
 
 test('in kitty inside tmux, an offered image is sent once through the passthrough and shown as placeholder cells under its offer; half blocks while tmux passes nothing on', async () => {
-	scratch = await mkdtemp(path.join(tmpdir(), 'graphics-e2e-'));
-	const picture = path.join(scratch, 'pic.png');
+	room = await ImageRoom.open('graphics-e2e-');
 	// 100 x 60 pixels at 10 x 20 per cell: 10 cells by 3 rows.
-	await writeFile(picture, tinyPng(100, 60));
-	const output = path.join(scratch, 'carol.out');
-	terminals = new Terminals();
-	const t = terminals;
-	const cli = `env -u NO_COLOR KITTY_WINDOW_ID=1 ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
+	const picture = await room.file('pic.png', tinyPng(100, 60));
+	const output = path.join(room.scratch, 'carol.out');
+	const {t} = room;
+	const cli = tuiCommand.replace('env -u NO_COLOR', 'env -u NO_COLOR KITTY_WINDOW_ID=1');
 	// alice starts while tmux's allow-passthrough is off (its default): she asks, and draws half blocks.
-	t.start('alice', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice --download-dir ${JSON.stringify(path.join(scratch, 'alice'))}`);
-	const [, port] = await t.waitFor('alice', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	await room.host(cli);
 	t.setGlobal('allow-passthrough', 'on');
-	t.start('carol', `${cli} --join 127.0.0.1:${port} --name carol --download-dir ${JSON.stringify(path.join(scratch, 'carol'))}`);
+	room.join('carol', '', cli);
 	t.keepAfterExit('carol');
 	t.recordOutput('carol', output);
 	await t.waitFor('alice', 'carol joined');
-	const bob = runCli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain', '--download-dir', path.join(scratch, 'bob')]);
-	running.push(bob);
-	await t.waitFor('alice', 'bob joined');
-	bob.child.stdin.write(`/send ${picture}\n`);
-	const offer = await waitFor(() => /offer ([a-z0-9]+)/.exec(bob.stdout)?.[1], {what: () => `bob's offer: ${bob.stdout} ${bob.stderr}`});
+	const bob = await room.bob();
+	const offer = await room.offer(bob, picture);
 	await t.waitFor('carol', `/get ${offer}`);
 	// The cells are text in tmux's grid: image 1's colour, each cell its row and column diacritics.
 	const styled = await waitFor(() => (t.styledScreen('carol').includes(placeholderRow(1, 2, 10)) ? t.styledScreen('carol') : undefined), {

@@ -1,24 +1,16 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import {afterEach, expect, test} from 'vitest';
-import {cliPath, runCli, type CliProcess} from '../helpers/cli-process.js';
 import {tinyPng} from '../helpers/images.js';
-import {Terminals} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {ImageRoom, tuiCommand} from './image-room.js';
 
-let terminals: Terminals | undefined;
-let scratch: string | undefined;
-const running: CliProcess[] = [];
+let room: ImageRoom | undefined;
 
 afterEach(async () => {
-	terminals?.close();
-	for (const process of running.splice(0)) {
-		process.child.kill('SIGKILL');
-	}
-
-	if (scratch) await rm(scratch, {recursive: true, force: true});
+	await room?.close();
+	room = undefined;
 });
 
 /** The frames Ink wrote (each between ESC[?2026h and ESC[?2026l), in order. */
@@ -34,25 +26,18 @@ const iterm2Image = /\u001B7\u001B\[(\d+);(\d+)H\u001B\]1337;File=inline=1;size=
 // tmux is the only terminal here: carol's program is told it is not inside it (TMUX unset), so
 // it draws iTerm2's images; tmux drops them, and what she wrote is read from tmux's pipe-pane.
 test('with --graphics iterm2, an offered image is drawn with OSC 1337 inside each frame, at the row and column of the blank cells kept for it under the offer', async () => {
-	scratch = await mkdtemp(path.join(tmpdir(), 'pixels-e2e-'));
-	const picture = path.join(scratch, 'pic.png');
+	room = await ImageRoom.open('pixels-e2e-');
 	// 100 x 60 pixels at 10 x 20 per cell: 10 cells by 3 rows.
-	await writeFile(picture, tinyPng(100, 60));
-	const output = path.join(scratch, 'carol.out');
-	terminals = new Terminals();
-	const t = terminals;
-	const cli = `env -u NO_COLOR ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
-	t.start('alice', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice --download-dir ${JSON.stringify(path.join(scratch, 'alice'))}`);
-	const [, port] = await t.waitFor('alice', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
-	t.start('carol', `env -u TMUX ${cli} --graphics iterm2 --join 127.0.0.1:${port} --name carol --download-dir ${JSON.stringify(path.join(scratch, 'carol'))}`);
+	const picture = await room.file('pic.png', tinyPng(100, 60));
+	const output = path.join(room.scratch, 'carol.out');
+	const {t} = room;
+	await room.host();
+	room.join('carol', '--graphics iterm2', `env -u TMUX ${tuiCommand}`);
 	t.keepAfterExit('carol');
 	t.recordOutput('carol', output);
 	await t.waitFor('alice', 'carol joined');
-	const bob = runCli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain', '--download-dir', path.join(scratch, 'bob')]);
-	running.push(bob);
-	await t.waitFor('alice', 'bob joined');
-	bob.child.stdin.write(`/send ${picture}\n`);
-	const offer = await waitFor(() => /offer ([a-z0-9]+)/.exec(bob.stdout)?.[1], {what: () => `bob's offer: ${bob.stdout} ${bob.stderr}`});
+	const bob = await room.bob();
+	const offer = await room.offer(bob, picture);
 	await t.waitFor('carol', `/get ${offer}`);
 	// A frame that draws the image: its last bytes, inside the frame.
 	const drawn = await waitFor(

@@ -1,46 +1,28 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
-import {cliPath, runCli, type CliProcess} from '../helpers/cli-process.js';
 import {noisePng, tinyPng} from '../helpers/images.js';
-import {Terminals} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {ImageRoom} from './image-room.js';
 
-let terminals: Terminals | undefined;
-let scratch: string | undefined;
-const running: CliProcess[] = [];
+let room: ImageRoom | undefined;
 
 afterEach(async () => {
-	terminals?.close();
-	for (const process of running.splice(0)) {
-		process.child.kill('SIGKILL');
-	}
-
-	if (scratch) await rm(scratch, {recursive: true, force: true});
+	await room?.close();
+	room = undefined;
 });
 
 test('an image is previewed in a real terminal: at once when under 512 kB, a larger one once downloaded; none with --no-preview', async () => {
-	scratch = await mkdtemp(path.join(tmpdir(), 'preview-e2e-'));
-	const picture = path.join(scratch, 'pic.png');
-	await writeFile(picture, tinyPng(16, 8));
-	const large = path.join(scratch, 'large.png');
+	room = await ImageRoom.open('preview-e2e-');
+	const picture = await room.file('pic.png', tinyPng(16, 8));
 	// 400 x 400 pixels of noise: about 640 kB, over what is fetched before a download.
 	const largeBytes = noisePng(400, 400);
 	expect(largeBytes.length).toBeGreaterThan(512 * 1024);
-	await writeFile(large, largeBytes);
-	terminals = new Terminals();
-	const t = terminals;
-	const cli = `env -u NO_COLOR ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
-	t.start('alice', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice --download-dir ${JSON.stringify(path.join(scratch, 'alice'))}`);
-	const [, port] = await t.waitFor('alice', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
-	t.start('carol', `${cli} --join 127.0.0.1:${port} --name carol --no-preview --download-dir ${JSON.stringify(path.join(scratch, 'carol'))}`);
+	const large = await room.file('large.png', largeBytes);
+	const {t} = room;
+	await room.host();
+	room.join('carol', '--no-preview');
 	await t.waitFor('alice', 'carol joined');
-	const bob = runCli(['--join', `127.0.0.1:${port}`, '--name', 'bob', '--plain', '--download-dir', path.join(scratch, 'bob')]);
-	running.push(bob);
-	await t.waitFor('alice', 'bob joined');
-	bob.child.stdin.write(`/send ${picture}\n`);
-	const id = await waitFor(() => /offer ([a-z0-9]+)/.exec(bob.stdout)?.[1], {what: () => `bob's offer: ${bob.stdout} ${bob.stderr}`});
+	const bob = await room.bob();
+	const id = await room.offer(bob, picture);
 	// 16 x 8 pixels: 16 cells by 4 rows of half blocks, under the offer, before anyone downloads it.
 	const fourRows = /(?:▀{16}[^\n]*\n[^\n]*){3}▀{16}/;
 	await t.waitFor('alice', fourRows);
@@ -60,8 +42,7 @@ test('an image is previewed in a real terminal: at once when under 512 kB, a lar
 	expect(t.screen('alice').match(/▀{16}/g)).toHaveLength(4);
 	expect(t.screen('carol')).not.toContain('▀');
 
-	bob.child.stdin.write(`/send ${large}\n`);
-	const largeId = await waitFor(() => /sent large\.png to the room \(offer ([a-z0-9]+)/.exec(bob.stdout)?.[1], {what: () => `bob's second offer: ${bob.stdout} ${bob.stderr}`});
+	const largeId = await room.offer(bob, large);
 	await t.waitFor('alice', `/get ${largeId}`);
 	t.type('alice', '-l', 'seen the large offer');
 	t.type('alice', 'Enter');

@@ -1,33 +1,20 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {cleanup} from 'ink-testing-library';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {deleteSequence, placeholderRows} from '../../../source/ui/preview/kitty-graphics.js';
 import type {TerminalFeatures} from '../../../source/ui/terminal/notify-escapes.js';
 import {tinyPng} from '../../helpers/images.js';
 import {waitFor} from '../../helpers/wait-for.js';
 import {connectedSession} from '../fake-session.js';
 import {renderApp} from '../render-app.js';
+import {sharedImageFolder} from './image-folder.js';
 import {rawScreen, screen, waitForText} from '../wait-for.js';
 
 const kitty: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 'truecolor', graphics: 'kitty'};
-let folder: string;
-
-beforeAll(async () => {
-	folder = await mkdtemp(path.join(tmpdir(), 'kitty-pane-'));
+const images = sharedImageFolder('kitty-pane-', {
 	// 100 x 60 pixels at 10 x 20 a cell: 10 cells by 3 rows.
-	await writeFile(path.join(folder, 'wide.png'), tinyPng(100, 60));
-	await writeFile(path.join(folder, 'small.png'), tinyPng(20, 20));
+	'wide.png': tinyPng(100, 60),
+	'small.png': tinyPng(20, 20),
 });
-afterAll(async () => rm(folder, {recursive: true, force: true}));
-afterEach(() => {
-	cleanup();
-});
-
-function saved(name: string) {
-	return {kind: 'notice' as const, text: `saved ${name} (sha256 verified)`, file: path.join(folder, name)};
-}
+const {saved} = images;
 
 /** The transmissions among what was written: kitty graphics commands that send an image. */
 const transmits = (frames: readonly string[]) => frames.filter(frame => frame.includes('\u001B_Ga=T'));
@@ -91,7 +78,7 @@ describe("previews through kitty's graphics protocol", () => {
 		const session = connectedSession();
 		const rendered = renderApp({session, features: kitty}, {columns: 60, rows: 24});
 		await waitForText(rendered, 'Members (3)');
-		await writeFile(path.join(folder, 'wider.png'), tinyPng(400, 60));
+		await images.add('wider.png', tinyPng(400, 60));
 		session.pushEntries([saved('wider.png')]);
 		await waitForText(rendered, /▀{10}/, {what: 'half blocks in a narrow pane'});
 		expect(rawScreen(rendered)).not.toContain('\u{10EEEE}');

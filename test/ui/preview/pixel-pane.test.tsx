@@ -1,35 +1,22 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {cleanup} from 'ink-testing-library';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {markerRows, placeImages, rowMarker} from '../../../source/ui/preview/pixel-graphics.js';
 import type {TerminalFeatures} from '../../../source/ui/terminal/notify-escapes.js';
 import {tinyPng} from '../../helpers/images.js';
 import {waitFor} from '../../helpers/wait-for.js';
 import {connectedSession} from '../fake-session.js';
 import {renderApp} from '../render-app.js';
+import {sharedImageFolder} from './image-folder.js';
 import {rawScreen, screen, waitForText} from '../wait-for.js';
 
 const iterm2: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 'truecolor', graphics: 'iterm2'};
 // The terminal said its cell (CSI 16 t): 10 x 20 pixels.
 const sixel: TerminalFeatures = {...iterm2, graphics: 'sixel', cell: {width: 10, height: 20}};
-let folder: string;
-
-beforeAll(async () => {
-	folder = await mkdtemp(path.join(tmpdir(), 'pixel-pane-'));
+const images = sharedImageFolder('pixel-pane-', {
 	// 100 x 60 pixels at 10 x 20 a cell: 10 cells by 3 rows.
-	await writeFile(path.join(folder, 'wide.png'), tinyPng(100, 60));
-	await writeFile(path.join(folder, 'wider.png'), tinyPng(400, 60));
+	'wide.png': tinyPng(100, 60),
+	'wider.png': tinyPng(400, 60),
 });
-afterAll(async () => rm(folder, {recursive: true, force: true}));
-afterEach(() => {
-	cleanup();
-});
-
-function saved(name: string) {
-	return {kind: 'notice' as const, text: `saved ${name} (sha256 verified)`, file: path.join(folder, name)};
-}
+const {saved} = images;
 
 describe("previews through iTerm2's inline images and sixel", () => {
 	test.each([

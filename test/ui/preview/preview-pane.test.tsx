@@ -1,39 +1,20 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {cleanup} from 'ink-testing-library';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import type {TerminalFeatures} from '../../../source/ui/terminal/notify-escapes.js';
 import type {FileOffer} from '../../../source/session/types.js';
-import {requireBuiltDecoder} from '../../helpers/built-decoder.js';
 import {noisePng, tinyPng} from '../../helpers/images.js';
 import {connectedSession} from '../fake-session.js';
 import {renderApp} from '../render-app.js';
+import {sharedImageFolder} from './image-folder.js';
 import {waitFor} from '../../helpers/wait-for.js';
 import {rawScreen, screen, waitForText} from '../wait-for.js';
 
 const previewing: TerminalFeatures = {tmux: false, hyperlinks: false, previews: 'truecolor'};
-let folder: string;
-
-beforeAll(async () => {
-	// Images are decoded in a worker thread, from the build (npm run build; npm test does it first).
-	requireBuiltDecoder();
-	folder = await mkdtemp(path.join(tmpdir(), 'preview-pane-'));
-	await writeFile(path.join(folder, 'pic.png'), tinyPng(8, 4));
-	await writeFile(path.join(folder, 'other.png'), tinyPng(8, 4));
-	await writeFile(path.join(folder, 'notes.txt'), 'just text');
-	await writeFile(path.join(folder, 'fake.png'), 'text that says it is a png');
+const {saved} = sharedImageFolder('preview-pane-', {
+	'pic.png': tinyPng(8, 4),
+	'other.png': tinyPng(8, 4),
+	'notes.txt': 'just text',
+	'fake.png': 'text that says it is a png',
 });
-afterAll(async () => rm(folder, {recursive: true, force: true}));
-afterEach(() => {
-	cleanup();
-});
-
-/** The session's notice for a finished download of `name`. */
-function saved(name: string) {
-	const file = path.join(folder, name);
-	return {kind: 'notice' as const, text: `saved ${name} (sha256 verified)`, file};
-}
 
 /** The screen's rows from the one holding `text`, the pane's border and padding cut off. */
 function rowsFrom(frame: string, text: string, count: number): string[] {
