@@ -184,7 +184,11 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 				previews &&
 					(entry => {
 						const image = previews.of(entry);
-						if (image === undefined) return undefined;
+						if (image === undefined) {
+							const noPreview = previews.reasonOf(entry);
+							return noPreview === undefined ? undefined : {noPreview};
+						}
+
 						const placement = kitty?.placementOf(entry.id, image);
 						if (placement) return {image, kitty: placement};
 						const reserved = pixels?.placementOf(entry.id, image);

@@ -14,7 +14,7 @@ const QUOTES_KEPT = 2048;
  * image offered or saved by a download (from `preview`, when previews are on: its thumbnail, and
  * its placement where the terminal was sent it).
  */
-export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pick<EntryDecor, 'image' | 'kitty'> | undefined): (entry: ChatEntry) => EntryDecor | undefined {
+export function entryDecor(current: () => SessionSnapshot, preview?: (entry: ChatEntry) => Pick<EntryDecor, 'image' | 'kitty' | 'pixels' | 'noPreview'> | undefined): (entry: ChatEntry) => EntryDecor | undefined {
 	const quotes = new Map<number, string>();
 	return entry => {
 		if (entry.kind === 'notice' || entry.kind === 'offer') {

@@ -246,6 +246,8 @@ export type EntryDecor = {
 	readonly kitty?: KittyPlacement;
 	/** The same image drawn by iTerm2's inline images or sixel: its cells reserved as marker cells where they fit the width. */
 	readonly pixels?: PixelPlacement;
+	/** Why an image offered or saved has no preview ("not an image (a broken PNG file)"): one dim line under the entry. */
+	readonly noPreview?: string;
 };
 
 /**
@@ -287,6 +289,8 @@ export function entryLines(entry: ChatEntry, width: number, options: EntryOption
 	} else if (decor.image) {
 		// A pane too narrow for the placement's cells cuts nothing: half blocks fit any width.
 		lines.push(...halfBlockRows(decor.image, Math.min(previewBox.columns, bodyWidth), previewBox.rows, options.colours));
+	} else if (decor.noPreview !== undefined) {
+		lines.push(paint(truncateTo(`no preview: ${clean(decor.noPreview).replaceAll('\n', ' ')}`, bodyWidth), sgr.dim));
 	}
 
 	if (lines.length === 0) {

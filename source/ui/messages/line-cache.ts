@@ -7,7 +7,8 @@ export type Measure = (entry: ChatEntry, width: number, decor?: EntryDecor) => r
 /** What is shown with an entry besides its text (a reply's quote, reactions), if anything. */
 export type DecorOf = (entry: ChatEntry) => EntryDecor | undefined;
 
-const same = (a: EntryDecor | undefined, b: EntryDecor | undefined) => a?.quote === b?.quote && a?.reactions === b?.reactions && a?.image === b?.image;
+const same = (a: EntryDecor | undefined, b: EntryDecor | undefined) =>
+	a?.quote === b?.quote && a?.reactions === b?.reactions && a?.image === b?.image && a?.noPreview === b?.noPreview;
 
 /**
  * Wrapped lines memoized per (entry, decoration, width), for one width. Bounded: the least

@@ -52,6 +52,8 @@ export function peekable(offer: FileOffer): boolean {
  */
 export class Previews {
 	readonly #thumbnails = new Map<string, Pixels | undefined>();
+	/** Why an image has no preview, by the same keys: its bytes were read but are no image to show (`decoded`), or could not be had. */
+	readonly #reasons = new Map<string, {readonly reason: string; readonly decoded: boolean}>();
 
 	constructor(
 		private readonly changed: () => void,
@@ -70,34 +72,69 @@ export class Previews {
 			if (offer === undefined || !peekable(offer)) return undefined;
 			this.#thumbnails.set(key, undefined);
 			const {peek} = this.offers;
-			void this.load(key, async () => peek(offer.id));
+			void this.load(key, async () => peek(offer.id), 'fetched');
 			return undefined;
 		}
 
 		if (entry.kind !== 'notice' || entry.file === undefined || !imageName.test(entry.file)) return undefined;
-		if (entry.offerId !== undefined && this.#thumbnails.get(`offer ${entry.offerId}`) !== undefined) return undefined;
+		if (entry.offerId !== undefined && this.#shownAtOffer(entry.offerId)) return undefined;
 		const key = `file ${entry.id}`;
 		if (!this.#thumbnails.has(key)) {
 			this.#thumbnails.set(key, undefined);
 			const {file} = entry;
-			void this.load(key, async () => this.read(file));
+			void this.load(key, async () => this.read(file), 'read');
 		}
 
 		return this.#thumbnails.get(key);
 	}
 
-	private async load(key: string, bytesOf: () => Promise<Uint8Array | undefined>): Promise<void> {
+	/**
+	 * Why the entry has no preview, in words ("not an image (a broken PNG file)", "too large to
+	 * preview ..."), once that is known; undefined while it is being made, when it has one, and for
+	 * entries that are no image.
+	 */
+	reasonOf(entry: ChatEntry): string | undefined {
+		if (entry.kind === 'offer' && entry.offerId !== undefined) return this.#reasons.get(`offer ${entry.offerId}`)?.reason;
+		if (entry.kind !== 'notice' || entry.file === undefined) return undefined;
+		if (entry.offerId !== undefined && this.#shownAtOffer(entry.offerId)) return undefined;
+		return this.#reasons.get(`file ${entry.id}`)?.reason;
+	}
+
+	/** The offer's own line shows its image, or why its bytes are no image: its download's notice adds nothing. */
+	#shownAtOffer(offerId: string): boolean {
+		const key = `offer ${offerId}`;
+		return this.#thumbnails.get(key) !== undefined || this.#reasons.get(key)?.decoded === true;
+	}
+
+	private async load(key: string, bytesOf: () => Promise<Uint8Array | undefined>, how: 'fetched' | 'read'): Promise<void> {
+		let bytes: Uint8Array | undefined;
 		try {
-			const bytes = await bytesOf();
-			if (bytes === undefined) return;
-			const decoded = await decodeImage(bytes);
-			if (!decoded.ok) return;
-			const {image} = decoded;
-			const size = thumbnailSize(image.width, image.height, this.cell);
-			this.#thumbnails.set(key, scalePixels(image, size.width, size.height));
-			this.changed();
-		} catch {
-			// Moved or removed since, or the host would not hand it over: no preview; the line above still says what it is.
+			bytes = await bytesOf();
+		} catch (error) {
+			// Moved or removed since, or the host would not hand it over: the line above still says what it is.
+			this.#fail(key, `could not be ${how} (${error instanceof Error ? error.message : String(error)})`, false);
+			return;
 		}
+
+		if (bytes === undefined) {
+			this.#fail(key, `too large to preview (over ${maxImageBytes / 1024 / 1024} MB)`, true);
+			return;
+		}
+
+		const decoded = await decodeImage(bytes);
+		if (!decoded.ok) {
+			this.#fail(key, decoded.reason, true);
+			return;
+		}
+
+		const {image} = decoded;
+		const size = thumbnailSize(image.width, image.height, this.cell);
+		this.#thumbnails.set(key, scalePixels(image, size.width, size.height));
+		this.changed();
+	}
+
+	#fail(key: string, reason: string, decoded: boolean): void {
+		this.#reasons.set(key, {reason, decoded});
+		this.changed();
 	}
 }

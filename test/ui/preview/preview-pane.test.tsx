@@ -24,14 +24,16 @@ function rowsFrom(frame: string, text: string, count: number): string[] {
 }
 
 describe('image previews in the messages pane', () => {
-	test('a downloaded image shows as rows of coloured half blocks under its notice; other files show none', async () => {
+	test('a downloaded image shows as rows of coloured half blocks under its notice; a file named as an image that is none says why; other files show nothing', async () => {
 		const session = connectedSession();
 		const rendered = renderApp({session, features: previewing});
 		await waitForText(rendered, 'Members (3)');
 		session.pushEntries([saved('notes.txt'), saved('fake.png'), saved('pic.png'), {kind: 'message', from: 'bob', text: 'nice picture'}]);
 		const frame = await waitForText(rendered, /▀{8}/, {what: 'the preview drawn'});
 		expect(rowsFrom(frame, 'saved notes.txt', 2)[1]).toContain('saved fake.png');
-		expect(rowsFrom(frame, 'saved fake.png', 2)[1]).toContain('saved pic.png');
+		// A file named as an image that is none says so, dimmed, where its picture would be.
+		expect(rowsFrom(frame, 'saved fake.png', 3).slice(1)).toEqual(['no preview: not an image', expect.stringContaining('saved pic.png')]);
+		expect(rawScreen(rendered)).toContain('\u001B[2mno preview: not an image');
 		// 8 x 4 pixels: 8 cells by 2 rows, under the entry's text (in its column, after the time).
 		expect(rowsFrom(frame, 'saved pic.png', 4).slice(1)).toEqual(['▀▀▀▀▀▀▀▀', '▀▀▀▀▀▀▀▀', expect.stringContaining('bob: nice picture')]);
 		expect(frame.match(/▀/g)).toHaveLength(16);
@@ -70,10 +72,10 @@ describe('image previews in the messages pane', () => {
 		expect(session.peeked).toEqual(['k3']);
 	});
 
-	test('an offer whose bytes the host would not hand over gets no preview, and the offer line stays', async () => {
+	test('an offer whose bytes the host would not hand over gets no preview, and says why under the offer line', async () => {
 		const session = connectedSession();
 		session.peekImpl = async () => {
-			throw new Error('the host closed the connection');
+			throw new Error('connection reset');
 		};
 		const rendered = renderApp({session, features: previewing});
 		await waitForText(rendered, 'Members (3)');
@@ -81,8 +83,8 @@ describe('image previews in the messages pane', () => {
 		session.pushEntry({kind: 'offer', from: 'bob', text: 'bob offers pic.png (100 B): /get k3', offerId: 'k3'});
 		await waitForText(rendered, '/get k3');
 		await waitFor(() => session.peeked.length === 1, {what: 'the fetch tried'});
-		session.pushEntry({kind: 'message', from: 'bob', text: 'did it show?'});
-		await waitForText(rendered, 'did it show?');
+		const frame = await waitForText(rendered, 'no preview: could not be fetched (connection reset)');
+		expect(rowsFrom(frame, '/get k3', 2)[1]).toBe('no preview: could not be fetched (connection reset)');
 		expect(screen(rendered)).not.toContain('▀');
 		expect(session.peeked).toEqual(['k3']);
 	});

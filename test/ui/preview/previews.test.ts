@@ -48,7 +48,7 @@ describe('Previews', () => {
 		expect([previews.of(webp)?.width, previews.of(webp)?.height]).toEqual([4, 4]);
 	});
 
-	it('never reads a file not named as an image, nor an entry without a file; a failed read or decode gives none', async () => {
+	it('never reads a file not named as an image, nor an entry without a file; a failed read or decode gives no preview and says why', async () => {
 		const reads: string[] = [];
 		let changed = 0;
 		const previews = new Previews(
@@ -64,11 +64,14 @@ describe('Previews', () => {
 		expect(previews.of({...notice(3, '/d/a.png'), kind: 'message'})).toBeUndefined();
 		previews.of(notice(4, '/d/gone.png'));
 		previews.of(notice(5, '/d/fake.jpg'));
-		await waitFor(() => reads.length === 2, {what: 'the two reads'});
-		await new Promise(resolve => setImmediate(resolve));
+		// Each failure is told (a redraw), with its reason in words.
+		await waitFor(() => changed === 2, {what: 'both failures told'});
 		expect(reads).toEqual(['/d/gone.png', '/d/fake.jpg']);
 		expect(previews.of(notice(4, '/d/gone.png'))).toBeUndefined();
 		expect(previews.of(notice(5, '/d/fake.jpg'))).toBeUndefined();
-		expect(changed).toBe(0);
+		expect(previews.reasonOf(notice(4, '/d/gone.png'))).toBe('could not be read (ENOENT)');
+		expect(previews.reasonOf(notice(5, '/d/fake.jpg'))).toBe('not an image');
+		expect(previews.reasonOf(notice(1, '/d/notes.txt'))).toBeUndefined();
+		expect(reads).toHaveLength(2);
 	});
 });
