@@ -21,6 +21,13 @@ export const PROBE_BEATS = 5;
 export const PROBE_LATE_MS = 25;
 /** A member served by unicast is probed again after this long. */
 export const REPROBE_MS = 60_000;
+/**
+ * A member the probe did not find served by the group (in time) is probed again after this long
+ * at first, twice as long after each such answer in a row, up to REPROBE_MS: a verdict given while
+ * its machine or its Wi-Fi was busy for a moment (a join storm, a power-save wake-up) is corrected
+ * within seconds, while a path that never carries the group costs a probe a minute.
+ */
+export const REPROBE_FIRST_MS = 5000;
 /** A group member that holds the group's window this long is served by unicast instead. */
 export const STALL_MS = 1000;
 /** Over each this many datagrams cast, a member that lost more than a tenth of them is served by unicast. */
@@ -102,6 +109,8 @@ export class RoomCast {
 	private readonly cursors = new Map<HubMember, Cursor>();
 	private readonly probes = new Map<HubMember, Probe>();
 	private readonly reprobe = new Map<HubMember, number>();
+	/** Probes in a row that did not find the group serving the member (the re-probe backs off with them). */
+	private readonly probeFailures = new Map<HubMember, number>();
 	private beat = 1;
 	private beatAt = 0;
 	private decisions: ServeDecision[] = [];
@@ -208,6 +217,14 @@ export class RoomCast {
 		this.drop(member);
 		this.probes.delete(member);
 		this.reprobe.delete(member);
+		this.probeFailures.delete(member);
+	}
+
+	/** The probe did not find the group serving the member: probed again after REPROBE_FIRST_MS, doubling, up to REPROBE_MS. */
+	private probeFailed(member: HubMember, now: number): void {
+		const failures = (this.probeFailures.get(member) ?? 0) + 1;
+		this.probeFailures.set(member, failures);
+		this.reprobe.set(member, now + Math.min(REPROBE_MS, REPROBE_FIRST_MS * 2 ** Math.min(failures - 1, 16)));
 	}
 
 	/** Probes a member: beats to the group and to it, until it answers or PROBE_MS pass. */
@@ -236,11 +253,12 @@ export class RoomCast {
 
 		if (group * 10 < unicast * 9) {
 			this.decide(member, 'unicast', `multicast: ${group} of ${unicast} probes came by the group`);
-			this.reprobe.set(member, now + REPROBE_MS);
+			this.probeFailed(member, now);
 		} else if (lateMs > PROBE_LATE_MS) {
 			this.decide(member, 'unicast', `multicast: the group's copies came ${lateMs} ms after unicast ones`);
-			this.reprobe.set(member, now + REPROBE_MS);
+			this.probeFailed(member, now);
 		} else {
+			this.probeFailures.delete(member);
 			this.decide(member, 'group', `multicast: ${group} of ${unicast} probes came by the group, ${Math.max(0, lateMs)} ms later`);
 		}
 	}
@@ -486,6 +504,7 @@ export class RoomCast {
 		for (const [member, at] of this.reprobe) {
 			if (member.departedAt !== undefined) {
 				this.reprobe.delete(member);
+				this.probeFailures.delete(member);
 			} else if (now >= at) {
 				this.probe(member, now);
 			}
@@ -497,7 +516,7 @@ export class RoomCast {
 			} else if (now - probe.startedAt >= PROBE_MS) {
 				this.probes.delete(member);
 				this.decide(member, 'unicast', 'multicast: no answer to the probe');
-				this.reprobe.set(member, now + REPROBE_MS);
+				this.probeFailed(member, now);
 			}
 		}
 

@@ -3,7 +3,7 @@ import {describe, expect, test} from 'vitest';
 import {castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
 import {MemberCast, type StreamEvent} from '../../../source/protocol/cast/member-cast.js';
 import {decodeMessage, encodeMessage, type CastMessage} from '../../../source/protocol/cast/cast-wire.js';
-import {RoomCast} from '../../../source/protocol/cast/room-cast.js';
+import {REPROBE_FIRST_MS, REPROBE_MS, RoomCast} from '../../../source/protocol/cast/room-cast.js';
 import type {HubMember} from '../../../source/protocol/room/hub-room-member.js';
 import {generateIdentity} from '../../../source/protocol/secure/identity.js';
 
@@ -369,3 +369,39 @@ describe("a message's binary record (kind 4)", () => {
 		expect(decodeMessage(Buffer.from([0, 0, 0, 1]))).toBeUndefined();
 	});
 });
+
+describe('probing again a member the group did not serve', () => {
+	test('after 5 s, then twice as long after each such answer in a row, up to a minute; a probe that finds the group starts the count afresh', () => {
+		const {hub, member, poll} = pair();
+		/** Answers the probe running now (5 unicast beats, all by the group too, `late` ms later), then finds when the next one starts. */
+		const answerThenNext = (now: number, late: number): number | undefined => {
+			expect(hub.probing(member)).toBe(true);
+			hub.report(member, 5, 5, late, now);
+			expect(hub.probing(member)).toBe(false);
+			for (let at = now; at <= now + REPROBE_MS; at += 250) {
+				poll(at);
+				if (hub.probing(member)) return at - now;
+			}
+
+			return undefined;
+		};
+
+		hub.probe(member, 0);
+		let now = 0;
+		const waits: Array<number | undefined> = [];
+		for (let failure = 0; failure < 6; failure++) {
+			const wait = answerThenNext(now, 100);
+			waits.push(wait);
+			now += wait ?? 0;
+		}
+
+		expect(waits).toEqual([REPROBE_FIRST_MS, 10_000, 20_000, 40_000, REPROBE_MS, REPROBE_MS]);
+		expect(hub.takeDecisions().every(decision => decision.via === 'unicast' && /came 100 ms after unicast ones/.test(decision.why))).toBe(true);
+		// The group in time: served by it, and a later late answer is probed again after 5 s, not a minute.
+		hub.report(member, 5, 5, 3, now);
+		expect(hub.takeDecisions()).toMatchObject([{via: 'group'}]);
+		hub.probe(member, now);
+		expect(answerThenNext(now, 100)).toBe(REPROBE_FIRST_MS);
+	});
+});
+
