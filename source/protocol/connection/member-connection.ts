@@ -108,6 +108,12 @@ export class MemberConnection {
 	readonly cast = new MemberCast();
 	/** Our stream's items that wait for the room stream's events before them (a switch back to unicast). */
 	private held: StreamItem[] = [];
+	/**
+	 * Items that were held so when a new session or a fresh welcome started the room stream afresh:
+	 * never shown from here, they come again in that welcome's history (where a rejoin catches up
+	 * from counts only what reached the session). For tests and diagnostics.
+	 */
+	heldDropped = 0;
 	/** The group the shell was asked to open, as "group:port". */
 	private groupAsked: string | undefined;
 	/** The transfer port the welcome announced. */
@@ -516,6 +522,7 @@ export class MemberConnection {
 	/** A new session starts the room stream afresh, from its welcome. */
 	private endRoomStream(): void {
 		this.cast.reset();
+		this.heldDropped += this.held.length;
 		this.held = [];
 	}
 
@@ -709,6 +716,7 @@ export class MemberConnection {
 			this.transferPort = item.transferPort;
 			this.stream.setRate(item.rate, now);
 			this.cast.welcome(item.cast, this.keys.hubKey);
+			this.heldDropped += this.held.length;
 			this.held = [];
 			const group = item.cast && `${castGroup(item.cast)}:${item.cast.p}`;
 			if (item.cast && group !== this.groupAsked) {
@@ -720,6 +728,7 @@ export class MemberConnection {
 			this.answer({ok: true, welcome: item}, now, true);
 		}
 
+		for (const event of 'seq' in item ? [item] : item.k === 'welcome' ? item.history : []) this.stream.saw(event);
 		this.events.push({type: 'item', item});
 	}
 

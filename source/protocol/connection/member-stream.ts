@@ -115,11 +115,9 @@ export class MemberStream {
 		for (const delivered of this.receiver.drain()) {
 			const item = delivered.ok ? decodeHubItem(delivered.value) : delivered;
 			if (item.ok) {
-				const events = 'seq' in item.value ? [item.value] : item.value.k === 'welcome' ? item.value.history : [];
-				for (const event of events) {
-					this.lastSeq = Math.max(this.lastSeq, event.seq);
-				}
-
+				// Where a rejoin catches up from moves on when the item reaches the session (`saw`), not
+				// here: an item held back behind the room stream (a switch to unicast) and dropped by a
+				// rejoin's fresh welcome would otherwise be skipped by that rejoin's `since`.
 				items.push(item.value);
 			}
 		}
@@ -127,7 +125,7 @@ export class MemberStream {
 		return items;
 	}
 
-	/** A room event that came by the room stream: where a rejoin catches up from moves on too. */
+	/** A room event handed to the session (by either stream, or in a welcome's history): where a rejoin catches up from moves on. */
 	saw(event: RoomEvent): void {
 		this.lastSeq = Math.max(this.lastSeq, event.seq);
 	}
