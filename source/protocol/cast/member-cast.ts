@@ -1,7 +1,7 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
 import {CAST_ACK_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
-import {PROBE_BEATS} from './room-cast.js';
+import {PROBE_BEAT_MS, PROBE_BEATS} from './room-cast.js';
 
 /**
  * The room stream's part of a welcome: its group, port, and the epoch key. `g6`, for a member that
@@ -394,14 +394,16 @@ export class MemberCast {
 		seen.set(head.q, now);
 		if (seen.size > 64) seen.delete(seen.keys().next().value!);
 		if (via === 'group') return;
-		// The latest beat's group copy may still be on its way: those before it had a beat's time.
+		// A beat is judged once its group copy has had a beat's time here, counted from when its
+		// unicast copy was read: a busy process reads several queued unicast beats in one go, before
+		// the group socket's copies of them (judging those at once counted them missed by the group).
 		// Only this probe's beats (an earlier probe's say nothing of the link now), and none sent
 		// before the first the group brought: the membership may not have taken effect for those
 		// (a busy process reads a unicast copy late, after the group socket opened).
 		let firstByGroup = Number.POSITIVE_INFINITY;
 		for (const beat of this.beatsByGroup.keys()) firstByGroup = Math.min(firstByGroup, beat);
 		const judged = [...this.beatsByUnicast]
-			.filter(([beat, at]) => beat < head.q && at >= now - PROBE_RECENT_MS && (firstByGroup === Number.POSITIVE_INFINITY || beat >= firstByGroup))
+			.filter(([beat, at]) => beat < head.q && at <= now - PROBE_BEAT_MS && at >= now - PROBE_RECENT_MS && (firstByGroup === Number.POSITIVE_INFINITY || beat >= firstByGroup))
 			.slice(-PROBE_BEATS * 2);
 		if (judged.length < PROBE_BEATS) return;
 		const late = judged.flatMap(([beat, at]) => (this.beatsByGroup.has(beat) ? [this.beatsByGroup.get(beat)! - at] : [])).sort((a, b) => a - b);

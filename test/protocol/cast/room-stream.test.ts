@@ -277,6 +277,43 @@ describe('the probe, when the group socket opened while beats were on their way'
 		expect(decision).toMatchObject({via: 'group', why: expect.stringMatching(/5 of 5 probes came by the group/)});
 	});
 
+	test('a busy member that reads several unicast beats in one go, before their group copies, is still served by the group (seen at 200 members a process)', () => {
+		const {hub, member, cast, group, unicast, poll} = pair();
+		cast.groupOpen = true;
+		hub.probe(member, 0);
+		let now = 0;
+		const answer = (at: number) => {
+			for (const frame of cast.frames(at)) {
+				const report = JSON.parse(frame) as {t: string; u: number; g: number; l: number};
+				if (report.t === 'probe') hub.report(member, report.u, report.g, report.l, at);
+			}
+		};
+
+		// Six beats while the member's process was busy: read at once, the unicast socket's first.
+		const heldUnicast: Buffer[] = [];
+		const heldGroup: Buffer[] = [];
+		for (let beat = 0; beat < 6; beat++) {
+			poll(now);
+			heldUnicast.push(...unicast.splice(0));
+			heldGroup.push(...group.splice(0));
+			now += 50;
+		}
+
+		for (const datagram of heldUnicast) cast.accept(datagram, readCastHead(datagram)!, 'unicast', now);
+		answer(now);
+		for (const datagram of heldGroup) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 5);
+		answer(now + 5);
+		for (let beat = 0; beat < 4 && hub.probing(member); beat++) {
+			poll(now);
+			for (const datagram of unicast.splice(0)) cast.accept(datagram, readCastHead(datagram)!, 'unicast', now + 1);
+			for (const datagram of group.splice(0)) cast.accept(datagram, readCastHead(datagram)!, 'group', now + 2);
+			answer(now + 2);
+			now += 50;
+		}
+
+		expect(hub.takeDecisions()[0]).toMatchObject({via: 'group', why: expect.stringMatching(/(\d+) of \1 probes came by the group, 5 ms later/)});
+	});
+
 	test('a group that drops some beats after it delivered one is still judged on them', () => {
 		const {hub, member, cast, group, unicast, poll} = pair();
 		cast.groupOpen = true;
