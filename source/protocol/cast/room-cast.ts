@@ -275,7 +275,9 @@ export class RoomCast {
 	): void {
 		const cursor = this.cursors.get(member);
 		if (!cursor) return;
-		this.deadline = STALE;
+		// Acks come from every member all the time: the deadline is moved by this member's own due
+		// alone (worked out over every member again only when this one held the earliest).
+		const before = this.deadline === STALE ? STALE : this.memberDue(member, cursor);
 		cursor.byGroup = Math.max(cursor.byGroup, byGroup ?? 0);
 		cursor.byRepair = Math.max(cursor.byRepair, byRepair ?? 0);
 		const upTo = Math.min(cum, this.head - 1);
@@ -321,6 +323,21 @@ export class RoomCast {
 		}
 
 		this.judge(member, cursor, now);
+		if (before === STALE || this.deadline === STALE) {
+			this.deadline = STALE;
+			return;
+		}
+
+		const after = this.memberDue(member, cursor);
+		if (after !== undefined && (this.deadline === undefined || after < this.deadline)) this.deadline = after;
+		else if (before !== undefined && before === this.deadline && after !== before) this.deadline = STALE;
+	}
+
+	/** When the member's own work is due: its oldest unacknowledged datagram's repair, or the end of its stall. */
+	private memberDue(member: HubMember, cursor: Cursor): number | undefined {
+		const repair = this.repairDue(member, cursor);
+		const stall = cursor.heldSince !== undefined && cursor.until === undefined ? cursor.heldSince + STALL_MS : undefined;
+		return repair === undefined ? stall : stall === undefined ? repair : Math.min(repair, stall);
 	}
 
 	/**
@@ -364,9 +381,8 @@ export class RoomCast {
 		if (this.probes.size > 0) at(this.beatAt);
 		for (const time of this.reprobe.values()) at(time);
 		for (const [member, cursor] of this.cursors) {
-			const due = this.repairDue(member, cursor);
+			const due = this.memberDue(member, cursor);
 			if (due !== undefined) at(due);
-			if (cursor.heldSince !== undefined && cursor.until === undefined) at(cursor.heldSince + STALL_MS);
 		}
 
 		return next;
@@ -380,8 +396,9 @@ export class RoomCast {
 		// Called after every datagram the hub handles: the work for every member only when something
 		// is due (the deadline) or there is something to cast, else nothing per member.
 		const due = this.nextDeadline();
-		this.deadline = STALE;
 		const packed = this.pending.length > 0;
+		// Nothing to pack, cast, drain or do by time: every deadline stands as it was.
+		if (packed || this.draining > 0 || this.castNext < this.head || (due !== undefined && now >= due)) this.deadline = STALE;
 		this.pack();
 		if (packed || this.draining > 0) {
 			for (const [member, cursor] of this.cursors) {
