@@ -23,7 +23,10 @@ export type HubServerOptions = {
 	readonly bind?: string;
 };
 
-type ChildMessage = {type: 'ready'; port: number} | {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown; why?: Record<string, number>};
+type ChildMessage =
+	| {type: 'ready'; port: number}
+	| {type: 'stopped'; stats: unknown; cast?: unknown; relay?: unknown; why?: Record<string, number>}
+	| {type: 'served'; why: Record<string, number>};
 
 export async function startHubServer(options: HubServerOptions = {}): Promise<Server> {
 	const script = fileURLToPath(new URL('hub-child.js', import.meta.url));
@@ -55,6 +58,20 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 		pid: child.pid!,
 		netns: options.netns,
 		stats: () => stats,
+		async served() {
+			return new Promise<Record<string, number>>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error('the hub child did not say how it serves its members within 5 s')), 5000);
+				const onMessage = (message: ChildMessage) => {
+					if (message.type !== 'served') return;
+					clearTimeout(timer);
+					child.off('message', onMessage);
+					resolve(message.why);
+				};
+
+				child.on('message', onMessage);
+				child.send({type: 'served'});
+			});
+		},
 		async close() {
 			const exited = new Promise<void>(resolve => {
 				if (child.exitCode === null) child.once('exit', () => resolve());

@@ -21,6 +21,8 @@ export type Server = {
 	/** The network namespace it runs in, if not this host's. */
 	readonly netns?: string;
 	stats(): unknown;
+	/** Our hub: how it serves its members now, by reason (as `stats().why` at the end). */
+	served?(): Promise<Record<string, number>>;
 	close(): Promise<void>;
 };
 

@@ -24,22 +24,29 @@ async function stop(): Promise<void> {
 	stopping = true;
 	clearTimeout(guard);
 	await relay?.close();
-	// Why each member was served as it was at the end (by the reason's words, numbers left out), for the report.
-	const why: Record<string, number> = {};
-	for (const served of hub.servedBy()) {
-		const key = `${served.via} (${served.why.replaceAll(/\d+/g, 'N')})`;
-		why[key] = (why[key] ?? 0) + 1;
-	}
-
+	const why = servedWhy();
 	await hub.close();
 	process.send?.({type: 'stopped', stats: hub.stats, cast: hub.castStats, relay: relay?.stats, why});
 	// process.exit writes the --cpu-prof profile on the way out.
 	process.exit(0);
 }
 
+/** Why each member is served as it is now (by the reason's words, numbers left out), for the report. */
+function servedWhy(): Record<string, number> {
+	const why: Record<string, number> = {};
+	for (const served of hub.servedBy()) {
+		const key = `${served.via} (${served.why.replaceAll(/\d+/g, 'N')})`;
+		why[key] = (why[key] ?? 0) + 1;
+	}
+
+	return why;
+}
+
 const guard = setTimeout(() => void stop(), 10 * 60_000);
 process.on('message', message => {
-	if ((message as {type?: string}).type === 'stop') void stop();
+	const type = (message as {type?: string}).type;
+	if (type === 'stop') void stop();
+	if (type === 'served') process.send?.({type: 'served', why: servedWhy()});
 });
 process.on('disconnect', () => void stop());
 process.send?.({type: 'ready', port: front});

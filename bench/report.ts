@@ -373,7 +373,10 @@ export function renderResults(results: Results): string {
 			``,
 			...roomSize.points
 				.filter(point => point.mode === 'multicast' && point.servedWhy !== undefined)
-				.map(point => `- ${point.members} members, how each was served at the end: ${Object.entries(point.servedWhy!).map(([why, count]) => `${count} by ${why}`).join('; ')}.`),
+				.map(
+					point =>
+						`- ${point.members} members${point.settleMs === undefined ? '' : `, measured after ${fixed(point.settleMs / 1000, 1)} s of probing (until the group served no more for 6 s)`}; how each was served at the end: ${Object.entries(point.servedWhy!).map(([why, count]) => `${count} by ${why}`).join('; ')}.`,
+				),
 			``,
 		);
 	}

@@ -14,6 +14,8 @@ export type RoomSizePoint = {
 	readonly mode: 'multicast' | 'unicast';
 	/** Members the group served at the end (multicast mode). */
 	readonly servedByGroup?: number;
+	/** By the group: how long the warm-up waited for the probes to place the members, ms. */
+	readonly settleMs?: number;
 	/** Why members were served as they were at the end: the reason's words (numbers as N), with how many. */
 	readonly servedWhy?: Readonly<Record<string, number>>;
 	/** Messages a second sent into the room, all members together. */
@@ -40,8 +42,11 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 		try {
 			load = await Load.start(server, members, members > 100 ? 2 : 1);
 			const rate = TOTAL_RATE / members;
-			// A warm-up, so JIT compilation and socket buffers are not part of the figure.
+			// A warm-up, so JIT compilation and socket buffers are not part of the figure; by the group,
+			// until the probes have placed the members (the group serves no more of them for 6 s, 40 s
+			// at most): members still on unicast while their probe runs are the join's cost, not the room's.
 			await load.step(rate, 1000, 1000);
+			const settle = mode === 'multicast' ? await settled(server, log) : undefined;
 			const step = await load.step(rate, windowMs, 2000);
 			const point: RoomSizePoint = {
 				members,
@@ -51,6 +56,7 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 				usPerDelivery: (step.serverCpu * 1e6) / (step.sendRate * (members - 1)),
 				delivered: step.delivered,
 				expected: step.expected,
+				...(settle === undefined ? {} : {settleMs: settle}),
 			};
 			points.push(point);
 			log(`room of ${members} by ${mode}: ${point.sendRate.toFixed(0)} msgs/s in, hub ${point.usPerMessage.toFixed(0)} µs per message (${point.usPerDelivery.toFixed(2)} µs per delivery), ${step.delivered} of ${step.expected} delivered`);
@@ -68,4 +74,23 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 	}
 
 	return {totalRate: TOTAL_RATE, windowMs, points};
+}
+
+/** Waits until the group has served no more members for 6 s (past the first re-probe, 5 s), 40 s at most; how long that took, ms. */
+async function settled(server: Awaited<ReturnType<typeof startHubServer>>, log: (line: string) => void): Promise<number> {
+	const started = Date.now();
+	const byGroup = async () => Object.entries((await server.served?.()) ?? {}).reduce((sum, [why, count]) => sum + (why.startsWith('group') ? count : 0), 0);
+	let best = await byGroup();
+	let since = Date.now();
+	while (Date.now() - since < 6000 && Date.now() - started < 40_000) {
+		await new Promise(resolve => setTimeout(resolve, 500));
+		const now = await byGroup();
+		if (now > best) {
+			best = now;
+			since = Date.now();
+		}
+	}
+
+	log(`  the group served ${best} after ${((Date.now() - started) / 1000).toFixed(1)} s of probing`);
+	return Date.now() - started;
 }
