@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Search} from '../search/use-search.js';
-import {Box, Text, useStdout} from 'ink';
+import {Box, Text} from 'ink';
 import {HintLine, InputLineView} from '../input/input-line.js';
 import {useFlashError} from '../input/use-flash-error.js';
 import {inputRows} from '../input/input-view.js';
@@ -14,10 +14,7 @@ import {MembersPane} from '../members/members-pane.js';
 import {entryLines} from '../messages/format-entry.js';
 import {LineCache} from '../messages/line-cache.js';
 import {entryDecor} from '../messages/decor.js';
-import {Previews} from '../preview/previews.js';
-import {KittyImages} from '../preview/kitty-images.js';
-import {kittyCell} from '../preview/kitty-graphics.js';
-import {attachPixelImages, detachPixelImages, PixelImages, unknownSixelCell} from '../preview/pixel-images.js';
+import {usePreviewDecor} from '../preview/use-preview-decor.js';
 import {MessagesPane} from '../messages/messages-pane.js';
 import {useBackgroundNotify} from '../messages/use-background-notify.js';
 import {useMentionBell} from '../messages/use-mention-bell.js';
@@ -93,53 +90,11 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		if (snapshot.status === 'connected') session.keystroke('');
 	}, [session, snapshot.status]);
 	useBackgroundNotify(session);
-	const {hyperlinks, previews: colours, graphics, tmux, cell} = useTerminalFeatures();
-	const {stdout} = useStdout();
-	// kitty's graphics protocol: each image sent once, straight to the terminal (between Ink's frames), deleted at exit.
-	const kitty = useMemo(() => (colours !== undefined && graphics === 'kitty' ? new KittyImages(bytes => stdout.write(bytes), tmux) : undefined), [colours, graphics, tmux, stdout]);
-	useEffect(() => () => kitty?.dispose(), [kitty]);
-	// An image whose entry left the scrollback is deleted in the terminal too.
-	const oldestEntry = snapshot.entries[0]?.id;
-	useEffect(() => kitty?.forgetBefore(oldestEntry), [kitty, oldestEntry]);
-	// iTerm2's images and sixel: each encoded once, drawn into every frame that shows its cells (by
-	// run-tui's stream, which is given them here, before any frame can show one).
-	const pixelProtocol = colours !== undefined && (graphics === 'iterm2' || graphics === 'sixel') ? graphics : undefined;
-	// iTerm2 fits a picture to the cells it is given; sixel draws it at its own pixels, so the cells
-	// kept for it follow the terminal's cell, or the smallest common one when the terminal did not say.
-	const pixelCell = pixelProtocol === 'sixel' ? (cell ?? unknownSixelCell) : kittyCell;
-	const pixels = useMemo(() => {
-		if (pixelProtocol === undefined) return undefined;
-		const images = new PixelImages(pixelProtocol, pixelCell);
-		attachPixelImages(stdout, images);
-		return images;
-	}, [pixelProtocol, pixelCell, stdout]);
-	useEffect(
-		() => () => {
-			if (pixels) detachPixelImages(stdout, pixels);
-		},
-		[pixels, stdout],
-	);
-	useEffect(() => pixels?.forgetBefore(oldestEntry), [pixels, oldestEntry]);
-	// Each preview decoded is a new drawing of the entries (rare: one a finished image download).
-	const [previewsReady, setPreviewsReady] = useState(0);
+	const {hyperlinks, previews: colours} = useTerminalFeatures();
 	// The cache asks for each entry's quote and reactions from the snapshot of this render.
 	const current = useRef(snapshot);
 	current.current = snapshot;
-	const previews = useMemo(
-		() =>
-			colours === undefined
-				? undefined
-				: new Previews(
-						() => setPreviewsReady(count => count + 1),
-						undefined,
-						{
-							offer: id => current.current.offers.find(offer => offer.id === id),
-							peek: async id => session.peek(id),
-						},
-						kitty ? kittyCell : pixels ? pixelCell : undefined,
-					),
-		[colours, session, kitty, pixels, pixelCell],
-	);
+	const {preview, ready: previewsReady} = usePreviewDecor(session, current);
 	// A declined drop's text goes into the input, which is made below.
 	const insert = useRef<(text: string) => void>(() => undefined);
 	// The search is made below, from the layout; text events and /find reach it through this.
@@ -177,26 +132,7 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 	const share = shareLine(snapshot);
 	const layout = chatLayout(columns, rows, {shareLine: share !== '', memberCount: snapshot.members.length, inputRows: inputRows(input.draft)});
 	const inner = {width: layout.messages.width - 2, height: layout.messages.height - 2};
-	const decorOf = useMemo(
-		() =>
-			entryDecor(
-				() => current.current,
-				previews &&
-					(entry => {
-						const image = previews.of(entry);
-						if (image === undefined) {
-							const noPreview = previews.reasonOf(entry);
-							return noPreview === undefined ? undefined : {noPreview};
-						}
-
-						const placement = kitty?.placementOf(entry.id, image);
-						if (placement) return {image, kitty: placement};
-						const reserved = pixels?.placementOf(entry.id, image);
-						return reserved ? {image, pixels: reserved} : {image};
-					}),
-			),
-		[previews, kitty, pixels],
-	);
+	const decorOf = useMemo(() => entryDecor(() => current.current, preview), [preview]);
 	// A preview ready: the pane is drawn again from a fresh cache (the entries' lines wrapped again as shown).
 	// biome-ignore lint/correctness/useExhaustiveDependencies: previewsReady is the redraw's cause
 	const cache = useMemo(
