@@ -1,8 +1,8 @@
 import {createHash, type Hash} from 'node:crypto';
 import {mkdir, unlink} from 'node:fs/promises';
 import type {Socket} from 'node:net';
-import {encodeLine, FrameReader, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
-import {asTransferError, readResponse, type TransferEndpoint} from './transfer-client-shared.js';
+import {encodeLine, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
+import {asTransferError, checkHash, readBody, readResponse, type TransferEndpoint} from './transfer-client-shared.js';
 import {onDisk, TransferError} from './transfer-error.js';
 import {hashPrefix, openPartial, type PartialFile, placeFile} from './transfer-local-files.js';
 import {ChunkReader, connect} from './transfer-socket.js';
@@ -65,7 +65,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
 			throw new TransferError('protocol', `the host offers ${accepted.size} bytes from ${accepted.offset}, expected ${options.size} from ${offset}`);
 		}
 
-		checkHash(options.sha256, accepted.sha256);
+		checkHash(options.sha256, accepted.sha256, 'the offer');
 		options.onProgress?.(offset, options.size);
 		const received = await receiveFrames(reader, partial, hash, offset, options);
 		const done = await readResponse(reader, 'done');
@@ -104,43 +104,19 @@ async function receiveFrames(
 	offset: number,
 	options: DownloadOptions,
 ): Promise<number> {
-	const frames = new FrameReader();
 	const saving = `saving ${options.name}`;
 	// The disk writes while the next bytes are read and hashed.
 	const writer = new WriteBehind(partial.file, offset);
-	let position = offset;
 	try {
-		for (;;) {
-			const chunk = await reader.next();
-			if (chunk === null) {
-				throw new TransferError('interrupted', `the connection closed after ${position} of ${options.size} bytes`);
-			}
-
-			const output = frames.push(chunk);
-			for (const data of output.data) {
-				if (position + data.length > options.size) throw new TransferError('protocol', 'the host sent more bytes than offered');
-				hash.update(data);
-				await onDisk(saving, async () => writer.push(data));
-				position += data.length;
-				options.onProgress?.(position, options.size);
-			}
-
-			if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
-			if (output.rest !== undefined) {
-				reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
-				await onDisk(saving, async () => writer.flush());
-				return position;
-			}
-		}
+		const position = await readBody(reader, options.size, offset, async (data, end) => {
+			hash.update(data);
+			await onDisk(saving, async () => writer.push(data));
+			options.onProgress?.(end, options.size);
+		});
+		await onDisk(saving, async () => writer.flush());
+		return position;
 	} finally {
 		// Whatever ended the loop, what was received is on disk (a resume starts after it) before the file is closed.
 		await writer.flush().catch(() => undefined);
 	}
 }
-
-function checkHash(actual: string | undefined, expected: string | undefined, source = 'the offer'): void {
-	if (actual !== undefined && expected !== undefined && actual !== expected) {
-		throw new TransferError('hash-mismatch', `sha256 mismatch: got ${actual}, ${source} says ${expected}`);
-	}
-}
-

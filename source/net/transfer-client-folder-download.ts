@@ -3,10 +3,10 @@ import {mkdir} from 'node:fs/promises';
 import type {Socket} from 'node:net';
 import path from 'node:path';
 import {folderNameOf} from '../protocol/folder-archive.js';
-import {encodeLine, FrameReader, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
+import {encodeLine, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
 import {FolderExtractor, type LeftOut, placeFolder, removeExtracted} from './folder-extract.js';
 import type {DownloadOptions} from './transfer-client-download.js';
-import {asTransferError, readResponse} from './transfer-client-shared.js';
+import {asTransferError, checkHash, readBody, readResponse} from './transfer-client-shared.js';
 import {onDisk, TransferError} from './transfer-error.js';
 import {ChunkReader, connect} from './transfer-socket.js';
 
@@ -52,27 +52,15 @@ export async function downloadFolder(options: DownloadOptions & {readonly files:
 		const hash = createHash('sha256');
 		let bytes = 0;
 		const report = () => options.onProgress?.(bytes, options.size, {done: extractor?.filesDone ?? 0, total: options.files});
-		extractor = new FolderExtractor(temporary, report);
+		const into = new FolderExtractor(temporary, report);
+		extractor = into;
 		report();
-		const frames = new FrameReader();
-		for (let ended = false; !ended; ) {
-			const chunk = await reader.next();
-			if (chunk === null) throw new TransferError('interrupted', `the connection closed after ${bytes} of ${options.size} bytes`);
-			const output = frames.push(chunk);
-			for (const data of output.data) {
-				if (bytes + data.length > options.size) throw new TransferError('protocol', 'the host sent more bytes than offered');
-				hash.update(data);
-				bytes += data.length;
-				await extractor.push(data);
-				report();
-			}
-
-			if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
-			if (output.rest !== undefined) {
-				reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
-				ended = true;
-			}
-		}
+		bytes = await readBody(reader, options.size, 0, async (data, end) => {
+			hash.update(data);
+			bytes = end;
+			await into.push(data);
+			report();
+		});
 
 		const done = await readResponse(reader, 'done');
 		if (bytes !== options.size || done.size !== options.size) {
@@ -80,9 +68,8 @@ export async function downloadFolder(options: DownloadOptions & {readonly files:
 		}
 
 		const sha256 = hash.digest('hex');
-		for (const [expected, source] of [[done.sha256, 'the host'], [options.sha256, 'the offer']] as const) {
-			if (expected !== undefined && expected !== sha256) throw new TransferError('hash-mismatch', `sha256 mismatch: got ${sha256}, ${source} says ${expected}`);
-		}
+		checkHash(sha256, done.sha256, 'the host');
+		checkHash(sha256, options.sha256, 'the offer');
 
 		await extractor.end();
 		const saved = await placeFolder(dir, temporary, folderNameOf(options.name));

@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto';
 import type {Socket} from 'node:net';
-import {encodeLine, FrameReader, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
+import {encodeLine, OFFER_ID_PATTERN, WIRE_VERSION} from '../protocol/transfer-wire.js';
 import {PEEK_MAX_BYTES} from '../session/ports.js';
-import {asTransferError, readResponse, type TransferEndpoint} from './transfer-client-shared.js';
+import {asTransferError, checkHash, readBody, readResponse, type TransferEndpoint} from './transfer-client-shared.js';
 import {TransferError} from './transfer-error.js';
 import {ChunkReader, connect} from './transfer-socket.js';
 
@@ -47,27 +47,11 @@ export async function peekFile(options: PeekOptions): Promise<Uint8Array> {
 		checkHash(options.sha256, accepted.sha256, 'the offer');
 		const bytes = new Uint8Array(size);
 		const hash = createHash('sha256');
-		const frames = new FrameReader();
-		let position = 0;
-		for (;;) {
-			const chunk = await reader.next();
-			if (chunk === null) throw new TransferError('interrupted', `the connection closed after ${position} of ${size} bytes`);
-			const output = frames.push(chunk);
-			for (const data of output.data) {
-				if (position + data.length > size) throw new TransferError('protocol', 'the host sent more bytes than offered');
-				bytes.set(data, position);
-				hash.update(data);
-				position += data.length;
-				options.onProgress?.(position, size);
-			}
-
-			if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
-			if (output.rest !== undefined) {
-				reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
-				break;
-			}
-		}
-
+		const position = await readBody(reader, size, 0, (data, end) => {
+			bytes.set(data, end - data.length);
+			hash.update(data);
+			options.onProgress?.(end, size);
+		});
 		const done = await readResponse(reader, 'done');
 		if (position !== size || done.size !== size) throw new TransferError('protocol', `the host ended the download after ${position} of ${size} bytes`);
 		const sha256 = hash.digest('hex');
@@ -79,11 +63,5 @@ export async function peekFile(options: PeekOptions): Promise<Uint8Array> {
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 		socket?.destroy();
-	}
-}
-
-function checkHash(actual: string | undefined, expected: string | undefined, source: string): void {
-	if (actual !== undefined && expected !== undefined && actual !== expected) {
-		throw new TransferError('hash-mismatch', `sha256 mismatch: got ${actual}, ${source} says ${expected}`);
 	}
 }

@@ -1,5 +1,5 @@
 import type {TransferPsk} from './transfer-tls.js';
-import {decodeResponse, type Failure, type ResponseKind, type TransferDone, type UploadAccepted, type DownloadAccepted} from '../protocol/transfer-wire.js';
+import {decodeResponse, type Failure, FrameReader, type ResponseKind, type TransferDone, type UploadAccepted, type DownloadAccepted} from '../protocol/transfer-wire.js';
 import {TransferError} from './transfer-error.js';
 import type {ChunkReader} from './transfer-socket.js';
 
@@ -41,4 +41,38 @@ export function asTransferError(error: unknown, signal: AbortSignal | undefined,
 	if (error instanceof TransferError) return error;
 	const message = error instanceof Error ? error.message : String(error);
 	return new TransferError('interrupted', `${what} interrupted: ${message}`, undefined, {cause: error});
+}
+
+/**
+ * A download's body, read to its end (the `done` line is left to read): each chunk of data is
+ * handed to `take` with the position after it, in order, awaited. `from` is the offset asked for.
+ * Rejects as `interrupted` when the connection closes first, `protocol` on a bad frame or more
+ * bytes than `size`. Resolves with the position reached.
+ */
+export async function readBody(reader: ChunkReader, size: number, from: number, take: (data: Uint8Array, end: number) => Promise<void> | void): Promise<number> {
+	const frames = new FrameReader();
+	let position = from;
+	for (;;) {
+		const chunk = await reader.next();
+		if (chunk === null) throw new TransferError('interrupted', `the connection closed after ${position} of ${size} bytes`);
+		const output = frames.push(chunk);
+		for (const data of output.data) {
+			if (position + data.length > size) throw new TransferError('protocol', 'the host sent more bytes than offered');
+			await take(data, position + data.length);
+			position += data.length;
+		}
+
+		if (output.error !== undefined) throw new TransferError('protocol', output.error.reason);
+		if (output.rest !== undefined) {
+			reader.unread(Buffer.from(output.rest.buffer, output.rest.byteOffset, output.rest.length));
+			return position;
+		}
+	}
+}
+
+/** A `hash-mismatch` TransferError when both sha256 are known and differ (`source` says whose `expected` is). */
+export function checkHash(actual: string | undefined, expected: string | undefined, source: string): void {
+	if (actual !== undefined && expected !== undefined && actual !== expected) {
+		throw new TransferError('hash-mismatch', `sha256 mismatch: got ${actual}, ${source} says ${expected}`);
+	}
 }
