@@ -25,8 +25,12 @@ export async function openGroupSocket(options: {
 	const v6 = isIPv6(options.group);
 	const socket = dgram.createSocket({type: v6 ? 'udp6' : 'udp4', reuseAddr: true, recvBufferSize: SOCKET_BUFFER_BYTES});
 	const source = plain(options.source);
+	// Every datagram of the room is checked: the last address seen that was the hub's is kept, so
+	// the hub's own datagrams are matched by one string comparison.
+	let known: string | undefined;
 	socket.on('message', (datagram, from) => {
-		if (plain(from.address) === source) {
+		if (from.address === known || plain(from.address) === source) {
+			known = from.address;
 			options.onMessage(datagram);
 		}
 	});
