@@ -8,8 +8,8 @@ import {roomGroup} from '../../source/protocol/cast/cast-wire.js';
 import type {CliProcess} from '../helpers/cli-process.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {CAST_DATA, castCounters, memberRules as sharedMemberRules, fromHub as hubDatagram, inOneOrder, type Member, netinfoServed, PORT, type Seat, servedAs} from './cast-counters.js';
-import {cliIn, stopAll, welcomed} from './netns-cli.js';
-import {buildTopology, hasNft, netnsUnavailable, removeLeftovers, type Topology} from './topology.js';
+import {cliIn, sawText, stopAll, welcomed} from './netns-cli.js';
+import {buildTopology, hasNft, netnsUnavailable, removeLeftovers, sh, type Topology} from './topology.js';
 
 /**
  * The room stream on the test hosts, with the real CLI: the hub casts the room's events once to
@@ -37,6 +37,7 @@ function memberRules(hub: string, me: string, deaf: boolean): string {
 function hubRules(hub: string): string {
 	return `table inet ${TABLE} {
 	counter group_data {}
+	counter group_large {}
 	counter ttl_not_1 {}
 	set groups { type ipv4_addr; flags dynamic; size 16; }
 	chain out {
@@ -44,6 +45,7 @@ function hubRules(hub: string): string {
 		ip daddr 224.0.0.0/4 udp dport ${PORT} add @groups { ip daddr }
 		ip daddr 224.0.0.0/4 udp dport ${PORT} ip ttl != 1 counter name "ttl_not_1"
 		${fromHub(hub)} ip daddr ${GROUPS} udp dport ${PORT} ${CAST_DATA} counter name "group_data"
+		${fromHub(hub)} ip daddr ${GROUPS} udp dport ${PORT} ${CAST_DATA} meta length > 1280 counter name "group_large"
 	}
 }
 `;
@@ -61,6 +63,7 @@ describe.skipIf(unavailable !== undefined)('the room stream on test hosts: multi
 
 	let ann: Seat;
 	let bob: Seat;
+	let bea: Seat;
 
 	beforeAll(async () => {
 		removeLeftovers();
@@ -123,7 +126,7 @@ describe.skipIf(unavailable !== undefined)('the room stream on test hosts: multi
 		expect(await bob.cli.exited(), bob.cli.stderr).toBe(0);
 		net.exec(m2.ns, 'nft', ['delete', 'table', 'inet', TABLE]);
 		install(m2.ns, memberRules(net.host.v4, m2.v4, true));
-		const bea: Seat = {cli: join(m2.ns, 'bea'), ns: m2.ns, name: 'bea'};
+		bea = {cli: join(m2.ns, 'bea'), ns: m2.ns, name: 'bea'};
 		await welcomed(bea.cli);
 		// The probe's verdict, as bea's /netinfo says: none of its beats came by the group; ann's is as it was.
 		const [annSays, beaSays] = await Promise.all([netinfoServed(ann.cli), netinfoServed(bea.cli)]);
@@ -144,5 +147,40 @@ describe.skipIf(unavailable !== undefined)('the room stream on test hosts: multi
 		// Still once to the group, for ann alone now.
 		expect(said.hub.group_data!.bytes).toBeGreaterThanOrEqual(said.textBytes);
 		expect(said.hub.group_data!.bytes).toBeLessThan(2 * said.textBytes);
+	});
+
+	test("a member whose link's MTU drops to 1,280 under the room: the group's datagrams of up to 1,472 bytes no longer reach it; it is resynchronised, every line comes once and in order, and the group's datagrams then fit its path", async () => {
+		const [m1] = net.members;
+		const room = [ann, bea];
+		// Lines of 3,000 characters: JSON events in parts, which fill the datagrams to the size in use.
+		const long = (label: string) => `${label} ${'z'.repeat(3000)}`;
+		const sayLong = async (label: string, count: number) => {
+			const lines = Array.from({length: count}, (_, index) => ({from: index % 2 === 0 ? 'ann' : 'bea', text: long(`${label} ${index}`)}));
+			for (const said of lines) (said.from === 'ann' ? ann : bea).cli.write(said.text);
+			await Promise.all(room.flatMap(seat => lines.map(async said => sawText(seat.cli, said.text, 30_000))));
+			return lines;
+		};
+
+		await settle(room, ann, ['group', 'unicast']);
+		const before = counters(net.host.ns);
+		const first = await sayLong('path of 1500', 4);
+		// The path's probe found 1,472 bytes: the room's datagrams were larger than 1,280.
+		expect(counters(net.host.ns).group_large!.packets).toBeGreaterThan(before.group_large!.packets);
+
+		net.exec(m1.ns, 'ip', ['link', 'set', 'eth0', 'mtu', '1280']);
+		sh('ip', ['-n', net.bridge, 'link', 'set', m1.bridgePort, 'mtu', '1280']);
+		try {
+			const during = await sayLong('path of 1280', 6);
+			// Probed again after its fresh start, ann is served by the group once more...
+			await settle(room, ann, ['group', 'unicast']);
+			const large = counters(net.host.ns).group_large!.packets;
+			const after = await sayLong('after', 4);
+			// ...by datagrams its path takes: none larger than 1,280 bytes went to the group since.
+			expect(counters(net.host.ns).group_large!.packets).toBe(large);
+			inOneOrder(room, [...first, ...during, ...after]);
+		} finally {
+			net.exec(m1.ns, 'ip', ['link', 'set', 'eth0', 'mtu', '1500']);
+			sh('ip', ['-n', net.bridge, 'link', 'set', m1.bridgePort, 'mtu', '1500']);
+		}
 	});
 });

@@ -25,6 +25,21 @@ function search(path: PathMtu, mtu: number, start: number, until: number): Array
 }
 
 describe('the search', () => {
+	test('a black hole the room stream saw (its repairs above 1,200 bytes timing out): back to 1,200, searched again after the raise timer', () => {
+		const path = new PathMtu(1472, 0);
+		search(path, 1500, 0, 1000);
+		expect(path.size).toBe(1472);
+		path.blackHole(5000);
+		expect(path.size).toBe(BASE_DATAGRAM);
+		expect(path.nextDeadline()).toBe(5000 + RAISE_MS);
+		// Once at BASE, another sighting changes nothing.
+		path.blackHole(6000);
+		expect(path.nextDeadline()).toBe(5000 + RAISE_MS);
+		const again = 5000 + RAISE_MS;
+		expect(search(path, 1500, again - 100, again + 500)).toEqual([{at: again, size: 1472}]);
+		expect(path.size).toBe(1472);
+	});
+
 	test('a path that takes 1,472 bytes: one probe, answered, and the size stays', () => {
 		const path = new PathMtu(1472, 0);
 		expect(path.size).toBe(BASE_DATAGRAM);

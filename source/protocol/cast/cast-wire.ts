@@ -38,8 +38,13 @@ export const CAST_ACK_MS = 100;
 /** Datagrams per chain, at most (one signature each). */
 export const CHAIN_MAX = 64;
 const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');
-/** Record bytes a data datagram holds, room kept for a signature and a next hash whatever its place. */
-export const RECORD_ROOM = SAFE_PAYLOAD_BYTES - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
+/** Record bytes a data datagram of `datagramBytes` holds, room kept for a signature and a next hash whatever its place. */
+export function recordRoom(datagramBytes: number): number {
+	return datagramBytes - HEADER_BYTES - TAG_BYTES - SIGNATURE_BYTES - 1 - HASH_BYTES - 4;
+}
+
+/** Record bytes a data datagram of 1,200 bytes (every path's) holds: a binary message always fits this. */
+export const RECORD_ROOM = recordRoom(SAFE_PAYLOAD_BYTES);
 const RECORD_HEAD = 3;
 
 export type RecordKind = 0 | 1 | 2 | 3 | 4;
@@ -133,17 +138,21 @@ export function recordSize(bytes: number): number {
 /** An event to pack: its JSON bytes, or a message's binary form (`encodeMessage`, which always fits one record). */
 export type CastEvent = Uint8Array | {readonly binary: Uint8Array};
 
-/** Packs events (in order from event `firstEvent`) into datagrams' plaintexts; long ones in parts. */
-export function packEvents(input: readonly CastEvent[], firstEvent: number): CastPlain[] {
+/**
+ * Packs events (in order from event `firstEvent`) into datagrams' plaintexts, each to seal into at
+ * most `datagramBytes` (1,200 unless the paths of all the group's members take more); long ones in parts.
+ */
+export function packEvents(input: readonly CastEvent[], firstEvent: number, datagramBytes = SAFE_PAYLOAD_BYTES): CastPlain[] {
+	const roomBytes = recordRoom(datagramBytes);
 	const out: CastPlain[] = [];
 	let records: CastRecord[] = [];
-	let room = RECORD_ROOM;
+	let room = roomBytes;
 	let first = firstEvent;
 	let index = firstEvent;
 	const close = (next: number) => {
 		if (records.length > 0) out.push({firstEvent: first, records});
 		records = [];
-		room = RECORD_ROOM;
+		room = roomBytes;
 		first = next;
 	};
 
@@ -164,7 +173,7 @@ export function packEvents(input: readonly CastEvent[], firstEvent: number): Cas
 			continue;
 		}
 
-		if (recordSize(event.length) <= RECORD_ROOM) {
+		if (recordSize(event.length) <= roomBytes) {
 			close(index);
 			records.push({kind: 0, bytes: event});
 			room -= recordSize(event.length);

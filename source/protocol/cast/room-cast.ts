@@ -1,4 +1,5 @@
 import type {KeyObject} from 'node:crypto';
+import {BASE_DATAGRAM, BLACK_HOLE_BACKOFF} from '../connection/path-mtu.js';
 import {toBase64} from '../secure/base64.js';
 import {CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
@@ -81,6 +82,13 @@ export type RoomCastOptions = {
 	/** Its IPv6 group (ff15::/16), for members that came over IPv6; none: those are served by unicast. */
 	readonly group6?: string;
 	readonly port: number;
+	/**
+	 * The largest datagram that reaches the member, as its path's probe found (connection/path-mtu.ts);
+	 * absent, 1,200 for all. The room's datagrams are sealed at the smallest of its group's members.
+	 */
+	readonly datagramBytes?: (member: HubMember) => number;
+	/** The room stream's datagrams above 1,200 bytes stopped reaching the member (its path's black hole). */
+	readonly blackHole?: (member: HubMember) => void;
 };
 
 /** An address of the IPv6 loopback: Linux carries no IPv6 multicast over `lo` (docs/protocol.md, "The group"). */
@@ -452,9 +460,18 @@ export class RoomCast {
 		this.cursors.delete(member);
 	}
 
+	/** The size of the room's datagrams now: the smallest any member the group serves or probes takes. */
+	private datagramBytes(): number {
+		const of = this.options.datagramBytes;
+		if (!of || (this.cursors.size === 0 && this.probes.size === 0)) return BASE_DATAGRAM;
+		let smallest = Number.POSITIVE_INFINITY;
+		for (const member of this.audience()) smallest = Math.min(smallest, of(member));
+		return Math.max(BASE_DATAGRAM, smallest);
+	}
+
 	private pack(): void {
 		if (this.pending.length === 0) return;
-		const plains = packEvents(this.pending, this.pendingFirst);
+		const plains = packEvents(this.pending, this.pendingFirst, this.datagramBytes());
 		const sealed = sealChains(plains, this.head, this.epochNumber, this.key, this.options.signer, this.options.version);
 		for (const [index, bytes] of sealed.entries()) {
 			this.ring.push({bytes, firstEvent: plains[index]!.firstEvent, castAt: 0});
@@ -494,6 +511,21 @@ export class RoomCast {
 			this.forget(member);
 			this.decide(member, 'resync', 'fell too far behind the room');
 			return;
+		}
+
+		const oldest = cursor.cum + 1 < this.castNext ? this.entry(cursor.cum + 1) : undefined;
+		if (oldest && oldest.bytes.length > BASE_DATAGRAM) {
+			// Timing out again and again on a datagram above 1,200 bytes: its path stopped taking them
+			// (RFC 8899's black hole, as for the member's own stream).
+			if (cursor.backoff >= BLACK_HOLE_BACKOFF) this.options.blackHole?.(member);
+			const fits = this.options.datagramBytes?.(member) ?? BASE_DATAGRAM;
+			if (oldest.bytes.length > fits) {
+				// A repair is the same bytes, which can no longer reach it: it starts afresh from history,
+				// by unicast at the size its path takes, and later datagrams are sealed to fit it.
+				this.forget(member);
+				this.decide(member, 'resync', `its path no longer takes the room's datagrams of ${oldest.bytes.length} bytes (${fits} at most)`);
+				return;
+			}
 		}
 
 		if (cursor.until !== undefined) return;

@@ -11,7 +11,7 @@ import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
 import {flushMember, sessionDatagram} from './hub-wire.js';
-import {PathMtu} from './path-mtu.js';
+import {BASE_DATAGRAM, PathMtu} from './path-mtu.js';
 import {castSigner} from '../cast/cast-wire.js';
 import {RoomCast} from '../cast/room-cast.js';
 
@@ -121,6 +121,8 @@ export class HubEndpoint<Via> {
 					signer: castSigner(config.identity.secretKey, config.identity.publicKey),
 					version: PROTOCOL_VERSION,
 					rto: member => member.sender.rtt.rto(),
+					datagramBytes: member => member.path?.size ?? BASE_DATAGRAM,
+					blackHole: member => member.path?.blackHole(this.now),
 					...multicast,
 				})
 			: undefined;

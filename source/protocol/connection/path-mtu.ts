@@ -103,6 +103,16 @@ export class PathMtu {
 		return probe;
 	}
 
+	/**
+	 * Datagrams of the size in use stopped arriving by another way than the member's own stream (the
+	 * room stream's repairs timing out): back to BASE, searched again after RAISE_MS.
+	 */
+	blackHole(now: number): void {
+		if (this.size <= BASE_DATAGRAM) return;
+		this.size = BASE_DATAGRAM;
+		this.rest(now);
+	}
+
 	/** The member answered probe `id`: its size gets through. Anything else is ignored. */
 	answer(id: number, now: number): void {
 		const probe = this.sent.find(one => one.id === id);

@@ -14,8 +14,8 @@ const event = (n: number, text = `line ${n}`) => Buffer.from(JSON.stringify({k: 
 const texts = (events: StreamEvent[]) => events.map(event => (Buffer.isBuffer(event) ? (JSON.parse(event.toString()) as {text: string}) : event).text);
 
 /** A hub's room stream and one member's, wired by hand: what the hub sends goes where the test says. */
-function pair() {
-	const hub = new RoomCast({random: bytes => new Uint8Array(randomBytes(bytes)), signer, version: VERSION, rto: () => 100, group: '239.255.1.1', port: 9999});
+function pair(options: Partial<ConstructorParameters<typeof RoomCast>[0]> = {}) {
+	const hub = new RoomCast({random: bytes => new Uint8Array(randomBytes(bytes)), signer, version: VERSION, rto: () => 100, group: '239.255.1.1', port: 9999, ...options});
 	const member = {name: 'bob'} as HubMember;
 	const cast = new MemberCast();
 	cast.welcome({g: '239.255.1.1', p: 9999, ...hub.current}, identity.publicKey);
@@ -442,3 +442,96 @@ describe('probing again a member the group did not serve', () => {
 	});
 });
 
+
+describe("the room stream's datagrams, sized by its members' paths (RFC 8899, docs/protocol.md \"Datagram size\")", () => {
+	const lines = (got: StreamEvent[]) => texts(got).map(text => text.split(' ').slice(0, 2).join(' '));
+	const expected = (count: number) => Array.from({length: count}, (_, i) => `line ${i + 1}`);
+
+	test('as large as the smallest path among the members the group serves or probes, never larger; 1,200 without sizes', () => {
+		const sizes = new Map<string, number>([['bob', 1472], ['carol', 1400]]);
+		const {hub, group, poll, take, promote} = pair({datagramBytes: one => sizes.get(one.name) ?? 1200});
+		const carol = {name: 'carol'} as HubMember;
+		promote();
+		hub.probe(carol, 0);
+		for (let i = 1; i <= 100; i++) hub.append(event(i, `line ${i} ${'y'.repeat(10)}`));
+		poll(0);
+		const first = group.map(datagram => datagram.length);
+		expect(Math.max(...first)).toBeLessThanOrEqual(1400);
+		expect(Math.max(...first)).toBeGreaterThan(1300);
+		const got = take(group, 1);
+		// Carol leaves: the next datagrams take bob's whole path.
+		hub.forget(carol);
+		for (let i = 101; i <= 200; i++) hub.append(event(i, `line ${i} ${'y'.repeat(10)}`));
+		poll(2);
+		const second = group.map(datagram => datagram.length);
+		expect(Math.max(...second)).toBeLessThanOrEqual(1472);
+		expect(Math.max(...second)).toBeGreaterThan(1400);
+		got.push(...take(group, 3));
+		expect(lines(got)).toEqual(expected(200));
+
+		// No sizes at all: every datagram at most 1,200 bytes, as before path MTU discovery.
+		const plain = pair();
+		plain.promote();
+		for (let i = 1; i <= 100; i++) plain.hub.append(event(i, `line ${i} ${'y'.repeat(10)}`));
+		plain.poll(0);
+		expect(Math.max(...plain.group.map(datagram => datagram.length))).toBeLessThanOrEqual(1200);
+		expect(Math.max(...plain.group.map(datagram => datagram.length))).toBeGreaterThan(1100);
+	});
+
+	test('a member whose path shrinks under the room (its datagrams no longer reach it, repairs neither) is resynchronised, and later datagrams fit it', () => {
+		let size = 1472;
+		let blackHoles = 0;
+		const {hub, member, group, unicast, poll, promote} = pair({
+			datagramBytes: () => size,
+			blackHole() {
+				blackHoles++;
+				size = 1200;
+			},
+		});
+		promote();
+		for (let i = 1; i <= 20; i++) hub.append(event(i, `line ${i} ${'y'.repeat(300)}`));
+		poll(0);
+		expect(Math.max(...group.map(datagram => datagram.length))).toBeGreaterThan(1200);
+		// The link's MTU drops: nothing above 1,200 bytes arrives, neither the group's copies nor the repairs.
+		group.length = 0;
+		let decisions: ReturnType<typeof hub.takeDecisions> = [];
+		for (let now = 100; now < 20_000 && decisions.length === 0; now += 50) {
+			poll(now);
+			expect(unicast.splice(0).every(datagram => datagram.length > 1200)).toBe(true);
+			decisions = hub.takeDecisions();
+		}
+
+		expect(blackHoles).toBe(1);
+		expect(decisions).toEqual([{member, via: 'resync', why: expect.stringMatching(/its path no longer takes the room's datagrams of \d+ bytes \(1200 at most\)/) as string}]);
+		expect(hub.serves(member)).toBe(false);
+		// Probed again (the room does so at a resync): what is cast from now on fits its path.
+		hub.probe(member, 20_000);
+		for (let i = 21; i <= 40; i++) hub.append(event(i, `line ${i} ${'y'.repeat(300)}`));
+		poll(20_001);
+		expect(group.length).toBeGreaterThan(0);
+		expect(Math.max(...group.map(datagram => datagram.length))).toBeLessThanOrEqual(1200);
+	});
+
+	test('a member whose own stream found its path smaller is resynchronised at its next timeout, without waiting for three', () => {
+		let size = 1472;
+		let blackHoles = 0;
+		const {hub, group, poll, promote} = pair({datagramBytes: () => size, blackHole: () => blackHoles++});
+		promote();
+		for (let i = 1; i <= 20; i++) hub.append(event(i, `line ${i} ${'y'.repeat(300)}`));
+		poll(0);
+		group.length = 0;
+		size = 1200;
+		let decisions: ReturnType<typeof hub.takeDecisions> = [];
+		let at = 0;
+		for (let now = 100; now < 5000 && decisions.length === 0; now += 10) {
+			poll(now);
+			decisions = hub.takeDecisions();
+			at = now;
+		}
+
+		expect(decisions.map(decision => decision.via)).toEqual(['resync']);
+		expect(blackHoles).toBe(0);
+		// Its first timeout: the rto (100 ms here) plus the ack delay.
+		expect(at).toBeLessThan(400);
+	});
+});
