@@ -158,7 +158,7 @@ export class MemberLink implements RoomLink {
 	/** How the room's events reach us, and the room stream's counts (for /netinfo). */
 	get served() {
 		const cast = this.connection?.cast;
-		return cast && {served: cast.served, info: cast.info, stats: cast.stats, open: cast.groupOpen, error: this.groupError};
+		return cast && {served: cast.served, info: cast.info, stats: cast.stats, open: cast.groupOpen, error: this.groupError, ackDelay: cast.ackDelay};
 	}
 
 	private closeGroup(): void {

@@ -112,7 +112,11 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 		e: z.number().int().nonnegative().optional(),
 		/** With via group: the first datagram of the room stream to take. */
 		q: z.number().int().positive().optional(),
+		/** With via group: how long a gap-free ack of the room stream may wait, ms (`ackDelayFor`). */
+		ad: z.number().int().positive().max(60_000).optional(),
 	}),
+	/** The room grew or shrank: the room stream's gap-free acks may wait this long now, ms. */
+	z.object({k: z.literal('ack-delay'), ad: z.number().int().positive().max(60_000)}),
 	/** A new epoch key for the room stream. */
 	z.object({k: z.literal('key'), e: z.number().int().positive().max(0xff_ff_ff_ff), key: z.string().length(43)}),
 	/** Someone is typing, or stopped (relayed, never numbered nor stored). */
@@ -128,7 +132,7 @@ export const hubItemSchema = z.discriminatedUnion('k', [
 /** Anything the hub puts in a member's stream. */
 export type StreamItem = z.infer<typeof hubItemSchema>;
 /** What the connection hands on to the session: the room stream's own items stay with the connection. */
-export type HubItem = Exclude<StreamItem, {k: 'cast'} | {k: 'key'}>;
+export type HubItem = Exclude<StreamItem, {k: 'cast'} | {k: 'key'} | {k: 'ack-delay'}>;
 export type Welcome = Extract<HubItem, {k: 'welcome'}>;
 export type Notice = Extract<HubItem, {k: 'notice'}>;
 

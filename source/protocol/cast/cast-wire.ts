@@ -35,6 +35,22 @@ const SIGNATURE_BYTES = 64;
 const HASH_BYTES = 32;
 /** Delay of a member's ack of the room stream when nothing is missing (a gap is acknowledged at once). */
 export const CAST_ACK_MS = 100;
+/** The longest such delay a hub may ask of a member (in a large room: `ackDelayFor`). */
+export const CAST_ACK_MAX_MS = 800;
+
+/**
+ * The delay a hub asks of each member's gap-free acks, by how many its group serves: 100 ms up to
+ * 99 members, then twice as long at 100, 200 and 400 (800 ms). Acks of a room stream that lost
+ * nothing only move the hub's window and free its copies (a gap is acknowledged at once, and every
+ * 64 datagrams an ack goes anyway), so in a large room they can wait: the hub hears about as many
+ * acks a second from 400 members as from 50. What waits longer is the repair of a datagram lost
+ * last before a pause (nothing after it shows the gap): up to the member's timeout plus this.
+ */
+export function ackDelayFor(members: number): number {
+	let delay = CAST_ACK_MS;
+	for (let size = 100; size <= members && delay < CAST_ACK_MAX_MS; size *= 2) delay *= 2;
+	return delay;
+}
 /** Datagrams per chain, at most (one signature each). */
 export const CHAIN_MAX = 64;
 const CAST_LABEL = Buffer.from('socket-chat-tui v4 cast', 'utf8');

@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, CAST_ACK_MAX_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEAT_MS, PROBE_BEATS} from './room-cast.js';
 
 /**
@@ -75,6 +75,8 @@ export class MemberCast {
 	private stash: Buffer[] = [];
 	private partial: Buffer[] | undefined;
 	private unacked = 0;
+	/** How long a gap-free ack waits: the hub's word (longer in a large room), CAST_ACK_MS until it says. */
+	ackDelay = CAST_ACK_MS;
 	private ackAt: number | undefined;
 	private ackNow = false;
 	private readonly beatsByUnicast = new Map<number, number>();
@@ -110,7 +112,8 @@ export class MemberCast {
 	 * The hub's marker, in our stream's order: the group serves us from event `e` (its datagrams from
 	 * `q`), or unicast does from event `e` (we first take every event before it from the group).
 	 */
-	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined): StreamEvent[] {
+	marker(via: 'group' | 'unicast', why: string, event: number | undefined, q: number | undefined, ackDelay?: number): StreamEvent[] {
+		if (ackDelay !== undefined) this.setAckDelay(ackDelay);
 		this.served = {via, why};
 		this.history.push(this.served);
 		if (this.history.length > 16) this.history.shift();
@@ -135,6 +138,12 @@ export class MemberCast {
 		}
 
 		return [];
+	}
+
+	/** The hub's ack delay for us (a marker's `ad`, or an `ack-delay` item), within CAST_ACK_MS and CAST_ACK_MAX_MS. */
+	setAckDelay(ms: number): void {
+		this.ackDelay = Math.min(CAST_ACK_MAX_MS, Math.max(CAST_ACK_MS, Math.round(ms)));
+		if (this.ackAt !== undefined) this.ackAt = Math.min(this.ackAt, this.now + this.ackDelay);
 	}
 
 	/** Our stream's later items wait: we still owe ourselves the room's events before the switch to unicast. */
@@ -175,7 +184,7 @@ export class MemberCast {
 		const events = this.drain();
 		this.unacked++;
 		if (this.buffer.size > 0 || this.unacked >= ACK_EVERY) this.ackNow = true;
-		else this.ackAt ??= now + CAST_ACK_MS;
+		else this.ackAt ??= now + this.ackDelay;
 		return events;
 	}
 
@@ -226,6 +235,7 @@ export class MemberCast {
 		this.ackAt = undefined;
 		this.ackNow = false;
 		this.unacked = 0;
+		this.ackDelay = CAST_ACK_MS;
 		this.beatsByGroup.clear();
 		this.beatsByUnicast.clear();
 		this.pendingReport = undefined;

@@ -1,7 +1,7 @@
 import type {KeyObject} from 'node:crypto';
 import {BASE_DATAGRAM, BLACK_HOLE_BACKOFF} from '../connection/path-mtu.js';
 import {toBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
+import {ackDelayFor, CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
 import type {CastInfo} from './member-cast.js';
 
@@ -63,6 +63,8 @@ type Cursor = {
 	judgedGroup: number;
 	judgedRepair: number;
 	heldSince?: number;
+	/** The ack delay the member was asked for (its marker's `ad`, or a later `ack-delay` item), ms. */
+	ad: number;
 };
 
 type Probe = {readonly startedAt: number};
@@ -122,6 +124,10 @@ export class RoomCast {
 	private beat = 1;
 	private beatAt = 0;
 	private decisions: ServeDecision[] = [];
+	/** Members to tell a new ack delay (the group grew past a size, or shrank well below one). */
+	private ackDelays: Array<{readonly member: HubMember; readonly ad: number}> = [];
+	/** The ack delay for the group's size when last looked at. */
+	private ackDelayNow = CAST_ACK_MS;
 	private readonly reasons = new WeakMap<HubMember, string>();
 	private deadline: number | undefined | typeof STALE = STALE;
 	/** Cursors kept only until their member has the events before its switch back to unicast. */
@@ -196,13 +202,15 @@ export class RoomCast {
 	}
 
 	/** The group serves the member from the next event: its marker for the member's stream. */
-	promote(member: HubMember): {e: number; q: number} {
+	promote(member: HubMember): {e: number; q: number; ad: number} {
 		this.deadline = STALE;
 		this.probes.delete(member);
 		this.reprobe.delete(member);
 		this.drop(member);
-		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, burst: 1, rtoTo: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0});
-		return {e: this.events, q: this.head};
+		const ad = ackDelayFor(this.cursors.size + 1);
+		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, burst: 1, rtoTo: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0, ad});
+		this.retuneAcks();
+		return {e: this.events, q: this.head, ad};
 	}
 
 	/** Unicast serves the member from the next event; the group's repairs go on until it has those before. */
@@ -457,7 +465,31 @@ export class RoomCast {
 	private drop(member: HubMember): void {
 		const cursor = this.cursors.get(member);
 		if (cursor?.until !== undefined) this.draining--;
-		this.cursors.delete(member);
+		if (this.cursors.delete(member)) this.retuneAcks();
+	}
+
+	/**
+	 * The group's size crossed one of `ackDelayFor`'s steps: members asked for a shorter delay than
+	 * its size calls for are told the new one, and so are those asked for four times it or more (the
+	 * room shrank by two steps: one step's slack, so a room at a step's edge does not flap).
+	 */
+	private retuneAcks(): void {
+		const target = ackDelayFor(this.cursors.size);
+		if (target === this.ackDelayNow) return;
+		this.ackDelayNow = target;
+		for (const [member, cursor] of this.cursors) {
+			if (cursor.ad < target || cursor.ad >= target * 4) {
+				cursor.ad = target;
+				this.ackDelays.push({member, ad: target});
+			}
+		}
+	}
+
+	/** Members to tell their new ack delay, since last asked: the room puts an `ack-delay` item in each one's stream. */
+	takeAckDelays(): Array<{readonly member: HubMember; readonly ad: number}> {
+		const taken = this.ackDelays;
+		this.ackDelays = [];
+		return taken;
 	}
 
 	/** The size of the room's datagrams now: the smallest any member the group serves or probes takes. */
@@ -602,13 +634,13 @@ export class RoomCast {
 		const entry = this.entry(q);
 		if (!entry) return undefined;
 		const last = Math.max(entry.castAt, cursor.sent.get(q) ?? 0);
-		// The member's acks wait up to CAST_ACK_MS (as QUIC's max_ack_delay counts in its timeout).
-		return last + (this.options.rto(member) + CAST_ACK_MS) * 2 ** cursor.backoff;
+		// The member's acks wait up to its ack delay (as QUIC's max_ack_delay counts in its timeout).
+		return last + (this.options.rto(member) + cursor.ad) * 2 ** cursor.backoff;
 	}
 
 	/** Up to `limit` datagrams above the member's ack, not SACKed, whose last send is past its timeout. */
 	private overdue(member: HubMember, cursor: Cursor, now: number, limit: number): number[] {
-		const wait = this.options.rto(member) + CAST_ACK_MS;
+		const wait = this.options.rto(member) + cursor.ad;
 		const out: number[] = [];
 		for (let q = cursor.cum + 1; q < this.castNext && out.length < limit; q++) {
 			const entry = this.entry(q);

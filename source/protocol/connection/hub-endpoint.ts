@@ -466,6 +466,10 @@ export class HubEndpoint<Via> {
 		for (const decision of this.cast?.takeDecisions() ?? []) {
 			this.room.serve(decision.member, decision.via, decision.why);
 		}
+
+		for (const {member, ad} of this.cast?.takeAckDelays() ?? []) {
+			this.room.askAckDelay(member, ad);
+		}
 	}
 
 	private flushMembers(peers: readonly HubMember[], now: number): void {

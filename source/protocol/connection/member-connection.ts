@@ -702,7 +702,12 @@ export class MemberConnection {
 		}
 
 		if (item.k === 'cast') {
-			this.roomEvents(this.cast.marker(item.via, item.why, item.e, item.q), now);
+			this.roomEvents(this.cast.marker(item.via, item.why, item.e, item.q, item.ad), now);
+			return;
+		}
+
+		if (item.k === 'ack-delay') {
+			this.cast.setAckDelay(item.ad);
 			return;
 		}
 

@@ -316,6 +316,17 @@ export class HubRoom {
 		});
 	}
 
+	/** The room stream's gap-free acks may wait `ad` ms now, for this member its group serves (an `ack-delay` item in its stream). */
+	askAckDelay(member: HubMember, ad: number): void {
+		if (member.departedAt !== undefined || !member.viaGroup) {
+			return;
+		}
+
+		this.streams.run(() => {
+			this.streams.deliver(member, JSON.stringify({k: 'ack-delay', ad}));
+		});
+	}
+
 	/** A new epoch key for the room stream (after a departure): what the departed held opens nothing later. */
 	private rekey(): void {
 		const cast = this.options.cast!;

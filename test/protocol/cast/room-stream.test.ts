@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto';
 import {describe, expect, test} from 'vitest';
-import {castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
+import {ackDelayFor, CAST_ACK_MAX_MS, CAST_ACK_MS, castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
 import {MemberCast, type StreamEvent} from '../../../source/protocol/cast/member-cast.js';
 import {decodeMessage, encodeMessage, type CastMessage} from '../../../source/protocol/cast/cast-wire.js';
 import {REPROBE_FIRST_MS, REPROBE_MS, RoomCast} from '../../../source/protocol/cast/room-cast.js';
+import {decodeHubItem} from '../../../source/protocol/items.js';
 import type {HubMember} from '../../../source/protocol/room/hub-room-member.js';
 import {generateIdentity} from '../../../source/protocol/secure/identity.js';
 
@@ -533,5 +534,86 @@ describe("the room stream's datagrams, sized by its members' paths (RFC 8899, do
 		expect(blackHoles).toBe(0);
 		// Its first timeout: the rto (100 ms here) plus the ack delay.
 		expect(at).toBeLessThan(400);
+	});
+});
+
+describe("the room stream's ack delay, by the group's size (docs/protocol.md, \"Order and repair\")", () => {
+	const members = (count: number, from = 0) => Array.from({length: count}, (_, index) => ({name: `m${from + index}`}) as HubMember);
+
+	test('100 ms up to 99 members, then doubled at 100, 200 and 400 members, to 800 ms at most', () => {
+		expect([1, 50, 99, 100, 199, 200, 399, 400, 500, 5000].map(ackDelayFor)).toEqual([100, 100, 100, 200, 200, 400, 400, 800, 800, 800]);
+		expect(CAST_ACK_MAX_MS).toBe(800);
+	});
+
+	test('each marker carries the delay for the group with its member; at 100, the 99 before it are told 200 ms; one step down tells nobody, two steps down tells everyone', () => {
+		const {hub} = pair();
+		const room = members(99);
+		expect(room.map(member => hub.promote(member).ad)).toEqual(room.map(() => 100));
+		expect(hub.takeAckDelays()).toEqual([]);
+		const hundredth = members(1, 99)[0]!;
+		expect(hub.promote(hundredth).ad).toBe(200);
+		expect(hub.takeAckDelays()).toEqual(room.map(member => ({member, ad: 200})));
+		// One leaves: 99 again, 100 ms would do, but nobody is told (one step's slack: a room at 99-100 does not flap).
+		hub.forget(room[0]!);
+		expect(hub.takeAckDelays()).toEqual([]);
+		hub.promote(room[0]!);
+		expect(hub.takeAckDelays()).toEqual([]);
+		// Up to 200 members: everyone is told 400 ms; down to 100, 200 ms would do: nobody is told;
+		// at 99, where 100 ms is a quarter of what they were asked, everyone left is told 100 ms.
+		const more = members(100, 100);
+		for (const member of more) hub.promote(member);
+		expect(new Set(hub.takeAckDelays().map(told => told.ad))).toEqual(new Set([400]));
+		const all = [...room, hundredth, ...more];
+		for (const member of all.slice(100)) hub.forget(member);
+		expect(hub.takeAckDelays()).toEqual([]);
+		hub.forget(hundredth);
+		const told = hub.takeAckDelays();
+		expect(told.map(one => one.ad)).toEqual(room.map(() => 100));
+		expect(new Set(told.map(one => one.member))).toEqual(new Set(room));
+	});
+
+	test("the hub's timeout for a member counts the delay it asked of it: no repair before the member's ack could come", () => {
+		const {hub, group, unicast, poll, promote} = pair();
+		for (const other of members(99)) hub.promote(other);
+		promote();
+		hub.takeAckDelays();
+		hub.append(event(1));
+		poll(0);
+		expect(group).toHaveLength(1);
+		// rto 100 ms plus the 200 ms the member was asked for (the others' acks are not awaited here).
+		poll(299);
+		expect(unicast).toHaveLength(0);
+		poll(300);
+		expect(unicast.length).toBeGreaterThan(0);
+	});
+
+	test("a member's gap-free ack waits the delay it was asked for (within 100 and 800 ms); a gap is acknowledged at once", () => {
+		const {hub, cast, group, poll, take, promote} = pair();
+		promote();
+		cast.setAckDelay(400);
+		hub.append(event(1));
+		poll(0);
+		take(group, 10);
+		expect(cast.frames(409)).toEqual([]);
+		expect(cast.frames(410)).toHaveLength(1);
+		cast.setAckDelay(5000);
+		expect(cast.ackDelay).toBe(CAST_ACK_MAX_MS);
+		cast.setAckDelay(1);
+		expect(cast.ackDelay).toBe(CAST_ACK_MS);
+		// A gap: datagram 3 without 2.
+		hub.append(event(2));
+		poll(500);
+		hub.append(event(3));
+		poll(501);
+		const [, third] = group.splice(0);
+		take([third!], 502);
+		expect(cast.frames(502)).toHaveLength(1);
+	});
+
+	test('the marker and the ack-delay item decode with it; a member of an earlier release reads the marker without it', () => {
+		const marker = decodeHubItem({k: 'cast', via: 'group', why: 'multicast', e: 1, q: 1, ad: 400});
+		expect(marker).toEqual({ok: true, value: {k: 'cast', via: 'group', why: 'multicast', e: 1, q: 1, ad: 400}});
+		expect(decodeHubItem({k: 'ack-delay', ad: 800})).toEqual({ok: true, value: {k: 'ack-delay', ad: 800}});
+		expect(decodeHubItem({k: 'ack-delay', ad: -1}).ok).toBe(false);
 	});
 });
