@@ -37,6 +37,8 @@ export const LOSS_SPAN = 128;
 export const QUICK_LOSS = 8;
 
 const STALE = Symbol('stale');
+/** How long the room's datagram size is kept while its audience stays the same. */
+const SIZE_CHECK_MS = 250;
 
 type Entry = {readonly bytes: Buffer; readonly firstEvent: number; castAt: number};
 
@@ -79,6 +81,12 @@ export type RoomCastOptions = {
 	readonly version: number;
 	/** The member's retransmission timeout (from its stream's RTT). */
 	readonly rto: (member: HubMember) => number;
+	/**
+	 * The least `rto` ever gives (RTO_MIN_MS). Given, a cast moves the deadline to at most that
+	 * (plus the least ack delay) after it, instead of working it out again over every member: no
+	 * member's repair can fall due sooner, and an early deadline only costs a look.
+	 */
+	readonly rtoFloor?: number;
 	/** The room's multicast group (239.255.x.y) and port. */
 	readonly group: string;
 	/** Its IPv6 group (ff15::/16), for members that came over IPv6; none: those are served by unicast. */
@@ -124,6 +132,15 @@ export class RoomCast {
 	private beat = 1;
 	private beatAt = 0;
 	private decisions: ServeDecision[] = [];
+	/**
+	 * Changes whenever the members the group's datagrams are for change (those it serves or probes):
+	 * the shell keeps its plan of where a group datagram goes until it does.
+	 */
+	audienceVersion = 0;
+	private lowest: number | undefined;
+	/** The room's datagram size, and when it was worked out (a member's path may change size meanwhile). */
+	private sized: {readonly bytes: number; readonly at: number} | undefined;
+	private clock = 0;
 	/** Members to tell a new ack delay (the group grew past a size, or shrank well below one). */
 	private ackDelays: Array<{readonly member: HubMember; readonly ad: number}> = [];
 	/** The ack delay for the group's size when last looked at. */
@@ -187,7 +204,8 @@ export class RoomCast {
 
 	/** One room event (its JSON bytes, or a message's binary record): numbered now, sent at the next `poll`. */
 	append(encoded: CastEvent): void {
-		this.deadline = STALE;
+		// Nothing falls due until it is cast (poll); without a floor, poll works the deadline out again anyway.
+		if (this.options.rtoFloor === undefined) this.deadline = STALE;
 		this.pending.push(encoded);
 		this.events++;
 	}
@@ -204,11 +222,12 @@ export class RoomCast {
 	/** The group serves the member from the next event: its marker for the member's stream. */
 	promote(member: HubMember): {e: number; q: number; ad: number} {
 		this.deadline = STALE;
-		this.probes.delete(member);
+		this.unprobe(member);
 		this.reprobe.delete(member);
 		this.drop(member);
 		const ad = ackDelayFor(this.cursors.size + 1);
 		this.cursors.set(member, {cum: this.head - 1, sacked: [], sent: new Map(), backoff: 0, burst: 1, rtoTo: 0, fastTo: 0, byGroup: 0, byRepair: 0, judgedGroup: 0, judgedRepair: 0, ad});
+		this.audienceChanged();
 		this.retuneAcks();
 		return {e: this.events, q: this.head, ad};
 	}
@@ -216,7 +235,7 @@ export class RoomCast {
 	/** Unicast serves the member from the next event; the group's repairs go on until it has those before. */
 	demote(member: HubMember, now: number): {e: number} {
 		this.deadline = STALE;
-		this.probes.delete(member);
+		this.unprobe(member);
 		this.reprobe.set(member, now + REPROBE_MS);
 		const cursor = this.cursors.get(member);
 		if (cursor && cursor.until === undefined) {
@@ -231,7 +250,7 @@ export class RoomCast {
 	forget(member: HubMember): void {
 		this.deadline = STALE;
 		this.drop(member);
-		this.probes.delete(member);
+		this.unprobe(member);
 		this.reprobe.delete(member);
 		this.probeFailures.delete(member);
 	}
@@ -254,6 +273,7 @@ export class RoomCast {
 
 		this.reprobe.delete(member);
 		this.probes.set(member, {startedAt: now});
+		this.audienceChanged();
 		this.beatAt = Math.min(this.beatAt || now, now);
 	}
 
@@ -261,7 +281,7 @@ export class RoomCast {
 	report(member: HubMember, unicast: number, group: number, lateMs: number, now: number, off = false): void {
 		this.deadline = STALE;
 		if (!this.probes.has(member) || unicast < PROBE_BEATS) return;
-		this.probes.delete(member);
+		this.unprobe(member);
 		if (off) {
 			this.decide(member, 'unicast', 'multicast is off at the member (--no-multicast)');
 			return;
@@ -298,6 +318,7 @@ export class RoomCast {
 		cursor.byRepair = Math.max(cursor.byRepair, byRepair ?? 0);
 		const upTo = Math.min(cum, this.head - 1);
 		if (upTo > cursor.cum) {
+			if (cursor.cum === this.lowest) this.lowest = undefined;
 			for (const q of cursor.sent.keys()) if (q <= upTo) cursor.sent.delete(q);
 			cursor.cum = upTo;
 			cursor.backoff = 0;
@@ -409,12 +430,15 @@ export class RoomCast {
 	 * group within its window, repairs each member's losses that are due, and beats for probes.
 	 */
 	poll(now: number, group: (datagram: Buffer) => void, send: (member: HubMember, datagram: Buffer) => void): void {
+		this.clock = now;
 		// Called after every datagram the hub handles: the work for every member only when something
 		// is due (the deadline) or there is something to cast, else nothing per member.
 		const due = this.nextDeadline();
 		const packed = this.pending.length > 0;
-		// Nothing to pack, cast, drain or do by time: every deadline stands as it was.
-		if (packed || this.draining > 0 || this.castNext < this.head || (due !== undefined && now >= due)) this.deadline = STALE;
+		const floor = this.options.rtoFloor;
+		// Nothing to pack, cast, drain or do by time: every deadline stands as it was. A cast moves
+		// it by the floor alone, where there is one (500 members a round otherwise).
+		if ((floor === undefined && (packed || this.castNext < this.head)) || this.draining > 0 || (due !== undefined && now >= due)) this.deadline = STALE;
 		this.pack();
 		if (packed || this.draining > 0) {
 			for (const [member, cursor] of this.cursors) {
@@ -426,6 +450,9 @@ export class RoomCast {
 
 		if (this.castNext < this.head) {
 			this.castWithinWindow(now, group);
+			// A member that had everything now lacks what was cast (its repair due an rto and an ack
+			// delay later, no sooner than this); one the window holds stalls (due STALL_MS later).
+			if (floor !== undefined && this.deadline !== STALE) this.deadline = Math.min(this.deadline ?? Number.POSITIVE_INFINITY, now + floor + CAST_ACK_MS);
 		}
 
 		if (due !== undefined && now >= due) {
@@ -465,7 +492,33 @@ export class RoomCast {
 	private drop(member: HubMember): void {
 		const cursor = this.cursors.get(member);
 		if (cursor?.until !== undefined) this.draining--;
-		if (this.cursors.delete(member)) this.retuneAcks();
+		if (this.cursors.delete(member)) {
+			this.audienceChanged();
+			this.retuneAcks();
+		}
+	}
+
+	/** The member is probed no more. */
+	private unprobe(member: HubMember): void {
+		if (this.probes.delete(member)) this.audienceChanged();
+	}
+
+	/** Who the group's datagrams are for changed: what is worked out from them is worked out again. */
+	private audienceChanged(): void {
+		this.audienceVersion++;
+		this.lowest = undefined;
+		this.sized = undefined;
+	}
+
+	/** The lowest cumulative ack among the members the group serves (+Infinity: none), kept until it can have changed. */
+	private lowestCum(): number {
+		if (this.lowest === undefined) {
+			let lowest = Number.POSITIVE_INFINITY;
+			for (const cursor of this.cursors.values()) lowest = Math.min(lowest, cursor.cum);
+			this.lowest = lowest;
+		}
+
+		return this.lowest;
 	}
 
 	/**
@@ -496,9 +549,15 @@ export class RoomCast {
 	private datagramBytes(): number {
 		const of = this.options.datagramBytes;
 		if (!of || (this.cursors.size === 0 && this.probes.size === 0)) return BASE_DATAGRAM;
-		let smallest = Number.POSITIVE_INFINITY;
-		for (const member of this.audience()) smallest = Math.min(smallest, of(member));
-		return Math.max(BASE_DATAGRAM, smallest);
+		// Worked out again when the audience changes, else at most every SIZE_CHECK_MS: a path that
+		// grew is used a little later; one that shrank meanwhile gets its member resynchronised (judge).
+		if (this.sized === undefined || this.clock - this.sized.at >= SIZE_CHECK_MS || this.clock < this.sized.at) {
+			let smallest = Number.POSITIVE_INFINITY;
+			for (const member of this.audience()) smallest = Math.min(smallest, of(member));
+			this.sized = {bytes: Math.max(BASE_DATAGRAM, smallest), at: this.clock};
+		}
+
+		return this.sized.bytes;
 	}
 
 	private pack(): void {
@@ -520,8 +579,7 @@ export class RoomCast {
 	}
 
 	private castWithinWindow(now: number, group: (datagram: Buffer) => void): void {
-		let lowest = Number.POSITIVE_INFINITY;
-		for (const cursor of this.cursors.values()) lowest = Math.min(lowest, cursor.cum);
+		const lowest = this.lowestCum();
 		while (this.castNext < this.head && (lowest === Number.POSITIVE_INFINITY || this.castNext <= lowest + GROUP_WINDOW)) {
 			const entry = this.entry(this.castNext)!;
 			entry.castAt = now;
@@ -593,9 +651,9 @@ export class RoomCast {
 
 		for (const [member, probe] of this.probes) {
 			if (member.departedAt !== undefined) {
-				this.probes.delete(member);
+				this.unprobe(member);
 			} else if (now - probe.startedAt >= PROBE_MS) {
-				this.probes.delete(member);
+				this.unprobe(member);
 				this.decide(member, 'unicast', 'multicast: no answer to the probe');
 				this.probeFailed(member, now);
 			}

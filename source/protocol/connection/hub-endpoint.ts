@@ -1,7 +1,7 @@
 import {decodeEnvelope, FLAG_ENCRYPTED, HEADER_BYTES, NO_TOKEN} from '../envelope.js';
 import {decodeFrames} from '../frames.js';
 import type {RoomEvent} from '../items.js';
-import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND} from '../limits.js';
+import {LINGER_MS, MEMBER_TIMEOUT_MS, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND, RTO_MIN_MS} from '../limits.js';
 import {normalizeAddress, peerOf} from '../peer.js';
 import {HubGate} from '../room/hub-gate.js';
 import type {HubIdentity} from '../secure/identity.js';
@@ -93,6 +93,8 @@ export class HubEndpoint<Via> {
 	private readonly handshake: HubHandshake<Via>;
 	private readonly routes = new Map<HubMember, Via>();
 	private readonly dirty = new Set<HubMember>();
+	/** Where a group datagram goes (by which socket, to which group), for the audience of `version`. */
+	private groupPlan: {readonly version: number; readonly sends: ReadonlyArray<{readonly via: Via; readonly address: string}>} | undefined;
 	private readonly deadlines = new DeadlineSet<HubMember>(member => earlier(member.sender.nextDeadline(), member.path?.nextDeadline()));
 	private outbox: Array<Transmit<Via>> = [];
 	private outboxHead = 0;
@@ -121,6 +123,7 @@ export class HubEndpoint<Via> {
 					signer: castSigner(config.identity.secretKey, config.identity.publicKey),
 					version: PROTOCOL_VERSION,
 					rto: member => member.sender.rtt.rto(),
+					rtoFloor: RTO_MIN_MS,
 					datagramBytes: member => member.path?.size ?? BASE_DATAGRAM,
 					blackHole: member => member.path?.blackHole(this.now),
 					...multicast,
@@ -164,7 +167,7 @@ export class HubEndpoint<Via> {
 			send: transmit => this.push(transmit),
 			drop: reason => this.drop(reason),
 			admitted: (member, via) => {
-				this.routes.set(member, via);
+				this.setRoute(member, via);
 				if (config.largestDatagram) {
 					member.path = new PathMtu(config.largestDatagram(via), this.now);
 				}
@@ -209,7 +212,7 @@ export class HubEndpoint<Via> {
 				return;
 			}
 
-			this.routes.set(member, via);
+			this.setRoute(member, via);
 			if (member.cipher) {
 				body = encrypted ? member.cipher.open(header, body) : undefined;
 				if (!body) {
@@ -341,11 +344,7 @@ export class HubEndpoint<Via> {
 	reroute(closed: Via, replacement: Via | undefined): void {
 		for (const [member, via] of this.routes) {
 			if (via === closed) {
-				if (replacement === undefined) {
-					this.routes.delete(member);
-				} else {
-					this.routes.set(member, replacement);
-				}
+				this.setRoute(member, replacement);
 			}
 		}
 	}
@@ -440,24 +439,35 @@ export class HubEndpoint<Via> {
 		}
 	}
 
+	/** Where a member's datagrams go from (none: forgotten); the group's plan is made again after a change. */
+	private setRoute(member: HubMember, via: Via | undefined): void {
+		if (this.routes.get(member) === via) return;
+		if (via === undefined) this.routes.delete(member);
+		else this.routes.set(member, via);
+		this.groupPlan = undefined;
+	}
+
 	/** One datagram to the group, by each socket a member it serves (or probes) came by: to the group of that member's family. */
 	private toGroup(datagram: Uint8Array): void {
 		const cast = this.cast!;
-		const sends = new Map<Via, Set<string>>();
-		for (const member of cast.audience()) {
-			const via = this.routes.get(member);
-			if (via !== undefined) {
-				const groups = sends.get(via) ?? new Set<string>();
-				groups.add(cast.groupOf(member));
-				sends.set(via, groups);
+		// Worked out once until who the group is for, or by which socket, changes (not per datagram: 500 members a round).
+		if (this.groupPlan?.version !== cast.audienceVersion) {
+			const sends = new Map<Via, Set<string>>();
+			for (const member of cast.audience()) {
+				const via = this.routes.get(member);
+				if (via !== undefined) {
+					const groups = sends.get(via) ?? new Set<string>();
+					groups.add(cast.groupOf(member));
+					sends.set(via, groups);
+				}
 			}
+
+			this.groupPlan = {version: cast.audienceVersion, sends: [...sends].flatMap(([via, groups]) => [...groups].map(address => ({via, address})))};
 		}
 
 		const {port} = this.config.multicast!;
-		for (const [via, groups] of sends) {
-			for (const address of groups) {
-				this.push({datagram, address, port, via});
-			}
+		for (const {via, address} of this.groupPlan.sends) {
+			this.push({datagram, address, port, via});
 		}
 	}
 
@@ -508,7 +518,7 @@ export class HubEndpoint<Via> {
 		// Sessions the room forgot (lingered out, or replaced by their member's new one).
 		for (const member of this.routes.keys()) {
 			if (this.room.members.get(member.token) !== member) {
-				this.routes.delete(member);
+				this.setRoute(member, undefined);
 				this.deadlines.forget(member);
 				this.dirty.delete(member);
 			}
