@@ -277,8 +277,24 @@ export function readCastHead(datagram: Buffer): CastHead | undefined {
 	return {version: datagram[2]!, beat: (flags & FLAG_BEAT) !== 0, signed: signedFlag, epoch: datagram.readUInt32BE(4), q: datagram.readUInt32BE(8)};
 }
 
-/** Verified signatures, by digest and signature: members sharing a process check a datagram once. */
-const verified = new Map<string, true>();
+/**
+ * Verified signatures, by the hub's key and the signature (latin-1, one character a byte), with the
+ * digest each signed: members of one room sharing a process check a datagram once. The key is part
+ * of it, so what one room's hub signed is never taken as another's.
+ */
+const verified = new Map<string, Buffer>();
+const keyIds = new WeakMap<KeyObject, string>();
+
+/** The hub's public key as text (its JWK `x`), worked out once per key object. */
+function keyId(verifier: KeyObject): string {
+	let id = keyIds.get(verifier);
+	if (id === undefined) {
+		id = String((verifier.export({format: 'jwk'}) as {x?: string}).x);
+		keyIds.set(verifier, id);
+	}
+
+	return id;
+}
 const VERIFIED_MAX = 4096;
 
 /** Whether a signed datagram carries the hub's signature of everything before it. */
@@ -287,8 +303,8 @@ export function verifyCast(datagram: Buffer, verifier: KeyObject): boolean {
 	const signature = datagram.subarray(datagram.length - SIGNATURE_BYTES);
 	const digest = sha256(body);
 	// Latin-1 maps each byte to one character: an exact key, far cheaper to build than base64.
-	const memo = digest.toString('latin1') + signature.toString('latin1');
-	if (verified.has(memo)) return true;
+	const memo = keyId(verifier) + signature.toString('latin1');
+	if (verified.get(memo)?.equals(digest)) return true;
 	let ok = false;
 	try {
 		ok = verify(null, Buffer.concat([CAST_LABEL, digest]), verifier, signature);
@@ -298,7 +314,7 @@ export function verifyCast(datagram: Buffer, verifier: KeyObject): boolean {
 
 	if (ok) {
 		if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-		verified.set(memo, true);
+		verified.set(memo, digest);
 	}
 
 	return ok;

@@ -58,6 +58,17 @@ describe('the room stream datagram (docs/protocol.md, "The room stream")', () =>
 		expect(openCast(sealed[1]!, heads[1]!, new Uint8Array(32).fill(8))).toBeUndefined();
 	});
 
+	test("a signature checked once in this process under one hub's key is not taken under another's (two rooms, one process)", () => {
+		const other = generateIdentity();
+		const [datagram] = sealChains(packEvents([event(1)], 0), 1, 1, new Uint8Array(32).fill(7), castSigner(other.secretKey, other.publicKey), VERSION);
+		expect(verifyCast(datagram!, castVerifier(other.publicKey))).toBe(true);
+		expect(verifyCast(datagram!, castVerifier(identity.publicKey))).toBe(false);
+		// And a copy with one byte changed is checked afresh, not taken from the memo.
+		const altered = Buffer.from(datagram!);
+		altered[20]! ^= 1;
+		expect(verifyCast(altered, castVerifier(other.publicKey))).toBe(false);
+	});
+
 	test('a room group is in 239.255.1-254.1-254, and stays put for a key', () => {
 		const group = roomGroup(identity.publicKey);
 		expect(group).toMatch(/^239\.255\.(\d+)\.(\d+)$/);
