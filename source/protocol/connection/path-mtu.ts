@@ -71,8 +71,7 @@ export class PathMtu {
 	 */
 	poll(now: number, backoff: number): PathProbe | undefined {
 		if (this.size > BASE_DATAGRAM && backoff >= BLACK_HOLE_BACKOFF) {
-			this.size = BASE_DATAGRAM;
-			this.rest(now);
+			this.blackHole(now);
 			return undefined;
 		}
 
@@ -104,8 +103,8 @@ export class PathMtu {
 	}
 
 	/**
-	 * Datagrams of the size in use stopped arriving by another way than the member's own stream (the
-	 * room stream's repairs timing out): back to BASE, searched again after RAISE_MS.
+	 * Datagrams of the size in use stopped arriving (the member's own stream, or the room stream's
+	 * repairs, timing out again and again): back to BASE, searched again after RAISE_MS.
 	 */
 	blackHole(now: number): void {
 		if (this.size <= BASE_DATAGRAM) return;
