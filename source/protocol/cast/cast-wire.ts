@@ -278,15 +278,23 @@ export function readCastHead(datagram: Buffer): CastHead | undefined {
 }
 
 /**
- * Verified signatures, by the hub's key and the signature (latin-1, one character a byte), with the
- * digest each signed: members of one room sharing a process check a datagram once. The key is part
- * of it, so what one room's hub signed is never taken as another's.
+ * What this process learnt of room stream datagrams, by the SHA-256 of their exact bytes (which a
+ * member works out anyway: it is what the datagram before names): whose signature they carry, and
+ * what they held under which epoch key. Members of one room sharing a process (a bot with several
+ * sessions, the tests, the benchmark's load) each receive every group datagram; the first checks
+ * and opens it, the others find it here. Both results depend on nothing but the bytes and the key
+ * (the hub's public key, the epoch key), and each is part of the memo's key, so a memo can only
+ * say what checking or opening again would: what one room's hub signed is never taken as another's,
+ * and bytes opened under one epoch key are never read as opened under another. Only successes are
+ * kept: datagrams that fail cannot push the real ones out. A process with one member gains nothing.
  */
-const verified = new Map<string, Buffer>();
-const keyIds = new WeakMap<KeyObject, string>();
+const verified = new Map<string, true>();
+const opened = new Map<string, CastOpened>();
+const KNOWN_MAX = 4096;
+const keyIds = new WeakMap<object, string>();
 
 /** The hub's public key as text (its JWK `x`), worked out once per key object. */
-function keyId(verifier: KeyObject): string {
+function verifierId(verifier: KeyObject): string {
 	let id = keyIds.get(verifier);
 	if (id === undefined) {
 		id = String((verifier.export({format: 'jwk'}) as {x?: string}).x);
@@ -295,34 +303,59 @@ function keyId(verifier: KeyObject): string {
 
 	return id;
 }
-const VERIFIED_MAX = 4096;
 
-/** Whether a signed datagram carries the hub's signature of everything before it. */
-export function verifyCast(datagram: Buffer, verifier: KeyObject): boolean {
-	const body = datagram.subarray(0, datagram.length - SIGNATURE_BYTES);
-	const signature = datagram.subarray(datagram.length - SIGNATURE_BYTES);
-	const digest = sha256(body);
+/** An epoch key's SHA-256 (as latin-1 text, a character a byte), worked out once per key array: never the key itself. */
+function epochKeyId(key: Uint8Array): string {
+	let id = keyIds.get(key);
+	if (id === undefined) {
+		id = sha256(key).toString('latin1');
+		keyIds.set(key, id);
+	}
+
+	return id;
+}
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): void {
+	if (memo.size >= KNOWN_MAX) memo.delete(memo.keys().next().value!);
+	memo.set(key, value);
+}
+
+/**
+ * Whether a signed datagram carries the hub's signature of everything before it. `digest`: the
+ * datagram's `castHash`, when the caller has it.
+ */
+export function verifyCast(datagram: Buffer, verifier: KeyObject, digest: Buffer = castHash(datagram)): boolean {
 	// Latin-1 maps each byte to one character: an exact key, far cheaper to build than base64.
-	const memo = keyId(verifier) + signature.toString('latin1');
-	if (verified.get(memo)?.equals(digest)) return true;
+	const memo = verifierId(verifier) + digest.toString('latin1');
+	if (verified.has(memo)) return true;
 	let ok = false;
 	try {
-		ok = verify(null, Buffer.concat([CAST_LABEL, digest]), verifier, signature);
+		const body = datagram.subarray(0, datagram.length - SIGNATURE_BYTES);
+		ok = verify(null, Buffer.concat([CAST_LABEL, sha256(body)]), verifier, datagram.subarray(datagram.length - SIGNATURE_BYTES));
 	} catch {
 		ok = false;
 	}
 
-	if (ok) {
-		if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-		verified.set(memo, digest);
-	}
-
+	if (ok) remember(verified, memo, true);
 	return ok;
 }
 
 /** The SHA-256 of a whole datagram: what its predecessor in the chain names. */
 export function castHash(datagram: Buffer): Buffer {
 	return sha256(datagram);
+}
+
+/**
+ * `openCast`, through the process's memo: `digest` is the datagram's `castHash`. What it gives is
+ * shared with the process's other members of the room, so nobody may change it (it is read-only).
+ */
+export function openCastKnown(datagram: Buffer, digest: Buffer, head: CastHead, key: Uint8Array): CastOpened | undefined {
+	const memo = epochKeyId(key) + digest.toString('latin1');
+	const known = opened.get(memo);
+	if (known) return known;
+	const result = openCast(datagram, head, key);
+	if (result) remember(opened, memo, result);
+	return result;
 }
 
 /** What an opened data datagram holds. */
@@ -428,4 +461,23 @@ export function decodeMessage(bytes: Uint8Array): CastMessage | undefined {
 	if ((flags & 1) !== 0) message.me = true;
 	if (mid !== undefined) message.mid = mid;
 	return message;
+}
+
+/** Messages decoded from records `openCastKnown` shares (null: the record is malformed). */
+const recordMessages = new WeakMap<CastRecord, CastMessage | null>();
+
+/**
+ * A kind-4 record of an opened datagram, decoded once for every member of the process that opened
+ * it (the record is shared through the memo of `openCastKnown`, so is what it decodes to): frozen,
+ * for a message held by several sessions must not be changed by one.
+ */
+export function recordMessage(record: CastRecord): CastMessage | undefined {
+	let message = recordMessages.get(record);
+	if (message === undefined) {
+		const decoded = decodeMessage(record.bytes);
+		message = decoded ? Object.freeze(decoded) : null;
+		recordMessages.set(record, message);
+	}
+
+	return message ?? undefined;
 }

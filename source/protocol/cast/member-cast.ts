@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, CAST_ACK_MAX_MS, castHash, castVerifier, decodeMessage, openCast, readCastHead, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, CAST_ACK_MAX_MS, castHash, castVerifier, openCastKnown, readCastHead, recordMessage, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEAT_MS, PROBE_BEATS} from './room-cast.js';
 
 /**
@@ -260,7 +260,9 @@ export class MemberCast {
 	private hold(datagram: Buffer, head: CastHead, via: 'group' | 'unicast'): void {
 		if (head.q < this.next || head.q >= this.next + BUFFER_MAX || head.epoch < this.epochFloor) return;
 		const key = this.keys.get(head.epoch);
-		const opened = key ? openCast(datagram, head, key) : undefined;
+		// Its hash: the memo's key, the next link of its chain, and a copy's mark.
+		const digest = castHash(datagram);
+		const opened = key ? openCastKnown(datagram, digest, head, key) : undefined;
 		if (key && !opened) {
 			this.stats.dropped++;
 			return;
@@ -268,9 +270,9 @@ export class MemberCast {
 
 		if (!key && this.waitingForKey >= WAITING_MAX) return;
 		const held = this.buffer.get(head.q) ?? [];
-		if (held.some(other => other.bytes.equals(datagram))) return;
+		if (held.some(other => other.digest.equals(digest))) return;
 		if (held.length >= CANDIDATES) this.release(held.shift()!);
-		held.push({bytes: datagram, head, opened, ...(opened ? {} : {waits: true as const})});
+		held.push({bytes: datagram, digest, head, opened, ...(opened ? {} : {waits: true as const})});
 		if (!opened) this.waitingForKey++;
 		if (held.length === 1) {
 			this.buffer.set(head.q, held);
@@ -301,12 +303,12 @@ export class MemberCast {
 					}
 
 					this.release(candidate);
-					candidate.opened = openCast(candidate.bytes, candidate.head, key);
+					candidate.opened = openCastKnown(candidate.bytes, candidate.digest, candidate.head, key);
 					if (!candidate.opened) continue;
 				}
 
 				// The hub's: signed, or the one the datagram before it named.
-				const authentic = candidate.head.signed ? this.verifier !== undefined && verifyCast(candidate.bytes, this.verifier) : this.expect !== undefined && castHash(candidate.bytes).equals(this.expect);
+				const authentic = candidate.head.signed ? this.verifier !== undefined && verifyCast(candidate.bytes, this.verifier, candidate.digest) : this.expect !== undefined && candidate.digest.equals(this.expect);
 				if (authentic) {
 					chosen = candidate;
 					break;
@@ -356,7 +358,7 @@ export class MemberCast {
 		let index = firstEvent;
 		for (const record of records) {
 			if (record.kind === 4) {
-				const message = decodeMessage(record.bytes);
+				const message = recordMessage(record);
 				if (message) this.event(index, message, events);
 				index++;
 			} else if (record.kind === 0) {
@@ -395,7 +397,9 @@ export class MemberCast {
 	/** A beat: when it came, each way; with enough by unicast, the answer to the probe. */
 	private beat(datagram: Buffer, head: CastHead, via: 'group' | 'unicast', now: number): void {
 		const key = this.keys.get(head.epoch);
-		if (!key || !this.verifier || !verifyCast(datagram, this.verifier) || !openCast(datagram, head, key)) return;
+		if (!key || !this.verifier) return;
+		const digest = castHash(datagram);
+		if (!verifyCast(datagram, this.verifier, digest) || !openCastKnown(datagram, digest, head, key)) return;
 		this.heardAt = now;
 		// Unicast beats count from when the group socket is open (or known not to be): the probe is fair then.
 		if (via === 'unicast' && (this.groupOpen === undefined || now < this.groupOpenedAt + PROBE_SETTLE_MS)) return;
@@ -441,7 +445,7 @@ export class MemberCast {
 }
 
 /** A datagram held for its turn: opened already when its key was known. */
-type Held = {readonly bytes: Buffer; readonly head: CastHead; opened?: CastOpened; forged?: true; waits?: true};
+type Held = {readonly bytes: Buffer; readonly digest: Buffer; readonly head: CastHead; opened?: CastOpened; forged?: true; waits?: true};
 
 /** A room event as the room stream carried it: its JSON bytes, or a message decoded from its binary record. */
 export type StreamEvent = Buffer | CastMessage;

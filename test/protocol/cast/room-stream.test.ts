@@ -376,6 +376,61 @@ describe('the room stream against an outsider on the network (no key)', () => {
 	});
 });
 
+describe('members of a room sharing a process (the memo of checked and opened datagrams)', () => {
+	/** A second member in the same process, welcomed with `key` for the hub's epoch (the hub's own key by default) and served by the group from now. */
+	const another = (hub: RoomCast, key?: string) => {
+		const cast = new MemberCast();
+		cast.welcome({g: '239.255.1.1', p: 9999, e: hub.current.e, key: key ?? hub.current.key}, identity.publicKey);
+		const {e, q} = hub.promote({name: 'carol'} as HubMember);
+		cast.marker('group', 'test', e, q);
+		return cast;
+	};
+
+	const read = (cast: MemberCast, datagrams: readonly Buffer[], via: 'group' | 'unicast' = 'group') => datagrams.flatMap(datagram => cast.accept(datagram, readCastHead(datagram)!, via, 1));
+
+	test('a member given another key for the epoch reads nothing, after a member of the same process opened every datagram', () => {
+		const {hub, cast, round} = pair();
+		const wrong = another(hub, Buffer.from(randomBytes(32)).toString('base64url'));
+		const datagrams = round(8, 'k');
+		expect(texts(read(cast, datagrams)).map(text => text.split(' ').slice(0, 2).join(' '))).toEqual(Array.from({length: 8}, (_, i) => `line ${i + 1}`));
+		expect(read(wrong, datagrams)).toEqual([]);
+		expect(wrong.stats.dropped).toBe(datagrams.length);
+	});
+
+	test('a datagram altered by one byte is opened afresh and refused, after its original was opened', () => {
+		const {hub, cast, round} = pair();
+		const second = another(hub);
+		const datagrams = round(3, 'a');
+		read(cast, datagrams);
+		const altered = datagrams.map(datagram => {
+			const copy = Buffer.from(datagram);
+			copy[30]! ^= 1;
+			return copy;
+		});
+		expect(read(second, altered)).toEqual([]);
+		expect(second.stats.dropped).toBe(altered.length);
+		// The real ones still come through (repaired, say): the forgeries kept nothing out.
+		expect(read(second, datagrams, 'unicast').length).toBe(3);
+	});
+
+	test('a message is decoded once for the process: the same object for each member, frozen so no session can change it for the others', () => {
+		const {hub, cast, promote, poll, group} = pair();
+		const second = another(hub);
+		promote();
+		for (let i = 1; i <= 5; i++) hub.append({binary: encodeMessage({k: 'msg', seq: i, time: 1, from: 'carol', text: `binary ${i}`})!});
+		poll(0);
+		const datagrams = group.splice(0);
+		const first = read(cast, datagrams) as CastMessage[];
+		const other = read(second, datagrams) as CastMessage[];
+		expect(first.map(message => message.text)).toEqual(['binary 1', 'binary 2', 'binary 3', 'binary 4', 'binary 5']);
+		expect(other.every((message, index) => message === first[index])).toBe(true);
+		expect(first.every(message => Object.isFrozen(message))).toBe(true);
+		expect(() => {
+			(first[0] as {text: string}).text = 'changed';
+		}).toThrow(TypeError);
+	});
+});
+
 describe("a message's binary record (kind 4)", () => {
 	test('any message that fits one record goes binary and comes back the same; one that does not goes as JSON, in parts', () => {
 		let seed = 7;
