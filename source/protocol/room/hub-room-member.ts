@@ -64,14 +64,34 @@ export type MemberIdentity = Pick<HubMember, 'name' | 'isHost' | 'peer' | 'sendA
 
 /** A member just admitted: its fresh token (16 hex digits), fresh streams, a full rate bucket. */
 export function newMember(identity: MemberIdentity, token: string, now: number, rate: RateLimit | undefined): HubMember {
+	// Every field, in one order, from the start: the hub reads members' fields on every event, and
+	// members whose optional fields came in different orders have different shapes to V8 (each read
+	// in a loop over the room then goes the slow, megamorphic way).
 	return {
-		...identity,
 		token,
+		name: identity.name,
+		isHost: identity.isHost,
+		peer: identity.peer,
+		sendAddress: identity.sendAddress,
+		sendPort: identity.sendPort,
+		cid: identity.cid,
 		sender: new ReliableSender(0, SEND_WINDOW, false),
 		receiver: new ReliableReceiver(0),
 		lastHeard: now,
+		departedAt: undefined,
+		departure: undefined,
 		bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
 		lastLimitNotice: 0,
+		cipher: undefined,
+		transferPsk: undefined,
+		resume: undefined,
+		pong: undefined,
+		heldAck: undefined,
+		viaGroup: false,
+		presence: undefined,
+		typingAt: undefined,
+		typingActive: undefined,
+		path: undefined,
 	};
 }
 

@@ -7,6 +7,8 @@ export const MAX_EMOJI_PER_MESSAGE = 20;
 /** Reactions one member may give one message, at most. */
 export const MAX_REACTIONS_PER_MEMBER = 8;
 
+const NO_REACTIONS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map();
+
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
 /**
@@ -30,14 +32,14 @@ export function reactionProblem(emoji: string): string | undefined {
  * aside), and follow renames.
  */
 export class RoomReactions {
-	/** Message number -> emoji -> who gave it (name keys, with the name as shown). */
-	private readonly byMessage = new Map<number, Map<string, Map<string, string>>>();
+	/** Message number -> emoji -> who gave it (name keys, with the name as shown); null until its first reaction (most never get one). */
+	private readonly byMessage = new Map<number, Map<string, Map<string, string>> | null>();
 
 	/** A stamped event, in order: messages become targets, reactions apply, renames follow. */
 	remember(event: RoomEvent): void {
 		switch (event.k) {
 			case 'msg': {
-				this.byMessage.set(event.seq, new Map());
+				this.byMessage.set(event.seq, null);
 				if (this.byMessage.size > LOG_EVENTS * 1.1) {
 					const drop = [...this.byMessage.keys()].slice(0, this.byMessage.size - LOG_EVENTS);
 					for (const seq of drop) this.byMessage.delete(seq);
@@ -47,8 +49,9 @@ export class RoomReactions {
 			}
 
 			case 'react': {
-				const emojis = this.byMessage.get(event.target);
-				if (!emojis) break;
+				if (!this.byMessage.has(event.target)) break;
+				const emojis = this.byMessage.get(event.target) ?? new Map<string, Map<string, string>>();
+				this.byMessage.set(event.target, emojis);
 				const names = emojis.get(event.emoji) ?? new Map<string, string>();
 				if (event.removed) names.delete(nameKey(event.from));
 				else names.set(nameKey(event.from), event.from);
@@ -60,6 +63,7 @@ export class RoomReactions {
 			case 'nick': {
 				const from = nameKey(event.from);
 				for (const emojis of this.byMessage.values()) {
+					if (!emojis) continue;
 					for (const names of emojis.values()) {
 						if (names.delete(from)) names.set(nameKey(event.to), event.to);
 					}
@@ -77,8 +81,8 @@ export class RoomReactions {
 	 * (`removed: true`), or why it cannot be.
 	 */
 	toggle(target: number, emoji: string, name: string): {readonly removed: boolean} | {readonly problem: string; readonly code: string} {
-		const emojis = this.byMessage.get(target);
-		if (!emojis) return {problem: `there is no room message #${target} to react to (or it is too old)`, code: 'no-such-message'};
+		if (!this.byMessage.has(target)) return {problem: `there is no room message #${target} to react to (or it is too old)`, code: 'no-such-message'};
+		const emojis = this.byMessage.get(target) ?? NO_REACTIONS;
 		const key = nameKey(name);
 		if (emojis.get(emoji)?.has(key)) return {removed: true};
 		const problem = reactionProblem(emoji);

@@ -252,14 +252,19 @@ export class HubRoom {
 
 	/** Stamps a room event with the next sequence number and sends it to every live member. */
 	stamp(event: StampedEvent): RoomEvent {
-		const full = {...event, seq: this.log.next(), time: this.now()} as RoomEvent;
+		// Object.assign, not a spread: V8 gives a spread's copy a shape JSON.stringify takes its slow
+		// path on (3.6 µs against 1.4 µs for a message here, once per event).
+		const full = Object.assign({}, event) as {-readonly [K in keyof RoomEvent]: RoomEvent[K]} & RoomEvent;
+		full.seq = this.log.next();
+		full.time = this.now();
 		const json = JSON.stringify(full);
 		this.log.remember(full, json);
 		this.reactions.remember(full);
 		this.options.persist?.(json);
 
-		// Encoded once for all the streams it goes into, and the room stream (once for everyone it serves).
-		const encoded = Buffer.from(json);
+		// Encoded once for all the streams it goes into, and the room stream (once for everyone it
+		// serves); not at all when the group serves everyone and the event goes binary.
+		let encoded: Buffer | undefined;
 		let cast = false;
 		for (const member of this.members.values()) {
 			if (member.departedAt !== undefined) {
@@ -269,6 +274,7 @@ export class HubRoom {
 			if (member.viaGroup) {
 				cast = true;
 			} else {
+				encoded ??= Buffer.from(json);
 				this.streams.enqueue(member, json, encoded);
 			}
 		}
@@ -277,7 +283,7 @@ export class HubRoom {
 			// A message goes in the room stream's compact binary form; anything else, or too long, as JSON.
 			// (A reply's number has no place in the binary record: a reply goes as JSON.)
 			const binary = full.k === 'msg' && full.re === undefined ? encodeMessage(full) : undefined;
-			this.streams.cast(binary ? {binary} : encoded);
+			this.streams.cast(binary ? {binary} : (encoded ?? Buffer.from(json)));
 		}
 
 		this.options.onEvent(full);
