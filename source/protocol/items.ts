@@ -145,7 +145,32 @@ function decodeWith<T>(schema: z.ZodType<T>, value: unknown): ItemDecode<T> {
 
 /** Validates a member's request (already JSON-parsed) into a typed value, or says why not. */
 export function decodeMemberRequest(value: unknown): ItemDecode<MemberRequest> {
-	return decodeWith(memberRequestSchema, value);
+	const fast = fastSay(value);
+	return fast ? {ok: true, value: fast} : decodeWith(memberRequestSchema, value);
+}
+
+const sayKeys = new Set(['k', 'text', 'id', 're']);
+
+/**
+ * The commonest request, a message (`say`), recognised without zod (the hub takes one per message
+ * sent into the room). As `fastMessage`: every check is one the schema makes too, and anything
+ * else (an unknown key included, which the schema would strip) goes to the schema.
+ */
+export function fastSay(value: unknown): MemberRequest | undefined {
+	if (typeof value !== 'object' || value === null) {
+		return undefined;
+	}
+
+	const item = value as Record<string, unknown>;
+	const {text, id, re} = item;
+	const ok =
+		item.k === 'say' &&
+		typeof text === 'string' &&
+		text.length <= MAX_TEXT_BYTES * 2 &&
+		(id === undefined || (typeof id === 'string' && id.length >= 1 && id.length <= 32)) &&
+		(re === undefined || (Number.isSafeInteger(re) && (re as number) > 0)) &&
+		onlyKeys(item, sayKeys);
+	return ok ? (item as MemberRequest) : undefined;
 }
 
 const msgKeys = new Set(['k', 'seq', 'time', 'from', 'text', 'me', 'mid']);

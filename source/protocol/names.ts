@@ -37,9 +37,20 @@ export function checkName(raw: string): NameCheck {
 	return {ok: true, name};
 }
 
+/** Names' keys worked out lately: the hub asks for its senders' on every message (ids are scoped by them). */
+const nameKeys = new Map<string, string>();
+const NAME_KEYS_MAX = 4096;
+
 /** The key two names collide on: compatibility-normalised and case-folded ("Ａlice" = "alice"). */
 export function nameKey(name: string): string {
-	return name.normalize('NFKC').toLowerCase().normalize('NFKC');
+	let key = nameKeys.get(name);
+	if (key === undefined) {
+		key = name.normalize('NFKC').toLowerCase().normalize('NFKC');
+		if (nameKeys.size >= NAME_KEYS_MAX) nameKeys.clear();
+		nameKeys.set(name, key);
+	}
+
+	return key;
 }
 
 /** Default ignorable code points (variation selectors, the Hangul fillers, ...): UTS #39 drops them. */

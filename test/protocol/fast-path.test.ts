@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {fastFrame, frameSchema} from '../../source/protocol/frames.js';
-import {fastMessage, hubItemSchema} from '../../source/protocol/items.js';
+import {fastMessage, fastSay, hubItemSchema, memberRequestSchema} from '../../source/protocol/items.js';
 
 /** Values near the hot shapes: right and wrong types, missing and extra keys, edge numbers. */
 const number = fc.oneof(fc.integer({min: -2, max: 5}), fc.constantFrom(0, 1, 0xff_ff_ff_ff, 2 ** 32, Number.MAX_SAFE_INTEGER, 1.5, -0), fc.double());
@@ -95,7 +95,38 @@ describe('the decoders\' fast paths never accept what the schemas reject', () =>
 		expect(accepted).toBeGreaterThan(100);
 	});
 
+	test('fastSay agrees with the member request schema', () => {
+		const nearSay = fc.record(
+			{
+				k: fc.oneof({arbitrary: fc.constant('say'), weight: 4}, fc.constantFrom('me', 'dm', 'x')),
+				text: fc.oneof({arbitrary: fc.string({maxLength: 50}), weight: 6}, fc.constant('x'.repeat(8001)), loose),
+				id: fc.oneof({arbitrary: fc.string({minLength: 1, maxLength: 32}), weight: 4}, fc.constant(''), fc.constant('m'.repeat(33)), loose),
+				re: fc.oneof({arbitrary: fc.integer({min: 1, max: 1000}), weight: 4}, number, loose),
+				extra: loose,
+			},
+			{requiredKeys: ['k', 'text']},
+		);
+		let accepted = 0;
+		fc.assert(
+			fc.property(fc.oneof(nearSay, fc.anything()), value => {
+				const fast = fastSay(value);
+				if (fast !== undefined) {
+					accepted++;
+					const parsed = memberRequestSchema.safeParse(value);
+					expect(parsed.success).toBe(true);
+					expect(parsed.data).toEqual(fast);
+				}
+			}),
+			{numRuns: 5000},
+		);
+		expect(accepted).toBeGreaterThan(100);
+	});
+
 	test('the fast paths do take the common shapes (else they would be dead code)', () => {
+		expect(fastSay({k: 'say', text: 'hi', id: 'abc'})).toBeDefined();
+		expect(fastSay({k: 'say', text: 'hi', re: 4})).toBeDefined();
+		expect(fastSay({k: 'say', text: 'hi', re: 2 ** 53})).toBeUndefined();
+		expect(fastSay({k: 'say', text: 'hi', extra: 1})).toBeUndefined();
 		expect(fastFrame({t: 'd', g: 0, n: 1, e: {k: 'msg'}})).toBeDefined();
 		expect(fastFrame({t: 'ack', g: 0, c: 7})).toBeDefined();
 		expect(fastFrame({t: 'ca', c: 7, g: 3, r: 0})).toBeDefined();
