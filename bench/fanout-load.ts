@@ -8,7 +8,7 @@
 import type {ChildProcess} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {forkIn} from './netns.js';
-import {nodeFlags, nowMs, processCpuMs, quantile, udpDrops} from './util.js';
+import {nodeFlags, nowMs, processCpuMs, processCpuSplitMs, quantile, udpDrops} from './util.js';
 
 /** A server under test, running in a process of its own. */
 export type Server = {
@@ -69,6 +69,8 @@ export type StepResult = {
 	readonly max: number;
 	/** CPU during the window, in cores (1 = one core busy): the server, and the load processes together. */
 	readonly serverCpu: number;
+	/** The server's user time alone, in cores: its own code, without the kernel's work in its system calls. */
+	readonly serverUserCpu: number;
 	readonly loadCpu: number;
 	readonly keptUp: boolean;
 	readonly trouble: Record<string, number>;
@@ -127,13 +129,13 @@ export class Load {
 		const step = ++this.stepCounter;
 		const startAt = nowMs() + 30;
 		const end = startAt + windowMs;
-		let cpu = {server: 0, load: 0};
-		const sample = () => ({server: processCpuMs(this.server.pid), load: this.shards.reduce((sum, shard) => sum + processCpuMs(shard.child.pid!), 0)});
+		let cpu = {server: 0, serverUser: 0, load: 0};
+		const sample = () => ({server: processCpuMs(this.server.pid), serverUser: processCpuSplitMs(this.server.pid).user, load: this.shards.reduce((sum, shard) => sum + processCpuMs(shard.child.pid!), 0)});
 		const atStart = setTimeout(() => (cpu = sample()), startAt - nowMs());
-		const window = new Promise<{server: number; load: number}>(resolve => {
+		const window = new Promise<{server: number; serverUser: number; load: number}>(resolve => {
 			setTimeout(() => {
 				const now = sample();
-				resolve({server: (now.server - cpu.server) / windowMs, load: (now.load - cpu.load) / windowMs});
+				resolve({server: (now.server - cpu.server) / windowMs, serverUser: (now.serverUser - cpu.serverUser) / windowMs, load: (now.load - cpu.load) / windowMs});
 			}, end - nowMs());
 		});
 		// In namespaces, each side's sockets are in its namespace's table.
@@ -186,6 +188,7 @@ export class Load {
 			p99: quantile(all, 0.99),
 			max: quantile(all, 1),
 			serverCpu: usage.server,
+			serverUserCpu: usage.serverUser,
 			loadCpu: usage.load,
 			keptUp: sum('onTime') >= expected && sum('inWindow') >= 0.9 * expected,
 			trouble,

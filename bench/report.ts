@@ -87,7 +87,7 @@ function bottleneck(target: TargetResult): string[] {
 const missingStep: StepResult = {
 	rate: 0, windowMs: 0, sent: 0, sendRate: Number.NaN, expected: Number.NaN, onTime: Number.NaN, delivered: Number.NaN,
 	deliveredPerSecond: Number.NaN, inWindow: Number.NaN, p50: Number.NaN, p99: Number.NaN, max: Number.NaN,
-	serverCpu: Number.NaN, loadCpu: Number.NaN, keptUp: false, trouble: {},
+	serverCpu: Number.NaN, serverUserCpu: Number.NaN, loadCpu: Number.NaN, keptUp: false, trouble: {},
 };
 
 function fanoutSection(fanout: FanoutResult): string[] {
@@ -365,20 +365,24 @@ export function renderResults(results: Results): string {
 			``,
 			`${roomSize.totalRate} messages a second sent into the room whatever its size, for ${roomSize.windowMs / 1000} s; the hub's CPU per message sent in. By`,
 			`unicast (\`--no-multicast\`) it sends each message once per member, so this grows with the room; by the room's multicast`,
-			`group it sends each round once for the room.`,
+			`group it sends each round once for the room. The hub's user time is its own code; the rest is the kernel's work in its`,
+			`system calls. On loopback that includes delivering each group datagram to every member's socket inside the hub's send (a`,
+			`LAN's receivers do that in their own kernels); between namespaces the hub's send is one packet on its link, but the`,
+			`bridge's and the members' kernel work for it may still be charged to the hub's system time (it runs where the packet is sent).`,
+			...(roomSize.namespacesSkipped === undefined ? [] : [`Not measured between namespaces: ${roomSize.namespacesSkipped}.`]),
 			``,
-			`| members | by | msgs/s in | hub µs per message | hub µs per delivery | delivered |`,
-			`|---:|---|---:|---:|---:|---:|`,
+			`| members | where | by | msgs/s in | hub µs per message | of it, user time | hub µs per delivery | delivered |`,
+			`|---:|---|---|---:|---:|---:|---:|---:|`,
 			...roomSize.points.map(
 				point =>
-					`| ${point.members} | ${point.mode}${point.servedByGroup === undefined ? '' : ` (the group served ${point.servedByGroup})`} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
+					`| ${point.members} | ${point.where} | ${point.mode}${point.servedByGroup === undefined ? '' : ` (the group served ${point.servedByGroup})`} | ${fixed(point.sendRate, 0)} | ${fixed(point.usPerMessage, 0)} | ${fixed(point.userUsPerMessage, 0)} | ${fixed(point.usPerDelivery, 2)} | ${thousands(point.delivered)} of ${thousands(point.expected)} |`,
 			),
 			``,
 			...roomSize.points
 				.filter(point => point.mode === 'multicast' && point.servedWhy !== undefined)
 				.map(
 					point =>
-						`- ${point.members} members${point.settleMs === undefined ? '' : `, measured after ${fixed(point.settleMs / 1000, 1)} s of probing (until the group served no more for 6 s)`}; how each was served at the end: ${Object.entries(point.servedWhy!).map(([why, count]) => `${count} by ${why}`).join('; ')}.`,
+						`- ${point.members} members (${point.where})${point.settleMs === undefined ? '' : `, measured after ${fixed(point.settleMs / 1000, 1)} s of probing (until the group served no more for 6 s)`}; how each was served at the end: ${Object.entries(point.servedWhy!).map(([why, count]) => `${count} by ${why}`).join('; ')}.`,
 				),
 			``,
 		);

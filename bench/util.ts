@@ -46,6 +46,17 @@ export function processCpuMs(pid: number): number {
 	}
 }
 
+/** The same, split: user time (the process's own code) and system time (the kernel's work in its system calls and, on loopback, its peers' receive path), ms; NaN once it is gone. */
+export function processCpuSplitMs(pid: number): {user: number; system: number} {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return {user: (Number(fields[11]) * 1000) / ticksPerSecond, system: (Number(fields[12]) * 1000) / ticksPerSecond};
+	} catch {
+		return {user: Number.NaN, system: Number.NaN};
+	}
+}
+
 /** Resident memory of a process now and at its peak (VmHWM), in bytes; undefined once it is gone. */
 export function processMemory(pid: number): {rss: number; peak: number} | undefined {
 	try {
