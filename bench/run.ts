@@ -2,7 +2,9 @@
  * Runs every benchmark once and writes bench/RESULTS.md (a quick run: bench/RESULTS-quick.md).
  *   npm run bench                  the full run (a few minutes)
  *   npm run bench -- --quick       a short form, under a minute
- *   npm run bench -- --only=fanout,fanoutns,endpoint,roomsize,transfer,startup,join,abuse,tui   some of them
+ *   npm run bench -- --only=fanout,fanoutns,endpoint,roomsize,transfer,startup,join,abuse,tui,release   some of them
+ * The full run also builds the commit before the secure handshake aside and runs its fan-out just
+ * before ours (`release`, bench/release.ts).
  * Everything binds and sends to 127.0.0.1 only, but `fanoutns` (the fan-out again between two
  * network namespaces this run makes, as root, with no route out: bench/netns.ts); every load is
  * bounded in count and time.
@@ -22,6 +24,7 @@ import {fanoutNetnsUnavailable, runFanoutNetns} from './fanout-netns.js';
 import {summariseProfile} from './profile-summary.js';
 import {previousSaturation, renderResults, type Results} from './report.js';
 import {runJoin} from './join.js';
+import {BEFORE_HANDSHAKE, runRelease} from './release.js';
 import {runRoomSize} from './room-size.js';
 import {runStartup} from './startup.js';
 import {runTransfer} from './transfer-vs-socat.js';
@@ -31,7 +34,7 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find(arg => arg.startsWith('--only='))?.slice(7).split(',');
 const wanted = (name: string) => !only || only.includes(name);
 const began = nowMs();
-const limitMs = quick ? 100_000 : 9 * 60_000;
+const limitMs = quick ? 100_000 : 20 * 60_000;
 const watchdog = setTimeout(() => {
 	console.error(`bench: over ${limitMs / 1000} s, stopping`);
 	process.exit(1);
@@ -100,6 +103,13 @@ if (wanted('roomsize') && quick && !only) {
 		skipped.push(`room sizes (${(error as Error).message})`);
 		log(`room sizes failed: ${(error as Error).message}`);
 	}
+}
+
+// Just before ours, so that both ladders meet the machine in the same state (full runs, or --only=release).
+if (only ? wanted('release') : !quick) {
+	log(`the fan-out of ${BEFORE_HANDSHAKE}, the commit before the secure handshake...`);
+	results.release = runRelease(BEFORE_HANDSHAKE, log);
+	if ('skipped' in results.release) skipped.push(`the fan-out of ${BEFORE_HANDSHAKE} (${results.release.skipped})`);
 }
 
 if (wanted('fanout')) {
