@@ -290,7 +290,8 @@ export function readCastHead(datagram: Buffer): CastHead | undefined {
  */
 const verified = new Map<string, true>();
 const opened = new Map<string, CastOpened>();
-const KNOWN_MAX = 4096;
+/** Entries kept: the members sharing a process read a datagram within moments of each other. */
+const KNOWN_MAX = 1024;
 const keyIds = new WeakMap<object, string>();
 
 /** The hub's public key as text (its JWK `x`), worked out once per key object. */
@@ -343,6 +344,11 @@ export function verifyCast(datagram: Buffer, verifier: KeyObject, digest: Buffer
 /** The SHA-256 of a whole datagram: what its predecessor in the chain names. */
 export function castHash(datagram: Buffer): Buffer {
 	return sha256(datagram);
+}
+
+/** Datagrams the memo of `openCastKnown` holds (for tests). */
+export function openedKnown(): number {
+	return opened.size;
 }
 
 /**
@@ -468,10 +474,15 @@ const recordMessages = new WeakMap<CastRecord, CastMessage | null>();
 
 /**
  * A kind-4 record of an opened datagram, decoded once for every member of the process that opened
- * it (the record is shared through the memo of `openCastKnown`, so is what it decodes to): frozen,
- * for a message held by several sessions must not be changed by one.
+ * it (`shared`: the record came through the memo of `openCastKnown`, so is what it decodes to);
+ * frozen either way, for a message held by several sessions must not be changed by one.
  */
-export function recordMessage(record: CastRecord): CastMessage | undefined {
+export function recordMessage(record: CastRecord, shared = true): CastMessage | undefined {
+	if (!shared) {
+		const decoded = decodeMessage(record.bytes);
+		return decoded && Object.freeze(decoded);
+	}
+
 	let message = recordMessages.get(record);
 	if (message === undefined) {
 		const decoded = decodeMessage(record.bytes);

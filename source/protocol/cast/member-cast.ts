@@ -1,6 +1,6 @@
 import type {KeyObject} from 'node:crypto';
 import {fromBase64} from '../secure/base64.js';
-import {CAST_ACK_MS, CAST_ACK_MAX_MS, castHash, castVerifier, openCastKnown, readCastHead, recordMessage, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
+import {CAST_ACK_MS, CAST_ACK_MAX_MS, castHash, castVerifier, openCast, openCastKnown, readCastHead, recordMessage, verifyCast, type CastHead, type CastMessage, type CastOpened, type CastRecord} from './cast-wire.js';
 import {PROBE_BEAT_MS, PROBE_BEATS} from './room-cast.js';
 
 /**
@@ -31,6 +31,16 @@ const WAITING_MAX = 1024;
 const PROBE_SETTLE_MS = 20;
 /** Beats older than this belong to an earlier probe. */
 const PROBE_RECENT_MS = 1000;
+
+/**
+ * MemberCasts alive in this process (one is counted out once collected: a join retried under
+ * another name leaves one behind). With one (a TUI, a script), the process-wide memo of opened
+ * datagrams (`openCastKnown`), which only members sharing a process gain from, would only hold memory.
+ */
+let live = 0;
+const collected = new FinalizationRegistry<undefined>(() => {
+	live--;
+});
 
 /**
  * The room stream at a member, with no I/O: datagrams from the group or by unicast (`accept`),
@@ -85,6 +95,11 @@ export class MemberCast {
 	private now = 0;
 	/** Back on unicast after draining: repairs still coming are answered with our last ack (the hub may not have it). */
 	private drainedAck = false;
+
+	constructor() {
+		live++;
+		collected.register(this, undefined);
+	}
 
 	/** A welcome: the room stream starts afresh (served by our stream until the hub's marker). */
 	welcome(info: CastInfo | undefined, hubKey: Uint8Array | undefined): void {
@@ -262,7 +277,7 @@ export class MemberCast {
 		const key = this.keys.get(head.epoch);
 		// Its hash: the memo's key, the next link of its chain, and a copy's mark.
 		const digest = castHash(datagram);
-		const opened = key ? openCastKnown(datagram, digest, head, key) : undefined;
+		const opened = key ? open(datagram, digest, head, key) : undefined;
 		if (key && !opened) {
 			this.stats.dropped++;
 			return;
@@ -303,7 +318,7 @@ export class MemberCast {
 					}
 
 					this.release(candidate);
-					candidate.opened = openCastKnown(candidate.bytes, candidate.digest, candidate.head, key);
+					candidate.opened = open(candidate.bytes, candidate.digest, candidate.head, key);
 					if (!candidate.opened) continue;
 				}
 
@@ -358,7 +373,7 @@ export class MemberCast {
 		let index = firstEvent;
 		for (const record of records) {
 			if (record.kind === 4) {
-				const message = recordMessage(record);
+				const message = recordMessage(record, live > 1);
 				if (message) this.event(index, message, events);
 				index++;
 			} else if (record.kind === 0) {
@@ -399,7 +414,7 @@ export class MemberCast {
 		const key = this.keys.get(head.epoch);
 		if (!key || !this.verifier) return;
 		const digest = castHash(datagram);
-		if (!verifyCast(datagram, this.verifier, digest) || !openCastKnown(datagram, digest, head, key)) return;
+		if (!verifyCast(datagram, this.verifier, digest) || !open(datagram, digest, head, key)) return;
 		this.heardAt = now;
 		// Unicast beats count from when the group socket is open (or known not to be): the probe is fair then.
 		if (via === 'unicast' && (this.groupOpen === undefined || now < this.groupOpenedAt + PROBE_SETTLE_MS)) return;
@@ -442,6 +457,11 @@ export class MemberCast {
 
 		return out;
 	}
+}
+
+/** A datagram opened: through the process's memo when other members share the process. */
+function open(datagram: Buffer, digest: Buffer, head: CastHead, key: Uint8Array): CastOpened | undefined {
+	return live > 1 ? openCastKnown(datagram, digest, head, key) : openCast(datagram, head, key);
 }
 
 /** A datagram held for its turn: opened already when its key was known. */
