@@ -275,6 +275,7 @@ export class MemberCast {
 	private hold(datagram: Buffer, head: CastHead, via: 'group' | 'unicast'): void {
 		if (head.q < this.next || head.q >= this.next + BUFFER_MAX || head.epoch < this.epochFloor) return;
 		const key = this.keys.get(head.epoch);
+		if (!key && this.waitingForKey >= WAITING_MAX) return;
 		// Its hash: the memo's key, the next link of its chain, and a copy's mark.
 		const digest = castHash(datagram);
 		const opened = key ? open(datagram, digest, head, key) : undefined;
@@ -283,7 +284,6 @@ export class MemberCast {
 			return;
 		}
 
-		if (!key && this.waitingForKey >= WAITING_MAX) return;
 		const held = this.buffer.get(head.q) ?? [];
 		if (held.some(other => other.digest.equals(digest))) return;
 		if (held.length >= CANDIDATES) this.release(held.shift()!);
