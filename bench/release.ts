@@ -4,8 +4,8 @@
  * runs days apart are not comparable on a shared machine (ngircd's own saturation has ranged from
  * 1.3 to 2.9 million deliveries a second here), so the commit before the handshake is built in a
  * temporary git worktree (borrowing this tree's node_modules) and its own ladder (`--only=fanout`,
- * 127.0.0.1 only) runs just before this tree's. bench/against-release.sh does the same by hand,
- * alternating as many rounds as asked.
+ * 127.0.0.1 only) runs just before this tree's. `npm run bench -- --only=release,fanout` runs the
+ * two alone (`--release=REV` for another commit); run it again for another round.
  */
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, symlinkSync} from 'node:fs';

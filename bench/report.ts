@@ -8,7 +8,7 @@ import type {NetnsFanoutResult} from './fanout-netns.js';
 import type {StepResult} from './fanout-load.js';
 import type {ProfileSummary} from './profile-summary.js';
 import type {JoinResult} from './join.js';
-import type {ReleaseResult} from './release.js';
+import {BEFORE_HANDSHAKE, type ReleaseResult} from './release.js';
 import type {RoomSizeResult} from './room-size.js';
 import type {StartupResult} from './startup.js';
 import type {TransferResult} from './transfer-vs-socat.js';
@@ -272,10 +272,10 @@ function summary(results: Results): string[] {
 	if (release && 'hub' in release && fanout?.hub.ladder) {
 		const change = fanout.hub.ladder.saturation / release.hub - 1;
 		lines.push(
-			`| hub saturation against ${release.rev} (the commit before issue 14's secure handshake), its ladder run in this run just before ours (ngircd: ${thousands(release.ngircd)} then, ${fanout.irc?.ladder ? thousands(fanout.irc.ladder.saturation) : 'n/a'} in ours) | ${thousands(fanout.hub.ladder.saturation)} | ${thousands(release.hub)} | ${ratio(1 + change)} | falls by at most 10% | ${verdict(change >= -0.1)} |`,
+			`| hub saturation against ${release.rev}${release.rev === BEFORE_HANDSHAKE ? " (the commit before issue 14's secure handshake)" : ''}, its ladder run in this run just before ours (ngircd: ${thousands(release.ngircd)} then, ${fanout.irc?.ladder ? thousands(fanout.irc.ladder.saturation) : 'n/a'} in ours) | ${thousands(fanout.hub.ladder.saturation)} | ${thousands(release.hub)} | ${ratio(1 + change)} | falls by at most 10% | ${verdict(change >= -0.1)} |`,
 		);
 	} else if (release && 'skipped' in release) {
-		lines.push(`| hub saturation against ${release.rev} (the commit before issue 14's secure handshake) | n/a | | | falls by at most 10% | n/a: ${release.skipped} |`);
+		lines.push(`| hub saturation against ${release.rev}${release.rev === BEFORE_HANDSHAKE ? " (the commit before issue 14's secure handshake)" : ''} | n/a | | | falls by at most 10% | n/a: ${release.skipped} |`);
 	}
 
 	if (results.endpoint) {

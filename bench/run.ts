@@ -4,7 +4,7 @@
  *   npm run bench -- --quick       a short form, under a minute
  *   npm run bench -- --only=fanout,fanoutns,endpoint,roomsize,transfer,startup,join,abuse,tui,release   some of them
  * The full run also builds the commit before the secure handshake aside and runs its fan-out just
- * before ours (`release`, bench/release.ts).
+ * before ours (`release`, bench/release.ts; `--release=REV` for another commit).
  * Everything binds and sends to 127.0.0.1 only, but `fanoutns` (the fan-out again between two
  * network namespaces this run makes, as root, with no route out: bench/netns.ts); every load is
  * bounded in count and time.
@@ -107,9 +107,10 @@ if (wanted('roomsize') && quick && !only) {
 
 // Just before ours, so that both ladders meet the machine in the same state (full runs, or --only=release).
 if (only ? wanted('release') : !quick) {
-	log(`the fan-out of ${BEFORE_HANDSHAKE}, the commit before the secure handshake...`);
-	results.release = runRelease(BEFORE_HANDSHAKE, log);
-	if ('skipped' in results.release) skipped.push(`the fan-out of ${BEFORE_HANDSHAKE} (${results.release.skipped})`);
+	const rev = process.argv.find(arg => arg.startsWith('--release='))?.slice(10) ?? BEFORE_HANDSHAKE;
+	log(`the fan-out of ${rev}${rev === BEFORE_HANDSHAKE ? ', the commit before the secure handshake' : ''}...`);
+	results.release = runRelease(rev, log);
+	if ('skipped' in results.release) skipped.push(`the fan-out of ${rev} (${results.release.skipped})`);
 }
 
 if (wanted('fanout')) {
