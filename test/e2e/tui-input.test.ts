@@ -245,7 +245,11 @@ describe('a terminal fuzz (tmux)', () => {
 			});
 		}
 
-		expect(said('fuzzer').filter(text => text.startsWith('marker '))).toEqual(markers);
+		// Every marker, in order, byte for byte. The fuzz's own keys may recall an earlier line (↑ or
+		// Ctrl+↑, then Enter: seed 889919780 sent "marker 1" again so), a line the person sent again:
+		// only later copies of a marker already sent are left out, so a garbled one still fails.
+		const sent = said('fuzzer').filter(text => text.startsWith('marker '));
+		expect(sent.filter((text, index) => sent.indexOf(text) === index)).toEqual(markers);
 		for (const text of said('fuzzer')) {
 			// eslint-disable-next-line no-control-regex
 			expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/);
