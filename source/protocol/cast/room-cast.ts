@@ -1,12 +1,19 @@
 import type {KeyObject} from 'node:crypto';
 import {BASE_DATAGRAM, BLACK_HOLE_BACKOFF} from '../connection/path-mtu.js';
 import {toBase64} from '../secure/base64.js';
-import {ackDelayFor, CAST_ACK_MS, packEvents, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
+import {ackDelayFor, CAST_ACK_MS, packEvents, recordRoom, recordSize, sealBeat, sealChains, type CastEvent} from './cast-wire.js';
 import type {HubMember} from '../room/hub-room-member.js';
 import type {CastInfo} from './member-cast.js';
 
 /** Datagrams cast to the group beyond what its slowest member acknowledged. */
 export const GROUP_WINDOW = 512;
+/**
+ * Events appended within this long of the last pack wait for it to pass, unless they fill a
+ * datagram first: at most one datagram part full per CAST_PACE_MS. A room at a few messages a
+ * second never waits (its events come further apart); a busy one sends full datagrams, so a send,
+ * a signature and each member's receive cover twice as many events or more.
+ */
+export const CAST_PACE_MS = 2;
 /** Datagrams kept for repair, at most: a member further behind is resynchronised. */
 export const RING_MAX = 8192;
 /** Repairs sent to one member per timeout, at most. */
@@ -119,6 +126,9 @@ export class RoomCast {
 	private key: Uint8Array;
 	private events = 0;
 	private pending: CastEvent[] = [];
+	/** The record bytes of what is pending, and when the last pack was (pacing: CAST_PACE_MS). */
+	private pendingBytes = 0;
+	private packedAt = Number.NEGATIVE_INFINITY;
 	private pendingFirst = 0;
 	private head = 1;
 	private castNext = 1;
@@ -207,6 +217,7 @@ export class RoomCast {
 		// Nothing falls due until it is cast (poll); without a floor, poll works the deadline out again anyway.
 		if (this.options.rtoFloor === undefined) this.deadline = STALE;
 		this.pending.push(encoded);
+		this.pendingBytes += recordSize(encoded instanceof Uint8Array ? encoded.length : encoded.binary.length);
 		this.events++;
 	}
 
@@ -416,6 +427,7 @@ export class RoomCast {
 		};
 
 		if (this.probes.size > 0) at(this.beatAt);
+		if (this.pending.length > 0) at(this.packedAt + CAST_PACE_MS);
 		for (const time of this.reprobe.values()) at(time);
 		for (const [member, cursor] of this.cursors) {
 			const due = this.memberDue(member, cursor);
@@ -434,12 +446,13 @@ export class RoomCast {
 		// Called after every datagram the hub handles: the work for every member only when something
 		// is due (the deadline) or there is something to cast, else nothing per member.
 		const due = this.nextDeadline();
-		const packed = this.pending.length > 0;
+		const packed = this.pending.length > 0 && !this.paced(now);
 		const floor = this.options.rtoFloor;
 		// Nothing to pack, cast, drain or do by time: every deadline stands as it was. A cast moves
 		// it by the floor alone, where there is one (500 members a round otherwise).
 		if ((floor === undefined && (packed || this.castNext < this.head)) || this.draining > 0 || (due !== undefined && now >= due)) this.deadline = STALE;
-		this.pack();
+		if (packed) this.pack(now);
+		else if (this.pending.length > 0 && this.deadline !== STALE) this.deadline = Math.min(this.deadline ?? Number.POSITIVE_INFINITY, this.packedAt + CAST_PACE_MS);
 		if (packed || this.draining > 0) {
 			for (const [member, cursor] of this.cursors) {
 				if (member.departedAt !== undefined || (cursor.until !== undefined && this.drained(cursor))) {
@@ -560,8 +573,17 @@ export class RoomCast {
 		return this.sized.bytes;
 	}
 
-	private pack(): void {
+	/**
+	 * Whether what is pending waits (CAST_PACE_MS): the last pack was that recent, and it does not
+	 * fill a datagram. A clock that went back does not hold it.
+	 */
+	private paced(now: number): boolean {
+		return now >= this.packedAt && now - this.packedAt < CAST_PACE_MS && this.pendingBytes < recordRoom(this.datagramBytes());
+	}
+
+	private pack(now = this.clock): void {
 		if (this.pending.length === 0) return;
+		this.packedAt = now;
 		const plains = packEvents(this.pending, this.pendingFirst, this.datagramBytes());
 		const sealed = sealChains(plains, this.head, this.epochNumber, this.key, this.options.signer, this.options.version);
 		for (const [index, bytes] of sealed.entries()) {
@@ -571,6 +593,7 @@ export class RoomCast {
 		this.stats.datagrams += sealed.length;
 		this.head += sealed.length;
 		this.pending = [];
+		this.pendingBytes = 0;
 		this.pendingFirst = this.events;
 		if (this.cursors.size === 0) {
 			// Nobody to cast to: the datagrams stay for repair only until trimmed.

@@ -3,7 +3,7 @@ import {describe, expect, test} from 'vitest';
 import {ackDelayFor, CAST_ACK_MAX_MS, CAST_ACK_MS, castSigner, openCast, packEvents, readCastHead, RECORD_ROOM, roomGroup, sealChains, verifyCast, castVerifier, CHAIN_MAX} from '../../../source/protocol/cast/cast-wire.js';
 import {MemberCast, type StreamEvent} from '../../../source/protocol/cast/member-cast.js';
 import {decodeMessage, encodeMessage, type CastMessage} from '../../../source/protocol/cast/cast-wire.js';
-import {REPROBE_FIRST_MS, REPROBE_MS, RoomCast} from '../../../source/protocol/cast/room-cast.js';
+import {CAST_PACE_MS, REPROBE_FIRST_MS, REPROBE_MS, RoomCast} from '../../../source/protocol/cast/room-cast.js';
 import {decodeHubItem} from '../../../source/protocol/items.js';
 import {seededRandom} from '../../helpers/seeded-random.js';
 import type {HubMember} from '../../../source/protocol/room/hub-room-member.js';
@@ -213,7 +213,7 @@ describe('the room stream, hub to member', () => {
 		const next = hub.rekey();
 		expect(next.e).toBe(oldKey.e + 1);
 		hub.append(event(2));
-		poll(1);
+		poll(CAST_PACE_MS);
 		const [first, second] = group.splice(0);
 		expect(readCastHead(second!)!.epoch).toBe(next.e);
 		const outsider = new MemberCast();
@@ -263,6 +263,45 @@ describe('the room stream, hub to member', () => {
 			expect(decision?.via).toBe(byGroup ? 'group' : 'unicast');
 			expect(decision?.why).toMatch(byGroup ? /5 of 5 probes came by the group/ : /0 of 5 probes/);
 		}
+	});
+});
+
+describe("the room stream's pace (docs/protocol.md, \"The room stream\")", () => {
+	test('an event after a quiet spell goes at once; one within CAST_PACE_MS of the last pack waits for it to pass (its deadline), and comes then, the two packed together', () => {
+		const {hub, group, poll, take, promote} = pair();
+		promote();
+		hub.append(event(1));
+		poll(1000);
+		expect(group).toHaveLength(1);
+		hub.append(event(2));
+		poll(1001);
+		hub.append(event(3));
+		poll(1001);
+		expect(group).toHaveLength(1);
+		expect(hub.nextDeadline()).toBe(1000 + CAST_PACE_MS);
+		poll(1000 + CAST_PACE_MS);
+		expect(group).toHaveLength(2);
+		expect(texts(take(group, 1003))).toEqual(['line 1', 'line 2', 'line 3']);
+		// Quiet again: the next goes at once.
+		hub.append(event(4));
+		poll(1010);
+		expect(texts(take(group, 1010))).toEqual(['line 4']);
+	});
+
+	test('events that fill a datagram go at once, paced or not; a clock that went back holds nothing', () => {
+		const {hub, group, poll, promote} = pair();
+		promote();
+		hub.append(event(1));
+		poll(0);
+		group.splice(0);
+		for (let i = 2; i <= 40; i++) hub.append(event(i, `line ${i} ${'x'.repeat(40)}`));
+		poll(1);
+		expect(group.length).toBeGreaterThanOrEqual(2);
+		expect(group.every(datagram => datagram.length <= 1200)).toBe(true);
+		group.splice(0);
+		hub.append(event(41));
+		poll(0);
+		expect(group).toHaveLength(1);
 	});
 });
 
@@ -671,10 +710,10 @@ describe("the room stream's ack delay, by the group's size (docs/protocol.md, \"
 		hub.append(event(2));
 		poll(500);
 		hub.append(event(3));
-		poll(501);
+		poll(500 + CAST_PACE_MS);
 		const [, third] = group.splice(0);
-		take([third!], 502);
-		expect(cast.frames(502)).toHaveLength(1);
+		take([third!], 503);
+		expect(cast.frames(503)).toHaveLength(1);
 	});
 
 	test('the marker and the ack-delay item decode with it; a member of an earlier release reads the marker without it', () => {
