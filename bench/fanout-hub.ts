@@ -120,7 +120,8 @@ export async function hubMembers(host: string, port: number, from: number, to: n
 		send(index, text) {
 			joined[index - from]!.send({k: 'say', text});
 		},
-		trouble: () => ({...trouble}),
+		// Resends: requests the hub did not acknowledge in time (by an ack, or by their echo in the room stream).
+		trouble: () => ({...trouble, resends: links.reduce((sum, link) => sum + link.resends, 0)}),
 		async close() {
 			for (const link of links) link.close();
 		},

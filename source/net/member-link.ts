@@ -61,6 +61,11 @@ export class MemberLink implements RoomLink {
 		return this.connection?.unacknowledged ?? 0;
 	}
 
+	/** Items of this session's stream to the hub sent again. */
+	get resends(): number {
+		return this.connection?.resends ?? 0;
+	}
+
 	/** The fingerprint of the hub's key, which people compare aloud. */
 	get fingerprint(): string | undefined {
 		return this.connection?.fingerprint;

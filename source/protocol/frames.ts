@@ -23,6 +23,11 @@ export const helloFieldsSchema = z.object({
 	prev: z.string().regex(/^[0-9a-f]{16}$/).optional(),
 	/** Rejoining: the resume secret the replaced session's welcome carried. */
 	resume: z.string().max(64).optional(),
+	/**
+	 * The member takes its own message, come back by the room stream with its id, as the ack of
+	 * the request that carried it (docs/protocol.md, "Acks"): the hub may leave that ack out.
+	 */
+	ea: z.literal(true).optional(),
 });
 export type HelloFields = z.infer<typeof helloFieldsSchema>;
 

@@ -4,8 +4,8 @@ import {MAX_SACK_RANGES, RECEIVE_WINDOW} from './limits.js';
 export type Accepted = 'new' | 'duplicate' | 'out-of-window' | 'old-epoch';
 
 /** A payload released in order: parsed JSON, or why its fragments did not make one. */
-/** `seq` is the number of the payload's first item (the whole item, or fragment 0). */
-export type Delivered = {readonly ok: true; readonly value: unknown; readonly seq: number} | {readonly ok: false; readonly detail: string};
+/** `seq` is the number of the payload's first item (the whole item, or fragment 0), `last` of its last. */
+export type Delivered = {readonly ok: true; readonly value: unknown; readonly seq: number; readonly last: number} | {readonly ok: false; readonly detail: string};
 
 /**
  * The receiving half of a reliable stream: drops duplicates, buffers items that arrive early (up
@@ -27,6 +27,8 @@ export class ReliableReceiver {
 	private fragmentStart = 0;
 	/** Something arrived since the last ack was taken. */
 	ackDue = false;
+	/** Since the last ack was taken, something came that the sender must hear of (a copy of what it had, or beyond the window). */
+	ackUrgent = false;
 
 	constructor(epoch = 0) {
 		this.epoch = epoch;
@@ -67,10 +69,12 @@ export class ReliableReceiver {
 
 		this.ackDue = true;
 		if (frame.n < this.expected || frame.n === this.next?.n || this.buffer.has(frame.n)) {
+			this.ackUrgent = true;
 			return 'duplicate';
 		}
 
 		if (frame.n >= this.expected + RECEIVE_WINDOW) {
+			this.ackUrgent = true;
 			return 'out-of-window';
 		}
 
@@ -93,7 +97,7 @@ export class ReliableReceiver {
 			this.expected++;
 			if ('e' in frame) {
 				this.dropPartial(out);
-				out.push({ok: true, value: frame.e, seq: frame.n});
+				out.push({ok: true, value: frame.e, seq: frame.n, last: frame.n});
 				continue;
 			}
 
@@ -116,7 +120,7 @@ export class ReliableReceiver {
 				const json = this.fragments.join('');
 				this.fragments = [];
 				try {
-					out.push({ok: true, value: JSON.parse(json) as unknown, seq: this.fragmentStart});
+					out.push({ok: true, value: JSON.parse(json) as unknown, seq: this.fragmentStart, last: frame.n});
 				} catch {
 					out.push({ok: false, detail: 'reassembled fragments are not JSON'});
 				}
@@ -145,6 +149,7 @@ export class ReliableReceiver {
 	/** The ack frame for what has arrived: cumulative, plus ranges held out of order. */
 	takeAck(): string {
 		this.ackDue = false;
+		this.ackUrgent = false;
 		if (this.next) {
 			// Not yet drained: acknowledged as held, as any other item is.
 			this.buffer.set(this.next.n, this.next);

@@ -62,14 +62,24 @@ export class ReliableSender {
 	/**
 	 * Queues one payload (JSON text); splits it into fragments when it is too big for one item.
 	 * A caller that queues one payload to many streams (the hub's fan-out) may give its UTF-8
-	 * length and bytes, so they are counted and encoded once.
+	 * length and bytes, so they are counted and encoded once. Returns the number of its last item.
 	 */
-	enqueue(payloadJson: string, payloadBytes = Buffer.byteLength(payloadJson), encoded?: Uint8Array): void {
+	enqueue(payloadJson: string, payloadBytes = Buffer.byteLength(payloadJson), encoded?: Uint8Array): number {
 		const first = this.nextSeq;
 		this.split(payloadJson, payloadBytes, encoded);
 		if (this.keepPayloads) {
 			this.payloads.push({json: payloadJson, first, last: this.nextSeq - 1});
 		}
+
+		return this.nextSeq - 1;
+	}
+
+	/** Items sent again (on a timeout, or as lost). */
+	resends = 0;
+
+	/** The cumulative ack so far: every item up to it was delivered. */
+	get acknowledgedTo(): number {
+		return this.delivered;
 	}
 
 	/**
@@ -263,6 +273,7 @@ export class ReliableSender {
 	}
 
 	private send(item: Item, now: number, sink: FrameSink): void {
+		if (item.sends > 0) this.resends++;
 		item.sends++;
 		item.sentAt = now;
 		item.deadline = now + this.rtt.rto();

@@ -504,8 +504,8 @@ describe('ReliableReceiver', () => {
 		expect(receiver.drain()).toEqual([]);
 		expect(receiver.accept(whole(1, 'a'))).toBe('new');
 		expect(receiver.drain()).toEqual([
-			{ok: true, value: 'a', seq: 1},
-			{ok: true, value: 'b', seq: 2},
+			{ok: true, value: 'a', seq: 1, last: 1},
+			{ok: true, value: 'b', seq: 2, last: 2},
 		]);
 		expect(receiver.delivered).toBe(2);
 	});
@@ -519,8 +519,8 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(3, 'c'))).toBe('duplicate');
 		expect(receiver.accept(whole(2, 'b'))).toBe('new');
 		expect(receiver.drain()).toEqual([
-			{ok: true, value: 'b', seq: 2},
-			{ok: true, value: 'c', seq: 3},
+			{ok: true, value: 'b', seq: 2, last: 2},
+			{ok: true, value: 'c', seq: 3, last: 3},
 		]);
 		expect(receiver.drain()).toEqual([]);
 	});
@@ -534,21 +534,21 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(1, 'a'))).toBe('duplicate');
 		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":0,"s":[[1,2]]}');
 		expect(receiver.drain()).toEqual([
-			{ok: true, value: 'a', seq: 1},
-			{ok: true, value: 'b', seq: 2},
+			{ok: true, value: 'a', seq: 1, last: 1},
+			{ok: true, value: 'b', seq: 2, last: 2},
 		]);
 		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":2}');
 
 		// Taken in order, then an ack before the drain: held, and still delivered once.
 		expect(receiver.accept(whole(3, 'c'))).toBe('new');
 		expect(receiver.takeAck()).toBe('{"t":"ack","g":0,"c":2,"s":[[3,3]]}');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'c', seq: 3}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'c', seq: 3, last: 3}]);
 		expect(receiver.drain()).toEqual([]);
 
 		// A new epoch forgets an undrained item of the old one.
 		expect(receiver.accept(whole(4, 'old'))).toBe('new');
 		expect(receiver.accept(whole(1, 'fresh', 1))).toBe('new');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1, last: 1}]);
 	});
 
 	test('items far ahead are out of window; the window slides with delivery', () => {
@@ -557,7 +557,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(Number.MAX_SAFE_INTEGER, 'far'))).toBe('out-of-window');
 		expect(receiver.accept(whole(RECEIVE_WINDOW, 'edge'))).toBe('new');
 		expect(receiver.accept(whole(1, 'a'))).toBe('new');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1, last: 1}]);
 		expect(receiver.accept(whole(1 + RECEIVE_WINDOW, 'now in'))).toBe('new');
 		expect(receiver.takeAck()).toBe(`{"t":"ack","g":0,"c":1,"s":[[${RECEIVE_WINDOW},${RECEIVE_WINDOW + 1}]]}`);
 	});
@@ -566,11 +566,11 @@ describe('ReliableReceiver', () => {
 		const receiver = new ReliableReceiver();
 		receiver.accept(whole(1, 'a'));
 		receiver.accept(whole(3, 'old buffered'));
-		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'a', seq: 1, last: 1}]);
 
 		expect(receiver.accept(whole(1, 'fresh', 4))).toBe('new');
 		expect(receiver.epoch).toBe(4);
-		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1, last: 1}]);
 		expect(receiver.delivered).toBe(1);
 		expect(receiver.takeAck()).toBe('{"t":"ack","g":4,"c":1}');
 
@@ -578,7 +578,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.accept(whole(2, 'stale', 0))).toBe('old-epoch');
 		expect(receiver.drain()).toEqual([]);
 		expect(receiver.accept(whole(2, 'b', 4))).toBe('new');
-		expect(receiver.drain()).toEqual([{ok: true, value: 'b', seq: 2}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'b', seq: 2, last: 2}]);
 	});
 
 	test('a higher epoch discards partial fragments of the old one silently', () => {
@@ -586,7 +586,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(1, 0, 2, '[1,'));
 		expect(receiver.drain()).toEqual([]);
 		receiver.accept(whole(1, 'fresh', 1));
-		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: 'fresh', seq: 1, last: 1}]);
 	});
 
 	test('fragments join in order even when they arrive out of order', () => {
@@ -595,7 +595,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(2, 1, 3, '2,'));
 		expect(receiver.drain()).toEqual([]);
 		receiver.accept(fragment(1, 0, 3, '[1,'));
-		expect(receiver.drain()).toEqual([{ok: true, value: [1, 2, 3], seq: 1}]);
+		expect(receiver.drain()).toEqual([{ok: true, value: [1, 2, 3], seq: 1, last: 3}]);
 	});
 
 	test('a fragment out of place gives an ok:false delivery, and later whole items still deliver', () => {
@@ -604,7 +604,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(2, 'after'));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'fragment 2/2 out of place'},
-			{ok: true, value: 'after', seq: 2},
+			{ok: true, value: 'after', seq: 2, last: 2},
 		]);
 	});
 
@@ -615,7 +615,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(3, 5));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (2/3)'},
-			{ok: true, value: 5, seq: 3},
+			{ok: true, value: 5, seq: 3, last: 3},
 		]);
 	});
 
@@ -628,7 +628,7 @@ describe('ReliableReceiver', () => {
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (1/2)'},
 			{ok: false, detail: 'fragment 2/3 out of place'},
-			{ok: true, value: [], seq: 3},
+			{ok: true, value: [], seq: 3, last: 4},
 		]);
 	});
 
@@ -639,7 +639,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(fragment(3, 1, 2, 'y"'));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'incomplete fragments (1/3)'},
-			{ok: true, value: 'xy', seq: 2},
+			{ok: true, value: 'xy', seq: 2, last: 3},
 		]);
 	});
 
@@ -650,7 +650,7 @@ describe('ReliableReceiver', () => {
 		receiver.accept(whole(3, true));
 		expect(receiver.drain()).toEqual([
 			{ok: false, detail: 'reassembled fragments are not JSON'},
-			{ok: true, value: true, seq: 3},
+			{ok: true, value: true, seq: 3, last: 3},
 		]);
 	});
 

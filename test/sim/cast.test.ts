@@ -42,6 +42,26 @@ describe('the room stream under simulation', () => {
 		expect(served[0]?.via).toBe('group');
 	});
 
+	test("a member's messages, come back by the group stamped with their ids, are its acks: the hub sends it none for them, and it sends none twice", () => {
+		const {outcome, served} = clean(room(none, {logUnicast: true}));
+		expect(served[0]?.via).toBe('group');
+		const log = outcome.world.unicastLog!;
+		// Alice's 40 lines go from 4 s to 10 s, 150 ms apart: an ack each, before.
+		const during = log.filter(entry => entry.at >= 4000 && entry.at < 10_000);
+		expect(during.filter(entry => entry.to === 0).length).toBeLessThan(3);
+		// Hers: the lines, and her acks of the room stream (one per 100 ms at most); nothing twice.
+		expect(during.filter(entry => entry.from === 0).length).toBeLessThanOrEqual(40 + 60);
+		expect(outcome.world.members[0]!.connection!.resends).toBe(0);
+		expect(outcome.world.members[0]!.connection!.unacknowledged).toBe(0);
+	});
+
+	test('a member served by unicast still gets an ack for each of its messages', () => {
+		const {outcome, served} = clean(room({...none, deaf: [0]}, {logUnicast: true}));
+		expect(served[0]?.via).toBe('unicast');
+		const during = outcome.world.unicastLog!.filter(entry => entry.at >= 4000 && entry.at < 10_000);
+		expect(during.filter(entry => entry.to === 0).length).toBeGreaterThanOrEqual(35);
+	});
+
 	test('a member whose group socket would not open is served by unicast', () => {
 		const {served} = clean(room({...none, closed: [2]}));
 		expect(served[2]).toEqual({via: 'unicast', why: expect.stringMatching(/0 of \d+ probes/)});

@@ -10,7 +10,7 @@ import {CommitGate, type Round} from './commit-gate.js';
 import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
-import {flushMember, sessionDatagram} from './hub-wire.js';
+import {echoCovers, flushMember, sessionDatagram} from './hub-wire.js';
 import {BASE_DATAGRAM, PathMtu} from './path-mtu.js';
 import {castSigner} from '../cast/cast-wire.js';
 import {RoomCast} from '../cast/room-cast.js';
@@ -408,7 +408,9 @@ export class HubEndpoint<Via> {
 		}
 
 		for (const member of peers) {
-			if (member.receiver.ackDue) {
+			if (member.receiver.ackDue && echoCovers(member)) {
+				member.receiver.ackDue = false;
+			} else if (member.receiver.ackDue) {
 				member.heldAck = member.receiver.takeAck();
 			}
 		}

@@ -363,6 +363,7 @@ export class HubHandshake<Via> {
 				sendAddress: from.address,
 				sendPort: from.port,
 				cid: session.cid,
+				echoAcks: fields.ea === true,
 				since: fields.since,
 				replaces,
 				resume: fields.resume,

@@ -37,7 +37,12 @@ export function memberFrame(room: HubRoom, member: HubMember, frame: Frame, now:
 				if (!request.ok) {
 					drop('bad-payload');
 				} else if (member.departedAt === undefined) {
+					const before = room.lastSeq;
 					room.request(member, request.value);
+					// Its message, stamped with its id, goes back to it by the room stream: its ack.
+					if (delivered.ok && member.echoAcks && member.viaGroup && room.lastSeq > before && (request.value.k === 'say' || request.value.k === 'me') && request.value.id !== undefined) {
+						member.echoedTo = delivered.last;
+					}
 				}
 			}
 

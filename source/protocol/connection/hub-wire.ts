@@ -33,6 +33,16 @@ export function probeDatagram(member: Pick<HubMember, 'token' | 'cipher'>, id: n
 }
 
 /**
+ * Whether the ack due to the member would tell it only what its own messages, come back by the
+ * room stream, tell it (docs/protocol.md, "Acks"): everything since its last ack was a message the
+ * group carries back to it, with no gap and no copy it should stop resending. That ack is left out.
+ */
+export function echoCovers(member: HubMember): boolean {
+	const receiver = member.receiver;
+	return member.echoAcks && member.viaGroup === true && !receiver.ackUrgent && !receiver.hasGap && receiver.delivered <= member.echoedTo;
+}
+
+/**
  * Everything the member is owed now, as datagrams handed to `emit`: its ack (in a durable room,
  * only the one taken before the last commit), a pong, then resends and new items of its stream.
  * Datagrams are written straight into bytes (the fan-out's hot path: no string per delivery).
@@ -58,8 +68,12 @@ export function flushMember(member: HubMember, now: number, durable: boolean, em
 			member.heldAck = undefined;
 		}
 	} else if (member.receiver.ackDue) {
-		const ack = member.receiver.takeAck();
-		writer.frame(ack, ack.length);
+		if (echoCovers(member)) {
+			member.receiver.ackDue = false;
+		} else {
+			const ack = member.receiver.takeAck();
+			writer.frame(ack, ack.length);
+		}
 	}
 
 	if (member.pong !== undefined) {

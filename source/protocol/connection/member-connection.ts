@@ -144,6 +144,11 @@ export class MemberConnection {
 		return this.stream.srtt ?? this.pongRtt;
 	}
 
+	/** Items of this session's stream to the hub sent again (a timeout, or a loss seen). */
+	get resends(): number {
+		return this.stream.resends;
+	}
+
 	/** Requests not yet acknowledged (or still waiting for their pace). */
 	get unacknowledged(): number {
 		return this.stream.unacknowledged;
@@ -356,7 +361,7 @@ export class MemberConnection {
 		const hostKey = this.config.hostKey ? {hk: this.config.hostKey} : {};
 		this.refusedByOs = 0;
 		this.keys.endSession();
-		this.ask_ = newAsk(this.deps.random, now, {...fields, ...hostKey}, rejoin, name, this.cookie);
+		this.ask_ = newAsk(this.deps.random, now, {...fields, ...hostKey, ea: true}, rejoin, name, this.cookie);
 		this.attempt(now);
 	}
 
@@ -753,6 +758,10 @@ export class MemberConnection {
 			if (decoded.ok && 'seq' in decoded.value) {
 				this.stream.saw(decoded.value);
 				this.events.push({type: 'item', item: decoded.value});
+				// One of ours, stamped: the hub took our stream up to it (and may have sent no ack).
+				if (decoded.value.k === 'msg' && decoded.value.mid !== undefined && this.stream.echoed(decoded.value.mid, now)) {
+					this.events.push({type: 'idle'});
+				}
 			}
 		}
 

@@ -16,6 +16,12 @@ export class MemberStream {
 	private receiver = new ReliableReceiver(0);
 	private readonly pacer = new PaceQueue();
 	private ackAt: number | undefined;
+	/**
+	 * Our messages in the stream by id, with the number of each one's last item: the room stream
+	 * carrying one back, stamped, acknowledges the stream up to it (`echoed`). Oldest first; an
+	 * entry goes once the stream's ack passes it.
+	 */
+	private readonly echoes = new Map<string, number>();
 	private idPool: Uint8Array = new Uint8Array(0);
 	private idOffset = 0;
 	/** Something waits for the next flush. */
@@ -29,6 +35,11 @@ export class MemberStream {
 
 	get srtt(): number | undefined {
 		return this.sender.rtt.srtt;
+	}
+
+	/** Items of this session's stream sent again. */
+	get resends(): number {
+		return this.sender.resends;
 	}
 
 	/** Requests not yet acknowledged (or still waiting for their pace). */
@@ -64,7 +75,9 @@ export class MemberStream {
 		}
 
 		for (const json of this.pacer.release(now)) {
-			this.sender.enqueue(json);
+			const last = this.sender.enqueue(json);
+			const id = echoId(json);
+			if (id !== undefined) this.echoes.set(id, last);
 			this.dirty = true;
 		}
 	}
@@ -137,7 +150,33 @@ export class MemberStream {
 		}
 
 		this.sender.onAck(frame.c, frame.s, now);
+		this.forgetEchoes();
 		return this.unacknowledged === 0;
+	}
+
+	/**
+	 * The room stream brought back a message stamped with this id: if it is one of ours, the hub
+	 * took every request up to it (it takes them in order), so the stream is acknowledged that far
+	 * (docs/protocol.md, "Acks"). True when that leaves nothing unacknowledged.
+	 */
+	echoed(id: string, now: number): boolean {
+		const last = this.echoes.get(id);
+		if (last === undefined) {
+			return false;
+		}
+
+		this.sender.onAck(last, undefined, now);
+		this.forgetEchoes();
+		return this.unacknowledged === 0;
+	}
+
+	/** Drops the ids the stream's ack has passed (they are in order of their items). */
+	private forgetEchoes(): void {
+		const to = this.sender.acknowledgedTo;
+		for (const [id, last] of this.echoes) {
+			if (last > to) break;
+			this.echoes.delete(id);
+		}
 	}
 
 	/** After a datagram from the hub: ack at once when something is missing or waiting, else soon. */
@@ -169,6 +208,7 @@ export class MemberStream {
 		this.pacer.requeue(this.sender.pendingPayloads());
 		this.sender = new ReliableSender(0);
 		this.receiver = new ReliableReceiver(0);
+		this.echoes.clear();
 		this.ackAt = undefined;
 		this.paced = false;
 	}
@@ -188,5 +228,15 @@ export class MemberStream {
 
 		this.idOffset += 8;
 		return Buffer.from(this.idPool.buffer, this.idPool.byteOffset + this.idOffset - 8, 8).toString('base64url');
+	}
+}
+
+/** The id of a message request (`say`, `me`) the room stream carries back stamped; undefined for anything else. */
+function echoId(json: string): string | undefined {
+	try {
+		const request = JSON.parse(json) as {k?: unknown; id?: unknown};
+		return (request.k === 'say' || request.k === 'me') && typeof request.id === 'string' ? request.id : undefined;
+	} catch {
+		return undefined;
 	}
 }

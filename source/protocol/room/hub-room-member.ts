@@ -47,6 +47,13 @@ export type HubMember = {
 	heldAck?: string;
 	/** The room's events reach it by the room stream (the group), not by its own stream. */
 	viaGroup?: boolean;
+	/** Its hello said it takes its own message, come back by the room stream, as that request's ack (`ea`). */
+	readonly echoAcks: boolean;
+	/**
+	 * The last item of its stream whose message the room stream carries back to it (while the
+	 * group serves it): an ack up to there says nothing it will not learn from the group.
+	 */
+	echoedTo: number;
 	/** Away (by /away) or idle, with its reason; absent: here. */
 	presence?: {readonly state: 'away' | 'idle'; readonly reason?: string};
 	/** When its last "typing" was passed on to the others (they are throttled), and whether it said active. */
@@ -60,7 +67,7 @@ export type HubMember = {
 export type RateLimit = {readonly perSecond: number; readonly burst: number};
 
 /** Who a joining member is, as its hello and the socket say. */
-export type MemberIdentity = Pick<HubMember, 'name' | 'isHost' | 'peer' | 'sendAddress' | 'sendPort' | 'cid'>;
+export type MemberIdentity = Pick<HubMember, 'name' | 'isHost' | 'peer' | 'sendAddress' | 'sendPort' | 'cid'> & {readonly echoAcks?: boolean};
 
 /** A member just admitted: its fresh token (16 hex digits), fresh streams, a full rate bucket. */
 export function newMember(identity: MemberIdentity, token: string, now: number, rate: RateLimit | undefined): HubMember {
@@ -88,6 +95,8 @@ export function newMember(identity: MemberIdentity, token: string, now: number, 
 		pong: undefined,
 		heldAck: undefined,
 		viaGroup: false,
+		echoAcks: identity.echoAcks === true,
+		echoedTo: 0,
 		presence: undefined,
 		typingAt: undefined,
 		typingActive: undefined,

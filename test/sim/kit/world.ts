@@ -82,6 +82,8 @@ export class World {
 	readonly trace: Hash = createHash('sha256');
 	/** Told of every invariant broken as it happens. */
 	onViolation: (why: string) => void = () => undefined;
+	/** With the scenario's `logUnicast`: every datagram between the hub and a member (not the group's), when and whose. */
+	readonly unicastLog: Array<{readonly at: number; readonly from?: number; readonly to?: number}> | undefined;
 	steps = 0;
 	/**
 	 * Bytes the hub received in each forged (non-member) address's name (the network may lose or
@@ -100,6 +102,7 @@ export class World {
 		private readonly random: Random,
 	) {
 		const faults = scenario.link;
+		this.unicastLog = scenario.logUnicast ? [] : undefined;
 		this.network = new SimNetwork(random.fork(), () => (this.healed ? scenario.cleanLink : faults));
 		this.network.cuts.push(...scenario.cuts);
 		this.store = new SimStore(random.fork(), () => random.int(1, scenario.syncMs));
@@ -287,6 +290,11 @@ export class World {
 			if (out.address === SIM_GROUP) {
 				this.toGroup(out.datagram);
 			} else {
+				if (this.unicastLog) {
+					const to = this.members.find(member => member.address.address === out.address && member.address.port === out.port);
+					this.unicastLog.push({at: this.now, to: to?.index});
+				}
+
 				this.network.send(HUB, {address: out.address, port: out.port}, out.datagram, this.now);
 			}
 		}
@@ -311,6 +319,7 @@ export class World {
 
 		const now = this.now + member.offset;
 		for (let datagram = connection.pollTransmit(now); datagram; datagram = connection.pollTransmit(now)) {
+			this.unicastLog?.push({at: this.now, from: member.index});
 			this.network.send(member.address, HUB, datagram, this.now);
 		}
 
