@@ -212,8 +212,29 @@ function onlyKeys(item: Record<string, unknown>, keys: ReadonlySet<string>): boo
 	return true;
 }
 
+/**
+ * Frozen messages already found valid, with that finding: a message decoded once for every member
+ * of a process (cast-wire.ts, `recordMessage`) is checked once, not once per member. Frozen, it
+ * cannot change after the check.
+ */
+const checkedMessages = new WeakMap<object, ItemDecode<StreamItem>>();
+
 /** Validates a hub item (already JSON-parsed) into a typed value, or says why not. */
 export function decodeHubItem(value: unknown): ItemDecode<StreamItem> {
+	const known = typeof value === 'object' && value !== null ? checkedMessages.get(value) : undefined;
+	if (known) {
+		return known;
+	}
+
 	const fast = fastMessage(value);
-	return fast ? {ok: true, value: fast} : decodeWith(hubItemSchema, value);
+	if (!fast) {
+		return decodeWith(hubItemSchema, value);
+	}
+
+	const decoded: ItemDecode<StreamItem> = {ok: true, value: fast};
+	if (Object.isFrozen(value)) {
+		checkedMessages.set(value as object, decoded);
+	}
+
+	return decoded;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {fastFrame, frameSchema} from '../../source/protocol/frames.js';
-import {fastMessage, fastSay, hubItemSchema, memberRequestSchema} from '../../source/protocol/items.js';
+import {decodeHubItem, fastMessage, fastSay, hubItemSchema, memberRequestSchema} from '../../source/protocol/items.js';
 
 /** Values near the hot shapes: right and wrong types, missing and extra keys, edge numbers. */
 const number = fc.oneof(fc.integer({min: -2, max: 5}), fc.constantFrom(0, 1, 0xff_ff_ff_ff, 2 ** 32, Number.MAX_SAFE_INTEGER, 1.5, -0), fc.double());
@@ -117,5 +117,22 @@ describe('the decoders\' fast paths never accept what the schemas reject', () =>
 		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: 'alice', text: 'hi', mid: 'abc'})).toBeDefined();
 		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: '', text: 'hi'})).toBeUndefined();
 		expect(fastMessage({k: 'msg', seq: 3, time: 5, from: 'a', text: 'hi', extra: 1})).toBeUndefined();
+	});
+});
+
+describe('decodeHubItem remembers frozen messages it found valid (a message shared by the members of a process)', () => {
+	test('a frozen message is checked once, the same finding after; an unfrozen one is checked each time, so a change after the check counts', () => {
+		const frozen = Object.freeze({k: 'msg', seq: 3, time: 5, from: 'alice', text: 'hi'});
+		const first = decodeHubItem(frozen);
+		expect(first.ok).toBe(true);
+		expect(decodeHubItem(frozen)).toBe(first);
+		const open: Record<string, unknown> = {k: 'msg', seq: 3, time: 5, from: 'alice', text: 'hi'};
+		expect(decodeHubItem(open).ok).toBe(true);
+		open.from = '';
+		expect(decodeHubItem(open).ok).toBe(false);
+		// Refused is never remembered: the schema says why each time.
+		const bad = Object.freeze({k: 'msg', seq: -1, time: 5, from: 'alice', text: 'hi'});
+		expect(decodeHubItem(bad).ok).toBe(false);
+		expect(decodeHubItem(bad).ok).toBe(false);
 	});
 });
