@@ -25,7 +25,7 @@ export const helloFieldsSchema = z.object({
 	resume: z.string().max(64).optional(),
 	/**
 	 * The member takes its own message, come back by the room stream with its id, as the ack of
-	 * the request that carried it (docs/protocol.md, "Acks"): the hub may leave that ack out.
+	 * the request that carried it (docs/protocol.md, "Acknowledgement timing"): the hub may leave that ack out.
 	 */
 	ea: z.literal(true).optional(),
 });

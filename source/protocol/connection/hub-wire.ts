@@ -34,7 +34,7 @@ export function probeDatagram(member: Pick<HubMember, 'token' | 'cipher'>, id: n
 
 /**
  * Whether the ack due to the member would tell it only what its own messages, come back by the
- * room stream, tell it (docs/protocol.md, "Acks"): everything since its last ack was a message the
+ * room stream, tell it (docs/protocol.md, "Acknowledgement timing"): everything since its last ack was a message the
  * group carries back to it, with no gap and no copy it should stop resending. That ack is left out.
  */
 export function echoCovers(member: HubMember): boolean {

@@ -157,7 +157,7 @@ export class MemberStream {
 	/**
 	 * The room stream brought back a message stamped with this id: if it is one of ours, the hub
 	 * took every request up to it (it takes them in order), so the stream is acknowledged that far
-	 * (docs/protocol.md, "Acks"). True when that leaves nothing unacknowledged.
+	 * (docs/protocol.md, "Acknowledgement timing"). True when that leaves nothing unacknowledged.
 	 */
 	echoed(id: string, now: number): boolean {
 		const last = this.echoes.get(id);

@@ -1,6 +1,6 @@
 /**
  * The hub leaves out the ack of a member's message that the room stream carries back to it
- * (docs/protocol.md, "Acks"): only while the group serves a member that said, in its hello, that it
+ * (docs/protocol.md, "Acknowledgement timing"): only while the group serves a member that said, in its hello, that it
  * reads its echoes so; never for anything else its ack would cover.
  */
 import {describe, expect, test} from 'vitest';
