@@ -55,6 +55,23 @@ describe('the room stream under simulation', () => {
 		expect(outcome.world.members[0]!.connection!.unacknowledged).toBe(0);
 	});
 
+	test("the room stream's pace: a line 1 ms after another waits at most 2 ms for its datagram, by the hub's own timer (nothing else comes for seconds)", () => {
+		const says = [6000, 6001, 9000];
+		const members = NAMES.map((name, index) => ({name, joinAt: index * 100, says: index === 0 ? says : []}));
+		const scenario = calmScenario(members, {seed: 11, quietAt: 20_000, endAt: 40_000, multicast: none, logUnicast: true, durable: false});
+		const outcome = runScenario(scenario);
+		expect(outcome.failures).toEqual([]);
+		expect(outcome.world.members.map(member => member.connection?.cast.served?.via)).toEqual(['group', 'group', 'group']);
+		const alice = outcome.world.members[0]!.said;
+		const atBob = (text: string) => outcome.world.shownLog!.find(entry => entry.member === 1 && entry.text === text)!.at;
+		// The link's 5 ms each way and the pace (a room without a store: no commit to wait for, and
+		// none to send the second line when it is done); not until bob's ack of the first datagram
+		// (100 ms), nor a heartbeat (2 s), would anything else make the hub send.
+		const first = atBob(alice[0]!.text) - alice[0]!.at;
+		expect(first).toBeLessThan(50);
+		expect(atBob(alice[1]!.text) - alice[1]!.at).toBeLessThanOrEqual(first + 2);
+	});
+
 	test('a member served by unicast still gets an ack for each of its messages', () => {
 		const {outcome, served} = clean(room({...none, deaf: [0]}, {logUnicast: true}));
 		expect(served[0]?.via).toBe('unicast');

@@ -44,7 +44,7 @@ export type Scenario = {
 	 * group socket would not open (`closed`); some lose `lossyRate` of them from `lossyFrom` on
 	 * (a link that turns bad after the probe said the group was fine).
 	 */
-	/** Log every unicast datagram between the hub and members (World.unicastLog). */
+	/** Log every unicast datagram between the hub and members (World.unicastLog), and when members show events (World.shownLog). */
 	readonly logUnicast?: boolean;
 	readonly multicast?: {readonly deaf: readonly number[]; readonly closed: readonly number[]; readonly lossy: readonly number[]; readonly lossyFrom: number; readonly lossyRate: number};
 };

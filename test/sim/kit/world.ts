@@ -84,6 +84,8 @@ export class World {
 	onViolation: (why: string) => void = () => undefined;
 	/** With the scenario's `logUnicast`: every datagram between the hub and a member (not the group's), when and whose. */
 	readonly unicastLog: Array<{readonly at: number; readonly from?: number; readonly to?: number}> | undefined;
+	/** With the scenario's `logUnicast`: when each member showed each event (true time), and a message's text. */
+	readonly shownLog: Array<{readonly at: number; readonly member: number; readonly text?: string}> | undefined;
 	steps = 0;
 	/**
 	 * Bytes the hub received in each forged (non-member) address's name (the network may lose or
@@ -103,6 +105,7 @@ export class World {
 	) {
 		const faults = scenario.link;
 		this.unicastLog = scenario.logUnicast ? [] : undefined;
+		this.shownLog = scenario.logUnicast ? [] : undefined;
 		this.network = new SimNetwork(random.fork(), () => (this.healed ? scenario.cleanLink : faults));
 		this.network.cuts.push(...scenario.cuts);
 		this.store = new SimStore(random.fork(), () => random.int(1, scenario.syncMs));
@@ -405,6 +408,7 @@ export class World {
 			if (event.seq > before) {
 				const shown: Shown = {seq: event.seq, key: eventKey(event), ...(event.k === 'msg' ? {from: event.from, text: event.text} : {})};
 				member.shown.push(shown);
+				this.shownLog?.push({at: this.now, member: member.index, text: shown.text});
 				checkShown(this, member, shown, this.onViolation);
 				this.trace.update(`s ${member.index} ${shown.key}`);
 			}
