@@ -207,6 +207,14 @@ export class RoomCast {
 		return this.probes.has(member);
 	}
 
+	/**
+	 * Every datagram packed so far has gone to the group: none waits for its window (what its
+	 * slowest member acknowledged). While some wait, the echoes in them wait too.
+	 */
+	get flowing(): boolean {
+		return this.castNext >= this.head;
+	}
+
 	/** How many members the group serves now. */
 	get groupSize(): number {
 		return this.cursors.size;

@@ -408,7 +408,7 @@ export class HubEndpoint<Via> {
 		}
 
 		for (const member of peers) {
-			if (member.receiver.ackDue && echoCovers(member)) {
+			if (member.receiver.ackDue && echoCovers(member, this.cast?.flowing ?? true)) {
 				member.receiver.ackDue = false;
 			} else if (member.receiver.ackDue) {
 				member.heldAck = member.receiver.takeAck();
@@ -486,12 +486,19 @@ export class HubEndpoint<Via> {
 
 	private flushMembers(peers: readonly HubMember[], now: number): void {
 		const durable = Boolean(this.config.durable);
+		const flowing = this.cast?.flowing ?? true;
 		for (const member of peers) {
 			const via = this.routes.get(member);
 			if (via !== undefined) {
-				flushMember(member, now, durable, datagram => {
-					this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
-				});
+				flushMember(
+					member,
+					now,
+					durable,
+					datagram => {
+						this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
+					},
+					flowing,
+				);
 			}
 
 			// A departed session sends nothing more of its stream: its resend deadline is over.

@@ -288,6 +288,18 @@ describe("the room stream's pace (docs/protocol.md, \"The room stream\")", () =>
 		expect(texts(take(group, 1010))).toEqual(['line 4']);
 	});
 
+	test('flowing: false while datagrams wait for the window (what the slowest member acknowledged), true once they went', () => {
+		const {hub, member, group, poll, promote} = pair();
+		promote();
+		for (let i = 1; i <= 600; i++) hub.append(event(i, `line ${i} ${'x'.repeat(1100)}`));
+		poll(0);
+		expect(group.length).toBeLessThan(600);
+		expect(hub.flowing).toBe(false);
+		hub.ack(member, group.length, undefined, 10, () => undefined);
+		poll(10);
+		expect(hub.flowing).toBe(true);
+	});
+
 	test('events that fill a datagram go at once, paced or not; a clock that went back holds nothing', () => {
 		const {hub, group, poll, promote} = pair();
 		promote();

@@ -66,6 +66,14 @@ describe("the hub's acks of messages the room stream carries back", () => {
 		expect(leftOut(dave)).toBe(false);
 	});
 
+	test("sent while the room stream holds datagrams back for its window: the echoes wait with them", () => {
+		const {join, item} = room();
+		const bob = join('bob', true);
+		item(bob, {k: 'say', text: 'one', id: 'aaaaaaaaaaa'});
+		expect(echoCovers(bob, true)).toBe(true);
+		expect(echoCovers(bob, false)).toBe(false);
+	});
+
 	test('sent to a member served by unicast, and to one whose hello did not say it reads echoes (an earlier release)', () => {
 		const {join, item, leftOut, reset} = room();
 		const old = join('old', false);
