@@ -10,7 +10,7 @@ import {CommitGate, type Round} from './commit-gate.js';
 import {DeadlineSet} from './deadline-set.js';
 import {HubHandshake} from './hub-handshake.js';
 import {memberFrame} from './hub-member-frames.js';
-import {echoCovers, flushMember, sessionDatagram} from './hub-wire.js';
+import {flushMember, owedAck, sessionDatagram} from './hub-wire.js';
 import {BASE_DATAGRAM, PathMtu} from './path-mtu.js';
 import {castSigner} from '../cast/cast-wire.js';
 import {RoomCast} from '../cast/room-cast.js';
@@ -407,11 +407,11 @@ export class HubEndpoint<Via> {
 			return;
 		}
 
+		const flowing = this.cast?.flowing ?? true;
 		for (const member of peers) {
-			if (member.receiver.ackDue && echoCovers(member, this.cast?.flowing ?? true)) {
-				member.receiver.ackDue = false;
-			} else if (member.receiver.ackDue) {
-				member.heldAck = member.receiver.takeAck();
+			const ack = owedAck(member, flowing);
+			if (ack !== undefined) {
+				member.heldAck = ack;
 			}
 		}
 
@@ -490,15 +490,9 @@ export class HubEndpoint<Via> {
 		for (const member of peers) {
 			const via = this.routes.get(member);
 			if (via !== undefined) {
-				flushMember(
-					member,
-					now,
-					durable,
-					datagram => {
-						this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
-					},
-					flowing,
-				);
+				flushMember(member, now, durable, flowing, datagram => {
+					this.push({datagram, address: member.sendAddress, port: member.sendPort, via});
+				});
 			}
 
 			// A departed session sends nothing more of its stream: its resend deadline is over.

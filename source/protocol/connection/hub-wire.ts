@@ -34,14 +34,28 @@ export function probeDatagram(member: Pick<HubMember, 'token' | 'cipher'>, id: n
 
 /**
  * Whether the ack due to the member would tell it only what its own messages, come back by the
- * room stream, tell it (docs/protocol.md, "Acknowledgement timing"): everything since its last ack was a message the
- * group carries back to it, with no gap and no copy it should stop resending. That ack is left out,
- * unless the room stream is `flowing` no more: datagrams wait for its window, and their echoes with
- * them, longer than the member waits before it sends again.
+ * room stream, tell it (docs/protocol.md, "Acknowledgement timing"): everything since its last ack
+ * was a message the group carries back to it, with no gap and no copy it should stop resending.
+ * That ack is left out, unless the room stream is `flowing` no more: datagrams wait for its window,
+ * and their echoes with them, longer than the member waits before it sends again.
  */
 export function echoCovers(member: HubMember, flowing = true): boolean {
 	const receiver = member.receiver;
 	return flowing && member.echoAcks && member.viaGroup === true && !receiver.ackUrgent && !receiver.hasGap && receiver.delivered <= member.echoedTo;
+}
+
+/** The ack frame the member is owed now, if any: none when nothing came, or when its echoes say it all (`echoCovers`). */
+export function owedAck(member: HubMember, flowing: boolean): string | undefined {
+	if (!member.receiver.ackDue) {
+		return undefined;
+	}
+
+	if (echoCovers(member, flowing)) {
+		member.receiver.ackDue = false;
+		return undefined;
+	}
+
+	return member.receiver.takeAck();
 }
 
 /**
@@ -49,7 +63,7 @@ export function echoCovers(member: HubMember, flowing = true): boolean {
  * only the one taken before the last commit), a pong, then resends and new items of its stream.
  * Datagrams are written straight into bytes (the fan-out's hot path: no string per delivery).
  */
-export function flushMember(member: HubMember, now: number, durable: boolean, emit: (datagram: Uint8Array) => void, flowing = true): void {
+export function flushMember(member: HubMember, now: number, durable: boolean, flowing: boolean, emit: (datagram: Uint8Array) => void): void {
 	const cipher = member.cipher;
 	const header = encodeHeader(PROTOCOL_VERSION, member.token, cipher ? FLAG_ENCRYPTED : 0);
 	const path = member.departedAt === undefined ? member.path : undefined;
@@ -69,11 +83,9 @@ export function flushMember(member: HubMember, now: number, durable: boolean, em
 			writer.frame(member.heldAck, member.heldAck.length);
 			member.heldAck = undefined;
 		}
-	} else if (member.receiver.ackDue) {
-		if (echoCovers(member, flowing)) {
-			member.receiver.ackDue = false;
-		} else {
-			const ack = member.receiver.takeAck();
+	} else {
+		const ack = owedAck(member, flowing);
+		if (ack !== undefined) {
 			writer.frame(ack, ack.length);
 		}
 	}
