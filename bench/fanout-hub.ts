@@ -7,7 +7,7 @@
 import {fileURLToPath} from 'node:url';
 import {MemberLink} from '../source/net/member-link.js';
 import type {Members, Server} from './fanout-load.js';
-import {forkIn} from './netns.js';
+import {forkIn, serverPin} from './netns.js';
 import {nodeFlags} from './util.js';
 
 export type HubServerOptions = {
@@ -35,7 +35,7 @@ export async function startHubServer(options: HubServerOptions = {}): Promise<Se
 	const execArgv = [...extra, ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])];
 	const env = {...process.env, BENCH_MULTICAST: options.multicast === false ? 'off' : (process.env.BENCH_MULTICAST ?? 'on')};
 	const host = options.bind ?? '127.0.0.1';
-	const child = forkIn(options.netns, script, [String(options.loss ?? 0), '7', host], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+	const child = forkIn(options.netns, script, [String(options.loss ?? 0), '7', host], {execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], pin: serverPin()});
 	let stats: unknown;
 	child.on('message', (message: ChildMessage) => {
 		if (message.type === 'stopped') stats = {hub: message.stats, cast: message.cast, relay: message.relay, why: message.why};

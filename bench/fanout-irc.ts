@@ -10,6 +10,7 @@ import {connect, type Socket} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type {Members, Server} from './fanout-load.js';
+import {serverPin} from './netns.js';
 import {freePort, sleep} from './util.js';
 
 /** Installs ngircd and socat with apt-get when missing (the benchmark machine is Debian-like). */
@@ -67,8 +68,9 @@ async function startNgircd(listen: string, netns: string | undefined): Promise<{
 	await writeFile(file, config(dir, port, listen));
 	const binary = ngircdBinary();
 	const version = spawnSync(binary, ['--version'], {encoding: 'utf8'}).stdout.split('\n')[0]?.trim() ?? 'ngircd';
-	// In a namespace, `ip netns exec` execs ngircd in place: the child's pid is ngircd's, for its CPU readings.
-	const command = netns ? ['ip', 'netns', 'exec', netns, binary] : [binary];
+	// In a namespace, `ip netns exec` (and taskset, pinning it as the hub is: netns.ts) execs ngircd
+	// in place: the child's pid is ngircd's, for its CPU readings.
+	const command = netns ? ['ip', 'netns', 'exec', netns, ...serverPin(), binary] : [binary];
 	const child = spawn(command[0]!, [...command.slice(1), '-n', '-f', file], {stdio: ['ignore', 'pipe', 'pipe']});
 	let log = '';
 	child.stdout!.on('data', (chunk: Buffer) => {

@@ -12,7 +12,7 @@ import {startHubServer} from './fanout-hub.js';
 import {hasNgircd, startIrcServer} from './fanout-irc.js';
 import type {LadderOptions} from './fanout-ladder.js';
 import type {Server} from './fanout-load.js';
-import {buildBenchNet, NETNS_MTU, netnsUnavailable, sweepStale, type BenchNet} from './netns.js';
+import {buildBenchNet, describeSteering, NETNS_MTU, netnsUnavailable, sweepStale, type BenchNet} from './netns.js';
 
 export type NetnsTarget = TargetResult & {
 	/** What the server's `eth0` sent during the whole measurement (joins included): packets, bytes with their Ethernet headers. */
@@ -29,6 +29,8 @@ export type NetnsFanoutResult = {
 	readonly mtu: number;
 	readonly serverAddress: string;
 	readonly loadAddress: string;
+	/** How each host's kernel work was kept on its own CPUs, in words (netns.ts). */
+	readonly steering: string;
 	readonly hub?: NetnsTarget;
 	readonly hubFailed?: string;
 	readonly irc?: NetnsTarget;
@@ -98,6 +100,7 @@ export async function runFanoutNetns(options: FanoutOptions): Promise<NetnsFanou
 		mtu: NETNS_MTU,
 		serverAddress: net.server.address,
 		loadAddress: net.load.address,
+		steering: describeSteering(net.steering),
 		hub,
 		hubFailed,
 		irc,

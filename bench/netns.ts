@@ -9,8 +9,18 @@
  * leave, and the machine's own interfaces are never touched. Names carry the pid of the run that
  * made them: those of a run that is gone are swept away at the start, and `remove()` (also called
  * on exit and on SIGINT or SIGTERM) deletes this run's, killing what still runs inside.
+ *
+ * Each host's kernel work on its own cores, as on a LAN: all of it runs on this machine, and a veth
+ * hands a packet to the receiving namespace in the sender's own system call, so the work of
+ * delivering what the server sends (the bridge's flood, and in the load's namespace a copy of each
+ * group datagram for every member's socket) was charged to the server. Where the machine has two
+ * CPUs or more and `taskset` is here, the server runs on the first CPU this process may use
+ * (`serverPin`), and receive packet steering (RPS) sends the packets that arrive on the bridge's
+ * ports and the load's `eth0` to the others, the server's `eth0` to the server's: the receiving
+ * side's kernel does its own work, on its own CPU, as it does when the hosts are machines.
  */
 import {type ChildProcess, execFileSync, fork, type ForkOptions, spawn, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 
 export const BENCH_NETNS_PREFIX = 'sctb';
 export const NETNS_MTU = 1500;
@@ -26,6 +36,68 @@ export function netnsUnavailable(): string | undefined {
 	if (made.error || made.status !== 0) return `ip netns does not work here: ${made.error?.message ?? made.stderr.trim()}`;
 	spawnSync('ip', ['netns', 'del', probe]);
 	return undefined;
+}
+
+/** The CPUs this process may run on (Linux's Cpus_allowed_list), in order; empty where it cannot be read. */
+export function allowedCpus(status: string = readStatus()): number[] {
+	const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1];
+	if (!list) return [];
+	const cpus: number[] = [];
+	for (const part of list.split(',')) {
+		const [from, to = from] = part.split('-').map(Number);
+		if (!Number.isInteger(from) || !Number.isInteger(to)) return [];
+		for (let cpu = from!; cpu <= to!; cpu++) cpus.push(cpu);
+	}
+
+	return cpus;
+}
+
+function readStatus(): string {
+	try {
+		return readFileSync('/proc/self/status', 'utf8');
+	} catch {
+		return '';
+	}
+}
+
+/** CPUs as sysfs takes them in `rps_cpus`: a hex mask in groups of 32 bits, highest first, comma between. */
+export function cpuMask(cpus: readonly number[]): string {
+	const words: number[] = [];
+	for (const cpu of cpus) {
+		const word = Math.floor(cpu / 32);
+		while (words.length <= word) words.push(0);
+		words[word] = (words[word]! | (1 << (cpu % 32))) >>> 0;
+	}
+
+	return words
+		.reverse()
+		.map((word, index) => word.toString(16).padStart(index === 0 ? 1 : 8, '0'))
+		.join(',');
+}
+
+/** Which CPU the server gets and which the rest, or why each host's kernel work cannot be kept apart here. */
+export type Steering = {readonly server: number; readonly others: readonly number[]} | {readonly why: string};
+
+let steering: Steering | undefined;
+export function benchSteering(): Steering {
+	if (steering) return steering;
+	const cpus = allowedCpus();
+	if (cpus.length < 2) steering = {why: `${cpus.length === 0 ? 'no CPU list' : 'one CPU'}: the hosts share it`};
+	else if (spawnSync('taskset', ['--version']).status !== 0) steering = {why: 'no taskset to pin the server with'};
+	else steering = {server: cpus[0]!, others: cpus.slice(1)};
+	return steering;
+}
+
+/** The steering in words, for the report. */
+export function describeSteering(steer: Steering): string {
+	if ('why' in steer) return `Each host's kernel work is not kept apart here (${steer.why}): a veth delivers in the sender's system call, so the receivers' work is charged to the server.`;
+	return `The server runs on CPU ${steer.server} (\`taskset\`), and receive packet steering (RPS) hands what arrives on the bridge's ports and the load's \`eth0\` to CPU ${steer.others.join(', ')}, and what arrives on the server's \`eth0\` to CPU ${steer.server}: each host's kernel does its own receiving on its own CPU, as on a LAN (a veth would otherwise do it in the sender's system call, charging the members' kernel work to the server).`;
+}
+
+/** What a server's command in the namespaces starts with: `taskset -c CPU` where steering works, else nothing. */
+export function serverPin(): readonly string[] {
+	const steer = benchSteering();
+	return 'server' in steer ? ['taskset', '-c', String(steer.server)] : [];
 }
 
 function alive(pid: number): boolean {
@@ -72,6 +144,8 @@ export type BenchNet = {
 	readonly load: NetHost;
 	/** The packet and byte counters of a host's `eth0` (as the veth counts them: a GSO packet is one). */
 	counters(host: NetHost): LinkCounters;
+	/** How each host's kernel work is kept on its own CPUs (RPS), or why it is not. */
+	readonly steering: Steering;
 	remove(): void;
 };
 
@@ -129,9 +203,21 @@ export function buildBenchNet(): BenchNet {
 			if (routes) throw new Error(`${host.ns} has a default route (${routes}): refusing to send anything`);
 		}
 
+		const steer = benchSteering();
+		if ('server' in steer) {
+			// `ip netns exec` mounts the namespace's own /sys, where its interfaces' queues are.
+			const steerTo = (ns: string, device: string, cpus: readonly number[]) =>
+				execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', `for queue in /sys/class/net/${device}/queues/rx-*/rps_cpus; do echo ${cpuMask(cpus)} > "$queue"; done`], {stdio: 'ignore'});
+			steerTo(bridge, 'vsrv', steer.others);
+			steerTo(bridge, 'vload', steer.others);
+			steerTo(load.ns, 'eth0', steer.others);
+			steerTo(server.ns, 'eth0', [steer.server]);
+		}
+
 		return {
 			server,
 			load,
+			steering: steer,
 			counters(host) {
 				const links = JSON.parse(ip(['-n', host.ns, '-s', '-j', 'link', 'show', 'eth0'])) as Array<{
 					stats64?: {tx: {packets: number; bytes: number}; rx: {packets: number; bytes: number}};
@@ -148,12 +234,13 @@ export function buildBenchNet(): BenchNet {
 }
 
 /**
- * `fork()`, or inside a namespace: `ip netns exec NS node ...` (ip execs node in place, so the
- * child's pid is node's, for its CPU readings), with the IPC channel passed down the same way.
+ * `fork()`, or inside a namespace: `ip netns exec NS [PIN...] node ...` (ip, and taskset when
+ * `pin` is `serverPin()`, exec node in place, so the child's pid is node's, for its CPU readings),
+ * with the IPC channel passed down the same way.
  */
-export function forkIn(ns: string | undefined, script: string, args: readonly string[], options: ForkOptions = {}): ChildProcess {
+export function forkIn(ns: string | undefined, script: string, args: readonly string[], options: ForkOptions & {readonly pin?: readonly string[]} = {}): ChildProcess {
 	if (!ns) return fork(script, args, options);
 	const execArgv = options.execArgv ?? [];
 	const stdio = options.stdio ?? ['inherit', 'inherit', 'inherit', 'ipc'];
-	return spawn('ip', ['netns', 'exec', ns, process.execPath, ...execArgv, script, ...args], {env: options.env, stdio, serialization: options.serialization});
+	return spawn('ip', ['netns', 'exec', ns, ...(options.pin ?? []), process.execPath, ...execArgv, script, ...args], {env: options.env, stdio, serialization: options.serialization});
 }

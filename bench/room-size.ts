@@ -7,7 +7,7 @@
  */
 import {startHubServer} from './fanout-hub.js';
 import {Load} from './fanout-load.js';
-import {buildBenchNet, netnsUnavailable, sweepStale, type BenchNet} from './netns.js';
+import {buildBenchNet, describeSteering, netnsUnavailable, sweepStale, type BenchNet} from './netns.js';
 
 export type RoomSizePoint = {
 	readonly members: number;
@@ -43,6 +43,8 @@ export type RoomSizeResult = {
 	readonly points: readonly RoomSizePoint[];
 	/** Why the rooms were not measured between namespaces too (quick runs, no root). */
 	readonly namespacesSkipped?: string;
+	/** How each host's kernel work was kept on its own CPUs between namespaces, in words (netns.ts). */
+	readonly steering?: string;
 };
 
 /** Messages a second into the room, whatever its size: 50 members deliver about 4,900 a second, 500 about 49,900. */
@@ -54,10 +56,12 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 	const sizes = quick ? [50, 200] : [50, 200, 500];
 	await measureRooms(sizes, 'loopback', undefined, windowMs, points, log);
 	const namespacesSkipped = quick ? 'a quick run measures on loopback only' : netnsUnavailable();
+	let steering: string | undefined;
 	if (namespacesSkipped === undefined) {
 		const swept = sweepStale();
 		if (swept.length > 0) log(`removed namespaces left by earlier runs: ${swept.join(', ')}`);
 		const net = buildBenchNet();
+		steering = describeSteering(net.steering);
 		try {
 			await measureRooms(sizes, 'namespaces', net, windowMs, points, log);
 		} finally {
@@ -65,7 +69,7 @@ export async function runRoomSize(quick: boolean, log: (line: string) => void): 
 		}
 	}
 
-	return {totalRate: TOTAL_RATE, windowMs, points, ...(namespacesSkipped === undefined ? {} : {namespacesSkipped})};
+	return {totalRate: TOTAL_RATE, windowMs, points, ...(namespacesSkipped === undefined ? {} : {namespacesSkipped}), ...(steering === undefined ? {} : {steering})};
 }
 
 async function measureRooms(sizes: readonly number[], where: RoomSizePoint['where'], net: BenchNet | undefined, windowMs: number, points: RoomSizePoint[], log: (line: string) => void): Promise<void> {
