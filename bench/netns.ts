@@ -207,17 +207,22 @@ export function buildBenchNet(): BenchNet {
 		if ('server' in steer) {
 			// `ip netns exec` mounts the namespace's own /sys, where its interfaces' queues are.
 			const steerTo = (ns: string, device: string, cpus: readonly number[]) =>
-				execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', `for queue in /sys/class/net/${device}/queues/rx-*/rps_cpus; do echo ${cpuMask(cpus)} > "$queue"; done`], {stdio: 'ignore'});
-			steerTo(bridge, 'vsrv', steer.others);
-			steerTo(bridge, 'vload', steer.others);
-			steerTo(load.ns, 'eth0', steer.others);
-			steerTo(server.ns, 'eth0', [steer.server]);
+				execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', `for queue in /sys/class/net/${device}/queues/rx-*/rps_cpus; do echo ${cpuMask(cpus)} > "$queue" || exit 1; done`], {stdio: 'ignore'});
+			try {
+				steerTo(bridge, 'vsrv', steer.others);
+				steerTo(bridge, 'vload', steer.others);
+				steerTo(load.ns, 'eth0', steer.others);
+				steerTo(server.ns, 'eth0', [steer.server]);
+			} catch {
+				// A kernel without RPS, or a read-only /sys: no steering, and no pinning without it.
+				steering = {why: 'rps_cpus cannot be written here'};
+			}
 		}
 
 		return {
 			server,
 			load,
-			steering: steer,
+			steering: benchSteering(),
 			counters(host) {
 				const links = JSON.parse(ip(['-n', host.ns, '-s', '-j', 'link', 'show', 'eth0'])) as Array<{
 					stats64?: {tx: {packets: number; bytes: number}; rx: {packets: number; bytes: number}};
