@@ -37,7 +37,8 @@ export async function runTui({stdout = process.stdout, stdin = process.stdin, st
 	const {graphics: _graphics, ...withoutGraphics} = features ?? {tmux: false, hyperlinks: false};
 	const shown = pixels && !alternate ? withoutGraphics : features;
 	const inkStdout = pixels && alternate ? pixelStdout(stdout) : stdout;
-	const terminal = stdin.isTTY ? new TerminalInput(stdin) : undefined;
+	// Until Ink turns raw mode on, the terminal is cooked: what was typed meanwhile has Enter as a line feed.
+	const terminal = stdin.isTTY ? new TerminalInput(stdin, {typeahead: stdin.isRaw !== true}) : undefined;
 	// Focus reports tell when the terminal is in the background; the title is saved, to be put back.
 	const watchFocus = terminal !== undefined && features?.notify !== undefined;
 	let restored = false;

@@ -105,6 +105,22 @@ describe('pastes in a real terminal (tmux)', () => {
 	});
 });
 
+describe('keys typed while the TUI starts (a real terminal, still cooked)', () => {
+	test('a line typed and Entered before the TUI took the terminal is sent, not left as two lines', async () => {
+		// The program waits for a file, so the keys surely reach the terminal in cooked mode (its
+		// echo on screen shows it), where Enter becomes a line feed.
+		const go = path.join(folder, 'early.go');
+		terminals.start('early', `while [ ! -e ${JSON.stringify(go)} ]; do sleep 0.05; done; XDG_DATA_HOME=${JSON.stringify(folder)} exec ${cli} --join 127.0.0.1:${port} --name early`, 110, 30);
+		terminals.type('early', 'early bird', 'Enter');
+		await terminals.waitFor('early', /^early bird$/m);
+		writeFileSync(go, '');
+		await terminals.waitFor('early', `● connected · joined · 127.0.0.1:${port} · as early`);
+		await waitFor(() => said('early').length === 1, {what: 'the early line at the watcher'});
+		expect(said('early')).toEqual(['early bird']);
+		expect(terminals.screen('early')).not.toMatch(/2 lines/);
+	});
+});
+
 describe('a crash in the TUI', () => {
 	test('restores the terminal, leaves the room, names the log file, and exits 1', async () => {
 		const pidFile = path.join(folder, 'crasher.pid');

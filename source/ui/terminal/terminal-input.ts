@@ -9,6 +9,12 @@ export const ESCAPE_WAIT_MS = 30;
 /** A paste whose bytes stop this long before its end marker is over (a stray start marker). */
 export const PASTE_IDLE_MS = 300;
 
+/**
+ * The first chunk read after raw mode turned on counts as typed ahead when it comes this soon
+ * after the switch (what the terminal held is read at once; a key typed later comes later).
+ */
+export const TYPEAHEAD_MS = 500;
+
 /** Turns bracketed paste (DEC 2004) on and off. */
 export const bracketedPasteOn = '\u001B[?2004h';
 export const bracketedPasteOff = '\u001B[?2004l';
@@ -21,7 +27,10 @@ class InkStdin extends EventEmitter {
 	readonly isTTY = true;
 	private readonly queue: string[] = [];
 
-	constructor(private readonly terminal: NodeJS.ReadStream) {
+	constructor(
+		private readonly terminal: NodeJS.ReadStream,
+		private readonly onRawMode: (mode: boolean) => void,
+	) {
 		super();
 	}
 
@@ -40,6 +49,7 @@ class InkStdin extends EventEmitter {
 
 	setRawMode(mode: boolean): this {
 		this.terminal.setRawMode?.(mode);
+		this.onRawMode(mode);
 		return this;
 	}
 
@@ -77,16 +87,28 @@ export class TerminalInput {
 
 	private readonly now: () => number;
 	private readonly toInk: (data: string) => void;
+	/**
+	 * Keys typed before the TUI took the terminal (while `npx` was still starting, say) went
+	 * through the terminal's line discipline in cooked mode, which turns Enter's carriage return
+	 * into a line feed (ICRNL). They are read before raw mode is on, or in the first chunk after
+	 * it: there a line feed is the Enter the person pressed, not Ctrl+J (a new line).
+	 */
+	private typeahead: 'cooked' | {readonly rawAt: number} | 'over';
 
 	/**
 	 * `toInk` replaces the stream Ink reads (a test hands the keys to ink-testing-library's stdin);
-	 * `now` is the clock bursts are timed by.
+	 * `now` is the clock bursts are timed by; `typeahead`: the terminal is still in cooked mode
+	 * until Ink turns raw mode on (the TUI's real terminal), so what was typed before is read as
+	 * above.
 	 */
 	constructor(
 		private readonly terminal: NodeJS.ReadStream,
-		options: {readonly now?: () => number; readonly toInk?: (data: string) => void} = {},
+		options: {readonly now?: () => number; readonly toInk?: (data: string) => void; readonly typeahead?: boolean} = {},
 	) {
-		this.ink = new InkStdin(terminal);
+		this.typeahead = options.typeahead ? 'cooked' : 'over';
+		this.ink = new InkStdin(terminal, mode => {
+			if (mode && this.typeahead === 'cooked') this.typeahead = {rawAt: this.now()};
+		});
 		this.now = options.now ?? Date.now;
 		this.toInk = options.toInk ?? (data => {
 			this.ink.deliver(data);
@@ -131,7 +153,9 @@ export class TerminalInput {
 	/** Takes bytes as the terminal sent them. */
 	feed(chunk: string): void {
 		clearTimeout(this.escapeTimer);
-		this.dispatch(this.decoder.push(chunk, this.now()));
+		const now = this.now();
+		if (this.typedAhead(now)) chunk = chunk.replaceAll('\n', '\r');
+		this.dispatch(this.decoder.push(chunk, now));
 		if (this.decoder.waiting) {
 			this.escapeTimer = setTimeout(
 				() => {
@@ -140,6 +164,15 @@ export class TerminalInput {
 				this.decoder.pasting ? PASTE_IDLE_MS : ESCAPE_WAIT_MS,
 			);
 		}
+	}
+
+	/** Whether `chunk`, read now, was typed before raw mode was on (see `typeahead`). */
+	private typedAhead(now: number): boolean {
+		if (this.typeahead === 'over') return false;
+		if (this.typeahead === 'cooked') return true;
+		const {rawAt} = this.typeahead;
+		this.typeahead = 'over';
+		return now - rawAt <= TYPEAHEAD_MS;
 	}
 
 	private dispatch(events: readonly TerminalEvent[]): void {
