@@ -8,6 +8,7 @@
 import {RoomHost} from '../source/net/room-host.js';
 import {MemberLink} from '../source/net/member-link.js';
 import {downloadFile, uploadFile} from '../source/net/transfer-client.js';
+import {transferIdentity} from '../source/protocol/secure/handshake.js';
 import {nowMs} from './util.js';
 
 export type TransferChildMessage =
@@ -32,7 +33,10 @@ process.on('message', (message: {type: string}) => {
 	if (message.type === 'stop') void stop(0);
 });
 
-async function member(port: number, name: string): Promise<{link: MemberLink; token: string; endpoint: {host: string; port: number}}> {
+type Endpoint = {host: string; port: number; psk?: {identity: string; key: Buffer}};
+
+/** Joins as `name`; the endpoint carries the session's transfer key (TLS), as the app's transfer agent does. */
+async function member(port: number, name: string): Promise<{link: MemberLink; token: string; endpoint: Endpoint}> {
 	const link = new MemberLink({host: '127.0.0.1', port});
 	const joined = await link.join(name);
 	if (!joined.ok) throw new Error(`${name} could not join: ${joined.reason}`);
@@ -40,7 +44,8 @@ async function member(port: number, name: string): Promise<{link: MemberLink; to
 	const endpoint = link.transferEndpoint;
 	if (!token || !endpoint) throw new Error('the welcome announced no transfer port');
 	cleanup = async () => link.leave(1000);
-	return {link, token, endpoint};
+	const key = link.transferKey;
+	return {link, token, endpoint: key ? {...endpoint, psk: {identity: transferIdentity(key), key}} : endpoint};
 }
 
 try {

@@ -25,8 +25,9 @@ export class RoomHost {
 
 	private createTransferServer(): TransferServer {
 		return new TransferServer({
-			// In a private room, transfers run in TLS under the uploader's own session key.
-			psk: this.options.secret === undefined ? undefined : identity => this.started?.transferPskOf(identity),
+			// Transfers run in TLS under the member's own session key, in an open room as in a private
+			// one: its key exchange gives every session one, and a passive listener reads no file.
+			psk: identity => this.started?.transferPskOf(identity),
 			host: this.options.bind,
 			port: this.options.transferPort,
 			maxFileSize: this.options.maxFileSize,

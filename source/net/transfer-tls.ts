@@ -2,8 +2,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 
 /**
- * In a room with a secret, file transfers run inside TLS 1.3 with a pre-shared key: the member's
- * own session's (from its join handshake), named by its session token as the PSK identity. No
+ * File transfers run inside TLS 1.3 with a pre-shared key, in an open room as in a private one:
+ * the member's own session's (from its join handshake), named by an identity derived from it. No
  * certificates, and (EC)DHE on top of the key for forward secrecy. Everything after the TCP
  * handshake (names, tokens, bytes) is encrypted and authenticated.
  *
@@ -27,7 +27,8 @@ export type TransferListenerLimits = {
 };
 
 /**
- * The transfer server's listener: TLS with the room's transfer key, or plain TCP without one.
+ * The transfer server's listener: TLS with the members' transfer keys, or plain TCP without a
+ * way to look them up (a bare TransferServer, as its own tests start it; a host always has one).
  * `onConnection` gets the connection once it is ready for the request (after the TLS handshake).
  */
 export function transferListener(

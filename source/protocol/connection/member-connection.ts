@@ -159,9 +159,9 @@ export class MemberConnection {
 		return this.keys.fingerprint;
 	}
 
-	/** In a private room, this session's key for its file transfers (an open room's go in the clear). */
+	/** This session's key for its file transfers (TLS 1.3 with it as the pre-shared key), open room or private. */
 	get transferKey(): Buffer | undefined {
-		return this.secret === undefined ? undefined : this.keys.transferKey;
+		return this.keys.transferKey;
 	}
 
 	/** A key the hub showed that was not the one expected (see `hub-key-changed`). */
