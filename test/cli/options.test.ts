@@ -139,3 +139,61 @@ describe('--graphics', () => {
 		expect(usageError([...join, '--graphics', 'png']).message).toBe('--graphics takes auto, kitty, iterm2, sixel or blocks, not "png"');
 	});
 });
+
+describe('--join addresses (the README: port 9999 unless given; IPv6 in brackets, a link-local one with its zone)', () => {
+	test('a host alone takes port 9999; HOST:PORT its port', () => {
+		expect(parseOptions(['--join', '192.168.1.8', '--name', 'bob'], {}).join).toEqual({host: '192.168.1.8', port: 9999});
+		expect(parseOptions(['--join', '192.168.1.8:4000', '--name', 'bob'], {}).join).toEqual({host: '192.168.1.8', port: 4000});
+		expect(parseOptions(['--join', 'chat.lan', '--name', 'bob'], {}).join).toEqual({host: 'chat.lan', port: 9999});
+	});
+
+	test('IPv6: bare, in brackets with a port, and link-local with its zone', () => {
+		expect(parseOptions(['--join', '::1', '--name', 'bob'], {}).join).toEqual({host: '::1', port: 9999});
+		expect(parseOptions(['--join', '[::1]:4000', '--name', 'bob'], {}).join).toEqual({host: '::1', port: 4000});
+		expect(parseOptions(['--join', '[fe80::1%eth0]:9999', '--name', 'bob'], {}).join).toEqual({host: 'fe80::1%eth0', port: 9999});
+		expect(parseOptions(['--join', '[fe80::1%eth0]', '--name', 'bob'], {}).join).toEqual({host: 'fe80::1%eth0', port: 9999});
+	});
+
+	test('a bad port or an empty host is refused with what was wrong, exit code 2', () => {
+		for (const [address, says] of [
+			['192.168.1.8:0', '"0" is not a port (1-65535)'],
+			['192.168.1.8:65536', '"65536" is not a port (1-65535)'],
+			['192.168.1.8:ninety', '"ninety" is not a port (1-65535)'],
+			[':9999', 'is not a host name or address'],
+			['[::1]:', '"" is not a port (1-65535)'],
+		] as const) {
+			const error = usageError(['--join', address, '--name', 'bob']);
+			expect(error.message).toContain(says);
+			expect(error.message).toMatch(/^--join: /);
+			expect(error.exitCode).toBe(2);
+		}
+	});
+});
+
+describe('--max-file-size (the README: a SIZE such as 500M; 1G when absent)', () => {
+	const host = ['--host', '--name', 'alice'];
+	test('sizes in bytes, K, M, G and T (powers of 1,024), with or without B or iB', () => {
+		const sizes: Array<[string, number]> = [
+			['1G', 1024 ** 3],
+			['500M', 500 * 1024 ** 2],
+			['500MB', 500 * 1024 ** 2],
+			['2GiB', 2 * 1024 ** 3],
+			['1.5k', 1536],
+			['4096', 4096],
+			['1t', 1024 ** 4],
+		];
+		for (const [text, bytes] of sizes) expect([text, parseOptions([...host, '--max-file-size', text], {}).maxFileSize]).toEqual([text, bytes]);
+	});
+
+	test('not a size: refused, naming the flag and the value', () => {
+		for (const text of ['big', '0', '5X', '1.2.3G', 'G']) {
+			const error = usageError([...host, '--max-file-size', text]);
+			expect(error.message).toContain('--max-file-size takes a size such as 500M or 2G');
+			expect(error.exitCode).toBe(2);
+		}
+	});
+
+	test('absent: left to the transfer server (its default, 1 GiB: test/net/transfer-server.test.ts)', () => {
+		expect(parseOptions(host, {}).maxFileSize).toBeUndefined();
+	});
+});

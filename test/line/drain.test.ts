@@ -43,7 +43,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
 type Run = {code: number; out: string[]; err: string};
 
 /** Pipes `lines` into a line-mode member named `name` in bursts, as a script's stdin would. */
-async function pipeThrough(port: number, name: string, lines: readonly string[], bursts: readonly number[]): Promise<Run> {
+async function pipeThrough(port: number, name: string, lines: readonly string[], bursts: readonly number[], format: 'json' | 'plain' = 'json'): Promise<Run> {
 	const session = new ChatSession({link: new MemberLink({host: '127.0.0.1', port}), role: 'member'});
 	const input = new PassThrough();
 	const output = new PassThrough().setEncoding('utf8');
@@ -58,7 +58,7 @@ async function pipeThrough(port: number, name: string, lines: readonly string[],
 	errors.on('data', (chunk: string) => {
 		run.err += chunk;
 	});
-	const done = runLineMode({session, format: 'json', name, input, output, errors});
+	const done = runLineMode({session, format, name, input, output, errors});
 	let at = 0;
 	for (let burst = 0; at < lines.length; burst++) {
 		const size = bursts[burst % bursts.length]!;
@@ -122,6 +122,21 @@ describe('line mode at end of input', () => {
 		// Three members at 9 lines/s; the largest case bounds the wait.
 		(MAX_LINES / 9) * 1000 + 60_000,
 	);
+
+	it('--plain says a long backlog once, on stderr, and nothing of it on stdout; every line arrives', async () => {
+		hub = await startHub();
+		watcher = await joinMember(hub.port, 'watcher');
+		const lines = Array.from({length: 40}, (_, index) => `plain line ${index}`);
+		const run = await pipeThrough(hub.port, 'bot', lines, [40], 'plain');
+		expect(run.code).toBe(0);
+		const notices = run.err.split('\n').filter(line => line !== '');
+		expect(notices).toHaveLength(1);
+		expect(notices[0]).toMatch(/^\* sending [\d,]+ queued lines at the room's pace( \(about \d+ s\))?; nothing is dropped$/);
+		expect(run.out.some(line => line.includes('queued lines'))).toBe(false);
+		const room = watcher;
+		await waitFor(() => room.messages().includes('bot: plain line 39'), {what: 'the last line at the watcher'});
+		expect(room.messages().filter(text => text.startsWith('bot: '))).toEqual(lines.map(line => `bot: ${line}`));
+	});
 
 	it('a line over the limit is refused with its line number and size, the rest still arrive, and the exit code says so', async () => {
 		hub = await startHub();

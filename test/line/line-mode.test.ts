@@ -244,3 +244,42 @@ describe('an ignored member in line mode', () => {
 		expect(await run.exitCode()).toBe(0);
 	});
 });
+
+describe('typing and /files in line mode (the README: typing only with --json; /files lists the offers)', () => {
+	const offer = (seq: number, id: string, name: string, size: number, complete: boolean) => ({k: 'offer' as const, seq, time: T0 + seq, id, name, size, from: 'bob', complete});
+
+	it('--json prints typing as {"type":"typing"}; --plain prints nothing for it', async () => {
+		const json = start('json');
+		await json.welcome();
+		json.link.push({k: 'typing', from: 'bob', active: true}, {k: 'typing', from: 'bob', active: false}, ev.msg(2, 'bob', 'done typing'));
+		await waitFor(() => json.json().some(event => event.seq === 2), {...bounded, what: 'the message after the typing'});
+		expect(json.json().filter(event => event.type === 'typing')).toEqual([
+			{type: 'typing', from: 'bob', active: true},
+			{type: 'typing', from: 'bob', active: false},
+		]);
+		json.input.end();
+		expect(await json.exitCode()).toBe(0);
+
+		const plain = start('plain');
+		await plain.welcome();
+		plain.link.push({k: 'typing', from: 'bob', active: true}, ev.msg(2, 'bob', 'done typing'));
+		await waitFor(() => plain.outLines().some(line => line.includes('done typing')), {...bounded, what: 'the message after the typing'});
+		plain.input.end();
+		expect(await plain.exitCode()).toBe(0);
+		expect([...plain.outLines(), ...plain.errLines()].filter(line => /typing/.test(line) && !line.includes('done typing'))).toEqual([]);
+	});
+
+	it('/files lists every offer so far with its id, name, size, sender and state', async () => {
+		const run = start('plain');
+		await run.welcome();
+		run.link.push(offer(2, 'k3xq7a2m', 'slides.pdf', 2048, true), offer(3, 'p4fd9zbe', 'photo.png', 512, false));
+		await waitFor(() => run.outLines().some(line => line.includes('photo.png')), {...bounded, what: 'the second offer'});
+		run.input.write('/files\n');
+		await waitFor(() => [...run.outLines(), ...run.errLines()].some(line => line.includes('Files (/get ID)')), {...bounded, what: 'the /files list'});
+		const all = [...run.outLines(), ...run.errLines()].join('\n');
+		expect(all).toContain('k3xq7a2m  slides.pdf  2048 bytes  from bob  (ready)');
+		expect(all).toContain('p4fd9zbe  photo.png  512 bytes  from bob  (uploading)');
+		run.input.end();
+		expect(await run.exitCode()).toBe(0);
+	});
+});

@@ -73,6 +73,17 @@ describe('transfer server refusals', () => {
 		expect(events.log).toEqual([]);
 	});
 
+	test('with no limit given (the host without --max-file-size): 1 GiB is accepted, one byte more refused', async () => {
+		const {port, events} = await setup();
+		const over = await rawUpload(port, 'over.bin', 1024 ** 3 + 1);
+		expect(over.reply).toMatchObject({ok: false, code: 'too-large'});
+		over.socket.destroy();
+		const limit = await rawUpload(port, 'limit.bin', 1024 ** 3);
+		expect(limit.reply).toMatchObject({ok: true});
+		limit.socket.destroy();
+		await events.next('failed', (limit.reply as {id: string}).id);
+	});
+
 	test('the spool quota counts uploads and frees failed ones', async () => {
 		const {endpoint, port, events, dir} = await setup({spoolQuota: 3000});
 		await uploadFile({...endpoint, token: aliceToken, path: await fileOf(dir, 2000)});

@@ -238,6 +238,30 @@ describe('pastes, line breaks and editing', () => {
 	});
 });
 
+describe('the editing keys the README lists', () => {
+	test('Ctrl+W deletes the word before the cursor, Ctrl+A goes to the line start, Ctrl+K deletes the rest of the line', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, 'one two three ', '\u0017');
+		await waitForInput(rendered, 'one two');
+		await press(rendered, 'deux', '\u0001', keys.right, keys.right, keys.right, keys.right, '\u000B');
+		await waitForInput(rendered, 'one');
+		await press(rendered, 'un', keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['one un']);
+	});
+
+	test('a draft of seven lines shows in five rows of input, and goes out whole', async () => {
+		const {session, rendered} = await start();
+		await press(rendered, `\u001B[200~${['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7'].join('\n')}\u001B[201~`);
+		await waitForText(rendered, '7 lines');
+		const rows = lines(rendered).filter(line => /^(› | {2})l\d$/.test(line.trimEnd()));
+		expect(rows).toHaveLength(5);
+		await press(rendered, keys.enter);
+		await waitFor(() => session.submitted.length === 1);
+		expect(session.submitted).toEqual(['l1\nl2\nl3\nl4\nl5\nl6\nl7']);
+	});
+});
+
 describe('a file dragged into the terminal', () => {
 	const pasted = (text: string) => `\u001B[200~${text}\u001B[201~`;
 
