@@ -8,7 +8,7 @@
 import {RoomHost} from '../source/net/room-host.js';
 import {MemberLink} from '../source/net/member-link.js';
 import {downloadFile, uploadFile} from '../source/net/transfer-client.js';
-import {transferIdentity} from '../source/protocol/secure/handshake.js';
+import {pskOf, type TransferPsk} from '../source/net/transfer-tls.js';
 import {nowMs} from './util.js';
 
 export type TransferChildMessage =
@@ -33,7 +33,7 @@ process.on('message', (message: {type: string}) => {
 	if (message.type === 'stop') void stop(0);
 });
 
-type Endpoint = {host: string; port: number; psk?: {identity: string; key: Buffer}};
+type Endpoint = {host: string; port: number; psk?: TransferPsk};
 
 /** Joins as `name`; the endpoint carries the session's transfer key (TLS), as the app's transfer agent does. */
 async function member(port: number, name: string): Promise<{link: MemberLink; token: string; endpoint: Endpoint}> {
@@ -44,8 +44,7 @@ async function member(port: number, name: string): Promise<{link: MemberLink; to
 	const endpoint = link.transferEndpoint;
 	if (!token || !endpoint) throw new Error('the welcome announced no transfer port');
 	cleanup = async () => link.leave(1000);
-	const key = link.transferKey;
-	return {link, token, endpoint: key ? {...endpoint, psk: {identity: transferIdentity(key), key}} : endpoint};
+	return {link, token, endpoint: {...endpoint, psk: pskOf(link.transferKey)}};
 }
 
 try {

@@ -1,5 +1,4 @@
-import {transferIdentity} from '../protocol/secure/handshake.js';
-import type {TransferPsk} from './transfer-tls.js';
+import {pskOf, type TransferPsk} from './transfer-tls.js';
 import {lstatSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -100,7 +99,6 @@ export class TransferAgent implements TransferPort {
 			throw new Error('not in a room with file transfer yet');
 		}
 
-		const key = this.link.transferKey;
-		return {...endpoint, token, psk: key && {identity: transferIdentity(key), key}};
+		return {...endpoint, token, psk: pskOf(this.link.transferKey)};
 	}
 }

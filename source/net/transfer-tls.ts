@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import {transferIdentity} from '../protocol/secure/handshake.js';
 
 /**
  * File transfers run inside TLS 1.3 with a pre-shared key, in an open room as in a private one:
@@ -13,6 +14,11 @@ import tls from 'node:tls';
 
 /** A client's pre-shared key: its session token (the PSK identity) and the key. */
 export type TransferPsk = {readonly identity: string; readonly key: Buffer};
+
+/** A session's transfer key as the client offers it (undefined: no key, plain TCP). */
+export function pskOf(key: Buffer | undefined): TransferPsk | undefined {
+	return key && {identity: transferIdentity(key), key};
+}
 const common: {minVersion: tls.SecureVersion; ciphers: string} = {
 	minVersion: 'TLSv1.3',
 	ciphers: 'TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384',

@@ -166,7 +166,7 @@ export class TerminalInput {
 		}
 	}
 
-	/** Whether `chunk`, read now, was typed before raw mode was on (see `typeahead`). */
+	/** Whether what is read now was typed before raw mode was on (see `typeahead`); the first chunk after the switch ends it. */
 	private typedAhead(now: number): boolean {
 		if (this.typeahead === 'over') return false;
 		if (this.typeahead === 'cooked') return true;
