@@ -1,3 +1,5 @@
+import {readdir} from 'node:fs/promises';
+import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
 import {noisePng, tinyPng} from '../helpers/images.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -10,7 +12,15 @@ afterEach(async () => {
 	room = undefined;
 });
 
-test('an image is previewed in a real terminal: at once when under 512 kB, a larger one once downloaded; none with --no-preview', async () => {
+/** The names in a folder, hidden ones too; none when it does not exist. */
+async function filesIn(folder: string): Promise<string[]> {
+	return readdir(folder).catch((error: NodeJS.ErrnoException) => {
+		if (error.code === 'ENOENT') return [];
+		throw error;
+	});
+}
+
+test('an image is previewed in a real terminal: at once when under 512 kB (saved nowhere), a larger one once downloaded; none with --no-preview', async () => {
 	room = await ImageRoom.open('preview-e2e-');
 	const picture = await room.file('pic.png', tinyPng(16, 8));
 	// 400 x 400 pixels of noise: about 640 kB, over what is fetched before a download.
@@ -28,6 +38,8 @@ test('an image is previewed in a real terminal: at once when under 512 kB, a lar
 	await t.waitFor('alice', fourRows);
 	expect(t.screen('alice')).toMatch(new RegExp(`/get ${id}[^\\n]*\\n[^\\n]*▀{16}`));
 	expect(t.screen('alice')).not.toContain('saved pic.png');
+	// Fetched into memory and saved nowhere: alice's download folder holds nothing yet, not even a partial file.
+	expect(await filesIn(path.join(room.scratch, 'alice'))).toEqual([]);
 
 	t.type('carol', '-l', `/get ${id}`);
 	t.type('carol', 'Enter');
@@ -35,6 +47,7 @@ test('an image is previewed in a real terminal: at once when under 512 kB, a lar
 	t.type('alice', '-l', `/get ${id}`);
 	t.type('alice', 'Enter');
 	await t.waitFor('alice', 'saved pic.png');
+	expect(await filesIn(path.join(room.scratch, 'alice'))).toEqual(['pic.png']);
 	// Downloaded, it is not drawn a second time.
 	t.type('alice', '-l', 'after the download');
 	t.type('alice', 'Enter');
