@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -180,6 +180,46 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 			await Promise.all([sawText(ann!, 'said while ann was away', 30_000), sawText(bob!, 'typed while cut off', 30_000), sawText(cat!, 'typed while cut off', 30_000)]);
 		});
 	});
+
+	// Alone, not with the tests above: it takes cat's link down for half a minute.
+	test('a download cut off by an outage resumes by itself from its partial file when the link is back', async () => {
+		const [, , m3] = net.members;
+		const [, bob, cat] = members;
+		const bytes = randomBytes(4 * 1024 * 1024);
+		const file = path.join(folder, 'cut-off.bin');
+		writeFileSync(file, bytes);
+		bob!.write(`/send ${file}`);
+		const offer = await waitFor(() => cat!.json().find(event => event.type === 'offer' && event.name === 'cut-off.bin' && event.complete === true), {timeoutMs: 30_000, what: 'the offer at cat'});
+		const id = offer.id as string;
+		const events = () => cat!.json().filter(event => event.type === 'transfer' && event.id === id);
+		// 4 Mbit/s towards cat: the download takes about 8 s, so the outage lands in the middle of it.
+		sh('ip', ['netns', 'exec', net.bridge, 'tc', 'qdisc', 'add', 'dev', m3.bridgePort, 'root', 'tbf', 'rate', '4mbit', 'burst', '32kb', 'latency', '400ms']);
+		try {
+			cat!.write(`/get ${id}`);
+			await waitFor(() => events().some(event => (event.bytes as number) >= 512 * 1024), {timeoutMs: 20_000, what: () => `half a MiB at cat\n${cat!.stderr}`});
+			sh('ip', ['-n', net.bridge, 'link', 'set', m3.bridgePort, 'down']);
+			// Down until the download gives up on its silent connection (30 s without a byte, the default).
+			const failed = await waitFor(() => events().find(event => event.state === 'failed'), {timeoutMs: 45_000, what: () => `the download cut off\n${JSON.stringify(events())}`});
+			expect(failed.error).toContain(`it resumes when the connection is back, or with /get ${id}`);
+			const kept = readdirSync(path.join(folder, 'cat')).find(name => name === `.${id}.part`);
+			expect(kept, 'the partial file is kept').toBeDefined();
+			const partial = statSync(path.join(folder, 'cat', kept!)).size;
+			expect(partial).toBeGreaterThanOrEqual(512 * 1024);
+			expect(partial).toBeLessThan(bytes.length);
+			sh('ip', ['-n', net.bridge, 'link', 'set', m3.bridgePort, 'up']);
+			const done = await waitFor(() => events().find(event => event.state === 'done'), {timeoutMs: 60_000, what: () => `the download resumed and done\n${JSON.stringify(events())}\n${cat!.stderr}`});
+			expect(createHash('sha256').update(readFileSync(done.path as string)).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+			// Nobody typed /get again; and the second run started from the partial file, not from 0.
+			const all = events();
+			const after = all.slice(all.findIndex(event => event.state === 'failed') + 1);
+			expect(after.filter(event => event.state === 'failed')).toEqual([]);
+			const firstProgress = after.find(event => event.state === 'progress');
+			expect(firstProgress?.bytes as number, JSON.stringify(all)).toBeGreaterThanOrEqual(partial);
+		} finally {
+			sh('ip', ['-n', net.bridge, 'link', 'set', m3.bridgePort, 'up']);
+			sh('ip', ['netns', 'exec', net.bridge, 'tc', 'qdisc', 'del', 'dev', m3.bridgePort, 'root']);
+		}
+	}, 150_000);
 
 	test('every member saw the room\'s messages in one order, each once', async () => {
 		const persistent = members;
