@@ -193,7 +193,7 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 		const id = offer.id as string;
 		const events = () => cat!.json().filter(event => event.type === 'transfer' && event.id === id);
 		// 4 Mbit/s towards cat: the download takes about 8 s, so the outage lands in the middle of it.
-		sh('ip', ['netns', 'exec', net.bridge, 'tc', 'qdisc', 'add', 'dev', m3.bridgePort, 'root', 'tbf', 'rate', '4mbit', 'burst', '32kb', 'latency', '400ms']);
+		net.exec(net.bridge, 'tc', ['qdisc', 'add', 'dev', m3.bridgePort, 'root', 'tbf', 'rate', '4mbit', 'burst', '32kb', 'latency', '400ms']);
 		try {
 			cat!.write(`/get ${id}`);
 			await waitFor(() => events().some(event => (event.bytes as number) >= 512 * 1024), {timeoutMs: 20_000, what: () => `half a MiB at cat\n${cat!.stderr}`});
@@ -217,7 +217,7 @@ describe.skipIf(unavailable !== undefined)('the real CLI on test hosts (network 
 			expect(firstProgress?.bytes as number, JSON.stringify(all)).toBeGreaterThanOrEqual(partial);
 		} finally {
 			sh('ip', ['-n', net.bridge, 'link', 'set', m3.bridgePort, 'up']);
-			sh('ip', ['netns', 'exec', net.bridge, 'tc', 'qdisc', 'del', 'dev', m3.bridgePort, 'root']);
+			net.exec(net.bridge, 'tc', ['qdisc', 'del', 'dev', m3.bridgePort, 'root']);
 		}
 	}, 150_000);
 
