@@ -1,14 +1,23 @@
 import {pskOf, type TransferPsk} from './transfer-tls.js';
-import {lstatSync, statSync} from 'node:fs';
+import {lstatSync, readdirSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import {pathPlatform} from '../session/commands/split-args.js';
-import type {PathPlatform, TransferPort, TransferProgress} from '../session/ports.js';
+import type {FolderEntry, PathPlatform, TransferPort, TransferProgress} from '../session/ports.js';
 import type {MemberLink} from './member-link.js';
 import {downloadFile, uploadFile} from './transfer-client.js';
 import {downloadFolder} from './transfer-client-folder-download.js';
 import {uploadFolder} from './transfer-client-folder.js';
 import {peekFile} from './transfer-client-peek.js';
+
+/** True when the symlink at `file` leads to a folder (a dangling or looping one does not). */
+function linksToFolder(file: string): boolean {
+	try {
+		return statSync(file, {throwIfNoEntry: false})?.isDirectory() === true;
+	} catch {
+		return false;
+	}
+}
 
 /**
  * The member's side of file transfer: talks TCP to the transfer server of the hub its link
@@ -35,6 +44,19 @@ export class TransferAgent implements TransferPort {
 			return stats !== undefined && (stats.isFile() || stats.isDirectory() || stats.isSymbolicLink());
 		} catch {
 			return false;
+		}
+	}
+
+	listFolder(typedFolder: string): readonly FolderEntry[] | undefined {
+		const folder = this.resolvePath(typedFolder === '' ? '.' : typedFolder);
+		try {
+			return readdirSync(folder, {withFileTypes: true}).map(entry => ({
+				name: entry.name,
+				// A symlink to a folder completes as one (/send refuses it by name, with the reason).
+				folder: entry.isDirectory() || (entry.isSymbolicLink() && linksToFolder(path.join(folder, entry.name))),
+			}));
+		} catch {
+			return undefined; // No such folder, or not ours to read: nothing to complete.
 		}
 	}
 

@@ -41,6 +41,16 @@ export type TransferProgress = (bytes: number, total: number, files?: {readonly 
 /** Which rules paths follow: Windows (backslash separates) or POSIX (backslash escapes). */
 export type PathPlatform = 'win32' | 'posix';
 
+/** An entry of a folder, as Tab completion of a path needs it. */
+export type FolderEntry = {readonly name: string; readonly folder: boolean};
+
+/** Where Tab completion of /send's paths reads folders from. */
+export type PathSource = {
+	readonly platform: PathPlatform;
+	/** The entries of the folder named as typed ('' is where the program started, `~/` the home folder); undefined when it cannot be read. */
+	list(typedFolder: string): readonly FolderEntry[] | undefined;
+};
+
 /**
  * What the session needs to move files. The net layer implements it over TCP to the host's
  * transfer server; tests implement it in memory. Errors reject with a message for people; a
@@ -57,6 +67,8 @@ export type TransferPort = {
 	readonly platform?: PathPlatform;
 	/** True when the path as typed (resolved like `resolvePath`) names an existing file or folder. */
 	exists?(typed: string): boolean;
+	/** The entries of the folder named as typed (resolved like `resolvePath`), for Tab completion; undefined when it cannot be read. */
+	listFolder?(typedFolder: string): readonly FolderEntry[] | undefined;
 	/** The size in bytes of the file at this path (typed as for /send), or undefined when it is no file. */
 	fileSize?(typed: string): number | undefined;
 	/** Uploads a file, or a folder as its tar archive (then `files` is set, and `skipped` names what was left out). */
