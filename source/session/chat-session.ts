@@ -12,6 +12,7 @@ import {Outbox} from './outbox.js';
 import {Peeks} from './peeks.js';
 import {refusalOf} from './refusal.js';
 import {reduceHubItem, roomState} from './room-reducer.js';
+import type {PathSource} from './ports.js';
 import type {ChatSessionOptions} from './session-options.js';
 import {SessionStore} from './session-store.js';
 import {tooLong} from './too-long.js';
@@ -156,6 +157,12 @@ export class ChatSession implements ChatSessionApi {
 
 	commands(): readonly CommandInfo[] {
 		return this.registry;
+	}
+
+	paths(): PathSource | undefined {
+		const {transfers} = this.options;
+		const listFolder = transfers?.listFolder?.bind(transfers);
+		return listFolder ? {platform: transfers!.platform ?? 'posix', list: listFolder} : undefined;
 	}
 
 	/** Whether the join gave a secret: the room is then a private one (the hub accepts no other). */

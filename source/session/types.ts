@@ -1,5 +1,6 @@
 import type {RefusalCode} from '../protocol/connection/outcomes.js';
 import type {IgnoreList} from './ignore-list.js';
+import type {PathSource} from './ports.js';
 
 /**
  * The contract between a ChatSession and its front ends (TUI and line mode).
@@ -189,6 +190,8 @@ export type CommandInfo = {
 	readonly aliases: readonly string[];
 	readonly usage: string;
 	readonly description: string;
+	/** What Tab completes after the command: the paths of files (/send), or the ids of offers (/get). */
+	readonly argument?: 'paths' | 'offer';
 };
 
 /** What a front end may do with a session. */
@@ -227,6 +230,8 @@ export type ChatSessionApi = {
 	sendFiles(paths: readonly string[]): void;
 	/** The command registry, for /help and completion. */
 	commands(): readonly CommandInfo[];
+	/** Where Tab completes /send's paths from; undefined where this session cannot send files. */
+	paths(): PathSource | undefined;
 	/**
 	 * Leave the room cleanly: waits until the hub acknowledged everything we sent (giving up only
 	 * when it is lost or stays silent), then says goodbye. Resolves with what was not delivered.

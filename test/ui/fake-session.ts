@@ -3,11 +3,12 @@
  * subscribers, and a record of what the UI asked for. No sockets, no timers.
  */
 import {chatCommands} from '../../source/session/commands/registry.js';
+import type {FolderEntry, PathSource} from '../../source/session/ports.js';
 import {tooLong} from '../../source/session/too-long.js';
 import type {ChatEntry, ChatSessionApi, CommandInfo, FoundLines, LeaveResult, LocalFile, RoomSignal, SessionSnapshot, SubmitOutcome} from '../../source/session/types.js';
 
 /** The commands the fake offers for /help and completion: the real registry's, without `run`. */
-export const fakeCommands: readonly CommandInfo[] = chatCommands.map(({name, aliases, usage, description}) => ({name, aliases, usage, description}));
+export const fakeCommands: readonly CommandInfo[] = chatCommands.map(({name, aliases, usage, description, argument}) => ({name, aliases, usage, description, ...(argument ? {argument} : {})}));
 
 /** An entry with sensible defaults; `id` and `time` are filled in by the session when absent. */
 export type EntryInit = Partial<ChatEntry> & {readonly text: string};
@@ -162,6 +163,9 @@ export class FakeSession implements ChatSessionApi {
 	readonly undelivered = (): number => this.unsent;
 
 	readonly commands = (): readonly CommandInfo[] => fakeCommands;
+	/** Folders Tab completes /send's paths from (typed folder to entries); none until a test sets them. */
+	readonly folders = new Map<string, readonly FolderEntry[]>();
+	readonly paths = (): PathSource => ({platform: 'posix', list: folder => this.folders.get(folder)});
 
 	readonly leave = async (): Promise<LeaveResult> => {
 		this.leaves++;

@@ -5,6 +5,7 @@ export const getCommand: Command = {
 	aliases: ['download'],
 	usage: '/get ID',
 	description: 'download a file offered to the room',
+	argument: 'offer',
 	run(context, args) {
 		const id = args.trim();
 		const offer = context.snapshot.offers.find(candidate => candidate.id === id);

@@ -6,6 +6,7 @@ export const sendCommand: Command = {
 	aliases: ['upload'],
 	usage: '/send PATH...',
 	description: 'offer files to the room (quote paths with spaces)',
+	argument: 'paths',
 	run(context, args) {
 		const {platform} = context.transfers;
 		const parsed = parseSendArgs(args, {platform, exists: typed => context.transfers.exists(typed)});

@@ -109,6 +109,8 @@ export function ChatScreen({banner, note}: ChatScreenProps) {
 		source: () => ({
 			commands: session.commands(),
 			members: snapshot.members.filter(member => !member.isMe).map(member => member.name),
+			paths: session.paths(),
+			offers: snapshot.offers,
 		}),
 		onEdit: draft => {
 			flash.clear();
