@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -102,6 +102,56 @@ describe('pastes in a real terminal (tmux)', () => {
 			what: 'the offer at the watcher',
 		});
 		expect(said('paster')).toHaveLength(3);
+	});
+});
+
+describe('Tab after /send and /get in a real terminal (tmux)', () => {
+	/** Where the member was started: /send reads typed paths and /get saves below it. */
+	let here: string;
+
+	test('completes a file name with a space, then a path inside a folder, and each offer goes out', async () => {
+		here = mkdtempSync(path.join(folder, 'tab-'));
+		writeFileSync(path.join(here, 'holiday photo.png'), Buffer.alloc(1000, 1));
+		writeFileSync(path.join(here, 'notes.txt'), 'notes');
+		mkdirSync(path.join(here, 'pics'));
+		writeFileSync(path.join(here, 'pics', 'cat.jpg'), Buffer.alloc(500, 2));
+		terminals.start('tabber', `cd ${JSON.stringify(here)} && XDG_DATA_HOME=${JSON.stringify(folder)} exec ${cli} --join 127.0.0.1:${port} --name tabber`, 110, 30);
+		await terminals.waitFor('tabber', `● connected · joined · 127.0.0.1:${port} · as tabber`);
+
+		terminals.type('tabber', '/send hol', 'Tab');
+		// (capture-pane drops the trailing space the completion leaves; the unit tests check it.)
+		await terminals.waitFor('tabber', /› \/send "holiday photo\.png"$/m);
+		terminals.type('tabber', 'Enter');
+		await waitFor(() => watcher.json().find(event => event.type === 'offer' && event.name === 'holiday photo.png' && event.complete === true), {
+			what: () => `the completed offer at the watcher\n${terminals.screen('tabber')}`,
+		});
+
+		terminals.type('tabber', '/send pi', 'Tab');
+		await terminals.waitFor('tabber', /› \/send pics\/$/m);
+		terminals.type('tabber', 'Tab');
+		await terminals.waitFor('tabber', /› \/send pics\/cat\.jpg$/m);
+		terminals.type('tabber', 'Enter');
+		await waitFor(() => watcher.json().find(event => event.type === 'offer' && event.name === 'cat.jpg' && event.size === 500 && event.complete === true), {
+			what: () => `the offer from inside the folder at the watcher\n${terminals.screen('tabber')}`,
+		});
+	});
+
+	test('completes the id of an offer after /get from its first letters, and the download runs', async () => {
+		const shared = path.join(folder, 'shared report.bin');
+		writeFileSync(shared, Buffer.alloc(3000, 3));
+		watcher.child.stdin.write(`/send ${JSON.stringify(shared)}\n`);
+		const offer = await waitFor(() => watcher.json().find(event => event.type === 'offer' && event.name === 'shared report.bin' && event.complete === true), {
+			what: "the watcher's own offer",
+		});
+		const id = offer.id as string;
+		await terminals.waitFor('tabber', 'shared report.bin');
+		terminals.type('tabber', `/get ${id.slice(0, 1)}`, 'Tab');
+		await terminals.waitFor('tabber', new RegExp(`› /get ${id}$`, 'm'));
+		terminals.type('tabber', 'Enter');
+		const saved = path.join(here, 'socket-chat-downloads', 'shared report.bin');
+		await waitFor(() => existsSync(saved) && readFileSync(saved).equals(readFileSync(shared)), {
+			what: () => `the download at tabber\n${terminals.screen('tabber')}`,
+		});
 	});
 });
 
