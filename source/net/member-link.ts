@@ -66,6 +66,11 @@ export class MemberLink implements RoomLink {
 		return this.connection?.resends ?? 0;
 	}
 
+	/** Once joined: whether the room is private (this session's keys came from its secret). */
+	get private(): boolean | undefined {
+		return this.connection?.private;
+	}
+
 	/** The fingerprint of the hub's key, which people compare aloud. */
 	get fingerprint(): string | undefined {
 		return this.connection?.fingerprint;

@@ -165,9 +165,6 @@ export class ChatSession implements ChatSessionApi {
 		return listFolder ? {platform: transfers!.platform ?? 'posix', list: listFolder} : undefined;
 	}
 
-	/** Whether the join gave a secret: the room is then a private one (the hub accepts no other). */
-	private joinedWithSecret = false;
-
 	join(name: string, secret?: string): void {
 		if (this.joining || this.leaving) {
 			return;
@@ -291,7 +288,6 @@ export class ChatSession implements ChatSessionApi {
 
 	private async joinAs(name: string, secret: string | undefined): Promise<void> {
 		const {link} = this.options;
-		this.joinedWithSecret = secret !== undefined;
 		this.store.update({status: 'connecting', statusDetail: `connecting to ${link.address}...`, refusal: undefined, myName: name});
 		// Who is ignored is known before the room's history arrives, so none of their lines shows.
 		await this.ignoring.ready();
@@ -307,7 +303,7 @@ export class ChatSession implements ChatSessionApi {
 	/** Folds an item from the hub into the store (see `reduceHubItem`). */
 	private receive(item: HubItem): void {
 		const before = roomState(this.store.state, this.lastSeq);
-		const step = reduceHubItem(before, item, {fingerprint: this.options.link.fingerprint, secret: this.joinedWithSecret});
+		const step = reduceHubItem(before, item, {fingerprint: this.options.link.fingerprint, secret: this.options.link.private === true});
 		if (step.state !== before) {
 			const {lastSeq, ...patch} = step.state;
 			this.lastSeq = lastSeq;

@@ -15,6 +15,8 @@ export type RoomLink = {
 	readonly rttMs: number | undefined;
 	/** Once joined (open room or private): the fingerprint of the hub's key, to compare aloud. */
 	readonly fingerprint?: string;
+	/** Once joined: whether the room is private (the session's keys came from the room's secret, however it was given). */
+	readonly private?: boolean;
 	join(name: string, secret?: string): Promise<JoinOutcome>;
 	/** Queues a request; delivered reliably and in order. */
 	send(request: MemberRequest): void;

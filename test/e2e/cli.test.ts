@@ -10,8 +10,8 @@ import {freeUdpPort} from '../helpers/free-port.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const running: CliProcess[] = [];
-function cli(args: readonly string[]): CliProcess {
-	const started = runCli(args);
+function cli(args: readonly string[], env?: Readonly<Record<string, string>>): CliProcess {
+	const started = runCli(args, env);
 	running.push(started);
 	return started;
 }
@@ -200,6 +200,46 @@ describe('line mode', () => {
 			expect(await host.exited()).toBe(0);
 		} finally {
 			await rm(dataDir, {recursive: true, force: true});
+		}
+	});
+
+	test('every way of giving the secret says the room is private (--secret, --secret-file, SOCKET_CHAT_SECRET), the host\'s own member too; an open room says open', async () => {
+		const scratch = await mkdtemp(path.join(tmpdir(), 'secret-ways-'));
+		try {
+			const secretFile = path.join(scratch, 'secret');
+			await writeFile(secretFile, 'hunter2\n', {mode: 0o600});
+			// The host reads its secret from the environment, as a newcomer following the README would.
+			const host = cli(['--host', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--name', 'hostess', '--json'], {SOCKET_CHAT_SECRET: 'hunter2'});
+			const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+			expect(hosting.secret).toBe(true);
+			const hostWelcome = await waitFor(() => host.json().find(event => event.type === 'welcome'), {what: () => `the host's own member welcomed: ${host.stderr}`});
+			expect(hostWelcome.secret).toBe(true);
+			const address = `127.0.0.1:${hosting.port as number}`;
+			const ways: Array<[string, string[], Record<string, string>]> = [
+				['--secret', ['--secret', 'hunter2'], {}],
+				['--secret-file', ['--secret-file', secretFile], {}],
+				['SOCKET_CHAT_SECRET', [], {SOCKET_CHAT_SECRET: 'hunter2'}],
+			];
+			for (const [index, [way, flags, env]] of ways.entries()) {
+				const json = cli(['--join', address, '--name', `json${index}`, ...flags, '--json'], env);
+				json.child.stdin.end();
+				expect(await json.exited(), `${way}: ${json.stderr}`).toBe(0);
+				expect(json.json().find(event => event.type === 'welcome'), way).toMatchObject({secret: true});
+				const plain = cli(['--join', address, '--name', `plain${index}`, ...flags, '--plain'], env);
+				plain.child.stdin.end();
+				expect(await plain.exited(), `${way}: ${plain.stderr}`).toBe(0);
+				expect(plain.stdout, way).toMatch(/^\* joined .* \(private room, fingerprint /m);
+				expect(plain.stdout, way).not.toContain('anyone on the network');
+			}
+
+			const open = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--json']);
+			const openHosting = await waitFor(() => open.json().find(event => event.type === 'hosting'), {what: () => `the open hub: ${open.stderr}`});
+			const guest = cli(['--join', `127.0.0.1:${openHosting.port as number}`, '--name', 'guest', '--plain']);
+			guest.child.stdin.end();
+			expect(await guest.exited()).toBe(0);
+			expect(guest.stdout).toMatch(/^\* joined .* \(open room, fingerprint .*: anyone on the network can join and read it\)/m);
+		} finally {
+			await rm(scratch, {recursive: true, force: true});
 		}
 	});
 

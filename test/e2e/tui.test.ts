@@ -15,6 +15,8 @@ test('a host and two joiners in real terminals: talk, see each other, and leave'
 	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
 	t.start('host', `${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice`);
 	const [, port] = await t.waitFor('host', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	await t.waitFor('host', /● connected · host · .* · open room [a-z0-9]{4}-/);
+	expect(t.screen('host')).not.toContain('+ the secret');
 	t.start('bob', `${cli} --join 127.0.0.1:${port} --name bob`);
 	t.start('carol', `${cli} --join 127.0.0.1:${port}`);
 	await t.waitFor('carol', 'Your name:');
@@ -64,6 +66,11 @@ test('a private room asks for its secret in a hidden prompt; a wrong one asks ag
 	const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)}`;
 	t.start('host', `SOCKET_CHAT_SECRET=sesame ${cli} --host --bind 127.0.0.1 --port 0 --transfer-port 0 --name alice`);
 	const [, port] = await t.waitFor('host', /others join with \(lo\): npx socket-chat-tui --join 127\.0\.0\.1:(\d+)/);
+	// The secret came from the environment: the host is still told its room is private, and that
+	// others need the secret (a newcomer's run found it called "open room: anyone ... can read it").
+	await t.waitFor('host', /● connected · host · .* · private [a-z0-9]{4}-/);
+	expect(t.screen('host')).toContain('+ the secret');
+	expect(t.screen('host')).not.toContain('anyone on the network');
 	t.start('bob', `${cli} --join 127.0.0.1:${port} --name bob`);
 	await t.waitFor('bob', 'Room secret:');
 	t.type('bob', 'wrong', 'Enter');
@@ -75,6 +82,7 @@ test('a private room asks for its secret in a hidden prompt; a wrong one asks ag
 	expect(t.screen('bob')).not.toContain('sesame');
 	t.type('bob', 'Enter');
 	await t.waitFor('bob', 'Members (2)');
+	await t.waitFor('bob', /● connected · joined · .* · private [a-z0-9]{4}-/);
 	await t.waitFor('host', 'Members (2)');
 	t.type('bob', 'psst', 'Enter');
 	await t.waitFor('host', 'bob: psst');

@@ -18,11 +18,11 @@ export type CliProcess = {
 	exited(timeoutMs?: number): Promise<number>;
 };
 
-/** Starts `node dist/cli.js ARGS` (built by `npm test` before the tests run). */
-export function runCli(args: readonly string[]): CliProcess {
+/** Starts `node dist/cli.js ARGS` (built by `npm test` before the tests run), with `env` added to this process's environment. */
+export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): CliProcess {
 	// A data folder of its own (history, pinned room keys), never the real one's.
 	const data = mkdtempSync(path.join(process.env.XDG_DATA_HOME ?? tmpdir(), 'cli-data-'));
-	return watchProcess(spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, XDG_DATA_HOME: data, FORCE_COLOR: '0'}}), args.join(' '));
+	return watchProcess(spawn(process.execPath, [cliPath, ...args], {stdio: 'pipe', env: {...process.env, XDG_DATA_HOME: data, FORCE_COLOR: '0', ...env}}), args.join(' '));
 }
 
 /** Collects a started CLI's output as it arrives, and its exit code; `label` names it in failures. */

@@ -89,6 +89,8 @@ test('members with the secret talk; nothing of names or text is readable on the 
 	expect(bob.messages()).toEqual(['alice: the eagle lands at midnight', 'bob-the-builder: copy that, over']);
 	expect(alice.link.fingerprint).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
 	expect(bob.link.fingerprint).toBe(hub.fingerprint);
+	// The secret came with the link (as from --secret-file or SOCKET_CHAT_SECRET): it still knows the room is private.
+	expect([alice.link.private, bob.link.private]).toEqual([true, true]);
 	const everything = Buffer.concat(wire.captured).toString('latin1');
 	expect(wire.captured.length).toBeGreaterThan(4);
 	for (const secretText of ['eagle', 'midnight', 'copy that', 'bob-the-builder', 'alice', 'correct horse']) {
@@ -116,6 +118,11 @@ test('no secret for a room that needs one, and a secret for an open room, are bo
 	expect(await bare.join('bob')).toMatchObject({ok: false, code: 'secret-required'});
 	await hub.close();
 	hub = await startHub();
+	const open = new MemberLink({host: '127.0.0.1', port: hub.port});
+	links.push(open);
+	expect(open.private).toBeUndefined();
+	expect(await open.join('carol')).toMatchObject({ok: true});
+	expect(open.private).toBe(false);
 	const needless = new MemberLink({host: '127.0.0.1', port: hub.port, secret: 'x'});
 	links.push(needless);
 	const outcome = await needless.join('bob');
@@ -132,6 +139,7 @@ test("a secret given after the room asked for one (the TUI's hidden prompt) join
 	expect(await link.join('bob', 'right')).toMatchObject({ok: true});
 	expect(hub.memberNames()).toEqual(['bob']);
 	expect(link.fingerprint).toBe(hub.fingerprint);
+	expect(link.private).toBe(true);
 });
 
 test('replayed and tampered datagrams are dropped; the room goes on', async () => {

@@ -159,6 +159,17 @@ export class MemberConnection {
 		return this.keys.fingerprint;
 	}
 
+	/**
+	 * Once the hub accepted our query's answer: whether the room is private, that is whether this
+	 * session's keys came from the room's secret (the join refuses a secret an open room does not
+	 * have, and an open room's join for a private one). Undefined before.
+	 */
+	get private(): boolean | undefined {
+		return this.joinedPrivate;
+	}
+
+	private joinedPrivate: boolean | undefined;
+
 	/** This session's key for its file transfers (TLS 1.3 with it as the pre-shared key), open room or private. */
 	get transferKey(): Buffer | undefined {
 		return this.keys.transferKey;
@@ -374,6 +385,7 @@ export class MemberConnection {
 			this.answer(judged.refuse, now, judged.trusted);
 		} else if (judged) {
 			this.keys.agreed(judged.keys);
+			this.joinedPrivate = this.secret !== undefined;
 			this.hubKeyEphemeral = judged.ephemeral;
 			this.attempt(now);
 		}
