@@ -16,6 +16,7 @@ import type {PathSource} from './ports.js';
 import type {ChatSessionOptions} from './session-options.js';
 import {SessionStore} from './session-store.js';
 import {tooLong} from './too-long.js';
+import {settleUnsent} from './unsent.js';
 import {TransferBook} from './transfer-book.js';
 import {readTypedLine} from './typed-line.js';
 import type {ChatEntry, ChatSessionApi, CommandInfo, LeaveResult, LocalFile, FoundLines, RoomSignal, SessionSnapshot, SubmitOutcome} from './types.js';
@@ -61,6 +62,8 @@ export class ChatSession implements ChatSessionApi {
 	private presence: 'here' | 'idle' = 'here';
 	private leaving: Promise<LeaveResult> | undefined;
 	private readonly peeks: Peeks;
+	/** The id of the next line of mine put on its way (see `unsent`). */
+	private nextUnsent = 1;
 
 	constructor(private readonly options: ChatSessionOptions) {
 		const {link, transfers} = options;
@@ -198,7 +201,10 @@ export class ChatSession implements ChatSessionApi {
 				return 'refused';
 			}
 
-			this.outbox.send({k: 'say', text: typed.text});
+			if (this.outbox.send({k: 'say', text: typed.text})) {
+				this.store.update({unsent: [...(this.store.state.unsent ?? []), {id: this.nextUnsent++, text: typed.text, time: this.clock()}]});
+			}
+
 			return 'sent';
 		} finally {
 			this.label = undefined;
@@ -316,6 +322,13 @@ export class ChatSession implements ChatSessionApi {
 
 		// A message ends my own typing as the others see it.
 		if (item.k === 'msg' && item.from === this.store.state.myName) this.typingSent = 0;
+		const {unsent} = this.store.state;
+		if (unsent && unsent.length > 0) {
+			// My plain line came back from the room; once the hub acknowledged all I sent, none waits.
+			const mine = item.k === 'msg' && item.from === this.store.state.myName && item.me !== true && item.re === undefined;
+			const left = this.options.link.unacknowledged === 0 ? [] : mine ? settleUnsent(unsent, item.text) : unsent;
+			if (left !== unsent) this.store.update({unsent: left});
+		}
 		this.forgetTypists(step.state.typing ?? []);
 		for (const signal of step.signals ?? []) {
 			if (signal.kind === 'typing' && signal.active) this.expireTypist(signal.from);

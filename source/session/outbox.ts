@@ -19,7 +19,8 @@ export class Outbox {
 		return this.link.unacknowledged + this.pending.length;
 	}
 
-	send(request: MemberRequest): void {
+	/** False when the request was refused (not connected, said as an error entry); true when it is on its way. */
+	send(request: MemberRequest): boolean {
 		const {status, statusDetail} = this.store.state;
 		if (status === 'connected' || status === 'reconnecting') {
 			this.link.send(request);
@@ -27,7 +28,10 @@ export class Outbox {
 			this.pending.push(request);
 		} else {
 			this.store.addEntry({kind: 'error', text: `not sent: not connected (${statusDetail ?? status})`});
+			return false;
 		}
+
+		return true;
 	}
 
 	/** Sends what was held, in order, once the join succeeded. */

@@ -1,6 +1,7 @@
 import type {RefusalCode} from '../protocol/connection/outcomes.js';
 import type {IgnoreList} from './ignore-list.js';
 import type {PathSource} from './ports.js';
+import type {UnsentLine} from './unsent.js';
 
 /**
  * The contract between a ChatSession and its front ends (TUI and line mode).
@@ -169,6 +170,8 @@ export type SessionSnapshot = {
 	readonly typing?: readonly string[];
 	/** Who is ignored here: their messages and DMs are hidden (absent: nobody). */
 	readonly ignored?: IgnoreList;
+	/** Lines I sent that the room has not taken yet (absent: none), oldest first: see unsent.ts. */
+	readonly unsent?: readonly UnsentLine[];
 };
 
 /** What /find found: the entries held whose text holds the query, oldest first (ignored members' left out). */

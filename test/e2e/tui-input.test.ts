@@ -63,8 +63,10 @@ describe('pastes in a real terminal (tmux)', () => {
 		terminals.type('paster', 'Enter');
 		await waitFor(() => said('paster').length === 1, {what: 'the code block at the watcher'});
 		expect(said('paster')).toEqual(['def f(x):\n    if x:\n    return 1\n    return 0']);
-		// On screen: the lines under the text column, the indentation kept.
-		await terminals.waitFor('paster', 'paster: def f(x):');
+		// On screen: the lines under the text column, the indentation kept (the room's copy, once
+		// the line waiting at the foot of the pane is gone).
+		await terminals.waitFor('paster', /paster: def f\(x\): +│/);
+		await waitFor(() => !terminals.screen('paster').includes('· sending…'), {what: () => `the waiting line gone:\n${terminals.screen('paster')}`});
 		const lines = terminals.screen('paster').split('\n');
 		const first = lines.findIndex(line => line.includes('paster: def f(x):'));
 		const column = lines[first]!.indexOf('def f(x):');

@@ -454,12 +454,17 @@ describe('snapshot and listeners', () => {
 		await tick();
 		const first = session.getSnapshot();
 		expect(session.getSnapshot()).toBe(first);
-		session.submit('sent, but no entry until the hub echoes it');
-		expect(session.getSnapshot()).toBe(first);
+		link.unacknowledged = 1;
+		session.submit('sent: waiting, but no entry until the hub echoes it');
+		const waiting = session.getSnapshot();
+		expect(waiting).not.toBe(first);
+		expect(waiting.entries).toEqual(first.entries);
+		expect(waiting.unsent?.map(line => line.text)).toEqual(['sent: waiting, but no entry until the hub echoes it']);
+		expect(session.getSnapshot()).toBe(waiting);
 
 		link.push(ev.msg(1, 'bob', 'hi'));
 		const second = session.getSnapshot();
-		expect(second).not.toBe(first);
+		expect(second).not.toBe(waiting);
 		expect(session.getSnapshot()).toBe(second);
 		expect(first.entries).not.toContain(second.entries.at(-1));
 		expect(second.entries.at(-1)?.text).toBe('hi');

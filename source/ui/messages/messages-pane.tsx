@@ -6,6 +6,7 @@ import {useSnapshot} from '../session-context.js';
 import {joinLine} from '../status/format-status.js';
 import {visibleLines, type LinesOf} from './layout.js';
 import {shownEntries} from './shown-entries.js';
+import {unsentLines} from './unsent-lines.js';
 import type {Scroll} from './use-scroll.js';
 
 type MessagesPaneProps = {
@@ -62,7 +63,9 @@ const MessageLine = memo(function MessageLine({text, selected}: {readonly text: 
 export const MessagesPane = memo(function MessagesPane({linesOf, anchor, selected, viewHeight, newCount, width, height, focused}: MessagesPaneProps) {
 	const snapshot = useSnapshot();
 	const entries = shownEntries(snapshot.entries, snapshot.ignored);
-	const lines = visibleLines(entries, anchor, viewHeight, linesOf);
+	// My lines on their way show at the foot while live (scrolled up, the view is of the past).
+	const unsent = anchor === undefined ? unsentLines(snapshot.unsent, snapshot.myName, snapshot.status, width - 2).slice(-Math.max(0, viewHeight - 1)) : [];
+	const lines = visibleLines(entries, anchor, viewHeight - unsent.length, linesOf);
 	const title = anchor === undefined ? 'Messages' : 'Messages (scrolled)';
 	return (
 		<Pane title={title} width={width} height={height + 2} focused={focused}>
@@ -74,6 +77,11 @@ export const MessagesPane = memo(function MessagesPane({linesOf, anchor, selecte
 							</Text>
 						))
 					: lines.map(line => <MessageLine key={line.key} text={line.text} selected={selected !== undefined && line.key.startsWith(`${selected}:`)} />)}
+				{unsent.map(line => (
+					<Text key={`unsent:${line.key}`} dimColor wrap="truncate-end">
+						{line.text}
+					</Text>
+				))}
 			</Box>
 			{anchor === undefined ? undefined : (
 				<Text color="yellow" inverse={newCount > 0} wrap="truncate-end">
