@@ -314,10 +314,13 @@ describe('a terminal fuzz (tmux)', () => {
 		}
 
 		// Every marker, in order, byte for byte. The fuzz's own keys may recall an earlier line (↑ or
-		// Ctrl+↑, then Enter: seed 889919780 sent "marker 1" again so), a line the person sent again:
-		// only later copies of a marker already sent are left out, so a garbled one still fails.
+		// Ctrl+↑, then Enter: seed 889919780 sent "marker 1" again so), a line the person sent again,
+		// and may type onto it first (seed 1003653221 sent "marker 3 …word 漢字word"): later copies of
+		// a marker already sent are left out, and so is a line that begins with one already sent; a
+		// garbled marker (one that never arrived whole before it) still fails.
 		const sent = said('fuzzer').filter(text => text.startsWith('marker '));
-		expect(sent.filter((text, index) => sent.indexOf(text) === index)).toEqual(markers);
+		const kept = sent.filter((text, index) => sent.indexOf(text) === index && !sent.slice(0, index).some(before => markers.includes(before) && text.startsWith(before)));
+		expect(kept).toEqual(markers);
 		for (const text of said('fuzzer')) {
 			// eslint-disable-next-line no-control-regex
 			expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/);
