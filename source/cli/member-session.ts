@@ -21,7 +21,7 @@ export function memberSession(options: CliOptions, room: RunningHub | undefined,
 
 	// The host's own member joins over loopback and needs no pin; everyone else pins the room's key.
 	const pins = room ? undefined : knownRoomPins(options.knownRoomsFile, hub.host, hub.port, options.acceptNewKey);
-	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret, pins, multicast: options.multicast});
+	const link = new MemberLink({...hub, hostKey: room?.hub.hostKey, secret: options.secret, secretFrom: options.secretFrom, pins, multicast: options.multicast});
 	return new ChatSession({
 		hostname: hostname(),
 		link,

@@ -112,6 +112,8 @@ export type CliOptions = {
 	readonly maxFileSize?: number;
 	/** From --secret-file, --secret, or the SOCKET_CHAT_SECRET environment variable (the first and the last stay out of ps). */
 	readonly secret?: string;
+	/** Which of those gave it, for a message that refuses it ("SOCKET_CHAT_SECRET", "--secret-file PATH", "--secret"). */
+	readonly secretFrom?: string;
 };
 
 const units: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4};
@@ -256,8 +258,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
 		throw new CliError('--secret needs a value (or use --secret-file PATH, or set SOCKET_CHAT_SECRET)', 2);
 	}
 
+	const secretFrom = secret === undefined ? undefined : flags.secretFile === undefined ? (flags.secret === undefined ? 'SOCKET_CHAT_SECRET' : '--secret') : `--secret-file ${flags.secretFile}`;
 	return {
 		secret,
+		...(secretFrom === undefined ? {} : {secretFrom}),
 		maxFileSize,
 		mode: flags.list ? 'list' : flags.host ? 'host' : flags.join === undefined ? 'start' : 'join',
 		discoveryPort: port(flags.discoveryPort, 'discovery-port', DEFAULT_DISCOVERY_PORT),

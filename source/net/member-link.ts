@@ -18,6 +18,8 @@ export type MemberLinkOptions = Omit<MemberConnectionConfig, 'address' | 'pinned
 	readonly multicast?: boolean;
 	/** The room's pinned hub key (a member joining another host; none for the host's own). */
 	readonly pins?: RoomPins;
+	/** Where `secret` came from ("SOCKET_CHAT_SECRET", "--secret-file PATH"), named when the hub refuses it. */
+	readonly secretFrom?: string;
 };
 
 /**
@@ -116,7 +118,13 @@ export class MemberLink implements RoomLink {
 			this.connection!.join(name, Date.now(), secret ?? this.options.secret);
 			this.drive();
 		});
-		return settlePin(this.options.pins, outcome, this.connection!);
+		const {secretFrom} = this.options;
+		// A wrong secret the person did not type just now: say where it came from (a stale variable, an old file).
+		const named =
+			!outcome.ok && outcome.code === 'wrong-secret' && secret === undefined && secretFrom !== undefined
+				? {...outcome, reason: `${outcome.reason} (the one in ${secretFrom}): ask the host for the right one`}
+				: outcome;
+		return settlePin(this.options.pins, named, this.connection!);
 	}
 
 	/** Queues a request; it is resent until the hub acknowledges it. */

@@ -243,6 +243,27 @@ describe('line mode', () => {
 		}
 	});
 
+	test('a wrong secret that was not typed says where it came from (a stale SOCKET_CHAT_SECRET, an old file), exit 1', async () => {
+		const scratch = await mkdtemp(path.join(tmpdir(), 'secret-wrong-'));
+		try {
+			const old = path.join(scratch, 'old secret');
+			await writeFile(old, 'last-year\n', {mode: 0o600});
+			const host = cli(['--host', '--headless', '--bind', '127.0.0.1', '--port', '0', '--transfer-port', '0', '--secret', 'hunter2', '--json']);
+			const hosting = await waitFor(() => host.json().find(event => event.type === 'hosting'), {what: () => `hosting: ${host.stderr}`});
+			const address = `127.0.0.1:${hosting.port as number}`;
+			const fromEnv = cli(['--join', address, '--name', 'envy', '--plain'], {SOCKET_CHAT_SECRET: 'wrong'});
+			fromEnv.child.stdin.end();
+			expect(await fromEnv.exited()).toBe(1);
+			expect(fromEnv.stderr).toContain('wrong room secret (the one in SOCKET_CHAT_SECRET): ask the host for the right one');
+			const fromFile = cli(['--join', address, '--name', 'filed', '--secret-file', old, '--json']);
+			fromFile.child.stdin.end();
+			expect(await fromFile.exited()).toBe(1);
+			expect(fromFile.stdout + fromFile.stderr).toContain(`wrong room secret (the one in --secret-file ${old})`);
+		} finally {
+			await rm(scratch, {recursive: true, force: true});
+		}
+	});
+
 	for (const secret of [undefined, 'hunter2']) {
 		test(`/send and /get between two line-mode members, through a host with a data folder${secret ? ' and a secret' : ''}`, async () => {
 			const scratch = await mkdtemp(path.join(tmpdir(), 'cli-files-'));
