@@ -18,7 +18,18 @@ export type SplitResult = {readonly args: string[]} | {readonly unclosed: '"' | 
 const doubleQuoteEscapes = new Set(['"', '\\', '$', '`', '\n']);
 
 /**
- * Splits a command's arguments the way the platform's shell reads paths: white space separates,
+ * Where reading `text` by the rules ended: the words finished, the word under way (where it
+ * begins in `text`, what it reads as, and whether there is one), and the quote left open. Tab
+ * completion of /send's paths completes that last word (ui/input/complete-path.ts).
+ */
+export type ArgScan = {
+	readonly args: readonly string[];
+	readonly last: {readonly start: number; readonly value: string; readonly started: boolean};
+	readonly quote: '"' | "'" | undefined;
+};
+
+/**
+ * Reads a command's arguments the way the platform's shell reads paths: white space separates,
  * "double" quotes group.
  *
  * - POSIX (sh): outside quotes a backslash escapes the next character; inside double quotes it
@@ -27,11 +38,12 @@ const doubleQuoteEscapes = new Set(['"', '\\', '$', '`', '\n']);
  * - Windows: a backslash is a path separator, never an escape; 'single' quotes are ordinary
  *   characters unless `singleQuotes` is set.
  */
-export function splitArgs(text: string, rules: SplitRules): SplitResult {
+export function scanArgs(text: string, rules: SplitRules): ArgScan {
 	const posix = rules.platform === 'posix';
 	const singles = posix || rules.singleQuotes === true;
 	const args: string[] = [];
 	let current = '';
+	let start = 0;
 	let quote: '"' | "'" | undefined;
 	let started = false;
 	for (let index = 0; index < text.length; index++) {
@@ -72,21 +84,25 @@ export function splitArgs(text: string, rules: SplitRules): SplitResult {
 				current = '';
 				started = false;
 			}
+
+			start = index + 1;
 		} else {
 			current += char;
 			started = true;
 		}
 	}
 
+	return {args, last: {start, value: current, started}, quote};
+}
+
+/** The words of a line by `scanArgs`'s rules, or the quote left open. */
+export function splitArgs(text: string, rules: SplitRules): SplitResult {
+	const {args, last, quote} = scanArgs(text, rules);
 	if (quote) {
 		return {unclosed: quote};
 	}
 
-	if (started) {
-		args.push(current);
-	}
-
-	return {args};
+	return {args: last.started ? [...args, last.value] : [...args]};
 }
 
 /**

@@ -3,6 +3,7 @@
  * the line (read by the same quote and backslash rules /send reads it by), completed from the
  * entries of its folder. Pure: the folder's entries come from `PathSource.list`.
  */
+import {scanArgs} from '../../session/commands/split-args.js';
 import type {PathPlatform, PathSource} from '../../session/ports.js';
 
 /** One way to complete: the text that replaces the path as typed, and what the hint line shows. */
@@ -11,55 +12,13 @@ export type PathChoice = {readonly text: string; readonly shown: string};
 /** The last path of `args` as typed: where it starts, the quote left open in it, and what it reads as. */
 export type TypedPath = {readonly start: number; readonly quote: '"' | "'" | undefined; readonly value: string};
 
+/** Inside POSIX double quotes these are written with a backslash (split-args.ts reads them so). */
 const doubleQuoteEscapes = new Set(['"', '\\', '$', '`']);
 
-/**
- * Finds the last path in `args` by /send's rules (see split-args.ts): white space outside quotes
- * separates; on POSIX a backslash escapes outside quotes and escapes `"` `\` `$` and backquote
- * inside double quotes; 'single' quotes are literal (POSIX only). Trailing white space starts
- * an empty path.
- */
+/** The last path in `args` as /send reads it (`scanArgs`, the same rules); trailing white space starts an empty one. */
 export function lastTypedPath(args: string, platform: PathPlatform): TypedPath {
-	const posix = platform === 'posix';
-	let start = 0;
-	let value = '';
-	let quote: '"' | "'" | undefined;
-	let started = false;
-	for (let index = 0; index < args.length; index++) {
-		const char = args[index]!;
-		const next = args[index + 1];
-		if (quote === "'") {
-			if (char === "'") quote = undefined;
-			else value += char;
-		} else if (quote === '"') {
-			if (char === '"') {
-				quote = undefined;
-			} else if (posix && char === '\\' && next !== undefined && doubleQuoteEscapes.has(next)) {
-				value += next;
-				index++;
-			} else {
-				value += char;
-			}
-		} else if (!started && /\s/.test(char)) {
-			start = index + 1;
-		} else if (/\s/.test(char)) {
-			started = false;
-			start = index + 1;
-			value = '';
-		} else {
-			started = true;
-			if (char === '"' || (char === "'" && posix)) {
-				quote = char;
-			} else if (posix && char === '\\' && next !== undefined) {
-				value += next;
-				index++;
-			} else {
-				value += char;
-			}
-		}
-	}
-
-	return {start, quote, value};
+	const {last, quote} = scanArgs(args, {platform});
+	return {start: last.start, quote, value: last.value};
 }
 
 /** Writes a path so that /send reads it back as `value`: quoted as it was begun, else escaped. */
