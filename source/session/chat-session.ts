@@ -164,8 +164,8 @@ export class ChatSession implements ChatSessionApi {
 
 	paths(): PathSource | undefined {
 		const {transfers} = this.options;
-		const listFolder = transfers?.listFolder?.bind(transfers);
-		return listFolder ? {platform: transfers!.platform ?? 'posix', list: listFolder} : undefined;
+		if (!transfers?.listFolder) return undefined;
+		return {platform: transfers.platform ?? 'posix', list: typed => transfers.listFolder?.(typed)};
 	}
 
 	join(name: string, secret?: string): void {

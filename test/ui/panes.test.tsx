@@ -51,6 +51,23 @@ describe('messages pane', () => {
 		expect(frame.indexOf('alice: one')).toBeLessThan(frame.indexOf('bob: two'));
 	});
 
+	test('my lines on their way show dimmed under the room\'s, marked waiting, and go when the room has them', async () => {
+		const session = connectedSession({myName: 'alice'});
+		session.pushEntry({text: 'hello room', from: 'bob'});
+		const time = Date.now();
+		session.update({status: 'reconnecting', unsent: Array.from({length: 5}, (_, index) => ({id: index + 1, text: `waiting ${index + 1}`, time}))});
+		const rendered = renderApp({session});
+		const frame = await waitForText(rendered, 'alice: waiting 5 · waits for the host');
+		expect(frame).toContain('(2 more of yours waiting)');
+		expect(frame).not.toContain('waiting 2 ·');
+		expect(frame.indexOf('bob: hello room')).toBeLessThan(frame.indexOf('alice: waiting 3'));
+		expect(frame.indexOf('alice: waiting 3')).toBeLessThan(frame.indexOf('alice: waiting 5'));
+		session.update({status: 'connected', unsent: [{id: 5, text: 'waiting 5', time}]});
+		await waitForText(rendered, 'alice: waiting 5 · sending…');
+		session.update({unsent: []});
+		await waitForNoText(rendered, 'waiting 5');
+	});
+
 	test('a host with an empty room sees how others join', async () => {
 		const session = connectedSession({role: 'host', shareAddresses: ['10.0.0.5:7777', '192.168.1.9:7777']});
 		const rendered = renderApp({session});

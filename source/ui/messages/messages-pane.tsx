@@ -64,7 +64,9 @@ export const MessagesPane = memo(function MessagesPane({linesOf, anchor, selecte
 	const snapshot = useSnapshot();
 	const entries = shownEntries(snapshot.entries, snapshot.ignored);
 	// My lines on their way show at the foot while live (scrolled up, the view is of the past).
-	const unsent = anchor === undefined ? unsentLines(snapshot.unsent, snapshot.myName, snapshot.status, width - 2).slice(-Math.max(0, viewHeight - 1)) : [];
+	const waiting = anchor === undefined ? unsentLines(snapshot.unsent, snapshot.myName, snapshot.status, width - 2) : [];
+	// At least one row stays for the room's own lines.
+	const unsent = waiting.slice(Math.max(0, waiting.length - Math.max(0, viewHeight - 1)));
 	const lines = visibleLines(entries, anchor, viewHeight - unsent.length, linesOf);
 	const title = anchor === undefined ? 'Messages' : 'Messages (scrolled)';
 	return (
