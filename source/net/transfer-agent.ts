@@ -48,7 +48,8 @@ export class TransferAgent implements TransferPort {
 	}
 
 	listFolder(typedFolder: string): readonly FolderEntry[] | undefined {
-		const folder = this.resolvePath(typedFolder === '' ? '.' : typedFolder);
+		// '' resolves to where the program started.
+		const folder = this.resolvePath(typedFolder);
 		try {
 			return readdirSync(folder, {withFileTypes: true}).map(entry => ({
 				name: entry.name,
